@@ -1,0 +1,496 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import {
+  HIGH_ENTROPY_RULE_ID,
+  MIN_REDACT_LENGTH,
+  REDACTED,
+  Redactor,
+  findSecrets,
+  looksLikeSecret,
+  redactedForm,
+  shannonEntropy,
+} from '../src/secrets.js'
+import { SECRET_RULES } from '../src/secret-rules.js'
+
+// Test tokens are generated, never written out, so this file does not trip secret scanners.
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+const LOWER = 'abcdefghijklmnopqrstuvwxyz'
+const DIGITS = '0123456789'
+const ALNUM = UPPER + LOWER + DIGITS
+const B64 = ALNUM + '+/'
+const B64URL = ALNUM + '_-'
+const HEXL = '0123456789abcdef'
+
+/** Deterministic pseudo-random strings (mulberry32), so failures reproduce. */
+function randomChars(seed: number): (alphabet: string, length: number) => string {
+  let state = seed >>> 0
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  return (alphabet, length) => {
+    let out = ''
+    for (let i = 0; i < length; i++) out += alphabet.charAt(Math.floor(next() * alphabet.length))
+    return out
+  }
+}
+const rnd = randomChars(20240601)
+
+const base64url = (text: string): string => Buffer.from(text).toString('base64url')
+
+const T = {
+  awsId: 'AKIA' + rnd(UPPER + '234567', 16),
+  awsSecret: rnd(B64, 40),
+  ghp: 'ghp_' + rnd(ALNUM, 36),
+  gho: 'gho_' + rnd(ALNUM, 36),
+  ghs: 'ghs_' + rnd(ALNUM, 36),
+  ghu: 'ghu_' + rnd(ALNUM, 36),
+  ghr: 'ghr_' + rnd(ALNUM, 36),
+  githubPat: 'github_pat_' + rnd(ALNUM, 22) + '_' + rnd(ALNUM, 59),
+  glpat: 'glpat-' + rnd(ALNUM, 20),
+  slackBot: 'xoxb-' + rnd(DIGITS, 11) + '-' + rnd(DIGITS, 12) + '-' + rnd(ALNUM, 24),
+  slackUser: 'xoxp-' + [11, 12, 12].map((n) => rnd(DIGITS, n)).join('-') + '-' + rnd(HEXL, 32),
+  slackApp: 'xapp-1-A' + rnd(UPPER + DIGITS, 10) + '-' + rnd(DIGITS, 13) + '-' + rnd(HEXL, 64),
+  slackWebhook:
+    'https://hooks.slack.com/services/T' +
+    rnd(UPPER + DIGITS, 8) +
+    '/B' +
+    rnd(UPPER + DIGITS, 10) +
+    '/' +
+    rnd(ALNUM, 24),
+  npm: 'npm_' + rnd(ALNUM, 36),
+  pypi: 'pypi-AgEIcHlwaS5vcmc' + rnd(B64URL, 60),
+  anthropic: 'sk-ant-api03-' + rnd(B64URL, 93) + 'AA',
+  anthropicAdmin: 'sk-ant-admin01-' + rnd(B64URL, 93) + 'AA',
+  anthropicOauth: 'sk-ant-oat01-' + rnd(B64URL, 95),
+  openai: 'sk-proj-' + rnd(B64URL, 74) + 'T3BlbkFJ' + rnd(B64URL, 74),
+  gcp: 'AIza' + rnd(B64URL, 35),
+  hf: 'hf_' + rnd(UPPER + LOWER, 34),
+  stripe: 'sk_' + 'live_' + rnd(ALNUM, 24),
+  jwt:
+    base64url('{"alg":"HS256","typ":"JWT"}') +
+    '.' +
+    base64url('{"sub":"1234567890","name":"Jane Doe","iat":1516239022}') +
+    '.' +
+    rnd(B64URL, 43),
+  privateKey:
+    '-----BEGIN ' +
+    'RSA PRIVATE KEY-----\n' +
+    Array.from({ length: 4 }, () => rnd(B64, 64)).join('\n') +
+    '\n-----END ' +
+    'RSA PRIVATE KEY-----',
+  password: rnd(ALNUM, 16),
+  generic: rnd(ALNUM, 32),
+}
+
+describe('findSecrets', () => {
+  const positives: [rule: string, text: string, secret: string][] = [
+    ['aws-access-token', `aws_access_key_id = ${T.awsId}`, T.awsId],
+    ['aws-secret-access-key', `AWS_SECRET_ACCESS_KEY=${T.awsSecret}`, T.awsSecret],
+    ['aws-secret-access-key', `aws_secret_access_key: "${T.awsSecret}"`, T.awsSecret],
+    ['github-pat', `git clone https://${T.ghp}@github.com/o/r`, T.ghp],
+    ['github-oauth', `token ${T.gho}`, T.gho],
+    ['github-app-token', `GITHUB_TOKEN: ${T.ghs}`, T.ghs],
+    ['github-app-token', T.ghu, T.ghu],
+    ['github-refresh-token', `refresh=${T.ghr}`, T.ghr],
+    ['github-fine-grained-pat', `GH_TOKEN="${T.githubPat}"`, T.githubPat],
+    ['gitlab-pat', `CI_JOB=${T.glpat}`, T.glpat],
+    ['slack-bot-token', `SLACK=${T.slackBot}`, T.slackBot],
+    ['slack-user-token', T.slackUser, T.slackUser],
+    ['slack-app-token', `app ${T.slackApp}`, T.slackApp],
+    ['slack-webhook-url', `curl -X POST ${T.slackWebhook}`, T.slackWebhook],
+    ['npm-access-token', `//registry.npmjs.org/:_authToken=${T.npm}\n`, T.npm],
+    ['pypi-upload-token', `password = ${T.pypi}`, T.pypi],
+    ['anthropic-api-key', `export ANTHROPIC_API_KEY='${T.anthropic}'`, T.anthropic],
+    ['anthropic-admin-api-key', `key: ${T.anthropicAdmin}`, T.anthropicAdmin],
+    ['anthropic-oauth-token', `CLAUDE_CODE_OAUTH_TOKEN=${T.anthropicOauth}`, T.anthropicOauth],
+    ['openai-api-key', `OPENAI_API_KEY=${T.openai}`, T.openai],
+    ['gcp-api-key', `"${T.gcp}"`, T.gcp],
+    ['huggingface-access-token', `HF_TOKEN=${T.hf}`, T.hf],
+    ['stripe-access-token', `stripe.key = "${T.stripe}"`, T.stripe],
+    ['jwt', `Authorization: Bearer ${T.jwt}\n`, T.jwt],
+    ['private-key', `key.pem:\n${T.privateKey}\n`, T.privateKey],
+    ['url-password', `DATABASE_URL=postgres://app:${T.password}@db.internal:5432/app`, T.password],
+    ['url-password', `https://user:${T.password}@example.com/`, T.password],
+    ['generic-api-key', `api_key = "${T.generic}"`, T.generic],
+    ['generic-api-key', `{"client_secret": "${T.generic}"}`, T.generic],
+    ['generic-api-key', `DB_PASSWORD: ${T.password}\n`, T.password],
+  ]
+
+  it.each(positives)('finds %s in %j', (rule, text, secret) => {
+    const found = findSecrets(text)
+    expect(found.map((f) => f.rule)).toEqual([rule])
+    const [finding] = found
+    expect(text.slice(finding!.start, finding!.end)).toBe(secret)
+  })
+
+  const negatives: [what: string, text: string][] = [
+    ['a git SHA', 'commit 3f786850e387550fdab836ed7e6dc881de23001b\nAuthor: Jane'],
+    ['GITHUB_SHA', 'GITHUB_SHA=3f786850e387550fdab836ed7e6dc881de23001b'],
+    ['a UUID', 'request id: 123e4567-e89b-12d3-a456-426614174000'],
+    ['a path', 'wrote /home/runner/work/repo/repo/src/index.ts (3 lines)'],
+    ['semver', 'version = 1.2.3-beta.4+build.5'],
+    [
+      'base64 of ordinary text',
+      Buffer.from('The quick brown fox jumps over it').toString('base64'),
+    ],
+    ['the documented AWS example key', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE'],
+    ['an Actions expression', 'password: ${{ secrets.DB_PASSWORD }}'],
+    ['a shell variable', 'api_key="${API_KEY}"'],
+    ['a variable read', 'const apiKey = process.env.API_KEY\n'],
+    ['a URL without a password', 'https://user@example.com:8443/path?q=1'],
+    ['a URL with a placeholder password', 'postgres://app:${DB_PASSWORD}@db/app'],
+    ['a low-entropy token', 'ghp_' + 'A'.repeat(36)],
+    ['a low-entropy generic value', 'api_key = "aaaaaaaaaaaaaaaaaaaaaaaa"'],
+    ['an identifier-like generic value', 'secret_name = my_secret_name_here'],
+    ['a redaction marker', 'api_key = [REDACTED] and https://u:[REDACTED]@host/'],
+    ['prose', 'Pass the token to the API with the key you created; see the docs.'],
+  ]
+
+  it.each(negatives)('finds nothing in %s', (_what, text) => {
+    expect(findSecrets(text)).toEqual([])
+  })
+
+  it('prefers the specific rule where a generic rule matches the same characters', () => {
+    const text = `token = ${T.ghp}\nhttps://x-access-token:${T.ghs}@github.com/o/r.git`
+    expect(findSecrets(text).map((f) => f.rule)).toEqual(['github-pat', 'github-app-token'])
+  })
+
+  it('reports 1-based lines and sorted, non-overlapping spans', () => {
+    const text = `line one\nnpm=${T.npm}\n\n  ${T.ghp} and ${T.awsId}\n`
+    const found = findSecrets(text)
+    expect(found.map((f) => [f.rule, f.line])).toEqual([
+      ['npm-access-token', 2],
+      ['github-pat', 4],
+      ['aws-access-token', 4],
+    ])
+    for (let i = 1; i < found.length; i++) {
+      expect(found[i]!.start).toBeGreaterThanOrEqual(found[i - 1]!.end)
+    }
+  })
+
+  it('keeps gitleaks rule ids unique', () => {
+    const ids = SECRET_RULES.map((rule) => rule.id)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('finds every secret of a 5 MB text quickly', () => {
+    const chunk =
+      `const x = 1\n// ${rnd(ALNUM, 80)}\napi: ${T.npm}\n` + 'lorem ipsum dolor '.repeat(200)
+    const text = chunk.repeat(Math.ceil(5_000_000 / chunk.length))
+    const started = performance.now()
+    const found = findSecrets(text)
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(found.length).toBe(Math.ceil(5_000_000 / chunk.length))
+  })
+
+  const adversarial: [what: string, text: string][] = [
+    ['unterminated key headers', ('-----BEGIN ' + 'RSA PRIVATE KEY-----\n').repeat(150_000)],
+    ['assignments with no value end', 'key='.repeat(1_000_000)],
+    ['one endless value', 'token=' + 'a1'.repeat(1_000_000) + '!'],
+    ['near-JWTs', ('ey' + 'A'.repeat(30) + '.').repeat(100_000)],
+    ['URL-like runs', 'http://a:b'.repeat(300_000)],
+  ]
+
+  it.each(adversarial)('stays linear on %s', (_what, text) => {
+    const started = performance.now()
+    findSecrets(text)
+    expect(performance.now() - started).toBeLessThan(5000)
+  })
+})
+
+describe('shannonEntropy', () => {
+  it.each([
+    ['', 0],
+    ['aaaa', 0],
+    ['ab', 1],
+    ['abcd', 2],
+    ['0123456789abcdef', 4],
+  ])('of %j is %d', (text, bits) => {
+    expect(shannonEntropy(text)).toBeCloseTo(bits)
+  })
+})
+
+describe('looksLikeSecret', () => {
+  const secrets: [value: string, rule: string][] = [
+    [T.ghp, 'github-pat'],
+    [T.anthropic, 'anthropic-api-key'],
+    [T.anthropicOauth, 'anthropic-oauth-token'],
+    [T.awsId, 'aws-access-token'],
+    [T.npm, 'npm-access-token'],
+    [T.jwt, 'jwt'],
+    [T.privateKey, 'private-key'],
+    [`postgres://app:${T.password}@db/app`, 'url-password'],
+    [`{"auth": {"token": "${T.generic}"}}`, 'generic-api-key'],
+    [rnd(B64, 40), HIGH_ENTROPY_RULE_ID],
+    [rnd(ALNUM, 24), HIGH_ENTROPY_RULE_ID],
+    [rnd(LOWER + DIGITS, 32), HIGH_ENTROPY_RULE_ID],
+    [rnd(B64URL, 64), HIGH_ENTROPY_RULE_ID],
+  ]
+
+  it.each(secrets)('flags %j as %s', (value, rule) => {
+    expect(looksLikeSecret(value)).toBe(rule)
+  })
+
+  const ordinary = [
+    '',
+    'true',
+    '1',
+    'Linux',
+    'X64',
+    '1.2.3',
+    'v20.11.1',
+    'en_US.UTF-8',
+    'xterm-256color',
+    'ubuntu-24.04',
+    'GitHub Actions 2',
+    'github-hosted',
+    '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    '/home/runner/work/repo/repo',
+    '~/.config/tool/settings.json',
+    'https://api.github.com',
+    'https://github.com/owner/repo/actions/runs/123456789',
+    '3f786850e387550fdab836ed7e6dc881de23001b',
+    '3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed',
+    '123e4567-e89b-12d3-a456-426614174000',
+    'owner/repo/.github/workflows/ci.yml@refs/heads/main',
+    'refs/pull/1234/merge',
+    'feature/JIRA-1234-fix-login-bug',
+    'dependabot/npm_and_yarn/eslint-9.1.0',
+    'ghcr.io/owner/image:1.2.3',
+    'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ',
+    'ThisIsALongCamelCaseIdentifierName',
+  ]
+
+  it.each(ordinary)('leaves %j alone', (value) => {
+    expect(looksLikeSecret(value)).toBeNull()
+  })
+})
+
+describe('redactedForm', () => {
+  it.each([
+    [T.awsId, 'AKIA…(20)'],
+    [T.ghp, 'ghp_…(40)'],
+    [T.anthropic, 'sk-a…(108)'],
+    [T.slackBot, `xoxb…(${T.slackBot.length})`],
+    [T.jwt, `eyJ…(${T.jwt.length})`],
+    [T.hf, 'hf_…(37)'],
+    ['ghp_short', '…(9)'],
+    [T.generic, '…(32)'],
+    ['hunter2', '…(7)'],
+    ['', '…(0)'],
+  ])('labels %j as %j', (value, label) => {
+    expect(redactedForm(value)).toBe(label)
+  })
+
+  it('never shows more than a 4-character prefix of the value', () => {
+    fc.assert(
+      fc.property(fc.string(), (value) => {
+        const match = /^(.{0,4})…\((\d+)\)$/su.exec(redactedForm(value))
+        expect(match).not.toBeNull()
+        expect(value.startsWith(match![1]!)).toBe(true)
+        expect(Number(match![2])).toBe(value.length)
+      }),
+    )
+  })
+})
+
+/** Whether some base64 run in `text`, decoded at any alignment, still contains `value`. */
+function base64Leaks(text: string, value: string): boolean {
+  const needle = Buffer.from(value)
+  for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]+/g)) {
+    for (let pad = 0; pad < 4; pad++) {
+      const candidate = 'A'.repeat(pad) + run
+      for (const encoding of ['base64', 'base64url'] as const) {
+        if (Buffer.from(candidate, encoding).includes(needle)) return true
+      }
+    }
+  }
+  return false
+}
+
+const MARKERS = /\[REDACTED(?::[a-z0-9-]+)?\]/g
+/** The text outside redaction markers (each marker becomes a NUL, which no test value holds). */
+const outsideMarkers = (text: string): string => text.replace(MARKERS, '\u0000')
+
+describe('Redactor', () => {
+  const value = 'pa$$w0rd "quoted" & more/+='
+
+  const forms: [form: string, text: string][] = [
+    ['raw', `echo ${value}`],
+    ['trimmed', `x=${value.trim()}`],
+    ['URL-encoded', `?q=${encodeURIComponent(value)}&x=1`],
+    ['JSON-escaped', JSON.stringify({ value })],
+    ['base64', Buffer.from(value).toString('base64')],
+    ['base64url', Buffer.from(value).toString('base64url')],
+    ['base64 after 1 byte', Buffer.from('x' + value + 'tail').toString('base64')],
+    ['base64 after 2 bytes', Buffer.from('xy' + value + 'tail').toString('base64')],
+    ['base64 after 3 bytes', Buffer.from('xyz' + value + 'tail').toString('base64')],
+    ['base64url after 1 byte', Buffer.from('x' + value + 'tail!').toString('base64url')],
+  ]
+
+  it.each(forms)('removes the %s form', (_form, text) => {
+    const redacted = new Redactor([` ${value}\n`]).redact(text)
+    expect(redacted).toContain(REDACTED)
+    expect(outsideMarkers(redacted)).not.toContain(value)
+    expect(outsideMarkers(redacted)).not.toContain(encodeURIComponent(value))
+    expect(base64Leaks(outsideMarkers(redacted), value)).toBe(false)
+  })
+
+  it('labels rule matches with their rule and keeps the surrounding text', () => {
+    const redactor = new Redactor()
+    expect(redactor.redact(`api_key = "${T.generic}" and ${T.ghp}.`)).toBe(
+      'api_key = "[REDACTED:generic-api-key]" and [REDACTED:github-pat].',
+    )
+  })
+
+  it('treats values literally, regex metacharacters included', () => {
+    const redactor = new Redactor(['a.b*c+d?(e)[f]{2}|^$\\'])
+    expect(redactor.redact('x a.b*c+d?(e)[f]{2}|^$\\ y aXbbbc')).toBe('x [REDACTED] y aXbbbc')
+  })
+
+  it(`ignores values shorter than ${MIN_REDACT_LENGTH} characters`, () => {
+    const redactor = new Redactor(['abc12', 'true'])
+    expect(redactor.redact('abc12 is true')).toBe('abc12 is true')
+  })
+
+  it('redacts overlapping values as one span', () => {
+    const redactor = new Redactor(['abcdefgh', 'efghijkl'])
+    expect(redactor.redact('xx abcdefghijkl yy')).toBe('xx [REDACTED] yy')
+  })
+
+  it('swallows a marker a value overlaps instead of cutting it', () => {
+    const redactor = new Redactor(['D]secret123'])
+    expect(redactor.redact('[REDACTED]secret123 and [REDACTE' + 'D]secret123')).toBe(
+      '[REDACTED] and [REDACTED]',
+    )
+  })
+
+  it('catches a token whose boundary appears only once a neighbour is redacted', () => {
+    const neighbour = 'qwertyuiop'
+    const text = `${T.awsId}${neighbour}`
+    const redacted = new Redactor([neighbour]).redact(text)
+    expect(redacted).toBe('[REDACTED:aws-access-token][REDACTED]')
+  })
+
+  it('handles many values in one pass over a long text', () => {
+    const values = Array.from({ length: 300 }, () => rnd(ALNUM, 24))
+    const redactor = new Redactor(values)
+    const text = values.map((v, i) => `line ${i}: ${v}\n${'filler text '.repeat(300)}`).join('\n')
+    const big = text.repeat(Math.ceil(5_000_000 / text.length))
+    const started = performance.now()
+    const redacted = redactor.redact(big)
+    expect(performance.now() - started).toBeLessThan(5000)
+    for (const v of values) expect(redacted).not.toContain(v)
+  })
+
+  it('redacts exactly the union of all occurrences of many overlapping values (property)', () => {
+    // Over the alphabet {a, b} no encoded form differs from the raw one or can occur, and no rule
+    // fires: the expected output is every occurrence of every value, overlapping ones merged.
+    const ab = (minLength: number, maxLength: number) =>
+      fc.string({ unit: fc.constantFrom('a', 'b'), minLength, maxLength })
+    // The text is built from the values themselves and short fillers, so occurrences overlap.
+    const valuesAndText = fc
+      .array(ab(MIN_REDACT_LENGTH, 9), { minLength: 1, maxLength: 6 })
+      .chain((values) =>
+        fc.tuple(
+          fc.constant(values),
+          fc
+            .array(fc.oneof(fc.constantFrom(...values), ab(0, 4)), { maxLength: 12 })
+            .map((parts) => parts.join('')),
+        ),
+      )
+    fc.assert(
+      fc.property(valuesAndText, ([values, text]) => {
+        const spans: [number, number][] = []
+        for (const v of values) {
+          for (let at = text.indexOf(v); at !== -1; at = text.indexOf(v, at + 1)) {
+            spans.push([at, at + v.length])
+          }
+        }
+        spans.sort((x, y) => x[0] - y[0])
+        const merged: [number, number][] = []
+        for (const [start, end] of spans) {
+          const last = merged.at(-1)
+          if (last !== undefined && start < last[1]) last[1] = Math.max(last[1], end)
+          else merged.push([start, end])
+        }
+        let expected = ''
+        let copied = 0
+        for (const [start, end] of merged) {
+          expected += text.slice(copied, start) + REDACTED
+          copied = end
+        }
+        expected += text.slice(copied)
+        expect(new Redactor(values).redact(text)).toBe(expected)
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('never leaves an added value outside a marker (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: MIN_REDACT_LENGTH }).filter((v) => !v.includes('\u0000')),
+        fc.string(),
+        fc.string(),
+        (secret, prefix, suffix) => {
+          const redacted = new Redactor([secret]).redact(prefix + secret + suffix)
+          expect(outsideMarkers(redacted)).not.toContain(secret)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('never leaves an added value decodable from base64 output (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: MIN_REDACT_LENGTH, unit: 'binary' }),
+        fc.uint8Array({ maxLength: 8 }),
+        fc.uint8Array({ maxLength: 8 }),
+        (secret, before, after) => {
+          const blob = Buffer.concat([before, Buffer.from(secret), after]).toString('base64')
+          const redacted = new Redactor([secret]).redact(`data: ${blob}`)
+          expect(base64Leaks(outsideMarkers(redacted), secret)).toBe(false)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('is idempotent (property)', () => {
+    const fragment = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        REDACTED,
+        '[REDACTED:github-pat]',
+        '[REDACTE',
+        'D]',
+        T.ghp,
+        T.awsId,
+        T.jwt,
+        'api_key = ',
+        'https://u:',
+        '@host/',
+        ' ',
+        '\n',
+      ),
+    )
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: MIN_REDACT_LENGTH }), { maxLength: 4 }),
+        fc.array(fragment, { maxLength: 12 }),
+        (values, parts) => {
+          const redactor = new Redactor(values)
+          const once = redactor.redact(parts.join(''))
+          expect(redactor.redact(once)).toBe(once)
+        },
+      ),
+      { numRuns: 500 },
+    )
+  })
+})

@@ -1,0 +1,555 @@
+/**
+ * Secret detection and redaction (pure).
+ *
+ * Two sources of truth: the rule table in `secret-rules.ts` (what a credential looks like) and the
+ * exact values the action knows to be secret (the stripped environment, the model key, the GitHub
+ * token), which the {@link Redactor} also recognises base64-, URL- and JSON-encoded.
+ */
+import { GLOBAL_ALLOWLIST, SECRET_RULES } from './secret-rules.js'
+import type { SecretAllowlist, SecretRule } from './secret-rules.js'
+
+/** One credential found in a text. Carries positions only, never the secret itself. */
+export interface SecretFinding {
+  /** The rule id (gitleaks' ids, see `secret-rules.ts`). */
+  rule: string
+  /** UTF-16 offsets of the secret in the text: `text.slice(start, end)` is the credential. */
+  start: number
+  end: number
+  /** 1-based line of `start`. */
+  line: number
+}
+
+/** The id {@link looksLikeSecret} returns for a value that no rule matched but is token-like. */
+export const HIGH_ENTROPY_RULE_ID = 'high-entropy-value'
+
+/**
+ * Shortest value the {@link Redactor} replaces. Shorter values (`true`, `main`, `1234`) occur in
+ * ordinary text all the time, so replacing them would shred every report while protecting nothing:
+ * a secret that short is guessable anyway.
+ */
+export const MIN_REDACT_LENGTH = 6
+
+/** What replaces a known value. Rule matches read `[REDACTED:<rule id>]`. */
+export const REDACTED = '[REDACTED]'
+
+interface CompiledRule {
+  readonly rule: SecretRule
+  /** The rule's regex with the `g` and `d` (match indices) flags added. */
+  readonly regex: RegExp
+  /** Position in the table: earlier wins among overlapping specific matches. */
+  readonly order: number
+}
+
+const COMPILED_RULES: readonly CompiledRule[] = SECRET_RULES.map((rule, order) => ({
+  rule,
+  regex: new RegExp(rule.regex.source, `${rule.regex.flags.replace(/[gdy]/g, '')}gd`),
+  order,
+}))
+
+/** A rule match that passed every filter; internal, because `redact` needs the unmerged list. */
+interface RawFinding {
+  readonly compiled: CompiledRule
+  readonly start: number
+  readonly end: number
+}
+
+/**
+ * Shannon entropy of a string in bits per character (0 for the empty string): how unpredictable
+ * its characters are. 40 random base64 characters score about 4.8, English words 3 to 4, and hex
+ * can never exceed 4.
+ */
+export function shannonEntropy(text: string): number {
+  const counts = new Map<string, number>()
+  let length = 0
+  for (const char of text) {
+    counts.set(char, (counts.get(char) ?? 0) + 1)
+    length++
+  }
+  let entropy = 0
+  for (const count of counts.values()) {
+    const p = count / length
+    entropy -= p * Math.log2(p)
+  }
+  return entropy
+}
+
+/** Offsets of the secret within a match: the first non-empty capture group, else the whole match. */
+function secretSpan(match: RegExpExecArray): [number, number] {
+  const indices = match.indices
+  if (indices !== undefined) {
+    for (let group = 1; group < indices.length; group++) {
+      const span = indices[group]
+      if (span !== undefined && span[1] > span[0]) return span
+    }
+  }
+  return [match.index, match.index + match[0].length]
+}
+
+/** The whole line(s) a match touches, for `line` allowlists. */
+function lineAround(text: string, start: number, end: number): string {
+  const from = text.lastIndexOf('\n', start - 1) + 1
+  const to = text.indexOf('\n', end)
+  return text.slice(from, to === -1 ? text.length : to)
+}
+
+/** The match with gitleaks' identifier prefix (up to `length` chars of `[\w.-]`) put back in front. */
+function widenedMatch(text: string, start: number, end: number, length: number): string {
+  let from = start
+  while (from > 0 && start - from < length && /[\w.-]/.test(text.charAt(from - 1))) from--
+  return text.slice(from, end)
+}
+
+function isAllowed(
+  allowlist: SecretAllowlist,
+  secret: string,
+  match: () => string,
+  line: () => string,
+): boolean {
+  if (allowlist.regexes !== undefined && allowlist.regexes.length > 0) {
+    const target =
+      allowlist.target === 'match' ? match() : allowlist.target === 'line' ? line() : secret
+    if (allowlist.regexes.some((regex) => regex.test(target))) return true
+  }
+  if (allowlist.stopwords !== undefined && allowlist.stopwords.length > 0) {
+    const lower = secret.toLowerCase()
+    if (allowlist.stopwords.some((word) => lower.includes(word))) return true
+  }
+  return false
+}
+
+/** gitleaks' filters, in gitleaks' order: allowlists, then entropy, then the digit rule. */
+function accepted(
+  rule: SecretRule,
+  text: string,
+  match: RegExpExecArray,
+  start: number,
+  end: number,
+): boolean {
+  const secret = text.slice(start, end)
+  const matchStart = match.index
+  const matchEnd = match.index + match[0].length
+  const wholeMatch = (): string =>
+    widenedMatch(text, matchStart, matchEnd, rule.identifierPrefix ?? 0)
+  const wholeLine = (): string => lineAround(text, matchStart, matchEnd)
+  if (isAllowed(GLOBAL_ALLOWLIST, secret, wholeMatch, wholeLine)) return false
+  for (const allowlist of rule.allowlists ?? []) {
+    if (isAllowed(allowlist, secret, wholeMatch, wholeLine)) return false
+  }
+  if (rule.entropy !== undefined) {
+    if (shannonEntropy(secret) <= rule.entropy) return false
+    // gitleaks: a `generic*` secret must contain a digit (RE2 has no lookahead to say so).
+    if (rule.id.startsWith('generic') && !/[0-9]/.test(secret)) return false
+  }
+  return true
+}
+
+/** Every rule match that passes the rule's filters, unmerged, in rule order. */
+function scan(text: string): RawFinding[] {
+  const findings: RawFinding[] = []
+  if (text === '') return findings
+  const lower = text.toLowerCase()
+  for (const compiled of COMPILED_RULES) {
+    const { rule, regex } = compiled
+    if (rule.keywords !== undefined && !rule.keywords.some((word) => lower.includes(word))) {
+      continue
+    }
+    regex.lastIndex = 0
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      if (match[0] === '') {
+        regex.lastIndex++
+        continue
+      }
+      const [start, end] = secretSpan(match)
+      if (accepted(rule, text, match, start, end)) findings.push({ compiled, start, end })
+    }
+  }
+  return findings
+}
+
+/** Offsets at which each line starts, for turning offsets into 1-based line numbers. */
+function lineStarts(text: string): number[] {
+  const starts = [0]
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1)
+  return starts
+}
+
+function lineOf(starts: readonly number[], offset: number): number {
+  let low = 0
+  let high = starts.length - 1
+  while (low < high) {
+    const mid = (low + high + 1) >> 1
+    if ((starts[mid] ?? 0) <= offset) low = mid
+    else high = mid - 1
+  }
+  return low + 1
+}
+
+/** Keeps, from findings sorted by start, those that overlap no finding kept before them. */
+function sweep(sorted: readonly RawFinding[]): RawFinding[] {
+  const kept: RawFinding[] = []
+  let end = -1
+  for (const finding of sorted) {
+    if (finding.start >= end) {
+      kept.push(finding)
+      end = finding.end
+    }
+  }
+  return kept
+}
+
+function overlapsAny(kept: readonly RawFinding[], finding: RawFinding): boolean {
+  // `kept` is sorted and non-overlapping: find the last one starting before `finding` ends.
+  let low = 0
+  let high = kept.length - 1
+  let candidate = -1
+  while (low <= high) {
+    const mid = (low + high) >> 1
+    if ((kept[mid]?.start ?? 0) < finding.end) {
+      candidate = mid
+      low = mid + 1
+    } else {
+      high = mid - 1
+    }
+  }
+  const previous = kept[candidate]
+  return previous !== undefined && previous.end > finding.start
+}
+
+function byStartThenOrder(a: RawFinding, b: RawFinding): number {
+  return a.start - b.start || a.compiled.order - b.compiled.order
+}
+
+/**
+ * Finds credential-looking strings in a text (a diff, a log, a transcript).
+ *
+ * Guarantees: findings are sorted by `start` and do not overlap; where a specific rule (`github-pat`)
+ * and a catch-all rule (`generic-api-key`, `url-password`) match the same characters, only the
+ * specific one is reported. Each rule makes one left-to-right pass with a regex that cannot
+ * backtrack catastrophically: 5 MB of ordinary text take a fraction of a second, and text crafted
+ * against the rules stays linear (about a second for 5 MB here).
+ */
+export function findSecrets(text: string): SecretFinding[] {
+  const raw = scan(text)
+  if (raw.length === 0) return []
+  const specific = sweep(raw.filter((f) => f.compiled.rule.generic !== true).sort(byStartThenOrder))
+  const generic = sweep(
+    raw
+      .filter((f) => f.compiled.rule.generic === true && !overlapsAny(specific, f))
+      .sort(byStartThenOrder),
+  )
+  const starts = lineStarts(text)
+  return [...specific, ...generic].sort(byStartThenOrder).map((f) => ({
+    rule: f.compiled.rule.id,
+    start: f.start,
+    end: f.end,
+    line: lineOf(starts, f.start),
+  }))
+}
+
+/** Characters of base64 (both alphabets), base64url, hex and the separators tokens use. */
+const TOKEN_ALPHABET = /^[A-Za-z0-9+/=_.~-]+$/
+const HEX = /^[0-9a-fA-F]+$/
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const PATH_START = /^(?:~|\.{1,2})?\//
+
+/**
+ * Whether a value is a long, unpredictable token although no rule names it. True when the value
+ * - is at least 20 characters of the token alphabet (letters, digits, `+/=_.~-`; no whitespace,
+ *   no `:` or `@`, so URLs, image references and prose are out),
+ * - holds both a letter and a digit (gitleaks' rule for generic secrets),
+ * - is not hex only (git SHAs, digests: hex never exceeds 4 bits per character anyway), not a UUID,
+ *   not a path (`/…`, `./…`, `~/…`),
+ * - is not a slug: split on `-_./`, some part mixes letters and digits (`feature/JIRA-1234-fix` is a
+ *   branch name; `wJalrXUtnFEMI/K7MDENG` is not),
+ * - and has a Shannon entropy of at least 4.0 bits per character.
+ */
+function isHighEntropyToken(value: string): boolean {
+  if (value.length < 20 || !TOKEN_ALPHABET.test(value)) return false
+  if (!/[A-Za-z]/.test(value) || !/[0-9]/.test(value)) return false
+  if (HEX.test(value) || UUID.test(value) || PATH_START.test(value)) return false
+  const parts = value.split(/[-_./]+/).filter((part) => part !== '')
+  const isSlug = parts.every((part) => /^(?:[A-Za-z]+|[0-9]+)$/.test(part))
+  if (isSlug) return false
+  return shannonEntropy(value) >= 4.0
+}
+
+/**
+ * Decides whether a whole environment-variable value is, or contains, a credential.
+ *
+ * Returns the id of the first rule that matches anywhere in the value (see {@link findSecrets});
+ * else {@link HIGH_ENTROPY_RULE_ID} when the whole value is a token: at least 20 characters of
+ * `[A-Za-z0-9+/=_.~-]` holding letters and digits, Shannon entropy of at least 4.0 bits per
+ * character, and neither hex only, a UUID, a path, nor a slug whose parts are each all letters or
+ * all digits; else `null`. So ordinary values — paths, `true`, version numbers, URLs without a
+ * password, 40-hex git SHAs, UUIDs, branch and workflow refs — give `null`. The price: a secret
+ * that is hex only, or shorter than 20 characters, is caught by its name (see `environment.ts`),
+ * not by its value.
+ */
+export function looksLikeSecret(value: string): string | null {
+  const [first] = findSecrets(value)
+  if (first !== undefined) return first.rule
+  return isHighEntropyToken(value) ? HIGH_ENTROPY_RULE_ID : null
+}
+
+/** Public, well-known prefixes that identify a token's issuer without revealing the token. */
+const PUBLIC_PREFIXES: readonly string[] = [
+  'AKIA',
+  'ASIA',
+  'ABIA',
+  'ACCA',
+  'ghp_',
+  'gho_',
+  'ghs_',
+  'ghu_',
+  'ghr_',
+  'github_pat_',
+  'glpat-',
+  'xoxb-',
+  'xoxp-',
+  'xoxa-',
+  'xoxr-',
+  'xoxs-',
+  'xoxe',
+  'xapp-',
+  'sk-ant-',
+  'sk-proj-',
+  'sk_live_',
+  'sk_test_',
+  'rk_live_',
+  'rk_test_',
+  'npm_',
+  'pypi-',
+  'AIza',
+  'hf_',
+  'eyJ',
+]
+
+/**
+ * A label for a secret value that reveals nothing a reader could use: the length in UTF-16 units,
+ * plus, when the value is at least 16 long and starts with a public issuer prefix, that prefix cut
+ * to at most 4 characters (`AKIA…(20)`, `ghp_…(40)`, `sk-a…(108)`, `eyJ…(180)`); otherwise only
+ * the length (`…(12)`). Never a character beyond the public prefix.
+ */
+export function redactedForm(value: string): string {
+  const length = value.length
+  const prefix = PUBLIC_PREFIXES.find((candidate) => value.startsWith(candidate))
+  if (length >= 16 && prefix !== undefined) {
+    return `${value.slice(0, Math.min(4, prefix.length))}…(${length})`
+  }
+  return `…(${length})`
+}
+
+/** `[start, end)` offsets in a text. */
+type Span = readonly [number, number]
+
+/**
+ * Finds every occurrence of a set of literal strings in one pass over the text, whatever their
+ * number (Aho–Corasick automaton over UTF-16 code units).
+ */
+class LiteralMatcher {
+  readonly #next: Map<number, number>[] = [new Map<number, number>()]
+  readonly #fail: number[] = [0]
+  /** Length of the longest pattern that ends at this state (0: none). */
+  readonly #longest: number[] = [0]
+
+  constructor(patterns: Iterable<string>) {
+    for (const pattern of patterns) this.#insert(pattern)
+    this.#link()
+  }
+
+  #insert(pattern: string): void {
+    let state = 0
+    for (let i = 0; i < pattern.length; i++) {
+      const code = pattern.charCodeAt(i)
+      const transitions = this.#next[state] ?? new Map<number, number>()
+      let target = transitions.get(code)
+      if (target === undefined) {
+        target = this.#next.length
+        this.#next.push(new Map<number, number>())
+        this.#fail.push(0)
+        this.#longest.push(0)
+        transitions.set(code, target)
+      }
+      state = target
+    }
+    this.#longest[state] = Math.max(this.#longest[state] ?? 0, pattern.length)
+  }
+
+  /** Breadth-first: each state's failure link points to its longest proper suffix in the trie. */
+  #link(): void {
+    const queue: number[] = [...(this.#next[0]?.values() ?? [])]
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head] ?? 0
+      for (const [code, target] of this.#next[state] ?? []) {
+        let fallback = this.#fail[state] ?? 0
+        while (fallback !== 0 && !(this.#next[fallback]?.has(code) ?? false)) {
+          fallback = this.#fail[fallback] ?? 0
+        }
+        this.#fail[target] = this.#next[fallback]?.get(code) ?? 0
+        this.#longest[target] = Math.max(
+          this.#longest[target] ?? 0,
+          this.#longest[this.#fail[target] ?? 0] ?? 0,
+        )
+        queue.push(target)
+      }
+    }
+  }
+
+  /** The union of all occurrences: sorted, non-overlapping spans. */
+  spans(text: string): Span[] {
+    const merged: [number, number][] = []
+    let state = 0
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      let target = this.#next[state]?.get(code)
+      while (target === undefined && state !== 0) {
+        state = this.#fail[state] ?? 0
+        target = this.#next[state]?.get(code)
+      }
+      state = target ?? 0
+      const length = this.#longest[state] ?? 0
+      if (length === 0) continue
+      let start = i + 1 - length
+      const end = i + 1
+      for (let top = merged.at(-1); top !== undefined && top[1] > start; top = merged.at(-1)) {
+        start = Math.min(start, top[0])
+        merged.pop()
+      }
+      merged.push([start, end])
+    }
+    return merged
+  }
+}
+
+/** The `[REDACTED…]` markers already in a text (ours, or look-alikes the text brought). */
+const MARKER = /\[REDACTED(?::[a-z0-9-]+)?\]/g
+
+/** Base64 of `bytes` as it appears at each of the 3 alignments inside a longer base64 text. */
+function base64Forms(bytes: Buffer): string[] {
+  const forms = [bytes.toString('base64')]
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64')
+    // Keep only the characters whose 6 bits all come from `bytes`.
+    const from = Math.ceil((8 * offset) / 6)
+    const to = Math.floor((8 * (offset + bytes.length)) / 6)
+    forms.push(encoded.slice(from, to))
+  }
+  return forms
+}
+
+/** The value as it may show up in output: raw, trimmed, URL-encoded, JSON-escaped, base64. */
+function encodedForms(value: string): Set<string> {
+  const plain = new Set([value, value.trim()])
+  const forms = new Set<string>()
+  for (const text of plain) {
+    forms.add(text)
+    forms.add(encodeURIComponent(text))
+    forms.add(JSON.stringify(text).slice(1, -1))
+    for (const base64 of base64Forms(Buffer.from(text, 'utf8'))) {
+      forms.add(base64)
+      forms.add(base64.replace(/\+/g, '-').replace(/\//g, '_'))
+    }
+  }
+  for (const form of forms) if (form.length < MIN_REDACT_LENGTH) forms.delete(form)
+  return forms
+}
+
+/** A span to replace and its label (`undefined`: a known value, shown as `[REDACTED]`). */
+interface Replacement {
+  start: number
+  end: number
+  rule: string | undefined
+  /** A marker already in the text, swallowed because a match overlaps it. */
+  marker: boolean
+}
+
+/** Upper bound on redaction passes; two are enough in practice (see `redact`). */
+const MAX_PASSES = 5
+
+/**
+ * Replaces secrets in text: every known value (and its encoded forms) and everything
+ * {@link findSecrets} would report.
+ *
+ * Guarantees:
+ * - No added value of at least {@link MIN_REDACT_LENGTH} characters survives anywhere outside a
+ *   `[REDACTED…]` marker, raw, trimmed, URL-encoded (`encodeURIComponent`), JSON-escaped, or
+ *   base64-encoded (standard or URL-safe, alone or at any alignment inside a longer base64 text).
+ * - `redact(redact(text)) === redact(text)`.
+ * - Time is linear in the text, whatever the number of values (one automaton pass plus the rules).
+ */
+export class Redactor {
+  readonly #forms = new Set<string>()
+  #matcher: LiteralMatcher | null = null
+
+  constructor(values: Iterable<string> = []) {
+    for (const value of values) this.add(value)
+  }
+
+  /** Registers a secret value. Values shorter than {@link MIN_REDACT_LENGTH} are ignored. */
+  add(value: string): void {
+    if (value.length < MIN_REDACT_LENGTH) return
+    for (const form of encodedForms(value)) {
+      if (!this.#forms.has(form)) {
+        this.#forms.add(form)
+        this.#matcher = null
+      }
+    }
+  }
+
+  /** The text with every known value and every rule match replaced by a marker. */
+  redact(text: string): string {
+    // A replacement can change what a rule sees next to it (`\b` before a marker's `[`), so repeat
+    // until nothing changes. Each changing pass removes unredacted characters or merges markers.
+    let current = text
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      const next = this.#redactOnce(current)
+      if (next === current) return current
+      current = next
+    }
+    return current
+  }
+
+  #redactOnce(text: string): string {
+    const replacements: Replacement[] = []
+    if (this.#forms.size > 0) {
+      this.#matcher ??= new LiteralMatcher(this.#forms)
+      for (const [start, end] of this.#matcher.spans(text)) {
+        replacements.push({ start, end, rule: undefined, marker: false })
+      }
+    }
+    for (const finding of scan(text)) {
+      const rule = finding.compiled.rule.id
+      replacements.push({ start: finding.start, end: finding.end, rule, marker: false })
+    }
+    if (replacements.length === 0) return text
+    // Markers join the merge so that a match overlapping one swallows it whole: a marker is never
+    // cut, which is what keeps redaction idempotent.
+    for (const marker of text.matchAll(MARKER)) {
+      const start = marker.index
+      replacements.push({ start, end: start + marker[0].length, rule: undefined, marker: true })
+    }
+    replacements.sort((a, b) => a.start - b.start || b.end - a.end)
+
+    let out = ''
+    let copied = 0
+    let group: { start: number; end: number; labels: Set<string | undefined> } | null = null
+    const flush = (): void => {
+      if (group === null || group.labels.size === 0) return
+      const [label] = group.labels
+      out += text.slice(copied, group.start)
+      out += group.labels.size === 1 && label !== undefined ? `[REDACTED:${label}]` : REDACTED
+      copied = group.end
+    }
+    for (const r of replacements) {
+      if (group !== null && r.start < group.end) {
+        group.end = Math.max(group.end, r.end)
+      } else {
+        flush()
+        group = { start: r.start, end: r.end, labels: new Set() }
+      }
+      if (!r.marker) group.labels.add(r.rule)
+    }
+    flush()
+    return out + text.slice(copied)
+  }
+}
