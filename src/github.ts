@@ -1,0 +1,365 @@
+/**
+ * The sticky pull-request comment: one comment per workflow + job (+ matrix entry), found again by a
+ * hidden marker on its first line and updated in place on every run.
+ *
+ * Thin I/O: the Octokit client and the sleep function are parameters. Nothing here throws for an
+ * API failure — a read-only token (fork pull requests) is normal, and the report is also in the job
+ * summary — so every failure comes back as a `warning` for the caller to log.
+ */
+
+/** One issue comment, as much of it as the upsert reads. */
+export interface IssueCommentLike {
+  id: number
+  body?: string | null
+  html_url: string
+  user: { login: string; type: string } | null
+}
+
+/**
+ * Parameters of `GET /repos/{owner}/{repo}/issues/{issue_number}/comments`. (A type alias, not an
+ * interface, so that Octokit's `RequestParameters` index signature accepts it.)
+ */
+export type ListCommentsParams = {
+  owner: string
+  repo: string
+  issue_number: number
+  per_page?: number
+  page?: number
+}
+
+/** `octokit.rest.issues.listComments`, as far as this module relies on it. */
+export type ListCommentsMethod = (
+  params: ListCommentsParams,
+) => Promise<{ data: IssueCommentLike[] }>
+
+/**
+ * The subset of `getOctokit(token)` from `@actions/github` this module uses. A real Octokit is
+ * assignable to it; tests pass a hand-written fake.
+ */
+export interface CommentsClient {
+  paginate: (method: ListCommentsMethod, params: ListCommentsParams) => Promise<IssueCommentLike[]>
+  rest: {
+    issues: {
+      listComments: ListCommentsMethod
+      createComment: (params: {
+        owner: string
+        repo: string
+        issue_number: number
+        body: string
+      }) => Promise<{ data: { id: number; html_url: string } }>
+      updateComment: (params: {
+        owner: string
+        repo: string
+        comment_id: number
+        body: string
+      }) => Promise<{ data: { id: number; html_url: string } }>
+    }
+  }
+}
+
+/** Where to post and what. `body` must start with `marker` (see {@link stickyMarker}). */
+export interface StickyCommentTarget {
+  owner: string
+  repo: string
+  issueNumber: number
+  marker: string
+  body: string
+}
+
+/** Optional collaborators: a sleep for the retry backoff and a logger for progress lines. */
+export interface StickyCommentDeps {
+  sleep?: (ms: number) => Promise<void>
+  log?: { warning(message: string): void; info(message: string): void }
+}
+
+/** What the upsert did. `url` is the comment's address when one was created or updated. */
+export interface StickyCommentResult {
+  url: string | null
+  action: 'created' | 'updated' | 'skipped'
+  /** Why nothing was posted (or why the existing comment could not be reused), for the log. */
+  warning?: string
+}
+
+/** Attempts per API call, the first included. */
+export const MAX_ATTEMPTS = 3
+/** Delay before the second attempt; doubled before each further one. */
+export const BASE_DELAY_MS = 1000
+/** Longest wait honoured from a `retry-after` header. */
+export const MAX_DELAY_MS = 30_000
+
+/**
+ * The hidden first line of the sticky comment, unique per workflow, job and (optionally) matrix
+ * entry: `<!-- airlock:v1 workflow="ci" job="agent" -->`, or with ` matrix="…"` before `-->`.
+ *
+ * Values are percent-encoded where needed so that the marker is always one well-formed HTML
+ * comment: no `--` sequence, no `>`, no quote, no line break, no control character. The encoding is
+ * reversible, so distinct inputs give distinct markers, and no marker is a prefix of another.
+ */
+export function stickyMarker(workflow: string, job: string, matrixKey?: string): string {
+  const fields = [`workflow="${markerValue(workflow)}"`, `job="${markerValue(job)}"`]
+  if (matrixKey !== undefined && matrixKey !== '') {
+    fields.push(`matrix="${markerValue(matrixKey)}"`)
+  }
+  return `<!-- airlock:v1 ${fields.join(' ')} -->`
+}
+
+const MARKER_SAFE = /^[A-Za-z0-9 _.,:;/+=()[\]{}@#!?*'~^$]$/u
+
+/** Percent-encodes (UTF-8) every character outside a safe set, and every `-` that follows a `-`. */
+function markerValue(value: string): string {
+  const out: string[] = []
+  let previous = ''
+  for (const char of value) {
+    let piece: string
+    if (char === '-') piece = previous === '-' ? '%2D' : '-'
+    else if (MARKER_SAFE.test(char)) piece = char
+    else piece = percentEncode(char)
+    out.push(piece)
+    previous = piece
+  }
+  return out.join('')
+}
+
+/**
+ * `%XX` for each byte of the character in UTF-8. A lone surrogate gets the 3-byte form that valid
+ * UTF-8 never uses, so the encoding stays reversible for any JavaScript string.
+ */
+function percentEncode(char: string): string {
+  const cp = char.codePointAt(0) ?? 0
+  const bytes =
+    cp < 0x80
+      ? [cp]
+      : cp < 0x800
+        ? [0xc0 | (cp >> 6), 0x80 | (cp & 0x3f)]
+        : cp < 0x10000
+          ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)]
+          : [
+              0xf0 | (cp >> 18),
+              0x80 | ((cp >> 12) & 0x3f),
+              0x80 | ((cp >> 6) & 0x3f),
+              0x80 | (cp & 0x3f),
+            ]
+  return bytes.map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+}
+
+const PR_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+])
+
+/**
+ * The pull request a workflow event is about, or `null` when it is not about one (push, schedule,
+ * workflow_dispatch, an `issue_comment` on a plain issue, a malformed payload).
+ */
+export function findPullRequestNumber(eventName: string, payload: unknown): number | null {
+  if (PR_EVENTS.has(eventName)) {
+    return positiveInteger(field(field(payload, 'pull_request'), 'number'))
+  }
+  if (eventName === 'issue_comment') {
+    const issue = field(payload, 'issue')
+    const pr = field(issue, 'pull_request')
+    if (pr === undefined || pr === null) return null
+    return positiveInteger(field(issue, 'number'))
+  }
+  return null
+}
+
+function field(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined
+  return (value as Record<string, unknown>)[key]
+}
+
+function positiveInteger(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null
+}
+
+/**
+ * Creates the sticky comment, or updates the existing one in place.
+ *
+ * The existing comment is the most recent one whose body starts with `marker` **and** whose author
+ * is a bot account (`user.type === 'Bot'`, as `github-actions[bot]` is). A human who pastes the
+ * marker into a comment is ignored: their comment is never overwritten and never mistaken for the
+ * report. (A workflow that posts with a personal access token posts as a user, so it gets a new
+ * comment on every run rather than an update.) If the in-place update is refused (the comment was
+ * deleted meanwhile, or belongs to another app), a new comment is created instead.
+ *
+ * Server errors (5xx), rate limits (429, or 403 with `x-ratelimit-remaining: 0`) and network errors
+ * are retried {@link MAX_ATTEMPTS} times with exponential backoff. Never throws: a refused write
+ * (403/404, typically a read-only token) or an exhausted retry comes back as `action: 'skipped'`
+ * with a `warning`. Warnings are built from the HTTP status and GitHub's own message only, never
+ * from the request (whose headers carry the token).
+ */
+export async function upsertStickyComment(
+  octokit: CommentsClient,
+  target: StickyCommentTarget,
+  deps: StickyCommentDeps = {},
+): Promise<StickyCommentResult> {
+  const sleep = deps.sleep ?? defaultSleep
+  const { owner, repo, issueNumber, marker, body } = target
+  const where = `${owner}/${repo}#${issueNumber}`
+
+  let existing: IssueCommentLike | undefined
+  try {
+    const comments = await withRetry(
+      () =>
+        octokit.paginate(octokit.rest.issues.listComments, {
+          owner,
+          repo,
+          issue_number: issueNumber,
+          per_page: 100,
+        }),
+      sleep,
+      deps.log,
+    )
+    existing = findSticky(comments, marker)
+  } catch (error) {
+    return skipped(`Could not read the comments of ${where}: ${describe(error)}`, error, deps.log)
+  }
+
+  if (existing !== undefined) {
+    const commentId = existing.id
+    try {
+      const { data } = await withRetry(
+        () => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }),
+        sleep,
+        deps.log,
+      )
+      deps.log?.info(`Updated the Airlock comment on ${where}: ${data.html_url}`)
+      return { url: data.html_url, action: 'updated' }
+    } catch (error) {
+      if (!isRefused(error)) {
+        return skipped(
+          `Could not update the Airlock comment on ${where}: ${describe(error)}`,
+          error,
+          deps.log,
+        )
+      }
+      deps.log?.info(
+        `The existing Airlock comment on ${where} could not be updated (${describe(error)}); creating a new one.`,
+      )
+    }
+  }
+
+  try {
+    const { data } = await withRetry(
+      () => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }),
+      sleep,
+      deps.log,
+    )
+    deps.log?.info(`Created the Airlock comment on ${where}: ${data.html_url}`)
+    return { url: data.html_url, action: 'created' }
+  } catch (error) {
+    return skipped(`Could not comment on ${where}: ${describe(error)}`, error, deps.log)
+  }
+}
+
+/** The most recent bot comment that starts with the marker. */
+function findSticky(comments: IssueCommentLike[], marker: string): IssueCommentLike | undefined {
+  for (let i = comments.length - 1; i >= 0; i--) {
+    const comment = comments[i]
+    if (comment === undefined) continue
+    if (comment.user?.type !== 'Bot') continue
+    if (typeof comment.body === 'string' && comment.body.startsWith(marker)) return comment
+  }
+  return undefined
+}
+
+function skipped(
+  message: string,
+  error: unknown,
+  log: StickyCommentDeps['log'],
+): StickyCommentResult {
+  const warning = isRefused(error)
+    ? `${message}. The token needs \`pull-requests: write\` (or \`issues: write\`) permission; ` +
+      'pull requests from forks get a read-only token. The report is in the job summary.'
+    : `${message}. The report is in the job summary.`
+  log?.warning(warning)
+  return { url: null, action: 'skipped', warning }
+}
+
+async function withRetry<T>(
+  call: () => Promise<T>,
+  sleep: (ms: number) => Promise<void>,
+  log: StickyCommentDeps['log'],
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call()
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isTransient(error)) throw error
+      const delay = retryDelay(error, attempt)
+      log?.info(`GitHub API: ${describe(error)}; retrying in ${delay} ms.`)
+      await sleep(delay)
+    }
+  }
+}
+
+function retryDelay(error: unknown, attempt: number): number {
+  const backoff = BASE_DELAY_MS * 2 ** (attempt - 1)
+  const retryAfter = Number(header(error, 'retry-after'))
+  if (Number.isFinite(retryAfter) && retryAfter > 0) {
+    return Math.min(Math.max(backoff, retryAfter * 1000), MAX_DELAY_MS)
+  }
+  return backoff
+}
+
+function status(error: unknown): number | undefined {
+  const value = field(error, 'status')
+  return typeof value === 'number' ? value : undefined
+}
+
+function header(error: unknown, name: string): string | undefined {
+  const value = field(field(field(error, 'response'), 'headers'), name)
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+}
+
+function isRateLimited(error: unknown): boolean {
+  const code = status(error)
+  if (code === 429) return true
+  if (code !== 403) return false
+  return (
+    header(error, 'x-ratelimit-remaining') === '0' ||
+    header(error, 'retry-after') !== undefined ||
+    /rate limit/i.test(apiMessage(error) ?? '')
+  )
+}
+
+function isTransient(error: unknown): boolean {
+  const code = status(error)
+  if (code === undefined) return true // no response: a network error
+  return code >= 500 || isRateLimited(error)
+}
+
+/** 403 or 404 that is not a rate limit: the token may not do this. */
+function isRefused(error: unknown): boolean {
+  const code = status(error)
+  return (code === 403 || code === 404) && !isRateLimited(error)
+}
+
+/** GitHub's `message` from the response body, one line, shortened. */
+function apiMessage(error: unknown): string | undefined {
+  const message = field(field(field(error, 'response'), 'data'), 'message')
+  if (typeof message !== 'string') return undefined
+  const line = message.replace(/\s+/g, ' ').trim()
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line
+}
+
+/** A description built only from safe parts: status, GitHub's message, a Node error code. */
+function describe(error: unknown): string {
+  const code = status(error)
+  if (code === undefined) {
+    const errno = field(error, 'code')
+    return typeof errno === 'string' && /^[A-Z][A-Z0-9_]{0,40}$/.test(errno)
+      ? `network error ${errno}`
+      : 'network error'
+  }
+  if (isRateLimited(error)) return `rate limited (HTTP ${code})`
+  const message = apiMessage(error)
+  return message === undefined || message === '' ? `HTTP ${code}` : `HTTP ${code} (${message})`
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
