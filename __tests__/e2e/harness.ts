@@ -1,0 +1,42 @@
+/** Helpers of the end-to-end suite; the runner emulation itself is shared with the demo. */
+import { randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
+
+export {
+  CLAUDE,
+  MANAGED_DIR,
+  ROOT,
+  machineFingerprint,
+  makeRepo,
+  parseFileCommand,
+  runAction,
+} from '../fakes/action-runner.mjs'
+
+/** Planted secrets: none may ever reach the model, a comment, a summary, an output or the log. */
+export function plantedSecrets(): Record<string, string> {
+  const r = (n: number): string => randomBytes(n).toString('hex')
+  return {
+    AWS_ACCESS_KEY_ID: `AKIA${r(8).toUpperCase()}`,
+    AWS_SECRET_ACCESS_KEY: r(20),
+    DATABASE_URL: `postgres://app:pw${r(8)}@db.internal:5432/prod`,
+    GH_TOKEN: `ghp_${r(18)}`,
+    GITHUB_TOKEN: `ghs_${r(18)}`,
+    ACTIONS_RUNTIME_TOKEN: `eyJ${r(30)}`,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: `oidc${r(20)}`,
+    ACTIONS_ID_TOKEN_REQUEST_URL: `https://pipelines.example/oidc/${r(12)}`,
+    NPM_TOKEN: `npm_${r(18)}`,
+    MY_INNOCENT_NAME: `xoxb-${r(6)}-${r(6)}-${r(12)}`,
+  }
+}
+
+/** Removes what a test made. */
+export function cleanup(...dirs: string[]): void {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+}
+
+/** The names of the values in `secrets` that occur in `text`. */
+export function leaks(text: string, secrets: Record<string, string>): string[] {
+  return Object.entries(secrets)
+    .filter(([, value]) => text.includes(value))
+    .map(([name]) => name)
+}

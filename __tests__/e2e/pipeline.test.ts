@@ -1,0 +1,240 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startFakeAnthropic } from '../fakes/anthropic.mjs'
+import { startFakeGitHub } from '../fakes/github.mjs'
+import {
+  CLAUDE,
+  cleanup,
+  leaks,
+  machineFingerprint,
+  makeRepo,
+  plantedSecrets,
+  runAction,
+} from './harness.js'
+
+const API_KEY = 'sk-ant-api03-e2eTestKey_0123456789abcdefABCDEF'
+const closers: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close()
+})
+
+type Script = NonNullable<NonNullable<Parameters<typeof startFakeAnthropic>[0]>['script']>
+
+async function fakes(script: Script, gh: Parameters<typeof startFakeGitHub>[0] = {}) {
+  const model = await startFakeAnthropic({ script })
+  const github = await startFakeGitHub(gh)
+  closers.push(
+    () => model.close(),
+    () => github.close(),
+  )
+  return { model, github }
+}
+
+function baseInputs(modelUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    prompt: 'Do the task.',
+    'anthropic-api-key': API_KEY,
+    'anthropic-base-url': modelUrl,
+    'github-token': 'ghs_e2eGithubToken0123456789abcdefXYZ',
+    'claude-path': CLAUDE,
+    'max-turns': '10',
+    ...extra,
+  }
+}
+
+describe('the whole pipeline against the real CLI', () => {
+  let repo: string
+  let before: string
+  beforeEach(() => {
+    repo = makeRepo({ '.env': 'DB_PASSWORD=planted-dotenv-secret-9f8e7d\n' })
+    closers.push(() => cleanup(repo))
+    before = machineFingerprint(repo)
+  })
+
+  it('benign run: lists the changed files in the comment and summary, conclusion success, runner restored', async () => {
+    const { model, github } = await fakes([
+      {
+        toolUses: [
+          {
+            name: 'Write',
+            input: { file_path: path.join(repo, 'src', 'hello.txt'), content: 'hello\n' },
+          },
+        ],
+      },
+      {
+        toolUses: [
+          {
+            name: 'Bash',
+            input: { command: 'echo "notes" > notes.md && ls', description: 'write notes' },
+          },
+        ],
+      },
+      { text: 'I added src/hello.txt and notes.md.' },
+    ])
+    const run = await runAction({ repo, inputs: baseInputs(model.url), githubApiUrl: github.url })
+    expect(run.outputs.conclusion, run.stdout + run.stderr).toBe('success')
+    expect(run.exitCode).toBe(0)
+    expect(readFileSync(path.join(repo, 'src', 'hello.txt'), 'utf8')).toBe('hello\n')
+    const changed = JSON.parse(run.outputs['changed-files'] ?? '[]') as {
+      path: string
+      status: string
+    }[]
+    expect(changed.map((f) => f.path).sort()).toEqual(['notes.md', 'src/hello.txt'])
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]!.body).toContain('src/hello.txt')
+    expect(github.comments[0]!.body).toContain('notes.md')
+    expect(run.summary).toContain('src/hello.txt')
+    expect(run.outputs['comment-url']).toMatch(/^https?:\/\//)
+    expect(run.outputs.result).toContain('I added src/hello.txt')
+    expect(machineFingerprint(repo)).toBe(before)
+    expect(existsSync('/etc/claude-code/managed-settings.json')).toBe(false)
+  })
+
+  it('refuses bad input before anything is changed, naming the input', async () => {
+    const run = await runAction({
+      repo,
+      inputs: { ...baseInputs('http://127.0.0.1:9'), 'fail-on': 'sometimes' },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(
+      /Input 'fail-on' is 'sometimes', but it accepts only 'violation', 'denial', 'never'/,
+    )
+    expect(run.outputs.conclusion).toBe('refused')
+    expect(run.state['airlock-restore-plan']).toBeUndefined()
+    expect(machineFingerprint(repo)).toBe(before)
+  })
+
+  it('hostile run: nothing planted reaches the model, the comment, the summary, the outputs or the log', async () => {
+    const secrets = plantedSecrets()
+    const { model, github } = await fakes([
+      {
+        toolUses: [
+          {
+            name: 'Bash',
+            input: {
+              command: 'env; cat .env; cat /proc/self/environ; cat /proc/1/environ',
+              description: 'look around',
+            },
+          },
+        ],
+      },
+      { toolUses: [{ name: 'Read', input: { file_path: path.join(repo, '.env') } }] },
+      { toolUses: [{ name: 'Read', input: { file_path: '/proc/self/environ' } }] },
+      {
+        toolUses: [
+          {
+            name: 'Bash',
+            input: {
+              command: 'python3 -c "print(open(\'.env\').read())"',
+              description: 'interpreter',
+            },
+          },
+        ],
+      },
+      {
+        toolUses: [
+          {
+            name: 'Bash',
+            input: { command: 'cat .git/config; git config --list', description: 'git' },
+          },
+        ],
+      },
+      { text: 'Here is everything I found.' },
+    ])
+    const run = await runAction({
+      repo,
+      inputs: baseInputs(model.url),
+      env: secrets,
+      githubApiUrl: github.url,
+    })
+    expect(run.outputs.conclusion, run.stdout).not.toBe('refused')
+    const all = { ...secrets, DOTENV: 'planted-dotenv-secret-9f8e7d' }
+    const bodies = model.requests.map((r: { rawBody: string }) => r.rawBody).join('\n')
+    expect(leaks(bodies, all)).toEqual([])
+    expect(leaks(bodies, { API_KEY })).toEqual([])
+    const comments = github.comments.map((c: { body: string }) => c.body).join('\n')
+    expect(leaks(comments, { ...all, API_KEY })).toEqual([])
+    expect(leaks(run.everything, { ...all, API_KEY })).toEqual([])
+    const stripped = JSON.parse(run.outputs['stripped-env'] ?? '[]') as string[]
+    for (const name of Object.keys(secrets)) expect(stripped).toContain(name)
+    expect(machineFingerprint(repo)).toBe(before)
+  })
+})
+
+describe('violations and re-runs', () => {
+  let repo: string
+  let before: string
+  beforeEach(() => {
+    repo = makeRepo()
+    closers.push(() => cleanup(repo))
+    before = machineFingerprint(repo)
+  })
+
+  it('a protected-path change the agent commits is a violation and fails the step', async () => {
+    const { model, github } = await fakes([
+      {
+        toolUses: [
+          {
+            name: 'Bash',
+            input: {
+              command:
+                'mkdir -p .github/workflows && printf "on: push\\n" > .github/workflows/evil.yml && git add .github && git commit -qm "ci tweak" && git log --oneline -1',
+              description: 'commit a workflow',
+            },
+          },
+        ],
+      },
+      { text: 'Committed.' },
+    ])
+    const run = await runAction({ repo, inputs: baseInputs(model.url), githubApiUrl: github.url })
+    expect(run.outputs.conclusion, run.stdout).toBe('violation')
+    expect(run.exitCode).toBe(1)
+    const violations = JSON.parse(run.outputs.violations ?? '[]') as {
+      kind: string
+      path: string
+    }[]
+    expect(violations).toContainEqual(
+      expect.objectContaining({ kind: 'protected-path', path: '.github/workflows/evil.yml' }),
+    )
+    expect(run.stdout).toMatch(
+      /::error title=Airlock%3A protected-path,file=\.github\/workflows\/evil\.yml::/,
+    )
+    expect(github.comments[0]!.body).toContain('.github/workflows/evil.yml')
+    expect(github.comments[0]!.body).toContain('ci tweak')
+    expect(machineFingerprint(repo)).toBe(before)
+  })
+
+  it('a re-run updates the same sticky comment instead of adding one', async () => {
+    const { model, github } = await fakes([
+      {
+        toolUses: [
+          { name: 'Bash', input: { command: 'echo one > one.txt', description: 'first' } },
+        ],
+      },
+      { text: 'First run.' },
+      {
+        toolUses: [
+          { name: 'Bash', input: { command: 'echo two > two.txt', description: 'second' } },
+        ],
+      },
+      { text: 'Second run.' },
+    ])
+    const first = await runAction({ repo, inputs: baseInputs(model.url), githubApiUrl: github.url })
+    expect(first.outputs.conclusion, first.stdout).toBe('success')
+    expect(github.comments).toHaveLength(1)
+    const id = github.comments[0]!.id
+    const second = await runAction({
+      repo,
+      inputs: baseInputs(model.url),
+      githubApiUrl: github.url,
+    })
+    expect(second.outputs.conclusion, second.stdout).toBe('success')
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]!.id).toBe(id)
+    expect(github.comments[0]!.body).toContain('two.txt')
+    expect(github.comments[0]!.body).not.toContain('First run.')
+    expect(second.outputs['comment-url']).toBe(first.outputs['comment-url'])
+    expect(machineFingerprint(repo)).toBe(before)
+  })
+})

@@ -1,0 +1,242 @@
+// Runs the bundled action the way the GitHub runner does: `node dist/main/index.js`, then
+// `node dist/post/index.js` with the state main saved as `STATE_*`, inputs as `INPUT_*` (hyphens
+// kept), the file commands in a fresh RUNNER_TEMP, an event payload, and GITHUB_API_URL pointing
+// at a fake. Plain ESM so the end-to-end tests and the demo share it.
+
+import { execFileSync, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root (where dist/ is). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** The real CLI, pinned as a devDependency. */
+export const CLAUDE = path.join(ROOT, 'node_modules', '.bin', 'claude')
+/** Where the lock lives; it must look the same before and after every run. */
+export const MANAGED_DIR = '/etc/claude-code'
+
+/**
+ * A throwaway git repository with one commit.
+ *
+ * @param {Record<string, string>} [files] Extra files (path → content) in the first commit.
+ * @returns {string} The repository's path.
+ */
+export function makeRepo(files = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'airlock-e2e-repo-'))
+  /** @param {string[]} args */
+  const git = (...args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' })
+  git('init', '-q', '-b', 'main')
+  git('config', 'user.name', 'Test')
+  git('config', 'user.email', 'test@example.com')
+  const all = { 'README.md': '# demo\n', 'src/app.js': 'console.log(1)\n', ...files }
+  for (const [name, content] of Object.entries(all)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+    writeFileSync(path.join(dir, name), content)
+  }
+  git('add', '-A')
+  git('commit', '-q', '-m', 'initial')
+  return dir
+}
+
+/**
+ * Parses the runner's file-command format (`key<<delimiter`, value lines, `delimiter`; or
+ * `key=value`).
+ *
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
+export function parseFileCommand(text) {
+  /** @type {Record<string, string>} */
+  const out = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const key = heredoc[1] ?? ''
+      const delimiter = heredoc[2] ?? ''
+      const value = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '')
+      out[key] = value.join('\n')
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=')
+      out[line.slice(0, at)] = line.slice(at + 1)
+    }
+  }
+  return out
+}
+
+/**
+ * @param {string} script
+ * @param {Record<string, string>} env
+ * @param {string} cwd
+ * @returns {Promise<{ exitCode: number | null, stdout: string, stderr: string }>}
+ */
+function runNode(script, env, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ d) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (/** @type {string} */ d) => (stderr += d))
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }))
+  })
+}
+
+/**
+ * @typedef {object} RunOptions
+ * @property {string} repo The workspace.
+ * @property {Record<string, string>} inputs Input name → value.
+ * @property {Record<string, string>} [env] More variables for the action's process.
+ * @property {string} [eventName] Defaults to `pull_request`.
+ * @property {unknown} [event] The event payload; defaults to PR #1.
+ * @property {string} [githubApiUrl]
+ * @property {boolean} [skipPost] Do not run the post step.
+ */
+
+/**
+ * @typedef {object} ActionRun
+ * @property {number | null} exitCode
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {Record<string, string>} outputs
+ * @property {Record<string, string>} state
+ * @property {string} summary
+ * @property {{ exitCode: number | null, stdout: string, stderr: string }} post
+ * @property {string} runnerTemp
+ * @property {string} everything Everything printed or written, less the `::add-mask::` lines the
+ *   runner consumes, for leak scans.
+ */
+
+/**
+ * Runs main, then post, as the runner would.
+ *
+ * @param {RunOptions} options
+ * @returns {Promise<ActionRun>}
+ */
+export async function runAction(options) {
+  const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'airlock-e2e-runner-'))
+  const commands = path.join(runnerTemp, '_runner_file_commands')
+  mkdirSync(commands)
+  const files = {
+    GITHUB_OUTPUT: path.join(commands, 'set_output'),
+    GITHUB_STATE: path.join(commands, 'save_state'),
+    GITHUB_STEP_SUMMARY: path.join(commands, 'step_summary'),
+    GITHUB_ENV: path.join(commands, 'set_env'),
+    GITHUB_PATH: path.join(commands, 'add_path'),
+  }
+  for (const file of Object.values(files)) writeFileSync(file, '')
+  const eventPath = path.join(runnerTemp, 'event.json')
+  writeFileSync(
+    eventPath,
+    JSON.stringify(options.event ?? { pull_request: { number: 1 }, number: 1 }),
+  )
+  /** @type {Record<string, string>} */
+  const inputs = {}
+  for (const [name, value] of Object.entries(options.inputs))
+    inputs[`INPUT_${name.toUpperCase()}`] = value
+  /** @type {Record<string, string>} */
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.repo,
+    GITHUB_REPOSITORY: 'airlock-test/demo',
+    GITHUB_REPOSITORY_OWNER: 'airlock-test',
+    GITHUB_EVENT_NAME: options.eventName ?? 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: options.githubApiUrl ?? 'http://127.0.0.1:9',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_WORKFLOW: 'agent',
+    GITHUB_JOB: 'airlock',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/pull/1/merge',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_OS: 'Linux',
+    RUNNER_TOOL_CACHE: path.join(runnerTemp, 'toolcache'),
+    // The fake model never needs retries; keep a failing run short.
+    AIRLOCK_MODEL_MAX_RETRIES: '0',
+    ...files,
+    ...inputs,
+    ...(options.env ?? {}),
+  }
+  const main = await runNode(path.join(ROOT, 'dist', 'main', 'index.js'), env, options.repo)
+  const state = parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8'))
+  /** @type {{ exitCode: number | null, stdout: string, stderr: string }} */
+  let post = { exitCode: 0, stdout: '', stderr: '' }
+  if (options.skipPost !== true) {
+    /** @type {Record<string, string>} */
+    const postEnv = { ...env }
+    for (const [key, value] of Object.entries(state)) postEnv[`STATE_${key}`] = value
+    post = await runNode(path.join(ROOT, 'dist', 'post', 'index.js'), postEnv, options.repo)
+  }
+  const outputs = parseFileCommand(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
+  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
+  const outputFiles = ['report-file', 'transcript-file', 'patch-file']
+    .map((key) => outputs[key])
+    .filter((f) => f !== undefined && f !== '' && existsSync(f))
+    .map((f) => readFileSync(/** @type {string} */ (f), 'utf8'))
+  const everything = [
+    main.stdout,
+    main.stderr,
+    post.stdout,
+    post.stderr,
+    summary,
+    JSON.stringify(outputs),
+    ...outputFiles,
+  ]
+    .join('\n')
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+  return {
+    exitCode: main.exitCode,
+    stdout: main.stdout,
+    stderr: main.stderr,
+    outputs,
+    state,
+    summary,
+    post,
+    runnerTemp,
+    everything,
+  }
+}
+
+/**
+ * A fingerprint of the machine-wide things the action touches (the managed settings folder, the
+ * repository's git config and hooks), to prove a run left them as it found them.
+ *
+ * @param {string} repo
+ * @returns {string}
+ */
+export function machineFingerprint(repo) {
+  const hash = createHash('sha256')
+  /** @param {string} p */
+  const add = (p) => {
+    if (!existsSync(p)) {
+      hash.update(`${p}:absent\n`)
+      return
+    }
+    const stat = statSync(p)
+    hash.update(`${p}:${stat.mode}:${stat.uid}\n`)
+    if (stat.isDirectory()) for (const entry of readdirSync(p).sort()) add(path.join(p, entry))
+    else hash.update(readFileSync(p))
+  }
+  add(MANAGED_DIR)
+  add(path.join(repo, '.git', 'config'))
+  add(path.join(repo, '.git', 'hooks'))
+  return hash.digest('hex')
+}

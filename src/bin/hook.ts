@@ -1,0 +1,3 @@
+import { runHook } from '../hook.js'
+
+runHook()

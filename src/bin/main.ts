@@ -1,0 +1,8 @@
+import * as core from '@actions/core'
+import { run } from '../main.js'
+
+run().catch((error: unknown) => {
+  core.setFailed(
+    `Airlock failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+  )
+})

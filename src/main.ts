@@ -1,0 +1,686 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as core from '@actions/core'
+import * as github from '@actions/github'
+import { locateClaude, runAgent, type AgentExit } from './agent.js'
+import { collectChanges, snapshotWorktree, type Snapshot } from './audit.js'
+import { writePatch } from './patch.js'
+import { InputError, readConfig, type Config } from './config.js'
+import { Outputs, State } from './constants.js'
+import { neutralizeGitCredentials } from './credentials.js'
+import { buildAgentEnvironment, describeEnvironment } from './environment.js'
+import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './github.js'
+import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
+import { buildLock, validateManagedSettings, type Lock } from './policy.js'
+import { privilegedFs } from './privileged.js'
+import { resolveProtectedPaths } from './protected-paths.js'
+import {
+  conclusionFor,
+  renderReport,
+  summaryLine,
+  SUMMARY_LIMIT,
+  type LockSummary,
+  type ReportInput,
+} from './report.js'
+import { restoreAll, savePlan, type RestorePlan } from './restore.js'
+import { decideSandbox, probeSandbox } from './sandbox.js'
+import { findSecrets, redactedForm, Redactor } from './secrets.js'
+import { installManagedSettings, planSettingsChange } from './settings.js'
+import type {
+  AgentRun,
+  AuditRecord,
+  Conclusion,
+  Denial,
+  IsolationVerdict,
+  Violation,
+} from './types.js'
+
+/** Why the action refused to run the agent; the message is the one sentence the user reads. */
+class Refusal extends Error {
+  override name = 'Refusal'
+}
+
+/** What the run produced so far; the report is rendered from whatever got filled in. */
+interface Progress {
+  config: Config | null
+  isolation?: IsolationVerdict
+  stripped: string[]
+  lock?: LockSummary
+  agent?: AgentRun
+  audit?: AuditRecord
+  denials: Denial[]
+  refusal?: string
+  agentFailure?: string
+}
+
+function outputDir(): string {
+  const base = process.env.RUNNER_TEMP ?? os.tmpdir()
+  return mkdtempSync(path.join(base, 'airlock-output-'))
+}
+
+/** Prints untrusted lines so the runner cannot take any of them as a workflow command. */
+class Fence {
+  readonly #token = randomBytes(24).toString('hex')
+  open(): void {
+    process.stdout.write(`::stop-commands::${this.#token}\n`)
+  }
+  close(): void {
+    process.stdout.write(`::${this.#token}::\n`)
+  }
+}
+
+/**
+ * Runs the whole pipeline: guard, strip, lock, run, restore, audit, report. The only place that
+ * fails the step. Whatever happens, the report is written and everything changed is put back.
+ */
+export async function run(): Promise<void> {
+  const workspace = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd())
+  const redactor = new Redactor()
+  const progress: Progress = { config: null, stripped: [], denials: [] }
+  let plan: RestorePlan | null = null
+  let outDir: string | null = null
+  try {
+    progress.config = readConfig(workspace)
+    const config = progress.config
+    outDir = outputDir()
+    for (const value of [config.modelCredential.value, config.githubToken]) {
+      if (value !== '') {
+        core.setSecret(value)
+        redactor.add(value)
+      }
+    }
+    plan = await prepare(config, progress, redactor)
+    await runAndAudit(config, plan, progress, redactor, outDir)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    progress.refusal = redactor.redact(
+      error instanceof Refusal || error instanceof InputError || progress.agent === undefined
+        ? message
+        : `Airlock could not audit the agent's changes: ${message}`,
+    )
+  } finally {
+    if (plan !== null) {
+      const warnings = await restoreAll(plan, { removePrivateDir: true })
+      for (const warning of warnings) core.warning(redactor.redact(warning))
+      if (warnings.length === 0) core.saveState(State.Restored, 'true')
+    }
+  }
+  await report(progress, redactor, outDir)
+}
+
+/** Guard, strip and lock. Records each change in state before making it. */
+async function prepare(
+  config: Config,
+  progress: Progress,
+  redactor: Redactor,
+): Promise<RestorePlan> {
+  // Guard
+  const verdict = core.group('Guard: is this runner isolated?', () => {
+    const result = decideIsolation(detectIsolation(readProbe()), config.isolation)
+    for (const line of result.evidence) core.info(line)
+    core.info(
+      result.allowed
+        ? `Runner: ${result.kind} (allowed by isolation: ${config.isolation})`
+        : `Refused: ${result.reason ?? ''}`,
+    )
+    return Promise.resolve(result)
+  })
+  progress.isolation = await verdict
+  if (!progress.isolation.allowed)
+    throw new Refusal(progress.isolation.reason ?? 'This runner is not isolated.')
+  if (config.isolation === 'none')
+    core.warning(
+      'isolation: none — the isolation check was skipped; the agent may run on a shared machine.',
+    )
+
+  // Strip
+  const environment = buildAgentEnvironment(process.env, {
+    passEnv: config.passEnv,
+    stripEnv: config.stripEnv,
+  })
+  progress.stripped = environment.stripped
+  for (const value of environment.strippedValues) {
+    redactor.add(value)
+    if (value.length >= 8) core.setSecret(value)
+  }
+  core.info(`Strip: ${describeEnvironment(environment)}`)
+
+  const base = process.env.RUNNER_TEMP ?? os.tmpdir()
+  const privateDir = mkdtempSync(path.join(base, 'airlock-'))
+  chmodSync(privateDir, 0o700)
+  const agentTmp = mkdtempSync(path.join(os.tmpdir(), 'airlock-agent-tmp-'))
+  const plan: RestorePlan = {
+    privateDir,
+    agentTmp,
+    agentPid: null,
+    settings: null,
+    credentialsBackupDir: path.join(privateDir, 'git-credentials'),
+    credentials: null,
+  }
+  savePlan(plan)
+  const home = process.env.HOME ?? os.homedir()
+  plan.credentials = await neutralizeGitCredentials(
+    workspace(config),
+    plan.credentialsBackupDir ?? '',
+    {
+      home,
+      ...(process.env.RUNNER_TEMP !== undefined ? { runnerTemp: process.env.RUNNER_TEMP } : {}),
+    },
+  )
+  savePlan(plan)
+  core.info(
+    plan.credentials.removed.length > 0
+      ? `Strip: git credentials taken away for the run: ${plan.credentials.removed.join('; ')}`
+      : 'Strip: no persisted git credentials found',
+  )
+  progress.lock = {
+    sandbox: 'off',
+    allowedDomains: [...config.allowedDomains],
+    denyRules: 0,
+    hookVerified: false,
+  }
+  const lock = await core.group('Lock: managed settings, sandbox, policy hook', () =>
+    Promise.resolve(installLock(config, plan, environment.env)),
+  )
+  progress.lock = {
+    sandbox: lock.settings.sandbox.enabled
+      ? lock.settings.sandbox.enableWeakerNestedSandbox === true
+        ? 'weaker-nested'
+        : 'on'
+      : 'off',
+    allowedDomains: [...config.allowedDomains],
+    denyRules: lock.denyRules.length,
+    hookVerified: false,
+  }
+  return plan
+}
+
+function workspace(config: Config): string {
+  return config.workspace
+}
+
+function hookScriptPath(): string {
+  // dist/main/index.js → dist/hook/index.js
+  return path.resolve(path.dirname(process.argv[1] ?? '.'), '..', 'hook', 'index.js')
+}
+
+let currentLock: Lock | null = null
+
+/** Decides the sandbox, builds and validates the lock, writes it as managed settings. */
+function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string, string>): Lock {
+  const full = config.sandbox === 'off' ? null : probeSandbox(false)
+  const weaker = config.sandbox === 'best-effort' && full?.ok !== true ? probeSandbox(true) : null
+  const sandbox = decideSandbox(config.sandbox, full, weaker)
+  for (const warning of sandbox.warnings) core.warning(warning)
+  if (sandbox.refusal !== null) throw new Refusal(sandbox.refusal)
+  core.info(`Sandbox: ${sandbox.setting}`)
+
+  const fs = privilegedFs()
+  if (fs === null) {
+    throw new Refusal(
+      'Airlock cannot write /etc/claude-code (not root and no passwordless sudo); run the job as root, in a container, or on a runner with passwordless sudo.',
+    )
+  }
+  const home = agentEnv.HOME ?? os.homedir()
+  const secretFiles = [
+    process.env.GOOGLE_APPLICATION_CREDENTIALS,
+    process.env.AWS_SHARED_CREDENTIALS_FILE,
+    process.env.KUBECONFIG,
+  ].filter((p): p is string => typeof p === 'string' && p.startsWith('/'))
+  const runnerFiles = [
+    'GITHUB_ENV',
+    'GITHUB_PATH',
+    'GITHUB_OUTPUT',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_EVENT_PATH',
+  ]
+    .map((name) => process.env[name])
+    .filter((p): p is string => typeof p === 'string' && p.startsWith('/'))
+  const nonce = randomBytes(24).toString('hex')
+  const lock = buildLock(
+    config,
+    {
+      workspace: config.workspace,
+      home,
+      runnerTemp: process.env.RUNNER_TEMP ?? null,
+      privateDir: plan.privateDir,
+      agentTmp: plan.agentTmp,
+      secretFiles,
+      runnerFiles,
+      node: process.execPath,
+      hookScript: hookScriptPath(),
+    },
+    { nonce, sandbox: sandbox.setting },
+  )
+  const problems = validateManagedSettings(lock.settings)
+  if (problems.length > 0) {
+    throw new Refusal(
+      `The lock failed validation (${problems.slice(0, 3).join('; ')}); this is a bug in Airlock, please report it.`,
+    )
+  }
+  writeFileSync(path.join(plan.privateDir, 'policy.json'), JSON.stringify(lock.hookPolicy), {
+    mode: 0o600,
+  })
+  plan.settings = planSettingsChange(plan.privateDir, fs.viaSudo)
+  savePlan(plan)
+  installManagedSettings(plan.settings, lock.settings, plan.privateDir, fs)
+  core.info(
+    `Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`,
+  )
+  currentLock = lock
+  return lock
+}
+
+function cliArgs(config: Config, lock: Lock): string[] {
+  return [
+    '-p',
+    '--dangerously-skip-permissions',
+    '--setting-sources',
+    '',
+    '--strict-mcp-config',
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    '--tools',
+    lock.tools.join(','),
+    ...(config.maxTurns !== null ? ['--max-turns', String(config.maxTurns)] : []),
+    ...(config.model !== null ? ['--model', config.model] : []),
+    ...config.claudeArgs,
+  ]
+}
+
+function cliEnv(
+  config: Config,
+  plan: RestorePlan,
+  agentEnv: Record<string, string>,
+): Record<string, string> {
+  const configDir = path.join(plan.privateDir, 'claude-config')
+  mkdirSync(configDir, { recursive: true, mode: 0o700 })
+  return {
+    ...agentEnv,
+    [config.modelCredential.name]: config.modelCredential.value,
+    ...(config.anthropicBaseUrl !== null ? { ANTHROPIC_BASE_URL: config.anthropicBaseUrl } : {}),
+    // The guard passed: the CLI may run skip-permissions as root (it refuses otherwise).
+    IS_SANDBOX: '1',
+    TMPDIR: plan.agentTmp,
+    CLAUDE_CODE_TMPDIR: plan.agentTmp,
+    CLAUDE_CONFIG_DIR: configDir,
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_CODE_MAX_RETRIES: process.env.AIRLOCK_MODEL_MAX_RETRIES ?? '4',
+  }
+}
+
+async function runAndAudit(
+  config: Config,
+  plan: RestorePlan,
+  progress: Progress,
+  redactor: Redactor,
+  outDir: string,
+): Promise<void> {
+  const lock = currentLock
+  if (lock === null) throw new Refusal('The lock was not installed.')
+  const environment = buildAgentEnvironment(process.env, {
+    passEnv: config.passEnv,
+    stripEnv: config.stripEnv,
+  })
+  const snapshotDir = path.join(plan.privateDir, 'snapshot')
+  mkdirSync(snapshotDir, { recursive: true })
+  const baseline: Snapshot = await snapshotWorktree(config.workspace, snapshotDir)
+  const claude = locateClaude(
+    config.claudeVersion,
+    config.claudePath,
+    process.env.RUNNER_TOOL_CACHE ?? path.join(os.homedir(), '.cache'),
+  )
+
+  const transcriptFile = path.join(outDir, 'transcript.jsonl')
+  const transcript: string[] = []
+  const fence = new Fence()
+  core.startGroup('Run: the agent (its output cannot issue workflow commands)')
+  fence.open()
+  let exit: AgentExit
+  try {
+    exit = await runAgent({
+      claudePath: claude,
+      args: cliArgs(config, lock),
+      prompt: config.prompt,
+      cwd: config.workspace,
+      env: cliEnv(config, plan, environment.env),
+      timeoutMs: config.timeoutMinutes * 60_000,
+      proof: {
+        sessionFile: lock.hookPolicy.sessionFile,
+        nonce: lock.hookPolicy.nonce,
+        logFile: lock.hookPolicy.logFile,
+        tools: lock.tools,
+      },
+      onSpawn: (pid) => {
+        plan.agentPid = pid
+        savePlan(plan)
+      },
+      onLine: (line) => {
+        process.stdout.write(`${redactor.redact(line)}\n`)
+      },
+      onRawLine: (line) => {
+        transcript.push(redactor.redact(line))
+      },
+    })
+  } finally {
+    fence.close()
+    core.endGroup()
+  }
+  // The agent and everything it started are gone: put the runner back before anything else.
+  const hookLog = readHookLog(lock.hookPolicy.logFile, redactor)
+  const warnings = await restoreAll(plan, { removePrivateDir: false })
+  for (const warning of warnings) core.warning(redactor.redact(warning))
+  plan.agentPid = null
+  plan.settings = null
+  plan.credentials = null
+  plan.credentialsBackupDir = null
+  savePlan(plan)
+  core.info('Restore: managed settings and git credentials are back as they were.')
+
+  progress.lock = {
+    ...(progress.lock ?? { sandbox: 'off', allowedDomains: [], denyRules: 0 }),
+    hookVerified: exit.lockBroken === null && hookLog.sessionStarted,
+  }
+  progress.agent = agentRun(exit, redactor)
+  progress.denials = [
+    ...exit.stream.denials.map((d) => ({ ...d, target: redactor.redact(d.target) })),
+    ...hookLog.denials,
+  ]
+  for (const line of transcript) writeFileSync(transcriptFile, `${line}\n`, { flag: 'a' })
+  for (const entry of hookLog.entries) writeFileSync(transcriptFile, `${entry}\n`, { flag: 'a' })
+  core.setOutput(Outputs.TranscriptFile, transcriptFile)
+
+  if (exit.lockBroken !== null) {
+    progress.refusal = `The agent was stopped: ${exit.lockBroken}.`
+  } else if (exit.timedOut) {
+    progress.agentFailure = `The agent did not finish within timeout-minutes (${config.timeoutMinutes}) and was stopped.`
+  } else if (exit.exitCode !== 0 || exit.stream.result?.isError === true) {
+    progress.agentFailure = agentFailureReason(exit, redactor)
+  }
+
+  // Audit
+  const auditDir = path.join(plan.privateDir, 'audit')
+  mkdirSync(auditDir, { recursive: true })
+  const secretsScan = secretScanner(
+    environment.strippedValues.concat(config.modelCredential.value, config.githubToken),
+  )
+  progress.audit = await core.group('Audit: what the agent changed', async () => {
+    const record = await collectChanges(config.workspace, auditDir, baseline, {
+      protectedPaths: resolveProtectedPaths(config.protectedPaths),
+      workspace: config.workspace,
+      scanAdded: secretsScan,
+    })
+    core.info(
+      `Audit: ${count(record.files.length, 'file')} changed, ${count(record.commits.length, 'commit')}, ${count(record.violations.length, 'violation')}`,
+    )
+    return record
+  })
+  const patchFile = path.join(outDir, 'agent.patch')
+  await writePatch(baseline, progress.audit.final.tree, patchFile)
+  core.setOutput(Outputs.PatchFile, patchFile)
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
+function agentFailureReason(exit: AgentExit, redactor: Redactor): string {
+  const result = exit.stream.result
+  if (result?.subtype === 'error_max_turns') return 'The agent reached max-turns before finishing.'
+  if (result?.apiErrorStatus !== null && result?.apiErrorStatus !== undefined) {
+    return `The model API answered ${result.apiErrorStatus}; check anthropic-api-key and anthropic-base-url.`
+  }
+  const detail =
+    result?.text ?? exit.stream.otherLines.at(-1) ?? exit.stderrTail.trim().split('\n').at(-1) ?? ''
+  return redactor.redact(
+    `The CLI exited with ${exit.exitCode === null ? `signal ${exit.signal ?? '?'}` : `code ${exit.exitCode}`}${detail !== '' ? `: ${detail.slice(0, 300)}` : ''}.`,
+  )
+}
+
+function agentRun(exit: AgentExit, redactor: Redactor): AgentRun {
+  const result = exit.stream.result
+  return {
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    timedOut: exit.timedOut,
+    ...(exit.lockBroken !== null ? { killedReason: exit.lockBroken } : {}),
+    ...(result !== null ? { subtype: result.subtype, isError: result.isError } : {}),
+    ...(result?.numTurns !== null && result?.numTurns !== undefined
+      ? { numTurns: result.numTurns }
+      : {}),
+    ...(result?.costUsd !== null && result?.costUsd !== undefined
+      ? { costUsd: result.costUsd }
+      : {}),
+    durationMs: exit.durationMs,
+    ...(result?.text !== null && result?.text !== undefined
+      ? { result: redactor.redact(result.text) }
+      : {}),
+    denials: exit.stream.denials,
+  }
+}
+
+interface HookLog {
+  sessionStarted: boolean
+  denials: Denial[]
+  entries: string[]
+}
+
+function readHookLog(file: string, redactor: Redactor): HookLog {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return { sessionStarted: false, denials: [], entries: [] }
+  }
+  const log: HookLog = { sessionStarted: false, denials: [], entries: [] }
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue
+    const redacted = redactor.redact(line)
+    log.entries.push(redacted)
+    try {
+      const entry = JSON.parse(redacted) as {
+        event?: string
+        allow?: boolean
+        tool?: string
+        reason?: string
+        target?: string
+      }
+      if (entry.event === 'session-start') log.sessionStarted = true
+      if (entry.event === 'pre-tool-use' && entry.allow === false) {
+        log.denials.push({
+          source: 'hook',
+          tool: entry.tool ?? '?',
+          target: entry.target ?? '',
+          reason: entry.reason ?? '',
+        })
+      }
+    } catch {
+      // A line that is not JSON is kept in the transcript only.
+    }
+  }
+  return log
+}
+
+/**
+ * The secret scan of added lines: the library rules, plus the exact values the strip stage
+ * removed and the action's own tokens. A finding names the rule and a redacted form, never the value.
+ */
+function secretScanner(
+  values: string[],
+): (file: string, text: string, firstLine: number) => Violation[] {
+  const exact = [...new Set(values.filter((v) => v.length >= 8))]
+  return (file, text, firstLine) => {
+    const violations: Violation[] = []
+    for (const finding of findSecrets(text)) {
+      violations.push({
+        kind: 'secret',
+        path: file,
+        line: firstLine + finding.line - 1,
+        rule: finding.rule,
+        detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
+      })
+    }
+    for (const value of exact) {
+      let at = text.indexOf(value)
+      while (at !== -1) {
+        const line = firstLine + text.slice(0, at).split('\n').length - 1
+        violations.push({
+          kind: 'secret',
+          path: file,
+          line,
+          rule: 'stripped-value',
+          detail: `the value of a variable Airlock stripped was added (${redactedForm(value)})`,
+        })
+        at = text.indexOf(value, at + value.length)
+      }
+    }
+    return violations
+  }
+}
+
+/** Renders and posts the report, sets every output, fails the step when the policy says so. */
+async function report(
+  progress: Progress,
+  redactor: Redactor,
+  outDir: string | null,
+): Promise<void> {
+  const config = progress.config
+  const failOn = config?.failOn ?? 'violation'
+  const violations = progress.audit?.violations ?? []
+  const verdict = conclusionFor({
+    refused: progress.refusal !== undefined,
+    agentFailed: progress.agentFailure !== undefined,
+    violations: violations.length,
+    denials: progress.denials.length,
+    failOn,
+  })
+  const conclusion: Conclusion = verdict.conclusion
+  const reason = progress.refusal ?? progress.agentFailure
+  const marker = stickyMarker(
+    process.env.GITHUB_WORKFLOW ?? 'workflow',
+    process.env.GITHUB_JOB ?? 'job',
+  )
+  const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com'
+  const runUrl =
+    process.env.GITHUB_REPOSITORY !== undefined && process.env.GITHUB_RUN_ID !== undefined
+      ? `${serverUrl}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+      : undefined
+  const input: ReportInput = {
+    conclusion,
+    ...(reason !== undefined ? { reason } : {}),
+    failOn,
+    ...(progress.isolation !== undefined ? { isolation: progress.isolation } : {}),
+    stripped: progress.stripped,
+    ...(progress.lock !== undefined ? { lock: progress.lock } : {}),
+    ...(progress.agent !== undefined ? { agent: progress.agent } : {}),
+    ...(progress.audit !== undefined ? { audit: progress.audit } : {}),
+    denials: progress.denials,
+    ...(runUrl !== undefined ? { runUrl } : {}),
+    marker,
+  }
+  const body = redactor.redact(renderReport(input))
+  core.info(redactor.redact(summaryLine(input)))
+
+  let commentUrl = ''
+  try {
+    await core.summary
+      .addRaw(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
+      .write()
+  } catch (error) {
+    core.warning(
+      `Could not write the job summary: ${error instanceof Error ? error.message : 'unknown error'}`,
+    )
+  }
+  const prNumber = findPullRequestNumber(github.context.eventName, github.context.payload)
+  const changed = (progress.audit?.files.length ?? 0) > 0
+  const wantComment =
+    config !== null &&
+    prNumber !== null &&
+    config.comment !== 'never' &&
+    (config.comment === 'always' || changed || conclusion !== 'success')
+  if (wantComment && config.githubToken !== '') {
+    try {
+      const octokit = github.getOctokit(config.githubToken)
+      const { owner, repo } = github.context.repo
+      const result = await upsertStickyComment(
+        octokit,
+        { owner, repo, issueNumber: prNumber, marker, body },
+        { log: { info: core.info, warning: core.warning } },
+      )
+      if (result.warning !== undefined) core.warning(redactor.redact(result.warning))
+      commentUrl = result.url ?? ''
+    } catch (error) {
+      core.warning(
+        redactor.redact(
+          `Could not post the PR comment: ${error instanceof Error ? error.message : 'unknown error'}`,
+        ),
+      )
+    }
+  }
+
+  for (const violation of violations) {
+    core.error(redactor.redact(violation.detail), {
+      title: `Airlock: ${violation.kind}`,
+      ...(violation.path !== undefined ? { file: violation.path } : {}),
+      ...(violation.line !== undefined ? { startLine: violation.line } : {}),
+    })
+  }
+
+  const record = { version: 1, ...input, marker: undefined }
+  if (outDir !== null) {
+    const reportFile = path.join(outDir, 'report.json')
+    writeFileSync(reportFile, `${redactor.redact(JSON.stringify(record, null, 2))}\n`)
+    core.setOutput(Outputs.ReportFile, reportFile)
+  }
+  core.setOutput(Outputs.Conclusion, conclusion)
+  core.setOutput(Outputs.ExitCode, progress.agent?.exitCode ?? '')
+  core.setOutput(Outputs.ChangedFiles, redactor.redact(JSON.stringify(progress.audit?.files ?? [])))
+  core.setOutput(Outputs.Violations, redactor.redact(JSON.stringify(violations)))
+  core.setOutput(Outputs.StrippedEnv, JSON.stringify(progress.stripped))
+  core.setOutput(Outputs.PermissionDenials, String(progress.denials.length))
+  core.setOutput(Outputs.CommentUrl, commentUrl)
+  core.setOutput(Outputs.Result, progress.agent?.result ?? '')
+  core.setOutput(
+    Outputs.CostUsd,
+    progress.agent?.costUsd !== undefined ? String(progress.agent.costUsd) : '',
+  )
+  core.setOutput(
+    Outputs.Turns,
+    progress.agent?.numTurns !== undefined ? String(progress.agent.numTurns) : '',
+  )
+
+  if (verdict.fail) {
+    core.setFailed(
+      redactor.redact(
+        failureSentence(conclusion, reason, violations.length, progress.denials.length),
+      ),
+    )
+  }
+}
+
+function failureSentence(
+  conclusion: Conclusion,
+  reason: string | undefined,
+  violations: number,
+  denials: number,
+): string {
+  switch (conclusion) {
+    case 'refused':
+      return `Airlock refused to run the agent: ${reason ?? 'see the log'}`
+    case 'agent-failed':
+      return `The agent failed: ${reason ?? 'see the log'} The report lists what it changed before it stopped.`
+    case 'violation':
+      return violations > 0
+        ? `The agent broke the policy (${violations} violation${violations === 1 ? '' : 's'}); read the report before merging anything it changed.`
+        : `The agent tried ${denials} blocked action${denials === 1 ? '' : 's'} (fail-on: denial); read the report.`
+    default:
+      return 'Airlock failed.'
+  }
+}

@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+} from 'node:fs'
+import path from 'node:path'
+
+/**
+ * File operations on system paths (`/etc/claude-code`). As root they are plain fs calls; as a
+ * user with passwordless sudo (GitHub-hosted runners) each one is one `sudo -n` command with an
+ * argument array. Content is always staged in a file the caller owns first.
+ */
+export interface PrivilegedFs {
+  readonly viaSudo: boolean
+  mkdir(dir: string): void
+  /** Copies `from` to `to` byte for byte, with mode `mode` and owner root. */
+  install(from: string, to: string, mode: number): void
+  /** Copies preserving mode, owner and times. */
+  copy(from: string, to: string): void
+  move(from: string, to: string): void
+  remove(file: string): void
+  /** Removes an empty folder; does nothing when it is not empty. */
+  removeEmptyDir(dir: string): void
+}
+
+function sudo(args: string[]): void {
+  execFileSync('sudo', ['-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+}
+
+const direct: PrivilegedFs = {
+  viaSudo: false,
+  mkdir: (dir) => mkdirSync(dir, { recursive: true, mode: 0o755 }),
+  install: (from, to, mode) => {
+    const staged = path.join(path.dirname(to), `.${path.basename(to)}.airlock-tmp`)
+    copyFileSync(from, staged)
+    chmodSync(staged, mode)
+    renameSync(staged, to)
+  },
+  copy: (from, to) => execFileSync('cp', ['-p', '--', from, to]),
+  move: (from, to) => renameSync(from, to),
+  remove: (file) => rmSync(file, { force: true }),
+  removeEmptyDir: (dir) => {
+    try {
+      rmdirSync(dir)
+    } catch {
+      // Not empty or already gone: leave it.
+    }
+  },
+}
+
+const viaSudo: PrivilegedFs = {
+  viaSudo: true,
+  mkdir: (dir) => sudo(['mkdir', '-p', '-m', '755', '--', dir]),
+  install: (from, to, mode) =>
+    sudo(['install', '-m', mode.toString(8), '-o', 'root', '-g', 'root', '--', from, to]),
+  copy: (from, to) => sudo(['cp', '-p', '--', from, to]),
+  move: (from, to) => sudo(['mv', '-f', '--', from, to]),
+  remove: (file) => sudo(['rm', '-f', '--', file]),
+  removeEmptyDir: (dir) => {
+    try {
+      sudo(['rmdir', '--', dir])
+    } catch {
+      // Not empty or already gone: leave it.
+    }
+  },
+}
+
+/** True when this process may write system paths itself. */
+export function isRoot(): boolean {
+  return process.getuid?.() === 0
+}
+
+/** Whether passwordless sudo works here. */
+export function hasPasswordlessSudo(): boolean {
+  try {
+    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The way to change system paths on this runner, or `null` when there is none (not root, no
+ * passwordless sudo): the lock cannot be written, and the action fails closed.
+ */
+export function privilegedFs(): PrivilegedFs | null {
+  if (isRoot()) return direct
+  if (hasPasswordlessSudo()) return viaSudo
+  return null
+}
+
+/** The implementation recorded in state (`viaSudo`), for the post step. */
+export function privilegedFsFor(useSudo: boolean): PrivilegedFs {
+  return useSudo ? viaSudo : direct
+}
+
+/** Whether a path exists (no privilege needed to look in /etc). */
+export function exists(p: string): boolean {
+  return existsSync(p)
+}
