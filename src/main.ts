@@ -10,7 +10,7 @@ import { writePatch } from './patch.js'
 import { InputError, readConfig, type Config } from './config.js'
 import { Outputs, State } from './constants.js'
 import { neutralizeGitCredentials } from './credentials.js'
-import { buildAgentEnvironment, describeEnvironment } from './environment.js'
+import { buildAgentEnvironment, describeEnvironment, isCredentialName } from './environment.js'
 import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './github.js'
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
@@ -26,7 +26,7 @@ import {
 } from './report.js'
 import { restoreAll, savePlan, type RestorePlan } from './restore.js'
 import { decideSandbox, probeSandbox } from './sandbox.js'
-import { findSecrets, redactedForm, Redactor } from './secrets.js'
+import { findSecrets, looksLikeSecret, redactedForm, Redactor } from './secrets.js'
 import { installManagedSettings, planSettingsChange } from './settings.js'
 import type {
   AgentRun,
@@ -79,8 +79,8 @@ export async function run(): Promise<void> {
   const workspace = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd())
   const redactor = new Redactor()
   const progress: Progress = { config: null, stripped: [], denials: [] }
-  let plan: RestorePlan | null = null
   let outDir: string | null = null
+  onCancel(redactor)
   try {
     progress.config = readConfig(workspace)
     const config = progress.config
@@ -91,7 +91,7 @@ export async function run(): Promise<void> {
         redactor.add(value)
       }
     }
-    plan = await prepare(config, progress, redactor)
+    const plan = await prepare(config, progress, redactor)
     await runAndAudit(config, plan, progress, redactor, outDir)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
@@ -101,6 +101,7 @@ export async function run(): Promise<void> {
         : `Airlock could not audit the agent's changes: ${message}`,
     )
   } finally {
+    const plan = activePlan
     if (plan !== null) {
       const warnings = await restoreAll(plan, { removePrivateDir: true })
       for (const warning of warnings) core.warning(redactor.redact(warning))
@@ -108,6 +109,32 @@ export async function run(): Promise<void> {
     }
   }
   await report(progress, redactor, outDir)
+}
+
+/** The plan of what to put back, once anything may have been changed (read by the cancel handler). */
+let activePlan: RestorePlan | null = null
+
+/**
+ * On cancel the runner signals the step: end the agent and put everything back before exiting,
+ * so the runner is restored even before the post step runs.
+ */
+function onCancel(redactor: Redactor): void {
+  const handler = (signal: NodeJS.Signals): void => {
+    const plan = activePlan
+    core.warning(`Airlock received ${signal}: stopping the agent and restoring the runner.`)
+    const finish = (): never => process.exit(1)
+    if (plan === null) {
+      finish()
+      return
+    }
+    void restoreAll(plan, { removePrivateDir: true }).then((warnings) => {
+      for (const warning of warnings) core.warning(redactor.redact(warning))
+      if (warnings.length === 0) core.saveState(State.Restored, 'true')
+      finish()
+    }, finish)
+  }
+  process.once('SIGINT', handler)
+  process.once('SIGTERM', handler)
 }
 
 /** Guard, strip and lock. Records each change in state before making it. */
@@ -141,9 +168,17 @@ async function prepare(
     stripEnv: config.stripEnv,
   })
   progress.stripped = environment.stripped
-  for (const value of environment.strippedValues) {
-    redactor.add(value)
-    if (value.length >= 8) core.setSecret(value)
+  for (const value of environment.strippedValues) redactor.add(value)
+  // Masked in the log: what is or looks like a credential (paths and URLs the runner set are not).
+  for (const name of environment.stripped) {
+    const value = process.env[name] ?? ''
+    const reason = environment.reasons[name]
+    if (
+      value.length >= 6 &&
+      (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)
+    ) {
+      core.setSecret(value)
+    }
   }
   core.info(`Strip: ${describeEnvironment(environment)}`)
 
@@ -160,6 +195,7 @@ async function prepare(
     credentials: null,
   }
   savePlan(plan)
+  activePlan = plan
   const home = process.env.HOME ?? os.homedir()
   plan.credentials = await neutralizeGitCredentials(
     workspace(config),

@@ -9,6 +9,7 @@ export {
   machineFingerprint,
   makeRepo,
   parseFileCommand,
+  prepareStep,
   runAction,
 } from '../fakes/action-runner.mjs'
 

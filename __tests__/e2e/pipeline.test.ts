@@ -91,17 +91,68 @@ describe('the whole pipeline against the real CLI', () => {
     expect(existsSync('/etc/claude-code/managed-settings.json')).toBe(false)
   })
 
-  it('refuses bad input before anything is changed, naming the input', async () => {
+  it.each<{ name: string; inputs: Record<string, string>; message: RegExp }>([
+    {
+      name: 'an unknown fail-on value',
+      inputs: { 'fail-on': 'sometimes' },
+      message: /Input 'fail-on' is 'sometimes', but it accepts only 'violation', 'denial', 'never'/,
+    },
+    {
+      name: 'a missing prompt',
+      inputs: { prompt: '' },
+      message: /Input 'prompt' is missing; give the agent's task in 'prompt' or 'prompt-file'/,
+    },
+    {
+      name: 'an unreadable prompt-file',
+      inputs: { prompt: '', 'prompt-file': 'no/such/prompt.md' },
+      message: /Input 'prompt-file' names 'no\/such\/prompt.md', which cannot be read/,
+    },
+  ])('refuses $name before anything is changed, naming the input', async ({ inputs, message }) => {
     const run = await runAction({
       repo,
-      inputs: { ...baseInputs('http://127.0.0.1:9'), 'fail-on': 'sometimes' },
+      inputs: { ...baseInputs('http://127.0.0.1:9'), ...inputs },
     })
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toMatch(
-      /Input 'fail-on' is 'sometimes', but it accepts only 'violation', 'denial', 'never'/,
-    )
+    expect(run.stdout).toMatch(message)
     expect(run.outputs.conclusion).toBe('refused')
     expect(run.state['airlock-restore-plan']).toBeUndefined()
+    expect(machineFingerprint(repo)).toBe(before)
+  })
+
+  it('outside a pull request: no comment, the summary is still written', async () => {
+    const { model, github } = await fakes([
+      {
+        toolUses: [
+          { name: 'Bash', input: { command: 'echo x > pushed.txt', description: 'edit' } },
+        ],
+      },
+      { text: 'Done.' },
+    ])
+    const run = await runAction({
+      repo,
+      inputs: baseInputs(model.url),
+      githubApiUrl: github.url,
+      eventName: 'push',
+      event: { ref: 'refs/heads/main' },
+    })
+    expect(run.outputs.conclusion, run.stdout).toBe('success')
+    expect(github.requests).toHaveLength(0)
+    expect(run.summary).toContain('pushed.txt')
+    expect(run.outputs['comment-url']).toBe('')
+  })
+
+  it('the model API down: agent-failed, the report is still posted, the step fails', async () => {
+    const model = await startFakeAnthropic({ mode: 'down' })
+    const github = await startFakeGitHub({})
+    closers.push(
+      () => model.close(),
+      () => github.close(),
+    )
+    const run = await runAction({ repo, inputs: baseInputs(model.url), githubApiUrl: github.url })
+    expect(run.outputs.conclusion, run.stdout).toBe('agent-failed')
+    expect(run.exitCode).toBe(1)
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]!.body).toMatch(/agent failed/i)
     expect(machineFingerprint(repo)).toBe(before)
   })
 

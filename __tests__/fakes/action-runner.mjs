@@ -119,12 +119,12 @@ function runNode(script, env, cwd) {
  */
 
 /**
- * Runs main, then post, as the runner would.
+ * The runner's side of one step: its file commands, environment and event, ready to start
+ * main and post.
  *
  * @param {RunOptions} options
- * @returns {Promise<ActionRun>}
  */
-export async function runAction(options) {
+export function prepareStep(options) {
   const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'airlock-e2e-runner-'))
   const commands = path.join(runnerTemp, '_runner_file_commands')
   mkdirSync(commands)
@@ -173,18 +173,50 @@ export async function runAction(options) {
     ...inputs,
     ...(options.env ?? {}),
   }
-  const main = await runNode(path.join(ROOT, 'dist', 'main', 'index.js'), env, options.repo)
-  const state = parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8'))
+  return {
+    runnerTemp,
+    files,
+    env,
+    /** Starts `node dist/main/index.js`; the caller may end it early, as a cancel would. */
+    startMain: () =>
+      spawn(process.execPath, [path.join(ROOT, 'dist', 'main', 'index.js')], {
+        env,
+        cwd: options.repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    /** Runs main to the end. */
+    main: () => runNode(path.join(ROOT, 'dist', 'main', 'index.js'), env, options.repo),
+    /** The state main saved so far, as the runner passes it to post. */
+    state: () => parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8')),
+    /** Runs `node dist/post/index.js` with `STATE_*` from what main saved. */
+    post: () => {
+      /** @type {Record<string, string>} */
+      const postEnv = { ...env }
+      for (const [key, value] of Object.entries(
+        parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8')),
+      )) {
+        postEnv[`STATE_${key}`] = value
+      }
+      return runNode(path.join(ROOT, 'dist', 'post', 'index.js'), postEnv, options.repo)
+    },
+  }
+}
+
+/**
+ * Runs main, then post, as the runner would.
+ *
+ * @param {RunOptions} options
+ * @returns {Promise<ActionRun>}
+ */
+export async function runAction(options) {
+  const step = prepareStep(options)
+  const main = await step.main()
+  const state = step.state()
   /** @type {{ exitCode: number | null, stdout: string, stderr: string }} */
   let post = { exitCode: 0, stdout: '', stderr: '' }
-  if (options.skipPost !== true) {
-    /** @type {Record<string, string>} */
-    const postEnv = { ...env }
-    for (const [key, value] of Object.entries(state)) postEnv[`STATE_${key}`] = value
-    post = await runNode(path.join(ROOT, 'dist', 'post', 'index.js'), postEnv, options.repo)
-  }
-  const outputs = parseFileCommand(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
-  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
+  if (options.skipPost !== true) post = await step.post()
+  const outputs = parseFileCommand(readFileSync(step.files.GITHUB_OUTPUT, 'utf8'))
+  const summary = readFileSync(step.files.GITHUB_STEP_SUMMARY, 'utf8')
   const outputFiles = ['report-file', 'transcript-file', 'patch-file']
     .map((key) => outputs[key])
     .filter((f) => f !== undefined && f !== '' && existsSync(f))
@@ -210,7 +242,7 @@ export async function runAction(options) {
     state,
     summary,
     post,
-    runnerTemp,
+    runnerTemp: step.runnerTemp,
     everything,
   }
 }

@@ -46134,8 +46134,8 @@ async function run() {
     const workspace = external_node_path_namespaceObject.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const redactor = new secrets_Redactor();
     const progress = { config: null, stripped: [], denials: [] };
-    let plan = null;
     let outDir = null;
+    onCancel(redactor);
     try {
         progress.config = readConfig(workspace);
         const config = progress.config;
@@ -46146,7 +46146,7 @@ async function run() {
                 redactor.add(value);
             }
         }
-        plan = await prepare(config, progress, redactor);
+        const plan = await prepare(config, progress, redactor);
         await runAndAudit(config, plan, progress, redactor, outDir);
     }
     catch (error) {
@@ -46156,6 +46156,7 @@ async function run() {
             : `Airlock could not audit the agent's changes: ${message}`);
     }
     finally {
+        const plan = activePlan;
         if (plan !== null) {
             const warnings = await restoreAll(plan, { removePrivateDir: true });
             for (const warning of warnings)
@@ -46165,6 +46166,32 @@ async function run() {
         }
     }
     await report(progress, redactor, outDir);
+}
+/** The plan of what to put back, once anything may have been changed (read by the cancel handler). */
+let activePlan = null;
+/**
+ * On cancel the runner signals the step: end the agent and put everything back before exiting,
+ * so the runner is restored even before the post step runs.
+ */
+function onCancel(redactor) {
+    const handler = (signal) => {
+        const plan = activePlan;
+        core_warning(`Airlock received ${signal}: stopping the agent and restoring the runner.`);
+        const finish = () => process.exit(1);
+        if (plan === null) {
+            finish();
+            return;
+        }
+        void restoreAll(plan, { removePrivateDir: true }).then((warnings) => {
+            for (const warning of warnings)
+                core_warning(redactor.redact(warning));
+            if (warnings.length === 0)
+                saveState(constants_State.Restored, 'true');
+            finish();
+        }, finish);
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
 }
 /** Guard, strip and lock. Records each change in state before making it. */
 async function prepare(config, progress, redactor) {
@@ -46189,10 +46216,16 @@ async function prepare(config, progress, redactor) {
         stripEnv: config.stripEnv,
     });
     progress.stripped = environment.stripped;
-    for (const value of environment.strippedValues) {
+    for (const value of environment.strippedValues)
         redactor.add(value);
-        if (value.length >= 8)
+    // Masked in the log: what is or looks like a credential (paths and URLs the runner set are not).
+    for (const name of environment.stripped) {
+        const value = process.env[name] ?? '';
+        const reason = environment.reasons[name];
+        if (value.length >= 6 &&
+            (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)) {
             core_setSecret(value);
+        }
     }
     info(`Strip: ${describeEnvironment(environment)}`);
     const base = process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir();
@@ -46208,6 +46241,7 @@ async function prepare(config, progress, redactor) {
         credentials: null,
     };
     savePlan(plan);
+    activePlan = plan;
     const home = process.env.HOME ?? external_node_os_namespaceObject.homedir();
     plan.credentials = await neutralizeGitCredentials(workspace(config), plan.credentialsBackupDir ?? '', {
         home,
