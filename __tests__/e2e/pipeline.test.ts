@@ -289,3 +289,45 @@ describe('violations and re-runs', () => {
     expect(machineFingerprint(repo)).toBe(before)
   })
 })
+
+describe('workflow commands', () => {
+  it('nothing the agent prints can act as a workflow command: it is fenced with a random token', async () => {
+    const repo = makeRepo()
+    closers.push(() => cleanup(repo))
+    const { model, github } = await fakes([
+      {
+        toolUses: [
+          {
+            name: 'Bash',
+            input: {
+              command:
+                'echo "::error::owned-by-agent"; echo "::add-mask::x"; echo "::stop-commands::guess"',
+              description: 'print commands',
+            },
+          },
+        ],
+      },
+      { text: '::warning::final-message-command' },
+    ])
+    const run = await runAction({ repo, inputs: baseInputs(model.url), githubApiUrl: github.url })
+    expect(run.outputs.conclusion, run.stdout).toBe('success')
+    const lines = run.stdout.split('\n')
+    const open = lines.findIndex((line) => /^::stop-commands::[0-9a-f]{48}$/.test(line))
+    expect(open).toBeGreaterThanOrEqual(0)
+    const token = lines[open]!.slice('::stop-commands::'.length)
+    const close = lines.indexOf(`::${token}::`)
+    expect(close).toBeGreaterThan(open)
+    const agentLines = lines.filter(
+      (line) => line.includes('owned-by-agent') || line.includes('final-message-command'),
+    )
+    expect(agentLines.length).toBeGreaterThan(0)
+    for (const line of agentLines) {
+      const at = lines.indexOf(line)
+      expect(at > open && at < close, line).toBe(true)
+    }
+    // The token appears only in the two fence lines: nothing the agent saw or printed carries it.
+    expect(run.stdout.split(token).length - 1).toBe(2)
+    const bodies = model.requests.map((r: { rawBody: string }) => r.rawBody).join('\n')
+    expect(bodies).not.toContain(token)
+  })
+})
