@@ -371,6 +371,12 @@ describe('parseConfig', () => {
       expect(parse({ 'claude-path': value }).claudePath).toBe(resolved)
     })
 
+    it('trims github-token and keeps it for the action alone', () => {
+      expect(parse({ 'github-token': ' ghs_token-for-the-comment\n' }).githubToken).toBe(
+        'ghs_token-for-the-comment',
+      )
+    })
+
     it('trims model and treats a blank one as not given', () => {
       expect(parse({ model: ' claude-sonnet-4-5 ' }).model).toBe('claude-sonnet-4-5')
       expect(parse({ model: '  ' }).model).toBeNull()
@@ -497,15 +503,15 @@ describe('parseConfig', () => {
       },
       {
         value: 'ftp://gateway.example.com',
-        message: `Input 'anthropic-base-url' must be an http(s) URL.`,
+        message: `Input 'anthropic-base-url' must be an https URL (plain http only to localhost), so the key never crosses a network in clear text.`,
       },
       {
         value: 'file:///etc/passwd',
-        message: `Input 'anthropic-base-url' must be an http(s) URL.`,
+        message: `Input 'anthropic-base-url' must be an https URL (plain http only to localhost), so the key never crosses a network in clear text.`,
       },
       {
         value: 'javascript:alert(1)',
-        message: `Input 'anthropic-base-url' must be an http(s) URL.`,
+        message: `Input 'anthropic-base-url' must be an https URL (plain http only to localhost), so the key never crosses a network in clear text.`,
       },
       {
         value: `https://user:${API_KEY}@gateway.example.com`,
@@ -589,7 +595,7 @@ describe('parseConfig', () => {
       '~root',
     ])("refuses '%s' (the root or a home path)", (value) => {
       expect(refusal({ 'allow-write': `build\n${value}` }).message).toBe(
-        `Input 'allow-write' has '${value}'; give a folder inside or beside the workspace, not '/' or a home path.`,
+        `Input 'allow-write' has '${value}'; give a folder inside or beside the workspace, not '/', a system folder, a home folder or a parent of the workspace.`,
       )
     })
   })
@@ -713,5 +719,45 @@ describe('InputError', () => {
     expect(error).toBeInstanceOf(Error)
     expect(error.name).toBe('InputError')
     expect(error.message).toBe('x')
+  })
+})
+
+describe('allow-write and anthropic-base-url cannot open the machine', () => {
+  it.each(['/etc', '/etc/cron.d', '/usr/local/bin', '/var/lib', '/proc/self', '/run/user'])(
+    'refuses the system folder %s',
+    (folder) => {
+      expect(() => parseConfig(raw({ 'allow-write': folder }), { workspace: WS })).toThrow(
+        /Input 'allow-write' has '.*'; give a folder inside or beside the workspace/,
+      )
+    },
+  )
+  it('refuses the home folder and its dot-folders', () => {
+    for (const folder of ['/home/runner', '/home/runner/.config/git', '/home/runner/.ssh']) {
+      expect(() =>
+        parseConfig(raw({ 'allow-write': folder }), { workspace: WS, home: '/home/runner' }),
+      ).toThrow(/a home folder/)
+    }
+  })
+  it('refuses a parent of the workspace', () => {
+    expect(() => parseConfig(raw({ 'allow-write': '..' }), { workspace: WS })).toThrow(
+      /a parent of the workspace/,
+    )
+  })
+  it('accepts a folder beside the workspace', () => {
+    expect(
+      parseConfig(raw({ 'allow-write': '../scratch' }), { workspace: WS, home: '/home/runner' })
+        .allowWrite,
+    ).toEqual(['/home/runner/work/repo/scratch'])
+  })
+  it.each([
+    ['http://gateway.example.com', false],
+    ['http://10.0.0.5:8080', false],
+    ['http://127.0.0.1:8080', true],
+    ['http://localhost:8080', true],
+    ['https://gateway.example.com', true],
+  ])('anthropic-base-url %s accepted: %s', (url, ok) => {
+    const run = (): Config => parseConfig(raw({ 'anthropic-base-url': url }), { workspace: WS })
+    if (ok) expect(run().anthropicBaseUrl).toBe(url)
+    else expect(run).toThrow(/must be an https URL \(plain http only to localhost\)/)
   })
 })

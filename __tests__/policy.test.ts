@@ -197,7 +197,7 @@ describe('buildLock: deny rules', () => {
     for (const p of paths) expect(p).toMatch(/^\/\/[^/]/)
   })
 
-  it.each(['**/.env', '**/.env.*', '**/*credentials*', '**/*secret*'])(
+  it.each(['**/.env*', '**/*credentials*', '**/*secret*'])(
     'denies Read and Edit of %s anywhere in the workspace',
     (glob) => {
       expect(denyRules).toContain(`Read(/${WS}/${glob})`)
@@ -272,7 +272,7 @@ describe('buildLock: tools and the hook policy', () => {
       sessionFile: `${PRIVATE}/session-start`,
       logFile: `${PRIVATE}/decisions.jsonl`,
       writeRoots: [WS, AGENT_TMP, '/opt/cache'],
-      denyNames: ['.env', '.env.*', '*credentials*', '*secret*'],
+      denyNames: ['.env*', '*credentials*', '*secret*'],
     })
     expect(hookPolicy.denyWrite).toEqual(
       expect.arrayContaining([`${WS}/.git`, MANAGED_SETTINGS_DIR, PRIVATE, RUNNER_TEMP]),

@@ -14,7 +14,15 @@ export interface AgentOptions {
   env: Record<string, string>
   timeoutMs: number
   /** The lock's proof: the SessionStart hook writes `nonce` to `sessionFile`; the policy hook logs to `logFile`. */
-  proof: { sessionFile: string; nonce: string; logFile: string; tools: string[] } | null
+  proof: {
+    sessionFile: string
+    nonce: string
+    logFile: string
+    tools: string[]
+    /** The managed settings as written: the file must still hold exactly these bytes. */
+    settingsFile: string
+    settingsText: string
+  } | null
   /** Called with the CLI's pid (also its process group and session) as soon as it exists. */
   onSpawn: (pid: number) => void
   /** Readable lines for the log (the caller redacts and fences them). */
@@ -154,6 +162,12 @@ export async function runAgent(options: AgentOptions): Promise<AgentExit> {
   const proof = options.proof
   const checkInit = (): void => {
     if (proof === null || stream.init === null) return
+    if (readOrEmpty(proof.settingsFile) !== proof.settingsText) {
+      breakLock(
+        'the managed settings file changed after Airlock wrote it; the lock is not in force',
+      )
+      return
+    }
     const nonce = readOrEmpty(proof.sessionFile)
     if (nonce !== proof.nonce) {
       breakLock(

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { Inputs } from './constants.js'
@@ -50,6 +51,23 @@ export type RawInputs = Readonly<Record<string, string>>
 export class InputError extends Error {
   override name = 'InputError'
 }
+
+/** Folders `allow-write` may never open to the agent: writing there changes the machine. */
+const SYSTEM_DIRS = [
+  '/etc',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/boot',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+  '/var',
+]
 
 /** Splits a list input on newlines and commas; blank entries and `#` comments are dropped. */
 export function parseList(value: string): string[] {
@@ -171,8 +189,11 @@ function parseUrl(name: string, value: string): string | null {
       `Input '${name}' is not a URL; give an http(s) URL such as https://gateway.example.com.`,
     )
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`Input '${name}' must be an http(s) URL.`)
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new InputError(
+      `Input '${name}' must be an https URL (plain http only to localhost), so the key never crosses a network in clear text.`,
+    )
   }
   if (url.username !== '' || url.password !== '') {
     throw new InputError(
@@ -204,7 +225,7 @@ function parseDomains(value: string): string[] {
  */
 export function parseConfig(
   raw: RawInputs,
-  context: { workspace: string; promptFileText?: string | null },
+  context: { workspace: string; promptFileText?: string | null; home?: string },
 ): Config {
   const get = (name: string): string => raw[name] ?? ''
   const prompt = get(Inputs.Prompt)
@@ -252,10 +273,24 @@ export function parseConfig(
 
   const workspace = path.resolve(context.workspace)
   const allowWrite = parseList(get(Inputs.AllowWrite)).map((entry) => {
-    const resolved = path.resolve(workspace, entry.replace(/^~(?=\/|$)/, '/nonexistent-home'))
-    if (resolved === '/' || entry.startsWith('~')) {
+    const resolved = path.resolve(workspace, entry)
+    const home = context.home === undefined ? null : path.resolve(context.home)
+    const system = SYSTEM_DIRS.some((dir) => resolved === dir || resolved.startsWith(`${dir}/`))
+    // The home folder itself and its dot-folders (config, credentials, start-up files); the
+    // runner's work folder under it (/home/runner/work) stays usable.
+    const underHome =
+      home !== null &&
+      (resolved === home ||
+        (resolved.startsWith(`${home}/`) && path.relative(home, resolved).startsWith('.')))
+    if (
+      resolved === '/' ||
+      entry.startsWith('~') ||
+      system ||
+      underHome ||
+      workspace.startsWith(`${resolved}/`)
+    ) {
       throw new InputError(
-        `Input 'allow-write' has '${entry.slice(0, 80)}'; give a folder inside or beside the workspace, not '/' or a home path.`,
+        `Input 'allow-write' has '${entry.slice(0, 80)}'; give a folder inside or beside the workspace, not '/', a system folder, a home folder or a parent of the workspace.`,
       )
     }
     return resolved
@@ -333,5 +368,5 @@ export function readConfig(workspace: string): Config {
       promptFileText = null
     }
   }
-  return parseConfig(raw, { workspace, promptFileText })
+  return parseConfig(raw, { workspace, promptFileText, home: process.env.HOME ?? os.homedir() })
 }

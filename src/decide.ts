@@ -58,7 +58,10 @@ export function decide(policy: HookPolicy, call: ToolCall, realpath: RealPath): 
       if (isUnder(real, denied))
         return { allow: false, reason: `reading ${denied} is not allowed`, target: raw }
     }
-    if (deniedName(path.basename(real)) || deniedName(path.basename(raw))) {
+    if (
+      namesUnder(real, policy.writeRoots).some((name) => deniedName(name)) ||
+      deniedName(path.basename(raw))
+    ) {
       return {
         allow: false,
         reason: 'reading environment, credential and secret files is not allowed',
@@ -97,8 +100,12 @@ export function decide(policy: HookPolicy, call: ToolCall, realpath: RealPath): 
     return readCheck(where)
   }
   if (tool === 'Bash') {
-    const command = str(input.command) ?? ''
-    if (input.dangerouslyDisableSandbox === true) {
+    const command = str(input.command)
+    if (command === null) return { allow: false, reason: 'Bash needs a command', target: '' }
+    if (
+      input.dangerouslyDisableSandbox !== undefined &&
+      input.dangerouslyDisableSandbox !== false
+    ) {
       return { allow: false, reason: 'commands may not leave the OS sandbox', target: command }
     }
     return { allow: true, reason: 'runs inside the OS sandbox', target: command }
@@ -117,13 +124,13 @@ export function decide(policy: HookPolicy, call: ToolCall, realpath: RealPath): 
     return { allow: false, reason: `host ${host} is not in allowed-domains`, target: raw }
   }
   if (tool === 'WebSearch') {
-    const domains = Array.isArray(input.allowed_domains)
-      ? input.allowed_domains.filter((d) => typeof d === 'string')
-      : []
+    const domains: unknown[] = Array.isArray(input.allowed_domains) ? input.allowed_domains : []
     const query = str(input.query) ?? ''
     if (
       domains.length === 0 ||
-      !domains.every((d) => policy.allowedDomains.some((a) => domainMatches(d, a)))
+      !domains.every(
+        (d) => typeof d === 'string' && policy.allowedDomains.some((a) => domainMatches(d, a)),
+      )
     ) {
       return {
         allow: false,
@@ -142,8 +149,22 @@ export function decide(policy: HookPolicy, call: ToolCall, realpath: RealPath): 
   }
 }
 
+const HOST_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i
+
+/**
+ * The path segments of `real` that name files or folders inside one of `roots` (the workspace's
+ * `secrets/` folder counts, the machine's `/tmp` above it does not); the base name when `real`
+ * is under no root.
+ */
+function namesUnder(real: string, roots: readonly string[]): string[] {
+  const root = roots.find((r) => isUnder(real, r))
+  if (root === undefined || root === real) return [path.basename(real)]
+  return path.relative(root, real).split('/')
+}
+
 /** `domain` is a host name or `*.suffix`; matching is case-insensitive and exact per label. */
 export function domainMatches(host: string, domain: string): boolean {
+  if (!HOST_NAME.test(host)) return false
   const h = host.toLowerCase().replace(/\.$/, '')
   const d = domain.toLowerCase()
   if (d.startsWith('*.')) return h.endsWith(d.slice(1)) && h.length > d.length - 1

@@ -76,7 +76,7 @@ export const SEED_BASH_DENY = [
 ] as const
 
 /** Workspace-relative file patterns no tool may read or write (the seed's `.env*`, credentials, secrets). */
-export const SEED_FILE_DENY = ['**/.env', '**/.env.*', '**/*credentials*', '**/*secret*'] as const
+export const SEED_FILE_DENY = ['**/.env*', '**/*credentials*', '**/*secret*'] as const
 
 /**
  * Credential stores under the home folder: never readable by any tool or command. (`~/.gitconfig`

@@ -14,7 +14,9 @@ import { buildAgentEnvironment, describeEnvironment, isCredentialName } from './
 import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './github.js'
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
+import { MANAGED_SETTINGS_FILE } from './lock-defaults.js'
 import { privilegedFs } from './privileged.js'
+import { realpathLoose } from './realpath.js'
 import { resolveProtectedPaths } from './protected-paths.js'
 import {
   conclusionFor,
@@ -276,16 +278,19 @@ function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string,
     .map((name) => process.env[name])
     .filter((p): p is string => typeof p === 'string' && p.startsWith('/'))
   const nonce = randomBytes(24).toString('hex')
+  // The hook compares real paths (symlinks resolved), so every place it guards is given as one.
+  const real = realpathLoose
+  const runnerTemp = process.env.RUNNER_TEMP
   const lock = buildLock(
-    config,
+    { ...config, allowWrite: config.allowWrite.map(real) },
     {
-      workspace: config.workspace,
-      home,
-      runnerTemp: process.env.RUNNER_TEMP ?? null,
-      privateDir: plan.privateDir,
-      agentTmp: plan.agentTmp,
-      secretFiles,
-      runnerFiles,
+      workspace: real(config.workspace),
+      home: real(home),
+      runnerTemp: runnerTemp !== undefined ? real(runnerTemp) : null,
+      privateDir: real(plan.privateDir),
+      agentTmp: real(plan.agentTmp),
+      secretFiles: [...new Set([...secretFiles, ...secretFiles.map(real)])],
+      runnerFiles: [...new Set([...runnerFiles, ...runnerFiles.map(real)])],
       node: process.execPath,
       hookScript: hookScriptPath(),
     },
@@ -393,6 +398,8 @@ async function runAndAudit(
         nonce: lock.hookPolicy.nonce,
         logFile: lock.hookPolicy.logFile,
         tools: lock.tools,
+        settingsFile: MANAGED_SETTINGS_FILE,
+        settingsText: readFileSync(path.join(plan.privateDir, 'managed-settings.json'), 'utf8'),
       },
       onSpawn: (pid) => {
         plan.agentPid = pid
@@ -425,8 +432,12 @@ async function runAndAudit(
     hookVerified: exit.lockBroken === null && hookLog.sessionStarted,
   }
   progress.agent = agentRun(exit, redactor)
+  // A call the hook refused is also in the CLI's permission_denials: report it once, as the hook's.
+  const byHook = new Set(hookLog.denials.map((d) => d.toolUseId))
   progress.denials = [
-    ...exit.stream.denials.map((d) => ({ ...d, target: redactor.redact(d.target) })),
+    ...exit.stream.denials
+      .filter((d) => d.toolUseId === undefined || !byHook.has(d.toolUseId))
+      .map((d) => ({ ...d, target: redactor.redact(d.target) })),
     ...hookLog.denials,
   ]
   for (const line of transcript) writeFileSync(transcriptFile, `${line}\n`, { flag: 'a' })
@@ -522,6 +533,7 @@ function readHookLog(file: string, redactor: Redactor): HookLog {
     log.entries.push(redacted)
     try {
       const entry = JSON.parse(redacted) as {
+        toolUseId?: string | null
         event?: string
         allow?: boolean
         tool?: string
@@ -532,6 +544,7 @@ function readHookLog(file: string, redactor: Redactor): HookLog {
       if (entry.event === 'pre-tool-use' && entry.allow === false) {
         log.denials.push({
           source: 'hook',
+          ...(typeof entry.toolUseId === 'string' ? { toolUseId: entry.toolUseId } : {}),
           tool: entry.tool ?? '?',
           target: entry.target ?? '',
           reason: entry.reason ?? '',

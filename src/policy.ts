@@ -214,7 +214,7 @@ export function buildLock(
     writeRoots: [paths.workspace, paths.agentTmp, ...config.allowWrite],
     denyWrite: [gitDir, ...writeDenied],
     denyRead: readDenied,
-    denyNames: ['.env', '.env.*', '*credentials*', '*secret*'],
+    denyNames: ['.env*', '*credentials*', '*secret*'],
     allowedDomains: [...config.allowedDomains],
   }
 
@@ -255,6 +255,9 @@ const SETTINGS_SHAPE: Shape = {
   },
 }
 
+/** Keys the lock may leave out; every other key of the shape must be present. */
+const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['enableWeakerNestedSandbox'])
+
 function check(value: unknown, shape: Shape, at: string, problems: string[]): void {
   if (shape === 'string[]') {
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
@@ -278,6 +281,9 @@ function check(value: unknown, shape: Shape, at: string, problems: string[]): vo
       const childShape = shape[key]
       if (childShape === undefined) problems.push(`${at}.${key} is not a key the lock may set`)
       else check(child, childShape, `${at}.${key}`, problems)
+    }
+    for (const key of Object.keys(shape)) {
+      if (!(key in value) && !OPTIONAL_KEYS.has(key)) problems.push(`${at}.${key} is missing`)
     }
   }
 }
@@ -313,7 +319,9 @@ export function validateManagedSettings(value: unknown): string[] {
   if (!settings.sandbox.network.allowManagedDomainsOnly) {
     problems.push('settings.sandbox.network.allowManagedDomainsOnly must be true')
   }
-  if (settings.hooks.PreToolUse.length === 0 || settings.hooks.SessionStart.length === 0) {
+  const hookCount = (groups: unknown[]): number =>
+    groups.reduce<number>((n, group) => n + (group as { hooks: unknown[] }).hooks.length, 0)
+  if (hookCount(settings.hooks.PreToolUse) === 0 || hookCount(settings.hooks.SessionStart) === 0) {
     problems.push('settings.hooks must run the policy hook')
   }
   return problems

@@ -71,7 +71,7 @@ export function explainProbeFailure(result: ProbeResult | null): string {
     return `${result.missing.join(' and ')} not found; install them first (Debian/Ubuntu: sudo apt-get install -y bubblewrap socat).`
   }
   if (result.apparmorRestrictsUserns) {
-    return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` before this step, or give the runner passwordless sudo so Airlock can.'
+    return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` in a step before Airlock.'
   }
   const detail = (result.error ?? 'unknown error').split('\n')[0]?.slice(0, 200) ?? ''
   return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`

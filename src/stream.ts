@@ -34,18 +34,20 @@ export class StreamState {
    * them, never reach the result's `permission_denials`) or that the policy hook blocked.
    */
   #noteDenial(toolUseId: string, text: string): void {
-    const byRule = /denied by your permission settings|has been denied/i.test(text)
-    const byHook = text.includes('Airlock:')
-    if (!byRule && !byHook) return
+    // Only the CLI's own refusal texts count: a command's output cannot fake one, because a
+    // command's result never starts with these. The policy hook's refusals come from its log.
+    const byRule =
+      /^Permission to [\s\S]* has been denied/.test(text) ||
+      /^<tool_use_error>[^<]*denied by your permission settings/.test(text)
+    if (!byRule) return
     const call = this.toolUses.find((use) => use.id === toolUseId)
     this.#deniedIds.add(toolUseId)
     this.denials.push({
-      source: byHook ? 'hook' : 'cli',
+      source: 'cli',
+      toolUseId,
       tool: call?.name ?? '?',
       target: describeToolInput(call?.input),
-      reason: byHook
-        ? (/Airlock: ([^\n<]*)/.exec(text)?.[1] ?? 'blocked by the policy hook')
-        : 'denied by a permission rule',
+      reason: 'denied by a permission rule',
     })
   }
 
@@ -114,6 +116,7 @@ export class StreamState {
           if (typeof id === 'string' && this.#deniedIds.has(id)) continue
           this.denials.push({
             source: 'cli',
+            ...(typeof id === 'string' ? { toolUseId: id } : {}),
             tool: typeof d.tool_name === 'string' ? d.tool_name : '?',
             target: describeToolInput(d.tool_input),
             reason: 'denied by a permission rule',
@@ -150,8 +153,8 @@ export function resultText(content: unknown): string {
 }
 
 function contentBlocks(event: StreamEvent): Block[] {
-  const message = event.message as { content?: unknown } | undefined
-  if (message === undefined || !Array.isArray(message.content)) return []
+  const message = event.message as { content?: unknown } | null | undefined
+  if (typeof message !== 'object' || message === null || !Array.isArray(message.content)) return []
   return message.content.filter((b): b is Block => typeof b === 'object' && b !== null)
 }
 
@@ -189,7 +192,10 @@ export function renderEvent(event: StreamEvent): string[] {
   if (event.type === 'system' && event.subtype === 'init') {
     const tools = Array.isArray(event.tools) ? event.tools.join(', ') : ''
     lines.push(
-      `· session started (model ${String(event.model)}, mode ${String(event.permissionMode)}, tools: ${tools})`,
+      oneLine(
+        `· session started (model ${String(event.model)}, mode ${String(event.permissionMode)}, tools: ${tools})`,
+        1000,
+      ),
     )
   } else if (event.type === 'system' && event.subtype === 'api_retry') {
     lines.push(
@@ -200,7 +206,9 @@ export function renderEvent(event: StreamEvent): string[] {
       if (block.type === 'text' && typeof block.text === 'string' && block.text.trim() !== '') {
         lines.push(`agent: ${oneLine(block.text, 500)}`)
       } else if (block.type === 'tool_use') {
-        lines.push(`→ ${String(block.name)}: ${oneLine(describeToolInput(block.input))}`)
+        lines.push(
+          `→ ${oneLine(String(block.name), 60)}: ${oneLine(describeToolInput(block.input))}`,
+        )
       }
     }
   } else if (event.type === 'user') {

@@ -76,6 +76,8 @@ export interface Violation {
 /** Something the agent tried that the lock refused. */
 export interface Denial {
   source: 'cli' | 'hook' | 'sandbox'
+  /** The refused call, when known: the same call may be refused and reported by two sources. */
+  toolUseId?: string
   tool: string
   /** The command, path or URL concerned, redacted and shortened. */
   target: string

@@ -2588,7 +2588,8 @@ function decide(policy, call, realpath) {
             if (isUnder(real, denied))
                 return { allow: false, reason: `reading ${denied} is not allowed`, target: raw };
         }
-        if (deniedName(external_node_path_namespaceObject.basename(real)) || deniedName(external_node_path_namespaceObject.basename(raw))) {
+        if (namesUnder(real, policy.writeRoots).some((name) => deniedName(name)) ||
+            deniedName(external_node_path_namespaceObject.basename(raw))) {
             return {
                 allow: false,
                 reason: 'reading environment, credential and secret files is not allowed',
@@ -2629,8 +2630,11 @@ function decide(policy, call, realpath) {
         return readCheck(where);
     }
     if (tool === 'Bash') {
-        const command = str(input.command) ?? '';
-        if (input.dangerouslyDisableSandbox === true) {
+        const command = str(input.command);
+        if (command === null)
+            return { allow: false, reason: 'Bash needs a command', target: '' };
+        if (input.dangerouslyDisableSandbox !== undefined &&
+            input.dangerouslyDisableSandbox !== false) {
             return { allow: false, reason: 'commands may not leave the OS sandbox', target: command };
         }
         return { allow: true, reason: 'runs inside the OS sandbox', target: command };
@@ -2650,12 +2654,10 @@ function decide(policy, call, realpath) {
         return { allow: false, reason: `host ${host} is not in allowed-domains`, target: raw };
     }
     if (tool === 'WebSearch') {
-        const domains = Array.isArray(input.allowed_domains)
-            ? input.allowed_domains.filter((d) => typeof d === 'string')
-            : [];
+        const domains = Array.isArray(input.allowed_domains) ? input.allowed_domains : [];
         const query = str(input.query) ?? '';
         if (domains.length === 0 ||
-            !domains.every((d) => policy.allowedDomains.some((a) => domainMatches(d, a)))) {
+            !domains.every((d) => typeof d === 'string' && policy.allowedDomains.some((a) => domainMatches(d, a)))) {
             return {
                 allow: false,
                 reason: 'WebSearch must be limited (allowed_domains) to allowed domains',
@@ -2672,8 +2674,22 @@ function decide(policy, call, realpath) {
         target: tool,
     };
 }
+const HOST_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
+/**
+ * The path segments of `real` that name files or folders inside one of `roots` (the workspace's
+ * `secrets/` folder counts, the machine's `/tmp` above it does not); the base name when `real`
+ * is under no root.
+ */
+function namesUnder(real, roots) {
+    const root = roots.find((r) => isUnder(real, r));
+    if (root === undefined || root === real)
+        return [external_node_path_namespaceObject.basename(real)];
+    return external_node_path_namespaceObject.relative(root, real).split('/');
+}
 /** `domain` is a host name or `*.suffix`; matching is case-insensitive and exact per label. */
 function domainMatches(host, domain) {
+    if (!HOST_NAME.test(host))
+        return false;
     const h = host.toLowerCase().replace(/\.$/, '');
     const d = domain.toLowerCase();
     if (d.startsWith('*.'))

@@ -39923,19 +39923,20 @@ class StreamState {
      * them, never reach the result's `permission_denials`) or that the policy hook blocked.
      */
     #noteDenial(toolUseId, text) {
-        const byRule = /denied by your permission settings|has been denied/i.test(text);
-        const byHook = text.includes('Airlock:');
-        if (!byRule && !byHook)
+        // Only the CLI's own refusal texts count: a command's output cannot fake one, because a
+        // command's result never starts with these. The policy hook's refusals come from its log.
+        const byRule = /^Permission to [\s\S]* has been denied/.test(text) ||
+            /^<tool_use_error>[^<]*denied by your permission settings/.test(text);
+        if (!byRule)
             return;
         const call = this.toolUses.find((use) => use.id === toolUseId);
         this.#deniedIds.add(toolUseId);
         this.denials.push({
-            source: byHook ? 'hook' : 'cli',
+            source: 'cli',
+            toolUseId,
             tool: call?.name ?? '?',
             target: describeToolInput(call?.input),
-            reason: byHook
-                ? (/Airlock: ([^\n<]*)/.exec(text)?.[1] ?? 'blocked by the policy hook')
-                : 'denied by a permission rule',
+            reason: 'denied by a permission rule',
         });
     }
     /** Reads one line of the stream; returns the event, or null when the line is not JSON. */
@@ -40004,6 +40005,7 @@ class StreamState {
                         continue;
                     this.denials.push({
                         source: 'cli',
+                        ...(typeof id === 'string' ? { toolUseId: id } : {}),
                         tool: typeof d.tool_name === 'string' ? d.tool_name : '?',
                         target: describeToolInput(d.tool_input),
                         reason: 'denied by a permission rule',
@@ -40028,7 +40030,7 @@ function resultText(content) {
 }
 function contentBlocks(event) {
     const message = event.message;
-    if (message === undefined || !Array.isArray(message.content))
+    if (typeof message !== 'object' || message === null || !Array.isArray(message.content))
         return [];
     return message.content.filter((b) => typeof b === 'object' && b !== null);
 }
@@ -40065,7 +40067,7 @@ function renderEvent(event) {
     const lines = [];
     if (event.type === 'system' && event.subtype === 'init') {
         const tools = Array.isArray(event.tools) ? event.tools.join(', ') : '';
-        lines.push(`· session started (model ${String(event.model)}, mode ${String(event.permissionMode)}, tools: ${tools})`);
+        lines.push(oneLine(`· session started (model ${String(event.model)}, mode ${String(event.permissionMode)}, tools: ${tools})`, 1000));
     }
     else if (event.type === 'system' && event.subtype === 'api_retry') {
         lines.push(`· model API error (${String(event.error_status ?? event.error)}), retry ${String(event.attempt)}/${String(event.max_retries)}`);
@@ -40076,7 +40078,7 @@ function renderEvent(event) {
                 lines.push(`agent: ${oneLine(block.text, 500)}`);
             }
             else if (block.type === 'tool_use') {
-                lines.push(`→ ${String(block.name)}: ${oneLine(describeToolInput(block.input))}`);
+                lines.push(`→ ${oneLine(String(block.name), 60)}: ${oneLine(describeToolInput(block.input))}`);
             }
         }
     }
@@ -40224,6 +40226,10 @@ async function runAgent(options) {
     const checkInit = () => {
         if (proof === null || stream.init === null)
             return;
+        if (readOrEmpty(proof.settingsFile) !== proof.settingsText) {
+            breakLock('the managed settings file changed after Airlock wrote it; the lock is not in force');
+            return;
+        }
         const nonce = readOrEmpty(proof.sessionFile);
         if (nonce !== proof.nonce) {
             breakLock("the managed settings were not in force: the SessionStart hook did not write this run's nonce (a settings file the CLI cannot validate is silently ignored)");
@@ -41859,7 +41865,7 @@ const SEED_BASH_DENY = [
     'Bash(*production*)',
 ];
 /** Workspace-relative file patterns no tool may read or write (the seed's `.env*`, credentials, secrets). */
-const SEED_FILE_DENY = ['**/.env', '**/.env.*', '**/*credentials*', '**/*secret*'];
+const SEED_FILE_DENY = ['**/.env*', '**/*credentials*', '**/*secret*'];
 /**
  * Credential stores under the home folder: never readable by any tool or command. (`~/.gitconfig`
  * is not here: git cannot run without reading it; the strip stage takes credentials out of it.)
@@ -41903,10 +41909,27 @@ const HOME_STARTUP_FILES = [
 
 
 
+
 /** An input that failed validation: the message names the input and what it accepts. */
 class InputError extends Error {
     name = 'InputError';
 }
+/** Folders `allow-write` may never open to the agent: writing there changes the machine. */
+const SYSTEM_DIRS = [
+    '/etc',
+    '/usr',
+    '/bin',
+    '/sbin',
+    '/lib',
+    '/lib32',
+    '/lib64',
+    '/boot',
+    '/proc',
+    '/sys',
+    '/dev',
+    '/run',
+    '/var',
+];
 /** Splits a list input on newlines and commas; blank entries and `#` comments are dropped. */
 function parseList(value) {
     return value
@@ -42020,8 +42043,9 @@ function config_parseUrl(name, value) {
     catch {
         throw new InputError(`Input '${name}' is not a URL; give an http(s) URL such as https://gateway.example.com.`);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`Input '${name}' must be an http(s) URL.`);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new InputError(`Input '${name}' must be an https URL (plain http only to localhost), so the key never crosses a network in clear text.`);
     }
     if (url.username !== '' || url.password !== '') {
         throw new InputError(`Input '${name}' contains credentials; pass the key through 'anthropic-api-key' instead.`);
@@ -42077,9 +42101,20 @@ function parseConfig(raw, context) {
     }
     const workspace = external_node_path_namespaceObject.resolve(context.workspace);
     const allowWrite = parseList(get(Inputs.AllowWrite)).map((entry) => {
-        const resolved = external_node_path_namespaceObject.resolve(workspace, entry.replace(/^~(?=\/|$)/, '/nonexistent-home'));
-        if (resolved === '/' || entry.startsWith('~')) {
-            throw new InputError(`Input 'allow-write' has '${entry.slice(0, 80)}'; give a folder inside or beside the workspace, not '/' or a home path.`);
+        const resolved = external_node_path_namespaceObject.resolve(workspace, entry);
+        const home = context.home === undefined ? null : external_node_path_namespaceObject.resolve(context.home);
+        const system = SYSTEM_DIRS.some((dir) => resolved === dir || resolved.startsWith(`${dir}/`));
+        // The home folder itself and its dot-folders (config, credentials, start-up files); the
+        // runner's work folder under it (/home/runner/work) stays usable.
+        const underHome = home !== null &&
+            (resolved === home ||
+                (resolved.startsWith(`${home}/`) && external_node_path_namespaceObject.relative(home, resolved).startsWith('.')));
+        if (resolved === '/' ||
+            entry.startsWith('~') ||
+            system ||
+            underHome ||
+            workspace.startsWith(`${resolved}/`)) {
+            throw new InputError(`Input 'allow-write' has '${entry.slice(0, 80)}'; give a folder inside or beside the workspace, not '/', a system folder, a home folder or a parent of the workspace.`);
         }
         return resolved;
     });
@@ -42132,7 +42167,7 @@ function readConfig(workspace) {
             promptFileText = null;
         }
     }
-    return parseConfig(raw, { workspace, promptFileText });
+    return parseConfig(raw, { workspace, promptFileText, home: process.env.HOME ?? external_node_os_namespaceObject.homedir() });
 }
 
 ;// CONCATENATED MODULE: ./build/credentials.js
@@ -44818,7 +44853,7 @@ function buildLock(config, paths, options) {
         writeRoots: [paths.workspace, paths.agentTmp, ...config.allowWrite],
         denyWrite: [gitDir, ...writeDenied],
         denyRead: readDenied,
-        denyNames: ['.env', '.env.*', '*credentials*', '*secret*'],
+        denyNames: ['.env*', '*credentials*', '*secret*'],
         allowedDomains: [...config.allowedDomains],
     };
     return { settings, hookPolicy, tools, denyRules: uniqueDeny };
@@ -44854,6 +44889,8 @@ const SETTINGS_SHAPE = {
         credentials: { envVars: [{ name: 'string', mode: 'string' }] },
     },
 };
+/** Keys the lock may leave out; every other key of the shape must be present. */
+const OPTIONAL_KEYS = new Set(['enableWeakerNestedSandbox']);
 function check(value, shape, at, problems) {
     if (shape === 'string[]') {
         if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
@@ -44884,6 +44921,10 @@ function check(value, shape, at, problems) {
             else
                 check(child, childShape, `${at}.${key}`, problems);
         }
+        for (const key of Object.keys(shape)) {
+            if (!(key in value) && !OPTIONAL_KEYS.has(key))
+                problems.push(`${at}.${key} is missing`);
+        }
     }
 }
 /**
@@ -44909,7 +44950,8 @@ function validateManagedSettings(value) {
     if (!settings.sandbox.network.allowManagedDomainsOnly) {
         problems.push('settings.sandbox.network.allowManagedDomainsOnly must be true');
     }
-    if (settings.hooks.PreToolUse.length === 0 || settings.hooks.SessionStart.length === 0) {
+    const hookCount = (groups) => groups.reduce((n, group) => n + group.hooks.length, 0);
+    if (hookCount(settings.hooks.PreToolUse) === 0 || hookCount(settings.hooks.SessionStart) === 0) {
         problems.push('settings.hooks must run the policy hook');
     }
     return problems;
@@ -44991,6 +45033,51 @@ function privilegedFsFor(useSudo) {
 /** Whether a path exists (no privilege needed to look in /etc). */
 function privileged_exists(p) {
     return existsSync(p);
+}
+
+;// CONCATENATED MODULE: ./build/realpath.js
+
+
+const MAX_LINKS = 40;
+/**
+ * Where the OS would land when it opens `p`: every symlink on the way is followed, including a
+ * dangling one (a write through a dangling link creates its target), and the part of the path
+ * that does not exist yet is appended as is. More than 40 links (a loop) resolves to a path under
+ * `/proc/airlock-symlink-loop`, which every policy denies.
+ */
+function realpathLoose(p) {
+    let links = 0;
+    const pending = external_node_path_namespaceObject.resolve(p).split('/').filter(Boolean);
+    let resolved = '/';
+    while (pending.length > 0) {
+        const part = pending.shift() ?? '';
+        if (part === '.')
+            continue;
+        if (part === '..') {
+            resolved = external_node_path_namespaceObject.dirname(resolved);
+            continue;
+        }
+        const next = external_node_path_namespaceObject.join(resolved, part);
+        let target = null;
+        try {
+            if ((0,external_node_fs_namespaceObject.lstatSync)(next).isSymbolicLink())
+                target = (0,external_node_fs_namespaceObject.readlinkSync)(next);
+        }
+        catch {
+            // Does not exist (yet): nothing further to resolve along this path.
+            return external_node_path_namespaceObject.join(next, ...pending);
+        }
+        if (target === null) {
+            resolved = next;
+            continue;
+        }
+        if (++links > MAX_LINKS)
+            return '/proc/airlock-symlink-loop';
+        pending.unshift(...target.split('/').filter(Boolean));
+        if (target.startsWith('/'))
+            resolved = '/';
+    }
+    return resolved;
 }
 
 ;// CONCATENATED MODULE: ./build/report.js
@@ -46024,7 +46111,7 @@ function explainProbeFailure(result) {
         return `${result.missing.join(' and ')} not found; install them first (Debian/Ubuntu: sudo apt-get install -y bubblewrap socat).`;
     }
     if (result.apparmorRestrictsUserns) {
-        return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` before this step, or give the runner passwordless sudo so Airlock can.';
+        return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` in a step before Airlock.';
     }
     const detail = (result.error ?? 'unknown error').split('\n')[0]?.slice(0, 200) ?? '';
     return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`;
@@ -46085,6 +46172,8 @@ function probeSandbox(weaker = false) {
 }
 
 ;// CONCATENATED MODULE: ./build/main.js
+
+
 
 
 
@@ -46309,14 +46398,17 @@ function installLock(config, plan, agentEnv) {
         .map((name) => process.env[name])
         .filter((p) => typeof p === 'string' && p.startsWith('/'));
     const nonce = (0,external_node_crypto_.randomBytes)(24).toString('hex');
-    const lock = buildLock(config, {
-        workspace: config.workspace,
-        home,
-        runnerTemp: process.env.RUNNER_TEMP ?? null,
-        privateDir: plan.privateDir,
-        agentTmp: plan.agentTmp,
-        secretFiles,
-        runnerFiles,
+    // The hook compares real paths (symlinks resolved), so every place it guards is given as one.
+    const real = realpathLoose;
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const lock = buildLock({ ...config, allowWrite: config.allowWrite.map(real) }, {
+        workspace: real(config.workspace),
+        home: real(home),
+        runnerTemp: runnerTemp !== undefined ? real(runnerTemp) : null,
+        privateDir: real(plan.privateDir),
+        agentTmp: real(plan.agentTmp),
+        secretFiles: [...new Set([...secretFiles, ...secretFiles.map(real)])],
+        runnerFiles: [...new Set([...runnerFiles, ...runnerFiles.map(real)])],
         node: process.execPath,
         hookScript: hookScriptPath(),
     }, { nonce, sandbox: sandbox.setting });
@@ -46401,6 +46493,8 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
                 nonce: lock.hookPolicy.nonce,
                 logFile: lock.hookPolicy.logFile,
                 tools: lock.tools,
+                settingsFile: MANAGED_SETTINGS_FILE,
+                settingsText: (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_namespaceObject.join(plan.privateDir, 'managed-settings.json'), 'utf8'),
             },
             onSpawn: (pid) => {
                 plan.agentPid = pid;
@@ -46434,8 +46528,12 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
         hookVerified: exit.lockBroken === null && hookLog.sessionStarted,
     };
     progress.agent = agentRun(exit, redactor);
+    // A call the hook refused is also in the CLI's permission_denials: report it once, as the hook's.
+    const byHook = new Set(hookLog.denials.map((d) => d.toolUseId));
     progress.denials = [
-        ...exit.stream.denials.map((d) => ({ ...d, target: redactor.redact(d.target) })),
+        ...exit.stream.denials
+            .filter((d) => d.toolUseId === undefined || !byHook.has(d.toolUseId))
+            .map((d) => ({ ...d, target: redactor.redact(d.target) })),
         ...hookLog.denials,
     ];
     for (const line of transcript)
@@ -46524,6 +46622,7 @@ function readHookLog(file, redactor) {
             if (entry.event === 'pre-tool-use' && entry.allow === false) {
                 log.denials.push({
                     source: 'hook',
+                    ...(typeof entry.toolUseId === 'string' ? { toolUseId: entry.toolUseId } : {}),
                     tool: entry.tool ?? '?',
                     target: entry.target ?? '',
                     reason: entry.reason ?? '',

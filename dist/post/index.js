@@ -31738,6 +31738,10 @@ async function runAgent(options) {
     const checkInit = () => {
         if (proof === null || stream.init === null)
             return;
+        if (readOrEmpty(proof.settingsFile) !== proof.settingsText) {
+            breakLock('the managed settings file changed after Airlock wrote it; the lock is not in force');
+            return;
+        }
         const nonce = readOrEmpty(proof.sessionFile);
         if (nonce !== proof.nonce) {
             breakLock("the managed settings were not in force: the SessionStart hook did not write this run's nonce (a settings file the CLI cannot validate is silently ignored)");
@@ -32673,7 +32677,7 @@ const SEED_BASH_DENY = (/* unused pure expression or super */ null && ([
     'Bash(*production*)',
 ]));
 /** Workspace-relative file patterns no tool may read or write (the seed's `.env*`, credentials, secrets). */
-const SEED_FILE_DENY = (/* unused pure expression or super */ null && (['**/.env', '**/.env.*', '**/*credentials*', '**/*secret*']));
+const SEED_FILE_DENY = (/* unused pure expression or super */ null && (['**/.env*', '**/*credentials*', '**/*secret*']));
 /**
  * Credential stores under the home folder: never readable by any tool or command. (`~/.gitconfig`
  * is not here: git cannot run without reading it; the strip stage takes credentials out of it.)
