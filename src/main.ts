@@ -15,7 +15,7 @@ import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './gith
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
 import { MANAGED_SETTINGS_FILE } from './lock-defaults.js'
-import { privilegedFs } from './privileged.js'
+import { isRoot, privilegedFs } from './privileged.js'
 import { realpathLoose } from './realpath.js'
 import { resolveProtectedPaths } from './protected-paths.js'
 import {
@@ -27,7 +27,7 @@ import {
   type ReportInput,
 } from './report.js'
 import { restoreAll, savePlan, type RestorePlan } from './restore.js'
-import { decideSandbox, probeSandbox } from './sandbox.js'
+import { capDropWrapper, decideSandbox, findProgram, probeSandbox } from './sandbox.js'
 import { findSecrets, looksLikeSecret, redactedForm, Redactor } from './secrets.js'
 import { installManagedSettings, planSettingsChange } from './settings.js'
 import type {
@@ -278,6 +278,15 @@ function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string,
     .map((name) => process.env[name])
     .filter((p): p is string => typeof p === 'string' && p.startsWith('/'))
   const nonce = randomBytes(24).toString('hex')
+  let bwrapPath: string | undefined
+  const bwrap = findProgram('bwrap')
+  if (isRoot() && sandbox.setting !== 'off' && bwrap !== null) {
+    bwrapPath = path.join(plan.privateDir, 'bwrap-cap-drop')
+    writeFileSync(bwrapPath, capDropWrapper(bwrap), { mode: 0o755 })
+    core.info(
+      'Sandbox: running as root, so sandboxed commands get no capabilities (bwrap --cap-drop ALL).',
+    )
+  }
   // The hook compares real paths (symlinks resolved), so every place it guards is given as one.
   const real = realpathLoose
   const runnerTemp = process.env.RUNNER_TEMP
@@ -294,7 +303,7 @@ function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string,
       node: process.execPath,
       hookScript: hookScriptPath(),
     },
-    { nonce, sandbox: sandbox.setting },
+    { nonce, sandbox: sandbox.setting, ...(bwrapPath !== undefined ? { bwrapPath } : {}) },
   )
   const problems = validateManagedSettings(lock.settings)
   if (problems.length > 0) {

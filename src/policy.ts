@@ -67,6 +67,8 @@ export interface ManagedSettings {
     allowUnsandboxedCommands: false
     autoAllowBashIfSandboxed: boolean
     enableWeakerNestedSandbox?: boolean
+    /** A bubblewrap that drops every capability (set when the CLI runs as root). */
+    bwrapPath?: string
     network: {
       allowedDomains: string[]
       allowManagedDomainsOnly: true
@@ -110,7 +112,7 @@ export function shellQuote(word: string): string {
 export function buildLock(
   config: Pick<Config, 'allowedDomains' | 'allowWrite' | 'deny' | 'modelCredential'>,
   paths: LockPaths,
-  options: { nonce: string; sandbox: SandboxSetting },
+  options: { nonce: string; sandbox: SandboxSetting; bwrapPath?: string },
 ): Lock {
   const home = paths.home
   const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => path.join(home, p))
@@ -183,6 +185,7 @@ export function buildLock(
       allowUnsandboxedCommands: false,
       autoAllowBashIfSandboxed: true,
       ...(options.sandbox === 'weaker-nested' ? { enableWeakerNestedSandbox: true } : {}),
+      ...(options.bwrapPath !== undefined ? { bwrapPath: options.bwrapPath } : {}),
       network: {
         allowedDomains: [...config.allowedDomains],
         allowManagedDomainsOnly: true,
@@ -243,6 +246,7 @@ const SETTINGS_SHAPE: Shape = {
     allowUnsandboxedCommands: 'boolean',
     autoAllowBashIfSandboxed: 'boolean',
     enableWeakerNestedSandbox: 'boolean',
+    bwrapPath: 'string',
     network: {
       allowedDomains: 'string[]',
       allowManagedDomainsOnly: 'boolean',
@@ -256,7 +260,7 @@ const SETTINGS_SHAPE: Shape = {
 }
 
 /** Keys the lock may leave out; every other key of the shape must be present. */
-const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['enableWeakerNestedSandbox'])
+const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['enableWeakerNestedSandbox', 'bwrapPath'])
 
 function check(value: unknown, shape: Shape, at: string, problems: string[]): void {
   if (shape === 'string[]') {

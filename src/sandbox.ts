@@ -77,6 +77,33 @@ export function explainProbeFailure(result: ProbeResult | null): string {
   return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`
 }
 
+/**
+ * The wrapper the CLI runs instead of bubblewrap when it runs as root: bubblewrap started by root
+ * keeps root's capabilities inside the sandbox, and with CAP_SYS_ADMIN a command can simply
+ * remount the read-only views writable (seen here: `mount -o remount,bind,rw /` succeeded).
+ * `--cap-drop ALL` takes every capability from the sandboxed command.
+ */
+export function capDropWrapper(bwrap: string): string {
+  return `#!/bin/sh\nexec '${bwrap.replaceAll("'", `'\\''`)}' --cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_SETFCAP "$@"\n`
+}
+
+/** The absolute path of a program on PATH, or null. */
+export function findProgram(
+  program: string,
+  pathVar: string = process.env.PATH ?? '',
+): string | null {
+  for (const dir of pathVar.split(':')) {
+    if (dir === '' || !dir.startsWith('/')) continue
+    try {
+      accessSync(`${dir}/${program}`, constants.X_OK)
+      return `${dir}/${program}`
+    } catch {
+      // Not here.
+    }
+  }
+  return null
+}
+
 function which(program: string, pathVar: string): boolean {
   return pathVar.split(':').some((dir) => {
     if (dir === '') return false

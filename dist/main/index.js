@@ -44823,6 +44823,7 @@ function buildLock(config, paths, options) {
             allowUnsandboxedCommands: false,
             autoAllowBashIfSandboxed: true,
             ...(options.sandbox === 'weaker-nested' ? { enableWeakerNestedSandbox: true } : {}),
+            ...(options.bwrapPath !== undefined ? { bwrapPath: options.bwrapPath } : {}),
             network: {
                 allowedDomains: [...config.allowedDomains],
                 allowManagedDomainsOnly: true,
@@ -44878,6 +44879,7 @@ const SETTINGS_SHAPE = {
         allowUnsandboxedCommands: 'boolean',
         autoAllowBashIfSandboxed: 'boolean',
         enableWeakerNestedSandbox: 'boolean',
+        bwrapPath: 'string',
         network: {
             allowedDomains: 'string[]',
             allowManagedDomainsOnly: 'boolean',
@@ -44890,7 +44892,7 @@ const SETTINGS_SHAPE = {
     },
 };
 /** Keys the lock may leave out; every other key of the shape must be present. */
-const OPTIONAL_KEYS = new Set(['enableWeakerNestedSandbox']);
+const OPTIONAL_KEYS = new Set(['enableWeakerNestedSandbox', 'bwrapPath']);
 function check(value, shape, at, problems) {
     if (shape === 'string[]') {
         if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
@@ -46116,6 +46118,30 @@ function explainProbeFailure(result) {
     const detail = (result.error ?? 'unknown error').split('\n')[0]?.slice(0, 200) ?? '';
     return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`;
 }
+/**
+ * The wrapper the CLI runs instead of bubblewrap when it runs as root: bubblewrap started by root
+ * keeps root's capabilities inside the sandbox, and with CAP_SYS_ADMIN a command can simply
+ * remount the read-only views writable (seen here: `mount -o remount,bind,rw /` succeeded).
+ * `--cap-drop ALL` takes every capability from the sandboxed command.
+ */
+function capDropWrapper(bwrap) {
+    return `#!/bin/sh\nexec '${bwrap.replaceAll("'", `'\\''`)}' --cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_SETFCAP "$@"\n`;
+}
+/** The absolute path of a program on PATH, or null. */
+function findProgram(program, pathVar = process.env.PATH ?? '') {
+    for (const dir of pathVar.split(':')) {
+        if (dir === '' || !dir.startsWith('/'))
+            continue;
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/${program}`, external_node_fs_namespaceObject.constants.X_OK);
+            return `${dir}/${program}`;
+        }
+        catch {
+            // Not here.
+        }
+    }
+    return null;
+}
 function sandbox_which(program, pathVar) {
     return pathVar.split(':').some((dir) => {
         if (dir === '')
@@ -46398,6 +46424,13 @@ function installLock(config, plan, agentEnv) {
         .map((name) => process.env[name])
         .filter((p) => typeof p === 'string' && p.startsWith('/'));
     const nonce = (0,external_node_crypto_.randomBytes)(24).toString('hex');
+    let bwrapPath;
+    const bwrap = findProgram('bwrap');
+    if (isRoot() && sandbox.setting !== 'off' && bwrap !== null) {
+        bwrapPath = external_node_path_namespaceObject.join(plan.privateDir, 'bwrap-cap-drop');
+        (0,external_node_fs_namespaceObject.writeFileSync)(bwrapPath, capDropWrapper(bwrap), { mode: 0o755 });
+        info('Sandbox: running as root, so sandboxed commands get no capabilities (bwrap --cap-drop ALL).');
+    }
     // The hook compares real paths (symlinks resolved), so every place it guards is given as one.
     const real = realpathLoose;
     const runnerTemp = process.env.RUNNER_TEMP;
@@ -46411,7 +46444,7 @@ function installLock(config, plan, agentEnv) {
         runnerFiles: [...new Set([...runnerFiles, ...runnerFiles.map(real)])],
         node: process.execPath,
         hookScript: hookScriptPath(),
-    }, { nonce, sandbox: sandbox.setting });
+    }, { nonce, sandbox: sandbox.setting, ...(bwrapPath !== undefined ? { bwrapPath } : {}) });
     const problems = validateManagedSettings(lock.settings);
     if (problems.length > 0) {
         throw new Refusal(`The lock failed validation (${problems.slice(0, 3).join('; ')}); this is a bug in Airlock, please report it.`);
