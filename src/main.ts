@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import * as github from '@actions/github'
+import { actorOf, needsActorCheck, refuseActor } from './actor.js'
 import { locateClaude, runAgent, type AgentExit } from './agent.js'
 import { collectChanges, snapshotWorktree, type Snapshot } from './audit.js'
 import { writePatch } from './patch.js'
@@ -93,6 +94,7 @@ export async function run(): Promise<void> {
         redactor.add(value)
       }
     }
+    await checkActor(config)
     const plan = await prepare(config, progress, redactor)
     await runAndAudit(config, plan, progress, redactor, outDir)
   } catch (error) {
@@ -111,6 +113,39 @@ export async function run(): Promise<void> {
     }
   }
   await report(progress, redactor, outDir)
+}
+
+/**
+ * On comment- and review-triggered events, refuses (before anything is changed) an actor without
+ * write access who is not in `allowed-actors`.
+ */
+async function checkActor(config: Config): Promise<void> {
+  const eventName = github.context.eventName
+  if (!needsActorCheck(eventName)) return
+  const actor = actorOf(github.context.payload)
+  let permission: string | null = null
+  const listed = config.allowedActors.some(
+    (name) => name.toLowerCase() === actor?.login.toLowerCase(),
+  )
+  if (actor !== null && !listed && config.githubToken !== '') {
+    try {
+      const { owner, repo } = github.context.repo
+      const octokit = github.getOctokit(config.githubToken)
+      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+        owner,
+        repo,
+        username: actor.login,
+      })
+      permission = data.role_name || data.permission
+    } catch {
+      permission = null
+    }
+  }
+  const refusal = refuseActor({ eventName, actor, permission, allowedActors: config.allowedActors })
+  if (refusal !== null) throw new Refusal(refusal)
+  core.info(
+    `Actor: ${actor?.login ?? '?'} may start the agent (${listed ? 'allowed-actors' : (permission ?? '?')}).`,
+  )
 }
 
 /** The plan of what to put back, once anything may have been changed (read by the cancel handler). */

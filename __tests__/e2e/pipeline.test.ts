@@ -331,3 +331,53 @@ describe('workflow commands', () => {
     expect(bodies).not.toContain(token)
   })
 })
+
+describe('who may start the agent', () => {
+  const comment = (login: string) => ({
+    action: 'created',
+    issue: {
+      number: 1,
+      pull_request: { url: 'https://api.github.com/repos/airlock-test/demo/pulls/1' },
+    },
+    comment: { id: 7, body: '@airlock fix it', user: { login, type: 'User' } },
+    sender: { login, type: 'User' },
+  })
+
+  it('refuses a commenter without write access before anything is changed, and runs for one listed in allowed-actors', async () => {
+    const repo = makeRepo()
+    closers.push(() => cleanup(repo))
+    const before = machineFingerprint(repo)
+    const { model, github } = await fakes(
+      [
+        { toolUses: [{ name: 'Bash', input: { command: 'echo ok > ok.txt', description: 'x' } }] },
+        { text: 'Done.' },
+      ],
+      { permissions: { mallory: 'read', maintainer: 'write' } },
+    )
+    const refused = await runAction({
+      repo,
+      inputs: baseInputs(model.url),
+      githubApiUrl: github.url,
+      eventName: 'issue_comment',
+      event: comment('mallory'),
+    })
+    expect(refused.outputs.conclusion, refused.stdout).toBe('refused')
+    expect(refused.exitCode).toBe(1)
+    expect(refused.stdout).toMatch(
+      /mallory has read access to the repository; only users with write access/,
+    )
+    expect(model.requests).toHaveLength(0)
+    expect(refused.state['airlock-restore-plan']).toBeUndefined()
+    expect(machineFingerprint(repo)).toBe(before)
+
+    const listed = await runAction({
+      repo,
+      inputs: { ...baseInputs(model.url), 'allowed-actors': 'mallory' },
+      githubApiUrl: github.url,
+      eventName: 'issue_comment',
+      event: comment('mallory'),
+    })
+    expect(listed.outputs.conclusion, listed.stdout).toBe('success')
+    expect(machineFingerprint(repo)).toBe(before)
+  })
+})

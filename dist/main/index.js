@@ -39901,6 +39901,65 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./build/actor.js
+/**
+ * Who may start the agent. On events a comment or review triggers, anyone who can comment could
+ * otherwise make the agent run with the workflow's model key: only users with write access to the
+ * repository, and those listed in `allowed-actors`, may. Bots only when listed.
+ */
+/** Events whose author is whoever wrote a comment or review. */
+const COMMENT_EVENTS = new Set([
+    'issue_comment',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'discussion_comment',
+    'issues',
+    'discussion',
+]);
+/** Repository roles that may start the agent. */
+const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
+/** The triggering actor of an event payload (`sender`), or null when the payload has none. */
+function actorOf(payload) {
+    if (typeof payload !== 'object' || payload === null)
+        return null;
+    const sender = payload.sender;
+    if (typeof sender !== 'object' || sender === null)
+        return null;
+    const { login, type } = sender;
+    if (typeof login !== 'string' || login === '')
+        return null;
+    return { login, type: typeof type === 'string' ? type : 'User' };
+}
+/** Whether the event needs the check at all. */
+function needsActorCheck(eventName) {
+    return COMMENT_EVENTS.has(eventName);
+}
+/**
+ * The decision, pure. `permission` is the actor's role as GitHub reports it (`admin`, `maintain`,
+ * `write`, `triage`, `read`, `none`), or null when it could not be read. Returns null when the
+ * actor may start the agent, else one sentence saying why not and what to do.
+ */
+function refuseActor(args) {
+    if (!needsActorCheck(args.eventName))
+        return null;
+    const actor = args.actor;
+    if (actor === null) {
+        return `The ${args.eventName} event names no sender, so Airlock cannot tell who started it; the agent does not run.`;
+    }
+    const listed = args.allowedActors.some((name) => name.toLowerCase() === actor.login.toLowerCase());
+    if (listed)
+        return null;
+    if (actor.type === 'Bot' || actor.login.endsWith('[bot]')) {
+        return `${actor.login} is a bot, and bots may start the agent only when listed in allowed-actors.`;
+    }
+    if (args.permission === null) {
+        return `Airlock could not read ${actor.login}'s permission on the repository (the token needs metadata: read); the agent does not run.`;
+    }
+    if (WRITE_ROLES.has(args.permission))
+        return null;
+    return `${actor.login} has ${args.permission} access to the repository; only users with write access, or listed in allowed-actors, may start the agent from a comment or review.`;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:readline"
@@ -46223,6 +46282,7 @@ function probeSandbox(weaker = false) {
 
 
 
+
 /** Why the action refused to run the agent; the message is the one sentence the user reads. */
 class Refusal extends Error {
     name = 'Refusal';
@@ -46261,6 +46321,7 @@ async function run() {
                 redactor.add(value);
             }
         }
+        await checkActor(config);
         const plan = await prepare(config, progress, redactor);
         await runAndAudit(config, plan, progress, redactor, outDir);
     }
@@ -46281,6 +46342,37 @@ async function run() {
         }
     }
     await report(progress, redactor, outDir);
+}
+/**
+ * On comment- and review-triggered events, refuses (before anything is changed) an actor without
+ * write access who is not in `allowed-actors`.
+ */
+async function checkActor(config) {
+    const eventName = github_context.eventName;
+    if (!needsActorCheck(eventName))
+        return;
+    const actor = actorOf(github_context.payload);
+    let permission = null;
+    const listed = config.allowedActors.some((name) => name.toLowerCase() === actor?.login.toLowerCase());
+    if (actor !== null && !listed && config.githubToken !== '') {
+        try {
+            const { owner, repo } = github_context.repo;
+            const octokit = getOctokit(config.githubToken);
+            const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+                owner,
+                repo,
+                username: actor.login,
+            });
+            permission = data.role_name || data.permission;
+        }
+        catch {
+            permission = null;
+        }
+    }
+    const refusal = refuseActor({ eventName, actor, permission, allowedActors: config.allowedActors });
+    if (refusal !== null)
+        throw new Refusal(refusal);
+    info(`Actor: ${actor?.login ?? '?'} may start the agent (${listed ? 'allowed-actors' : (permission ?? '?')}).`);
 }
 /** The plan of what to put back, once anything may have been changed (read by the cancel handler). */
 let activePlan = null;
