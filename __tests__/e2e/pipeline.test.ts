@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -379,5 +380,38 @@ describe('who may start the agent', () => {
     })
     expect(listed.outputs.conclusion, listed.stdout).toBe('success')
     expect(machineFingerprint(repo)).toBe(before)
+  })
+})
+
+describe('the change as an artifact', () => {
+  it('patch-file applies with stock git in a fresh clone and gives exactly the tree the agent left', async () => {
+    const repo = makeRepo({ 'data/old.txt': 'old\n', 'tool.sh': 'echo hi\n' })
+    closers.push(() => cleanup(repo))
+    const { model, github } = await fakes([
+      {
+        toolUses: [
+          {
+            name: 'Bash',
+            input: {
+              command:
+                "printf 'bin\\000\\001\\002' > blob.bin && git mv data/old.txt data/new.txt && rm src/app.js && chmod +x tool.sh && ln -s data/new.txt link && printf 'new file\\n' > 'name with spaces.txt'",
+              description: 'many kinds of change',
+            },
+          },
+        ],
+      },
+      { text: 'Done.' },
+    ])
+    const run = await runAction({ repo, inputs: baseInputs(model.url), githubApiUrl: github.url })
+    expect(run.outputs.conclusion, run.stdout).toBe('success')
+    const report = JSON.parse(readFileSync(run.outputs['report-file']!, 'utf8')) as {
+      audit: { final: { tree: string } }
+    }
+    const clone = makeRepo({ 'data/old.txt': 'old\n', 'tool.sh': 'echo hi\n' })
+    closers.push(() => cleanup(clone))
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: clone, encoding: 'utf8' }).trim()
+    git('apply', '--index', run.outputs['patch-file']!)
+    expect(git('write-tree')).toBe(report.audit.final.tree)
   })
 })
