@@ -62,6 +62,7 @@ describe('gitEnv', () => {
       GIT_OPTIONAL_LOCKS: '0',
       GIT_PAGER: 'cat',
       LC_ALL: 'C',
+      MALLOC_TOP_PAD_: '16777216',
       GIT_INDEX_FILE: '/tmp/index',
     })
   })

@@ -236,6 +236,16 @@ export async function runAgent(options: AgentOptions): Promise<AgentExit> {
   )
   clearTimeout(timer)
   if (pid !== undefined) await endAgentProcesses(pid)
+  // Set by the stream and timer callbacks above; read through a function so the compiler does
+  // not assume they still hold their initial values.
+  const outcome = (): { broken: string | null; late: boolean } => ({
+    broken: lockBroken,
+    late: timedOut,
+  })
+  if (proof !== null && stream.init === null && outcome().broken === null && !outcome().late) {
+    // A CLI that never reported its session never proved the lock: not a success.
+    lockBroken = 'the CLI exited without reporting a session, so the lock was never proven'
+  }
   return {
     exitCode,
     signal,

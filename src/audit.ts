@@ -139,7 +139,7 @@ interface Repository {
  */
 export async function snapshotWorktree(repo: string, tmpDir: string): Promise<Snapshot> {
   const repository = await locateRepository(repo)
-  const store = await createStore(tmpDir, repository)
+  const store = await createStore(path.resolve(tmpDir), repository)
   const index = path.join(store, 'baseline.index')
   const seeded = await seedIndex(repository.gitDir, store, index)
   const work = workTreeOptions(store, repository.workTree, index)

@@ -16,7 +16,13 @@ import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './gith
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
 import { MANAGED_SETTINGS_FILE } from './lock-defaults.js'
-import { isRoot, privilegedFs } from './privileged.js'
+import {
+  APPARMOR_USERNS_SYSCTL,
+  hasPasswordlessSudo,
+  isRoot,
+  privilegedFs,
+  setSysctl,
+} from './privileged.js'
 import { realpathLoose } from './realpath.js'
 import { resolveProtectedPaths } from './protected-paths.js'
 import {
@@ -230,6 +236,7 @@ async function prepare(
     settings: null,
     credentialsBackupDir: path.join(privateDir, 'git-credentials'),
     credentials: null,
+    sysctl: null,
   }
   savePlan(plan)
   activePlan = plan
@@ -283,7 +290,24 @@ let currentLock: Lock | null = null
 
 /** Decides the sandbox, builds and validates the lock, writes it as managed settings. */
 function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string, string>): Lock {
-  const full = config.sandbox === 'off' ? null : probeSandbox(false)
+  let full = config.sandbox === 'off' ? null : probeSandbox(false)
+  if (
+    full !== null &&
+    !full.ok &&
+    full.apparmorRestrictsUserns &&
+    !isRoot() &&
+    hasPasswordlessSudo()
+  ) {
+    // GitHub-hosted Ubuntu 24.04: AppArmor forbids the user namespaces bubblewrap needs. The VM is
+    // the job's own and the runner has passwordless sudo: lift it for the run, put it back after.
+    plan.sysctl = { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true }
+    savePlan(plan)
+    setSysctl(APPARMOR_USERNS_SYSCTL, '0', true)
+    core.info(
+      `Sandbox: AppArmor forbade the user namespaces the sandbox needs; set ${APPARMOR_USERNS_SYSCTL}=0 with sudo for this run (it is put back afterwards).`,
+    )
+    full = probeSandbox(false)
+  }
   const weaker = config.sandbox === 'best-effort' && full?.ok !== true ? probeSandbox(true) : null
   const sandbox = decideSandbox(config.sandbox, full, weaker)
   for (const warning of sandbox.warnings) core.warning(warning)
@@ -468,6 +492,7 @@ async function runAndAudit(
   plan.settings = null
   plan.credentials = null
   plan.credentialsBackupDir = null
+  plan.sysctl = null
   savePlan(plan)
   core.info('Restore: managed settings and git credentials are back as they were.')
 
@@ -489,7 +514,10 @@ async function runAndAudit(
   core.setOutput(Outputs.TranscriptFile, transcriptFile)
 
   if (exit.lockBroken !== null) {
-    progress.refusal = `The agent was stopped: ${exit.lockBroken}.`
+    const said = exit.stderrTail.trim().split('\n').at(-1)?.slice(0, 200) ?? ''
+    progress.refusal = redactor.redact(
+      `The agent was stopped: ${exit.lockBroken}${said !== '' && exit.stream.init === null ? ` (the CLI said: ${said})` : ''}.`,
+    )
   } else if (exit.timedOut) {
     progress.agentFailure = `The agent did not finish within timeout-minutes (${config.timeoutMinutes}) and was stopped.`
   } else if (exit.exitCode !== 0 || exit.stream.result?.isError === true) {

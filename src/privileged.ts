@@ -70,6 +70,16 @@ const viaSudo: PrivilegedFs = {
   },
 }
 
+/** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
+export const APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns'
+
+/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
+export function setSysctl(key: string, value: string, useSudo: boolean): void {
+  const args = ['sysctl', '-q', '-w', `${key}=${value}`]
+  if (useSudo) sudo(args)
+  else execFileSync(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
+}
+
 /** True when this process may write system paths itself. */
 export function isRoot(): boolean {
   return process.getuid?.() === 0

@@ -84,7 +84,22 @@ export function matchProtected(
   paths: readonly string[],
   patterns: readonly string[],
 ): ProtectedMatch[] {
-  const matchers = patterns.map((pattern) => ({ pattern, test: picomatch(pattern, MATCH_OPTIONS) }))
+  return matchWith(compile(patterns), paths)
+}
+
+interface CompiledPattern {
+  pattern: string
+  test: (path: string) => boolean
+}
+
+function compile(patterns: readonly string[]): CompiledPattern[] {
+  return patterns.map((pattern) => ({ pattern, test: picomatch(pattern, MATCH_OPTIONS) }))
+}
+
+function matchWith(
+  matchers: readonly CompiledPattern[],
+  paths: readonly string[],
+): ProtectedMatch[] {
   const matches: ProtectedMatch[] = []
   for (const p of paths) {
     const hit = matchers.find((m) => m.test(p))
@@ -102,9 +117,10 @@ export function protectedPathViolations(
   patterns: readonly string[],
 ): Violation[] {
   const violations: Violation[] = []
+  const matchers = compile(patterns)
   for (const file of files) {
     const candidates = file.oldPath === undefined ? [file.path] : [file.oldPath, file.path]
-    const [hit] = matchProtected(candidates, patterns)
+    const [hit] = matchWith(matchers, candidates)
     if (hit === undefined) continue
     violations.push({
       kind: 'protected-path',

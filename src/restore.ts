@@ -7,7 +7,7 @@ import {
   restoreGitCredentials,
   type CredentialsChange,
 } from './credentials.js'
-import { privilegedFsFor } from './privileged.js'
+import { privilegedFsFor, setSysctl } from './privileged.js'
 import { restoreManagedSettings, type SettingsChange } from './settings.js'
 
 /**
@@ -27,6 +27,8 @@ export interface RestorePlan {
   /** Where checkout's credentials were backed up (its manifest is written before any change). */
   credentialsBackupDir: string | null
   credentials: CredentialsChange | null
+  /** A kernel parameter changed for the sandbox, and the value to put back. */
+  sysctl: { key: string; value: string; useSudo: boolean } | null
 }
 
 /** Records the plan in action state (the post step reads it as `STATE_…`). */
@@ -39,7 +41,7 @@ export function loadPlan(): RestorePlan | null {
   const raw = core.getState(State.RestorePlan)
   if (raw === '') return null
   try {
-    return JSON.parse(raw) as RestorePlan
+    return { sysctl: null, ...(JSON.parse(raw) as Partial<RestorePlan>) } as RestorePlan
   } catch {
     return null
   }
@@ -63,6 +65,15 @@ export async function restoreAll(
   }
   if (plan.settings !== null) {
     warnings.push(...restoreManagedSettings(plan.settings, privilegedFsFor(plan.settings.useSudo)))
+  }
+  if (plan.sysctl !== null) {
+    try {
+      setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo)
+    } catch {
+      warnings.push(
+        `Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`,
+      )
+    }
   }
   let credentials = plan.credentials
   if (credentials === null && plan.credentialsBackupDir !== null) {

@@ -40353,6 +40353,16 @@ async function runAgent(options) {
     clearTimeout(timer);
     if (pid !== undefined)
         await endAgentProcesses(pid);
+    // Set by the stream and timer callbacks above; read through a function so the compiler does
+    // not assume they still hold their initial values.
+    const outcome = () => ({
+        broken: lockBroken,
+        late: timedOut,
+    });
+    if (proof !== null && stream.init === null && outcome().broken === null && !outcome().late) {
+        // A CLI that never reported its session never proved the lock: not a success.
+        lockBroken = 'the CLI exited without reporting a session, so the lock was never proven';
+    }
     return {
         exitCode,
         signal,
@@ -41019,6 +41029,9 @@ const HARDENING_ENV = Object.freeze({
     GIT_OPTIONAL_LOCKS: '0',
     GIT_PAGER: 'cat',
     LC_ALL: 'C',
+    // Not hardening: glibc returns freed memory to the kernel eagerly, and on VMs where that is
+    // expensive `git add` of 10,000 files spent 80% of its system time in brk (npm run bench).
+    MALLOC_TOP_PAD_: '16777216',
 });
 /** A git command that failed. Carries git's own words, never the environment it ran with. */
 class GitError extends Error {
@@ -41213,7 +41226,12 @@ function resolveProtectedPaths(input) {
 }
 /** Returns, for each path that any pattern matches, the first pattern (in order) that does. */
 function matchProtected(paths, patterns) {
-    const matchers = patterns.map((pattern) => ({ pattern, test: picomatch(pattern, MATCH_OPTIONS) }));
+    return matchWith(compile(patterns), paths);
+}
+function compile(patterns) {
+    return patterns.map((pattern) => ({ pattern, test: picomatch(pattern, MATCH_OPTIONS) }));
+}
+function matchWith(matchers, paths) {
     const matches = [];
     for (const p of paths) {
         const hit = matchers.find((m) => m.test(p));
@@ -41228,9 +41246,10 @@ function matchProtected(paths, patterns) {
  */
 function protectedPathViolations(files, patterns) {
     const violations = [];
+    const matchers = compile(patterns);
     for (const file of files) {
         const candidates = file.oldPath === undefined ? [file.path] : [file.oldPath, file.path];
-        const [hit] = matchProtected(candidates, patterns);
+        const [hit] = matchWith(matchers, candidates);
         if (hit === undefined)
             continue;
         violations.push({
@@ -41367,7 +41386,7 @@ const SCAN_BLOCK_BYTES = 64 * 1024;
  */
 async function snapshotWorktree(repo, tmpDir) {
     const repository = await locateRepository(repo);
-    const store = await createStore(tmpDir, repository);
+    const store = await createStore(external_node_path_namespaceObject.resolve(tmpDir), repository);
     const index = external_node_path_namespaceObject.join(store, 'baseline.index');
     const seeded = await seedIndex(repository.gitDir, store, index);
     const work = workTreeOptions(store, repository.workTree, index);
@@ -45062,6 +45081,16 @@ const viaSudo = {
         }
     },
 };
+/** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
+const APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns';
+/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
+function setSysctl(key, value, useSudo) {
+    const args = ['sysctl', '-q', '-w', `${key}=${value}`];
+    if (useSudo)
+        sudo(args);
+    else
+        (0,external_node_child_process_namespaceObject.execFileSync)(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+}
 /** True when this process may write system paths itself. */
 function isRoot() {
     return process.getuid?.() === 0;
@@ -46072,7 +46101,7 @@ function loadPlan() {
     if (raw === '')
         return null;
     try {
-        return JSON.parse(raw);
+        return { sysctl: null, ...JSON.parse(raw) };
     }
     catch {
         return null;
@@ -46094,6 +46123,14 @@ async function restoreAll(plan, options) {
     }
     if (plan.settings !== null) {
         warnings.push(...restoreManagedSettings(plan.settings, privilegedFsFor(plan.settings.useSudo)));
+    }
+    if (plan.sysctl !== null) {
+        try {
+            setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
+        }
+        catch {
+            warnings.push(`Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`);
+        }
     }
     let credentials = plan.credentials;
     if (credentials === null && plan.credentialsBackupDir !== null) {
@@ -46446,6 +46483,7 @@ async function prepare(config, progress, redactor) {
         settings: null,
         credentialsBackupDir: external_node_path_namespaceObject.join(privateDir, 'git-credentials'),
         credentials: null,
+        sysctl: null,
     };
     savePlan(plan);
     activePlan = plan;
@@ -46487,7 +46525,20 @@ function hookScriptPath() {
 let currentLock = null;
 /** Decides the sandbox, builds and validates the lock, writes it as managed settings. */
 function installLock(config, plan, agentEnv) {
-    const full = config.sandbox === 'off' ? null : probeSandbox(false);
+    let full = config.sandbox === 'off' ? null : probeSandbox(false);
+    if (full !== null &&
+        !full.ok &&
+        full.apparmorRestrictsUserns &&
+        !isRoot() &&
+        hasPasswordlessSudo()) {
+        // GitHub-hosted Ubuntu 24.04: AppArmor forbids the user namespaces bubblewrap needs. The VM is
+        // the job's own and the runner has passwordless sudo: lift it for the run, put it back after.
+        plan.sysctl = { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true };
+        savePlan(plan);
+        setSysctl(APPARMOR_USERNS_SYSCTL, '0', true);
+        info(`Sandbox: AppArmor forbade the user namespaces the sandbox needs; set ${APPARMOR_USERNS_SYSCTL}=0 with sudo for this run (it is put back afterwards).`);
+        full = probeSandbox(false);
+    }
     const weaker = config.sandbox === 'best-effort' && full?.ok !== true ? probeSandbox(true) : null;
     const sandbox = decideSandbox(config.sandbox, full, weaker);
     for (const warning of sandbox.warnings)
@@ -46646,6 +46697,7 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
     plan.settings = null;
     plan.credentials = null;
     plan.credentialsBackupDir = null;
+    plan.sysctl = null;
     savePlan(plan);
     info('Restore: managed settings and git credentials are back as they were.');
     progress.lock = {
@@ -46667,7 +46719,8 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
         (0,external_node_fs_namespaceObject.writeFileSync)(transcriptFile, `${entry}\n`, { flag: 'a' });
     setOutput(Outputs.TranscriptFile, transcriptFile);
     if (exit.lockBroken !== null) {
-        progress.refusal = `The agent was stopped: ${exit.lockBroken}.`;
+        const said = exit.stderrTail.trim().split('\n').at(-1)?.slice(0, 200) ?? '';
+        progress.refusal = redactor.redact(`The agent was stopped: ${exit.lockBroken}${said !== '' && exit.stream.init === null ? ` (the CLI said: ${said})` : ''}.`);
     }
     else if (exit.timedOut) {
         progress.agentFailure = `The agent did not finish within timeout-minutes (${config.timeoutMinutes}) and was stopped.`;

@@ -31806,6 +31806,16 @@ async function runAgent(options) {
     clearTimeout(timer);
     if (pid !== undefined)
         await endAgentProcesses(pid);
+    // Set by the stream and timer callbacks above; read through a function so the compiler does
+    // not assume they still hold their initial values.
+    const outcome = () => ({
+        broken: lockBroken,
+        late: timedOut,
+    });
+    if (proof !== null && stream.init === null && outcome().broken === null && !outcome().late) {
+        // A CLI that never reported its session never proved the lock: not a success.
+        lockBroken = 'the CLI exited without reporting a session, so the lock was never proven';
+    }
     return {
         exitCode,
         signal,
@@ -32572,6 +32582,16 @@ const viaSudo = {
         }
     },
 };
+/** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
+const APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns';
+/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
+function setSysctl(key, value, useSudo) {
+    const args = ['sysctl', '-q', '-w', `${key}=${value}`];
+    if (useSudo)
+        sudo(args);
+    else
+        (0,external_node_child_process_namespaceObject.execFileSync)(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+}
 /** True when this process may write system paths itself. */
 function isRoot() {
     return process.getuid?.() === 0;
@@ -32809,7 +32829,7 @@ function loadPlan() {
     if (raw === '')
         return null;
     try {
-        return JSON.parse(raw);
+        return { sysctl: null, ...JSON.parse(raw) };
     }
     catch {
         return null;
@@ -32831,6 +32851,14 @@ async function restoreAll(plan, options) {
     }
     if (plan.settings !== null) {
         warnings.push(...restoreManagedSettings(plan.settings, privilegedFsFor(plan.settings.useSudo)));
+    }
+    if (plan.sysctl !== null) {
+        try {
+            setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
+        }
+        catch {
+            warnings.push(`Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`);
+        }
     }
     let credentials = plan.credentials;
     if (credentials === null && plan.credentialsBackupDir !== null) {
