@@ -62,6 +62,13 @@ interface Progress {
   denials: Denial[]
   refusal?: string
   agentFailure?: string
+  /** How long each stage took, in order, for the log. */
+  timings: [string, number][]
+}
+
+/** Records how long a stage took, counted from `since`. */
+function timed(progress: Progress, stage: string, since: number): void {
+  progress.timings.push([stage, Date.now() - since])
 }
 
 function outputDir(): string {
@@ -87,7 +94,7 @@ class Fence {
 export async function run(): Promise<void> {
   const workspace = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd())
   const redactor = new Redactor()
-  const progress: Progress = { config: null, stripped: [], denials: [] }
+  const progress: Progress = { config: null, stripped: [], denials: [], timings: [] }
   let outDir: string | null = null
   onCancel(redactor)
   try {
@@ -118,7 +125,12 @@ export async function run(): Promise<void> {
       if (warnings.length === 0) core.saveState(State.Restored, 'true')
     }
   }
+  const reportStart = Date.now()
   await report(progress, redactor, outDir)
+  timed(progress, 'report', reportStart)
+  core.info(
+    `Timings: ${progress.timings.map(([stage, ms]) => `${stage} ${formatMs(ms)}`).join(' · ')}`,
+  )
 }
 
 /**
@@ -187,6 +199,7 @@ async function prepare(
   redactor: Redactor,
 ): Promise<RestorePlan> {
   // Guard
+  let since = Date.now()
   const verdict = core.group('Guard: is this runner isolated?', () => {
     const result = decideIsolation(detectIsolation(readProbe()), config.isolation)
     for (const line of result.evidence) core.info(line)
@@ -198,6 +211,7 @@ async function prepare(
     return Promise.resolve(result)
   })
   progress.isolation = await verdict
+  timed(progress, 'guard', since)
   if (!progress.isolation.allowed)
     throw new Refusal(progress.isolation.reason ?? 'This runner is not isolated.')
   if (config.isolation === 'none')
@@ -206,6 +220,7 @@ async function prepare(
     )
 
   // Strip
+  since = Date.now()
   const environment = buildAgentEnvironment(process.env, {
     passEnv: config.passEnv,
     stripEnv: config.stripEnv,
@@ -255,6 +270,8 @@ async function prepare(
       ? `Strip: git credentials taken away for the run: ${plan.credentials.removed.join('; ')}`
       : 'Strip: no persisted git credentials found',
   )
+  timed(progress, 'strip', since)
+  since = Date.now()
   progress.lock = {
     sandbox: 'off',
     allowedDomains: [...config.allowedDomains],
@@ -274,6 +291,7 @@ async function prepare(
     denyRules: lock.denyRules.length,
     hookVerified: false,
   }
+  timed(progress, 'lock', since)
   return plan
 }
 
@@ -438,9 +456,12 @@ async function runAndAudit(
     passEnv: config.passEnv,
     stripEnv: config.stripEnv,
   })
+  let since = Date.now()
   const snapshotDir = path.join(plan.privateDir, 'snapshot')
   mkdirSync(snapshotDir, { recursive: true })
   const baseline: Snapshot = await snapshotWorktree(config.workspace, snapshotDir)
+  timed(progress, 'baseline snapshot', since)
+  since = Date.now()
   const claude = locateClaude(
     config.claudeVersion,
     config.claudePath,
@@ -484,6 +505,8 @@ async function runAndAudit(
     fence.close()
     core.endGroup()
   }
+  timed(progress, 'agent', since)
+  since = Date.now()
   // The agent and everything it started are gone: put the runner back before anything else.
   const hookLog = readHookLog(lock.hookPolicy.logFile, redactor)
   const warnings = await restoreAll(plan, { removePrivateDir: false })
@@ -495,6 +518,7 @@ async function runAndAudit(
   plan.sysctl = null
   savePlan(plan)
   core.info('Restore: managed settings and git credentials are back as they were.')
+  timed(progress, 'restore', since)
 
   progress.lock = {
     ...(progress.lock ?? { sandbox: 'off', allowedDomains: [], denyRules: 0 }),
@@ -525,6 +549,7 @@ async function runAndAudit(
   }
 
   // Audit
+  since = Date.now()
   const auditDir = path.join(plan.privateDir, 'audit')
   mkdirSync(auditDir, { recursive: true })
   const secretsScan = secretScanner(
@@ -544,6 +569,18 @@ async function runAndAudit(
   const patchFile = path.join(outDir, 'agent.patch')
   await writePatch(baseline, progress.audit.final.tree, patchFile)
   core.setOutput(Outputs.PatchFile, patchFile)
+  const commits = progress.audit.commits.map((c) => ({
+    sha: c.sha,
+    subject: redactor.redact(c.subject),
+  }))
+  writeFileSync(transcriptFile, `${JSON.stringify({ type: 'airlock/commits', commits })}\n`, {
+    flag: 'a',
+  })
+  timed(progress, 'audit', since)
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
 }
 
 function count(n: number, noun: string): string {
@@ -705,6 +742,8 @@ async function report(
     denials: progress.denials,
     ...(runUrl !== undefined ? { runUrl } : {}),
     marker,
+    transcriptNote:
+      'The whole session (tool calls, results, policy decisions, commits), redacted, is in the transcript-file output; upload it with actions/upload-artifact to keep it.',
   }
   const body = redactor.redact(renderReport(input))
   core.info(redactor.redact(summaryLine(input)))

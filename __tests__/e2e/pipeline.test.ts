@@ -254,6 +254,15 @@ describe('violations and re-runs', () => {
     )
     expect(github.comments[0]!.body).toContain('.github/workflows/evil.yml')
     expect(github.comments[0]!.body).toContain('ci tweak')
+    const transcript = readFileSync(run.outputs['transcript-file']!, 'utf8').trim().split('\n')
+    const commits = transcript.map(
+      (line) => JSON.parse(line) as { type?: string; commits?: { subject: string }[] },
+    )
+    expect(commits.find((e) => e.type === 'airlock/commits')?.commits?.[0]?.subject).toBe(
+      'ci tweak',
+    )
+    expect(transcript.some((line) => line.includes('"event":"session-start"'))).toBe(true)
+    expect(run.stdout).toMatch(/^Timings: guard \d+ ms · strip .* · audit .* · report /m)
     expect(machineFingerprint(repo)).toBe(before)
   })
 

@@ -46324,6 +46324,10 @@ function probeSandbox(weaker = false) {
 class Refusal extends Error {
     name = 'Refusal';
 }
+/** Records how long a stage took, counted from `since`. */
+function timed(progress, stage, since) {
+    progress.timings.push([stage, Date.now() - since]);
+}
 function outputDir() {
     const base = process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir();
     return (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(base, 'airlock-output-'));
@@ -46345,7 +46349,7 @@ class Fence {
 async function run() {
     const workspace = external_node_path_namespaceObject.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const redactor = new secrets_Redactor();
-    const progress = { config: null, stripped: [], denials: [] };
+    const progress = { config: null, stripped: [], denials: [], timings: [] };
     let outDir = null;
     onCancel(redactor);
     try {
@@ -46378,7 +46382,10 @@ async function run() {
                 saveState(constants_State.Restored, 'true');
         }
     }
+    const reportStart = Date.now();
     await report(progress, redactor, outDir);
+    timed(progress, 'report', reportStart);
+    info(`Timings: ${progress.timings.map(([stage, ms]) => `${stage} ${formatMs(ms)}`).join(' · ')}`);
 }
 /**
  * On comment- and review-triggered events, refuses (before anything is changed) an actor without
@@ -46440,6 +46447,7 @@ function onCancel(redactor) {
 /** Guard, strip and lock. Records each change in state before making it. */
 async function prepare(config, progress, redactor) {
     // Guard
+    let since = Date.now();
     const verdict = group('Guard: is this runner isolated?', () => {
         const result = decideIsolation(detectIsolation(readProbe()), config.isolation);
         for (const line of result.evidence)
@@ -46450,11 +46458,13 @@ async function prepare(config, progress, redactor) {
         return Promise.resolve(result);
     });
     progress.isolation = await verdict;
+    timed(progress, 'guard', since);
     if (!progress.isolation.allowed)
         throw new Refusal(progress.isolation.reason ?? 'This runner is not isolated.');
     if (config.isolation === 'none')
         core_warning('isolation: none — the isolation check was skipped; the agent may run on a shared machine.');
     // Strip
+    since = Date.now();
     const environment = buildAgentEnvironment(process.env, {
         passEnv: config.passEnv,
         stripEnv: config.stripEnv,
@@ -46496,6 +46506,8 @@ async function prepare(config, progress, redactor) {
     info(plan.credentials.removed.length > 0
         ? `Strip: git credentials taken away for the run: ${plan.credentials.removed.join('; ')}`
         : 'Strip: no persisted git credentials found');
+    timed(progress, 'strip', since);
+    since = Date.now();
     progress.lock = {
         sandbox: 'off',
         allowedDomains: [...config.allowedDomains],
@@ -46513,6 +46525,7 @@ async function prepare(config, progress, redactor) {
         denyRules: lock.denyRules.length,
         hookVerified: false,
     };
+    timed(progress, 'lock', since);
     return plan;
 }
 function workspace(config) {
@@ -46646,9 +46659,12 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
         passEnv: config.passEnv,
         stripEnv: config.stripEnv,
     });
+    let since = Date.now();
     const snapshotDir = external_node_path_namespaceObject.join(plan.privateDir, 'snapshot');
     (0,external_node_fs_namespaceObject.mkdirSync)(snapshotDir, { recursive: true });
     const baseline = await snapshotWorktree(config.workspace, snapshotDir);
+    timed(progress, 'baseline snapshot', since);
+    since = Date.now();
     const claude = locateClaude(config.claudeVersion, config.claudePath, process.env.RUNNER_TOOL_CACHE ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.cache'));
     const transcriptFile = external_node_path_namespaceObject.join(outDir, 'transcript.jsonl');
     const transcript = [];
@@ -46688,6 +46704,8 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
         fence.close();
         endGroup();
     }
+    timed(progress, 'agent', since);
+    since = Date.now();
     // The agent and everything it started are gone: put the runner back before anything else.
     const hookLog = readHookLog(lock.hookPolicy.logFile, redactor);
     const warnings = await restoreAll(plan, { removePrivateDir: false });
@@ -46700,6 +46718,7 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
     plan.sysctl = null;
     savePlan(plan);
     info('Restore: managed settings and git credentials are back as they were.');
+    timed(progress, 'restore', since);
     progress.lock = {
         ...(progress.lock ?? { sandbox: 'off', allowedDomains: [], denyRules: 0 }),
         hookVerified: exit.lockBroken === null && hookLog.sessionStarted,
@@ -46729,6 +46748,7 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
         progress.agentFailure = agentFailureReason(exit, redactor);
     }
     // Audit
+    since = Date.now();
     const auditDir = external_node_path_namespaceObject.join(plan.privateDir, 'audit');
     (0,external_node_fs_namespaceObject.mkdirSync)(auditDir, { recursive: true });
     const secretsScan = secretScanner(environment.strippedValues.concat(config.modelCredential.value, config.githubToken));
@@ -46744,6 +46764,17 @@ async function runAndAudit(config, plan, progress, redactor, outDir) {
     const patchFile = external_node_path_namespaceObject.join(outDir, 'agent.patch');
     await writePatch(baseline, progress.audit.final.tree, patchFile);
     setOutput(Outputs.PatchFile, patchFile);
+    const commits = progress.audit.commits.map((c) => ({
+        sha: c.sha,
+        subject: redactor.redact(c.subject),
+    }));
+    (0,external_node_fs_namespaceObject.writeFileSync)(transcriptFile, `${JSON.stringify({ type: 'airlock/commits', commits })}\n`, {
+        flag: 'a',
+    });
+    timed(progress, 'audit', since);
+}
+function formatMs(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 function count(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -46878,6 +46909,7 @@ async function report(progress, redactor, outDir) {
         denials: progress.denials,
         ...(runUrl !== undefined ? { runUrl } : {}),
         marker,
+        transcriptNote: 'The whole session (tool calls, results, policy decisions, commits), redacted, is in the transcript-file output; upload it with actions/upload-artifact to keep it.',
     };
     const body = redactor.redact(renderReport(input));
     info(redactor.redact(summaryLine(input)));
