@@ -114,8 +114,8 @@ function runNode(script, env, cwd) {
  * @property {string} summary
  * @property {{ exitCode: number | null, stdout: string, stderr: string }} post
  * @property {string} runnerTemp
- * @property {string} everything Everything printed or written, less the `::add-mask::` lines the
- *   runner consumes, for leak scans.
+ * @property {string} everything Everything printed or written (log, summary, outputs, report and
+ *   transcript files), less the `::add-mask::` lines the runner consumes, for leak scans.
  */
 
 /**
@@ -217,7 +217,9 @@ export async function runAction(options) {
   if (options.skipPost !== true) post = await step.post()
   const outputs = parseFileCommand(readFileSync(step.files.GITHUB_OUTPUT, 'utf8'))
   const summary = readFileSync(step.files.GITHUB_STEP_SUMMARY, 'utf8')
-  const outputFiles = ['report-file', 'transcript-file', 'patch-file']
+  // Not patch-file: it is the agent's change itself, byte for byte (a secret the agent committed is
+  // in it by definition, and the audit reports it).
+  const outputFiles = ['report-file', 'transcript-file']
     .map((key) => outputs[key])
     .filter((f) => f !== undefined && f !== '' && existsSync(f))
     .map((f) => readFileSync(/** @type {string} */ (f), 'utf8'))
