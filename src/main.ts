@@ -257,7 +257,7 @@ async function prepare(
   activePlan = plan
   const home = process.env.HOME ?? os.homedir()
   plan.credentials = await neutralizeGitCredentials(
-    workspace(config),
+    config.workspace,
     plan.credentialsBackupDir ?? '',
     {
       home,
@@ -293,10 +293,6 @@ async function prepare(
   }
   timed(progress, 'lock', since)
   return plan
-}
-
-function workspace(config: Config): string {
-  return config.workspace
 }
 
 function hookScriptPath(): string {

@@ -46498,7 +46498,7 @@ async function prepare(config, progress, redactor) {
     savePlan(plan);
     activePlan = plan;
     const home = process.env.HOME ?? external_node_os_namespaceObject.homedir();
-    plan.credentials = await neutralizeGitCredentials(workspace(config), plan.credentialsBackupDir ?? '', {
+    plan.credentials = await neutralizeGitCredentials(config.workspace, plan.credentialsBackupDir ?? '', {
         home,
         ...(process.env.RUNNER_TEMP !== undefined ? { runnerTemp: process.env.RUNNER_TEMP } : {}),
     });
@@ -46527,9 +46527,6 @@ async function prepare(config, progress, redactor) {
     };
     timed(progress, 'lock', since);
     return plan;
-}
-function workspace(config) {
-    return config.workspace;
 }
 function hookScriptPath() {
     // dist/main/index.js → dist/hook/index.js
