@@ -13,8 +13,8 @@ import {
   renderReport,
   type ReportInput,
 } from '../src/report.js'
-import { findSecrets, redactedForm } from '../src/secrets.js'
-import type { AuditRecord, Violation } from '../src/types.js'
+import { secretScanner } from '../src/secrets.js'
+import type { AuditRecord } from '../src/types.js'
 
 // `audit.test.ts` ('scale') proves a 10,000-file audit completes, and `report.test.ts` that a
 // report of 10,000 made-up rows fits the comment. This joins the two: the record a real audit of
@@ -54,17 +54,6 @@ function write(repo: string, file: string, content: string): void {
   const full = path.join(repo, file)
   mkdirSync(path.dirname(full), { recursive: true })
   writeFileSync(full, content)
-}
-
-/** The added-line scan `src/main.ts` gives the audit: the library rules. */
-function scanAdded(file: string, text: string, firstLine: number): Violation[] {
-  return findSecrets(text).map((finding) => ({
-    kind: 'secret',
-    path: file,
-    line: firstLine + finding.line - 1,
-    rule: finding.rule,
-    detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
-  }))
 }
 
 function reportOf(record: AuditRecord): ReportInput {
@@ -128,7 +117,7 @@ describe('scale: audit and report of 10,000 changed files', () => {
       const record = await collectChanges(repo, tmp, baseline, {
         protectedPaths: resolveProtectedPaths([]),
         workspace: repo,
-        scanAdded,
+        scanAdded: secretScanner([]),
       })
       expect(record.files).toHaveLength(10_000)
       expect(record.violations.map((v) => `${v.kind} ${v.path ?? ''}`).sort()).toEqual([

@@ -485,7 +485,7 @@ async function child(phase, jobFile) {
     writeFileSync(job.snapshotFile, JSON.stringify(baseline))
   } else {
     const { resolveProtectedPaths } = await load('protected-paths.js')
-    const { findSecrets, redactedForm, Redactor } = await load('secrets.js')
+    const { Redactor, secretScanner } = await load('secrets.js')
     const { writePatch } = await load('patch.js')
     const report = await load('report.js')
     const { stickyMarker } = await load('github.js')
@@ -497,7 +497,7 @@ async function child(phase, jobFile) {
     const record = await audit.collectChanges(job.repo, auditDir, baseline, {
       protectedPaths: resolveProtectedPaths([]),
       workspace: job.repo,
-      scanAdded: secretScanner([API_KEY, GITHUB_TOKEN], findSecrets, redactedForm),
+      scanAdded: secretScanner([API_KEY, GITHUB_TOKEN]),
     })
     result.collectMs = performance.now() - t
 
@@ -559,37 +559,6 @@ async function child(phase, jobFile) {
   }
   result.maxRssKiB = process.resourceUsage().maxRSS
   writeFileSync(path.join(path.dirname(jobFile), `${phase}.result.json`), JSON.stringify(result))
-}
-
-/** The scanner src/main.ts gives collectChanges (`secretScanner` there, not exported). */
-function secretScanner(values, findSecrets, redactedForm) {
-  const exact = [...new Set(values.filter((v) => v.length >= 8))]
-  return (file, text, firstLine) => {
-    const violations = []
-    for (const finding of findSecrets(text)) {
-      violations.push({
-        kind: 'secret',
-        path: file,
-        line: firstLine + finding.line - 1,
-        rule: finding.rule,
-        detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
-      })
-    }
-    for (const value of exact) {
-      let at = text.indexOf(value)
-      while (at !== -1) {
-        violations.push({
-          kind: 'secret',
-          path: file,
-          line: firstLine + text.slice(0, at).split('\n').length - 1,
-          rule: 'stripped-value',
-          detail: `the value of a variable Airlock stripped was added (${redactedForm(value)})`,
-        })
-        at = text.indexOf(value, at + value.length)
-      }
-    }
-    return violations
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

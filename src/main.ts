@@ -11,7 +11,12 @@ import { writePatch } from './patch.js'
 import { InputError, readConfig, type Config } from './config.js'
 import { Outputs, State } from './constants.js'
 import { neutralizeGitCredentials } from './credentials.js'
-import { buildAgentEnvironment, describeEnvironment, isCredentialName } from './environment.js'
+import {
+  buildAgentEnvironment,
+  describeEnvironment,
+  isCredentialName,
+  type AgentEnvironmentBuild,
+} from './environment.js'
 import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './github.js'
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
@@ -35,16 +40,9 @@ import {
 } from './report.js'
 import { restoreAll, savePlan, type RestorePlan } from './restore.js'
 import { capDropWrapper, decideSandbox, findProgram, probeSandbox } from './sandbox.js'
-import { findSecrets, looksLikeSecret, redactedForm, Redactor } from './secrets.js'
+import { looksLikeSecret, Redactor, secretScanner } from './secrets.js'
 import { installManagedSettings, planSettingsChange } from './settings.js'
-import type {
-  AgentRun,
-  AuditRecord,
-  Conclusion,
-  Denial,
-  IsolationVerdict,
-  Violation,
-} from './types.js'
+import type { AgentRun, AuditRecord, Conclusion, Denial, IsolationVerdict } from './types.js'
 
 /** Why the action refused to run the agent; the message is the one sentence the user reads. */
 class Refusal extends Error {
@@ -108,8 +106,8 @@ export async function run(): Promise<void> {
       }
     }
     await checkActor(config)
-    const plan = await prepare(config, progress, redactor)
-    await runAndAudit(config, plan, progress, redactor, outDir)
+    const prepared = await prepare(config, progress, redactor)
+    await runAndAudit(config, prepared, progress, redactor, outDir)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     progress.refusal = redactor.redact(
@@ -192,12 +190,15 @@ function onCancel(redactor: Redactor): void {
   process.once('SIGTERM', handler)
 }
 
+/** What guard, strip and lock produced, for the run. */
+interface Prepared {
+  plan: RestorePlan
+  environment: AgentEnvironmentBuild
+  lock: Lock
+}
+
 /** Guard, strip and lock. Records each change in state before making it. */
-async function prepare(
-  config: Config,
-  progress: Progress,
-  redactor: Redactor,
-): Promise<RestorePlan> {
+async function prepare(config: Config, progress: Progress, redactor: Redactor): Promise<Prepared> {
   // Guard
   let since = Date.now()
   const verdict = core.group('Guard: is this runner isolated?', () => {
@@ -292,15 +293,13 @@ async function prepare(
     hookVerified: false,
   }
   timed(progress, 'lock', since)
-  return plan
+  return { plan, environment, lock }
 }
 
 function hookScriptPath(): string {
   // dist/main/index.js → dist/hook/index.js
   return path.resolve(path.dirname(process.argv[1] ?? '.'), '..', 'hook', 'index.js')
 }
-
-let currentLock: Lock | null = null
 
 /** Decides the sandbox, builds and validates the lock, writes it as managed settings. */
 function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string, string>): Lock {
@@ -393,7 +392,6 @@ function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string,
   core.info(
     `Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`,
   )
-  currentLock = lock
   return lock
 }
 
@@ -441,17 +439,11 @@ function cliEnv(
 
 async function runAndAudit(
   config: Config,
-  plan: RestorePlan,
+  { plan, environment, lock }: Prepared,
   progress: Progress,
   redactor: Redactor,
   outDir: string,
 ): Promise<void> {
-  const lock = currentLock
-  if (lock === null) throw new Refusal('The lock was not installed.')
-  const environment = buildAgentEnvironment(process.env, {
-    passEnv: config.passEnv,
-    stripEnv: config.stripEnv,
-  })
   let since = Date.now()
   const snapshotDir = path.join(plan.privateDir, 'snapshot')
   mkdirSync(snapshotDir, { recursive: true })
@@ -660,43 +652,6 @@ function readHookLog(file: string, redactor: Redactor): HookLog {
     }
   }
   return log
-}
-
-/**
- * The secret scan of added lines: the library rules, plus the exact values the strip stage
- * removed and the action's own tokens. A finding names the rule and a redacted form, never the value.
- */
-function secretScanner(
-  values: string[],
-): (file: string, text: string, firstLine: number) => Violation[] {
-  const exact = [...new Set(values.filter((v) => v.length >= 8))]
-  return (file, text, firstLine) => {
-    const violations: Violation[] = []
-    for (const finding of findSecrets(text)) {
-      violations.push({
-        kind: 'secret',
-        path: file,
-        line: firstLine + finding.line - 1,
-        rule: finding.rule,
-        detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
-      })
-    }
-    for (const value of exact) {
-      let at = text.indexOf(value)
-      while (at !== -1) {
-        const line = firstLine + text.slice(0, at).split('\n').length - 1
-        violations.push({
-          kind: 'secret',
-          path: file,
-          line,
-          rule: 'stripped-value',
-          detail: `the value of a variable Airlock stripped was added (${redactedForm(value)})`,
-        })
-        at = text.indexOf(value, at + value.length)
-      }
-    }
-    return violations
-  }
 }
 
 /** Renders and posts the report, sets every output, fails the step when the policy says so. */

@@ -7,6 +7,7 @@
  */
 import { GLOBAL_ALLOWLIST, SECRET_RULES } from './secret-rules.js'
 import type { SecretAllowlist, SecretRule } from './secret-rules.js'
+import type { Violation } from './types.js'
 
 /** One credential found in a text. Carries positions only, never the secret itself. */
 export interface SecretFinding {
@@ -551,5 +552,43 @@ export class Redactor {
     }
     flush()
     return out + text.slice(copied)
+  }
+}
+
+/**
+ * The secret scan of added lines: the library rules, plus the exact values the strip stage
+ * removed and the action's own tokens. Pure. A finding names the rule and a redacted form, never
+ * the value.
+ */
+export function secretScanner(
+  values: string[],
+): (file: string, text: string, firstLine: number) => Violation[] {
+  const exact = [...new Set(values.filter((v) => v.length >= 8))]
+  return (file, text, firstLine) => {
+    const violations: Violation[] = []
+    for (const finding of findSecrets(text)) {
+      violations.push({
+        kind: 'secret',
+        path: file,
+        line: firstLine + finding.line - 1,
+        rule: finding.rule,
+        detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
+      })
+    }
+    for (const value of exact) {
+      let at = text.indexOf(value)
+      while (at !== -1) {
+        const line = firstLine + text.slice(0, at).split('\n').length - 1
+        violations.push({
+          kind: 'secret',
+          path: file,
+          line,
+          rule: 'stripped-value',
+          detail: `the value of a variable Airlock stripped was added (${redactedForm(value)})`,
+        })
+        at = text.indexOf(value, at + value.length)
+      }
+    }
+    return violations
   }
 }

@@ -5,6 +5,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
+import { closeServer, listen, parseJson } from './http.mjs'
 import { URLSearchParams } from 'node:url'
 
 /**
@@ -499,46 +500,4 @@ function clamp(value, min, max) {
  */
 function timestamp(date) {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
-
-/**
- * @param {string} text
- * @returns {any}
- */
-function parseJson(text) {
-  if (text === '') return null
-  try {
-    return JSON.parse(text)
-  } catch {
-    return null
-  }
-}
-
-/**
- * @param {import('node:http').Server} server
- * @returns {Promise<string>} the base URL
- */
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      if (address === null || typeof address === 'string') {
-        reject(new Error('The fake server has no TCP address.'))
-        return
-      }
-      resolve(`http://127.0.0.1:${address.port}`)
-    })
-  })
-}
-
-/**
- * @param {import('node:http').Server} server
- * @returns {Promise<void>}
- */
-function closeServer(server) {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()))
-    server.closeAllConnections()
-  })
 }

@@ -44133,6 +44133,41 @@ class secrets_Redactor {
         return out + text.slice(copied);
     }
 }
+/**
+ * The secret scan of added lines: the library rules, plus the exact values the strip stage
+ * removed and the action's own tokens. Pure. A finding names the rule and a redacted form, never
+ * the value.
+ */
+function secretScanner(values) {
+    const exact = [...new Set(values.filter((v) => v.length >= 8))];
+    return (file, text, firstLine) => {
+        const violations = [];
+        for (const finding of findSecrets(text)) {
+            violations.push({
+                kind: 'secret',
+                path: file,
+                line: firstLine + finding.line - 1,
+                rule: finding.rule,
+                detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
+            });
+        }
+        for (const value of exact) {
+            let at = text.indexOf(value);
+            while (at !== -1) {
+                const line = firstLine + text.slice(0, at).split('\n').length - 1;
+                violations.push({
+                    kind: 'secret',
+                    path: file,
+                    line,
+                    rule: 'stripped-value',
+                    detail: `the value of a variable Airlock stripped was added (${redactedForm(value)})`,
+                });
+                at = text.indexOf(value, at + value.length);
+            }
+        }
+        return violations;
+    };
+}
 
 ;// CONCATENATED MODULE: ./build/environment.js
 /**
@@ -46363,8 +46398,8 @@ async function run() {
             }
         }
         await checkActor(config);
-        const plan = await prepare(config, progress, redactor);
-        await runAndAudit(config, plan, progress, redactor, outDir);
+        const prepared = await prepare(config, progress, redactor);
+        await runAndAudit(config, prepared, progress, redactor, outDir);
     }
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -46526,13 +46561,12 @@ async function prepare(config, progress, redactor) {
         hookVerified: false,
     };
     timed(progress, 'lock', since);
-    return plan;
+    return { plan, environment, lock };
 }
 function hookScriptPath() {
     // dist/main/index.js → dist/hook/index.js
     return external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(process.argv[1] ?? '.'), '..', 'hook', 'index.js');
 }
-let currentLock = null;
 /** Decides the sandbox, builds and validates the lock, writes it as managed settings. */
 function installLock(config, plan, agentEnv) {
     let full = config.sandbox === 'off' ? null : probeSandbox(false);
@@ -46609,7 +46643,6 @@ function installLock(config, plan, agentEnv) {
     savePlan(plan);
     installManagedSettings(plan.settings, lock.settings, plan.privateDir, fs);
     info(`Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`);
-    currentLock = lock;
     return lock;
 }
 function cliArgs(config, lock) {
@@ -46648,14 +46681,7 @@ function cliEnv(config, plan, agentEnv) {
         CLAUDE_CODE_MAX_RETRIES: process.env.AIRLOCK_MODEL_MAX_RETRIES ?? '4',
     };
 }
-async function runAndAudit(config, plan, progress, redactor, outDir) {
-    const lock = currentLock;
-    if (lock === null)
-        throw new Refusal('The lock was not installed.');
-    const environment = buildAgentEnvironment(process.env, {
-        passEnv: config.passEnv,
-        stripEnv: config.stripEnv,
-    });
+async function runAndAudit(config, { plan, environment, lock }, progress, redactor, outDir) {
     let since = Date.now();
     const snapshotDir = external_node_path_namespaceObject.join(plan.privateDir, 'snapshot');
     (0,external_node_fs_namespaceObject.mkdirSync)(snapshotDir, { recursive: true });
@@ -46840,40 +46866,6 @@ function readHookLog(file, redactor) {
         }
     }
     return log;
-}
-/**
- * The secret scan of added lines: the library rules, plus the exact values the strip stage
- * removed and the action's own tokens. A finding names the rule and a redacted form, never the value.
- */
-function secretScanner(values) {
-    const exact = [...new Set(values.filter((v) => v.length >= 8))];
-    return (file, text, firstLine) => {
-        const violations = [];
-        for (const finding of findSecrets(text)) {
-            violations.push({
-                kind: 'secret',
-                path: file,
-                line: firstLine + finding.line - 1,
-                rule: finding.rule,
-                detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
-            });
-        }
-        for (const value of exact) {
-            let at = text.indexOf(value);
-            while (at !== -1) {
-                const line = firstLine + text.slice(0, at).split('\n').length - 1;
-                violations.push({
-                    kind: 'secret',
-                    path: file,
-                    line,
-                    rule: 'stripped-value',
-                    detail: `the value of a variable Airlock stripped was added (${redactedForm(value)})`,
-                });
-                at = text.indexOf(value, at + value.length);
-            }
-        }
-        return violations;
-    };
 }
 /** Renders and posts the report, sets every output, fails the step when the policy says so. */
 async function report(progress, redactor, outDir) {
