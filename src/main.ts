@@ -29,6 +29,7 @@ import {
   setSysctl,
 } from './privileged.js'
 import { realpathLoose } from './realpath.js'
+import { findRunnerRoot, runnerPrivatePaths } from './runner.js'
 import { resolveProtectedPaths } from './protected-paths.js'
 import {
   conclusionFor,
@@ -349,6 +350,13 @@ function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string,
   ]
     .map((name) => process.env[name])
     .filter((p): p is string => typeof p === 'string' && p.startsWith('/'))
+  const runnerRoot = findRunnerRoot()
+  if (runnerRoot !== null) {
+    runnerFiles.push(...runnerPrivatePaths(runnerRoot))
+    core.info(
+      `Lock: the runner's installation at ${runnerRoot} has its credentials and _diag logs denied to the agent`,
+    )
+  }
   const nonce = randomBytes(24).toString('hex')
   let bwrapPath: string | undefined
   const bwrap = findProgram('bwrap')
