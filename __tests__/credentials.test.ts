@@ -8,6 +8,7 @@ import {
   neutralizeGitCredentials,
   readCredentialsChange,
   restoreGitCredentials,
+  storeFilesOf,
   type CredentialsChange,
 } from '../src/credentials.js'
 
@@ -236,6 +237,20 @@ describe('neutralizeGitCredentials and restoreGitCredentials', () => {
 
     expect(await restoreGitCredentials(change)).toEqual([])
     expectRestored(config(), before)
+  })
+
+  it("moves aside the file a store helper's --file names, and puts it back", async () => {
+    const store = path.join(home, 'elsewhere-credentials')
+    fs.writeFileSync(store, `https://x-access-token:${TOKEN}@github.com\n`, { mode: 0o600 })
+    git(repo, 'config', 'credential.helper', `store --file=${store}`)
+
+    const change = await neutralize()
+
+    expect(fs.existsSync(store)).toBe(false)
+    expect(change.removed).toContain('credential.helper in .git/config')
+    expect(change.removed.join('\n')).not.toContain(TOKEN)
+    expect(await restoreGitCredentials(change)).toEqual([])
+    expect(fs.readFileSync(store, 'utf8')).toBe(`https://x-access-token:${TOKEN}@github.com\n`)
   })
 
   it('takes away submodule credentials under .git/modules, however deep the submodule sits', async () => {
@@ -571,5 +586,20 @@ describe('neutralizeGitCredentials and restoreGitCredentials', () => {
   it('never throws from restore, even for a malformed record', async () => {
     const warnings = await restoreGitCredentials({ nonsense: true } as unknown as CredentialsChange)
     expect(warnings).toEqual(['The git credentials record is malformed; nothing was restored.'])
+  })
+})
+
+describe('storeFilesOf', () => {
+  it.each([
+    ['store --file=/srv/creds', ['/srv/creds']],
+    ['store --file /srv/creds', ['/srv/creds']],
+    ["store --file='~/x'", ['/home/u/x']],
+    ['/usr/lib/git-core/git-credential-store --file=~/y', ['/home/u/y']],
+    ['store', []],
+    ['cache --timeout=3600', []],
+    ['store --file=relative', []],
+    ['!f() { echo --file=/srv/creds; }; f', []],
+  ])('%s → %j', (helper, files) => {
+    expect(storeFilesOf(helper, '/home/u')).toEqual(files)
   })
 })

@@ -394,6 +394,12 @@ class Inspector {
         this.redactor.add(value)
         unset.add(key)
         take({ kind: 'unset', key }, key)
+        for (const store of storeFilesOf(value ?? '', this.home)) {
+          const real = await realOrResolved(store)
+          if (await isFile(real)) {
+            findings.moves.set(real, `credential store ${this.display(real)} moved aside`)
+          }
+        }
       } else if (key === 'core.sshcommand' && value !== null && /(?:^|\s)-i\b/.test(value)) {
         unset.add(key)
         take({ kind: 'unset', key }, key)
@@ -462,6 +468,27 @@ function hasUserinfo(text: string): boolean {
   const found = URL_USERINFO.test(text)
   URL_USERINFO.lastIndex = 0
   return found
+}
+
+/**
+ * The files a `store` credential helper keeps credentials in: its `--file` (absolute or `~/`).
+ * The default files (`~/.git-credentials`, `~/.config/git/credentials`) are moved aside anyway.
+ * Pure.
+ */
+export function storeFilesOf(helper: string, home: string): string[] {
+  const words = helper.trim().split(/\s+/)
+  const program = words[0] ?? ''
+  if (program !== 'store' && !program.endsWith('git-credential-store')) return []
+  const files: string[] = []
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i] ?? ''
+    const file = word.startsWith('--file=') ? word.slice(7) : word === '--file' ? words[++i] : null
+    if (file === null || file === undefined || file === '') continue
+    const unquoted = file.replace(/^(['"])(.*)\1$/, '$2')
+    if (unquoted.startsWith('~/')) files.push(path.join(home, unquoted.slice(2)))
+    else if (path.isAbsolute(unquoted)) files.push(unquoted)
+  }
+  return files
 }
 
 /**
