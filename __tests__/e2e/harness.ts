@@ -1,5 +1,5 @@
 /** Helpers of the end-to-end suite; the runner emulation itself is shared with the demo. */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import { rmSync } from 'node:fs'
 
 export {
@@ -8,6 +8,7 @@ export {
   ROOT,
   machineFingerprint,
   makeRepo,
+  makeRunnerInstall,
   parseFileCommand,
   prepareStep,
   runAction,
@@ -16,6 +17,7 @@ export {
 /** Planted secrets: none may ever reach the model, a comment, a summary, an output or the log. */
 export function plantedSecrets(): Record<string, string> {
   const r = (n: number): string => randomBytes(n).toString('hex')
+  const digits = (n: number): string => Array.from({ length: n }, () => randomInt(10)).join('')
   return {
     AWS_ACCESS_KEY_ID: `AKIA${r(8).toUpperCase()}`,
     AWS_SECRET_ACCESS_KEY: r(20),
@@ -26,7 +28,8 @@ export function plantedSecrets(): Record<string, string> {
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: `oidc${r(20)}`,
     ACTIONS_ID_TOKEN_REQUEST_URL: `https://pipelines.example/oidc/${r(12)}`,
     NPM_TOKEN: `npm_${r(18)}`,
-    MY_INNOCENT_NAME: `xoxb-${r(6)}-${r(6)}-${r(12)}`,
+    // A well-formed Slack bot token under a name that says nothing.
+    MY_INNOCENT_NAME: `xoxb-${digits(11)}-${digits(13)}-${r(12)}`,
   }
 }
 

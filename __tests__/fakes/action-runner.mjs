@@ -6,6 +6,8 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
+  chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -77,14 +79,52 @@ export function parseFileCommand(text) {
 }
 
 /**
+ * Starts `node <script>`, as a child of `<runnerRoot>/bin/Runner.Worker` when a runner
+ * installation is emulated (a copy of bash under the worker's name, which forks node and waits,
+ * so that node's parent process is the "worker", as on a real runner).
+ *
  * @param {string} script
  * @param {Record<string, string>} env
  * @param {string} cwd
+ * @param {string} [runnerRoot]
+ */
+function spawnNode(script, env, cwd, runnerRoot) {
+  if (runnerRoot === undefined)
+    return spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawn(
+    path.join(runnerRoot, 'bin', 'Runner.Worker'),
+    ['-c', '"$@"; exit $?', 'Runner.Worker', process.execPath, script],
+    { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+}
+
+/**
+ * Emulates a self-hosted runner's installation folder: `bin/Runner.Worker` (a copy of bash) and
+ * the private files a real one has, each holding the given content.
+ *
+ * @param {string} root
+ * @param {Record<string, string>} files Name under the root (e.g. `.credentials`, `_diag/Worker_1.log`) → content.
+ */
+export function makeRunnerInstall(root, files) {
+  mkdirSync(path.join(root, 'bin'), { recursive: true })
+  copyFileSync('/bin/bash', path.join(root, 'bin', 'Runner.Worker'))
+  chmodSync(path.join(root, 'bin', 'Runner.Worker'), 0o755)
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true })
+    writeFileSync(path.join(root, name), content)
+  }
+}
+
+/**
+ * @param {string} script
+ * @param {Record<string, string>} env
+ * @param {string} cwd
+ * @param {string} [runnerRoot]
  * @returns {Promise<{ exitCode: number | null, stdout: string, stderr: string }>}
  */
-function runNode(script, env, cwd) {
+function runNode(script, env, cwd, runnerRoot) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawnNode(script, env, cwd, runnerRoot)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ d) => (stdout += d))
@@ -102,6 +142,8 @@ function runNode(script, env, cwd) {
  * @property {unknown} [event] The event payload; defaults to PR #1.
  * @property {string} [githubApiUrl]
  * @property {boolean} [skipPost] Do not run the post step.
+ * @property {string} [runnerRoot] Start main and post as children of this emulated runner
+ *   installation's `bin/Runner.Worker` (see makeRunnerInstall).
  */
 
 /**
@@ -179,13 +221,10 @@ export function prepareStep(options) {
     env,
     /** Starts `node dist/main/index.js`; the caller may end it early, as a cancel would. */
     startMain: () =>
-      spawn(process.execPath, [path.join(ROOT, 'dist', 'main', 'index.js')], {
-        env,
-        cwd: options.repo,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
+      spawnNode(path.join(ROOT, 'dist', 'main', 'index.js'), env, options.repo, options.runnerRoot),
     /** Runs main to the end. */
-    main: () => runNode(path.join(ROOT, 'dist', 'main', 'index.js'), env, options.repo),
+    main: () =>
+      runNode(path.join(ROOT, 'dist', 'main', 'index.js'), env, options.repo, options.runnerRoot),
     /** The state main saved so far, as the runner passes it to post. */
     state: () => parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8')),
     /** Runs `node dist/post/index.js` with `STATE_*` from what main saved. */
@@ -197,7 +236,12 @@ export function prepareStep(options) {
       )) {
         postEnv[`STATE_${key}`] = value
       }
-      return runNode(path.join(ROOT, 'dist', 'post', 'index.js'), postEnv, options.repo)
+      return runNode(
+        path.join(ROOT, 'dist', 'post', 'index.js'),
+        postEnv,
+        options.repo,
+        options.runnerRoot,
+      )
     },
   }
 }
