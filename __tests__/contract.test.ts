@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Inputs, Outputs } from '../src/constants.js'
+import { renderReadme, renderTable } from '../scripts/docs.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const actionYml = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
@@ -38,6 +39,19 @@ describe('the public contract', () => {
   })
   it('the README lists every output of action.yml, and no other', () => {
     expect(readmeTable('Outputs').sort()).toEqual(sectionKeys('outputs').sort())
+  })
+  it("the README's configuration reference is generated from action.yml (npm run docs)", () => {
+    expect(renderReadme(readme, actionYml), 'README.md is out of step: run `npm run docs`').toBe(
+      readme,
+    )
+  })
+  it('the generated reference would show an input added to action.yml', () => {
+    const added = actionYml.replace(
+      '\ninputs:\n',
+      "\ninputs:\n  brand-new:\n    description: A new knob.\n    required: false\n    default: ''\n",
+    )
+    expect(renderTable(added, 'inputs')).toContain('| `brand-new` |  | A new knob. |')
+    expect(renderReadme(readme, added)).not.toBe(readme)
   })
   it('every input has a description and a default', () => {
     const blocks =
