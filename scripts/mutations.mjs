@@ -16,6 +16,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const LOCK = path.join(os.tmpdir(), 'airlock-machine.lock')
 
 /**
  * @typedef {object} Mutation
@@ -217,9 +218,11 @@ function main() {
       writeFileSync(file, original.replace(m.find, m.replace))
       process.stderr.write(`mutation ${m.id}: ${m.off} … `)
       const started = Date.now()
+      // One run at a time on the machine: the same lock file the other users of
+      // /etc/claude-code on a shared development machine take (see README, Development).
       const run = spawnSync(
-        'npx',
-        ['vitest', 'run', '--project', 'e2e', `__tests__/e2e/${m.test}`, '-t', m.name],
+        'flock',
+        [LOCK, 'npx', 'vitest', 'run', '--project', 'e2e', `__tests__/e2e/${m.test}`, '-t', m.name],
         { cwd: tree, encoding: 'utf8', env: { ...process.env, CI: 'true' } },
       )
       writeFileSync(file, original)
