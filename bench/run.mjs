@@ -10,7 +10,7 @@
 //
 //   npm run bench                   all measurements (about 2½ minutes on 2 cores)
 //   BENCH_RUNS=1 npm run bench      one run of each (a smoke test)
-//   npm run bench -- audit          only some parts: startup, audit, bundles
+//   npm run bench -- audit          only some parts: startup, audit, install, bundles
 
 import { execFileSync, spawn } from 'node:child_process'
 import {
@@ -26,6 +26,8 @@ import {
   writeFileSync,
   createWriteStream,
 } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { once } from 'node:events'
 import os from 'node:os'
 import path from 'node:path'
@@ -75,6 +77,7 @@ async function main() {
       const build = compile(tmp)
       for (const c of CASES) rows.push(...(await auditCase(tmp, build, c, runs(c.runs))))
     }
+    if (want('install')) rows.push(...(await installRows(tmp, runs)))
     if (want('bundles')) rows.push(...bundleRows())
   } catch (error) {
     fail(error instanceof BenchError ? error.message : String(error?.stack ?? error))
@@ -562,7 +565,99 @@ async function child(phase, jobFile) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 5. Bundles
+// 5. CLI install
+
+const INSTALL_COLD_RUNS = 3
+const INSTALL_WARM_RUNS = 5
+
+/**
+ * Installs the pinned CLI with `resolveClaude`, as `src/main.ts` does without `claude-path`:
+ * cold (an empty tool cache: the real download from registry.npmjs.org, sha512, extraction,
+ * `claude --version`) and warm (the same tool cache again: marker and size only). Also times
+ * what a warm re-hash of the cached binary would cost, the check the warm path does not do.
+ */
+async function installRows(tmp, runs) {
+  const registry = 'https://registry.npmjs.org/'
+  const offline = await unreachable(registry)
+  if (offline !== null) {
+    progress(`install not measured: ${offline}`)
+    return [row('CLI install', 'ms', [], `not measured: ${offline}`)]
+  }
+  const build = existsSync(path.join(tmp, 'build')) ? path.join(tmp, 'build') : compile(tmp)
+  const { resolveClaude } = await import(pathToFileURL(path.join(build, 'install.js')).href)
+  const { DEFAULT_CLAUDE_VERSION } = await import(
+    pathToFileURL(path.join(build, 'lock-defaults.js')).href
+  )
+  const quiet = { log: () => undefined, warn: (line) => progress(`warning: ${line}`) }
+  // Only PATH: `npm run` sets npm_config_registry, which the action would take as a mirror.
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' }
+  const cold = []
+  const warm = []
+  let binary = ''
+  for (let i = 0; i < runs(INSTALL_COLD_RUNS); i++) {
+    progress(`install cold ${i + 1}/${runs(INSTALL_COLD_RUNS)} (downloads ~77 MB) …`)
+    const toolCache = mkdtempSync(path.join(tmp, 'toolcache-'))
+    const install = () =>
+      resolveClaude({ version: DEFAULT_CLAUDE_VERSION, claudePath: null, toolCache, env, ...quiet })
+    let t = performance.now()
+    try {
+      binary = await install()
+    } catch (error) {
+      rmSync(toolCache, { recursive: true, force: true })
+      progress(`install not measured: ${error.message}`)
+      return [row('CLI install', 'ms', [], `not measured: ${error.message}`)]
+    }
+    cold.push(performance.now() - t)
+    for (let j = 0; j < Math.ceil(runs(INSTALL_WARM_RUNS) / runs(INSTALL_COLD_RUNS)); j++) {
+      t = performance.now()
+      const again = await install()
+      warm.push(performance.now() - t)
+      if (again !== binary) stop('the warm install did not reuse the cached binary.')
+    }
+    if (i < runs(INSTALL_COLD_RUNS) - 1) rmSync(toolCache, { recursive: true, force: true })
+  }
+  const rehash = []
+  for (let i = 0; i < runs(3); i++) {
+    const t = performance.now()
+    const hash = createHash('sha512')
+    for await (const chunk of createReadStream(binary, { highWaterMark: 1 << 20 }))
+      hash.update(chunk)
+    hash.digest()
+    rehash.push(performance.now() - t)
+  }
+  const mib = (bytes) => `${(bytes / (1 << 20)).toFixed(0)} MiB`
+  const size = statSync(binary).size
+  return [
+    row(
+      'CLI install: cold',
+      'ms',
+      cold,
+      `${DEFAULT_CLAUDE_VERSION}, empty tool cache: download from registry.npmjs.org, sha512, extract, \`--version\``,
+    ),
+    row('CLI install: warm', 'ms', warm, 'same tool cache: marker + size, no network'),
+    row(
+      '  (not done: re-hash the cached binary)',
+      'ms',
+      rehash,
+      `sha512 of the ${mib(size)} binary, what a warm re-hash would add`,
+    ),
+  ]
+}
+
+/* global fetch, AbortSignal -- Node's own, since Node 18 */
+/** Why the registry cannot be reached (one short phrase), or null when it answers. */
+async function unreachable(registry) {
+  try {
+    const response = await fetch(registry, { signal: AbortSignal.timeout(10_000) })
+    await response.body?.cancel()
+    return null
+  } catch (error) {
+    return `${new URL(registry).host} is unreachable from here (${error.cause?.code ?? error.message})`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Bundles
 
 function bundleRows() {
   return BUNDLES.map((name) => {

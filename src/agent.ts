@@ -1,6 +1,5 @@
-import { spawn, execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { StreamState, renderEvent } from './stream.js'
 
@@ -255,51 +254,4 @@ export async function runAgent(options: AgentOptions): Promise<AgentExit> {
     stream,
     stderrTail,
   }
-}
-
-/**
- * The CLI binary to run: `claude-path` as is, else the pinned version installed once into the
- * tool cache (`RUNNER_TOOL_CACHE/airlock-claude/<version>/<platform>-<arch>`) with npm and an
- * exact version, then checked with `claude --version`.
- */
-export function locateClaude(
-  version: string,
-  claudePath: string | null,
-  toolCache: string,
-): string {
-  if (claudePath !== null) {
-    if (!existsSync(claudePath)) {
-      throw new Error(
-        `Input 'claude-path' names '${claudePath}', which does not exist; give the path of the claude binary.`,
-      )
-    }
-    return claudePath
-  }
-  const dir = path.join(toolCache, 'airlock-claude', version, `${process.platform}-${process.arch}`)
-  const bin = path.join(dir, 'node_modules', '.bin', 'claude')
-  if (!existsSync(path.join(dir, '.complete'))) {
-    mkdirSync(dir, { recursive: true })
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        dir,
-        '--no-save',
-        '--no-audit',
-        '--no-fund',
-        '--loglevel=error',
-        `@anthropic-ai/claude-code@${version}`,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    )
-    const reported = execFileSync(bin, ['--version'], { encoding: 'utf8' })
-    if (!reported.startsWith(version)) {
-      throw new Error(
-        `The installed CLI reports '${reported.trim()}', not ${version}; the install is not trusted.`,
-      )
-    }
-    execFileSync('touch', [path.join(dir, '.complete')])
-  }
-  return bin
 }

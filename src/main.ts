@@ -5,10 +5,11 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { actorOf, needsActorCheck, refuseActor } from './actor.js'
-import { locateClaude, runAgent, type AgentExit } from './agent.js'
+import { runAgent, type AgentExit } from './agent.js'
 import { collectChanges, snapshotWorktree, type Snapshot } from './audit.js'
 import { writePatch } from './patch.js'
 import { InputError, readConfig, type Config } from './config.js'
+import { resolveClaude } from './install.js'
 import { Outputs, State } from './constants.js'
 import { neutralizeGitCredentials } from './credentials.js'
 import {
@@ -458,11 +459,16 @@ async function runAndAudit(
   const baseline: Snapshot = await snapshotWorktree(config.workspace, snapshotDir)
   timed(progress, 'baseline snapshot', since)
   since = Date.now()
-  const claude = locateClaude(
-    config.claudeVersion,
-    config.claudePath,
-    process.env.RUNNER_TOOL_CACHE ?? path.join(os.homedir(), '.cache'),
-  )
+  const claude = await resolveClaude({
+    version: config.claudeVersion,
+    claudePath: config.claudePath,
+    toolCache: process.env.RUNNER_TOOL_CACHE ?? path.join(os.homedir(), '.cache'),
+    env: process.env,
+    log: core.info,
+    warn: core.warning,
+  })
+  timed(progress, 'CLI', since)
+  since = Date.now()
 
   const transcriptFile = path.join(outDir, 'transcript.jsonl')
   const transcript: string[] = []
