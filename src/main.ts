@@ -17,7 +17,7 @@ import {
   isCredentialName,
   type AgentEnvironmentBuild,
 } from './environment.js'
-import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './github.js'
+import { findPullRequestNumber, matrixKey, stickyMarker, upsertStickyComment } from './github.js'
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
 import { MANAGED_SETTINGS_FILE } from './lock-defaults.js'
@@ -675,6 +675,7 @@ async function report(
   const marker = stickyMarker(
     process.env.GITHUB_WORKFLOW ?? 'workflow',
     process.env.GITHUB_JOB ?? 'job',
+    matrixKey(config?.matrix ?? ''),
   )
   const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com'
   const runUrl =
