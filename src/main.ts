@@ -33,6 +33,7 @@ import { resolveProtectedPaths } from './protected-paths.js'
 import {
   conclusionFor,
   renderReport,
+  reportRecord,
   summaryLine,
   SUMMARY_LIMIT,
   type LockSummary,
@@ -745,7 +746,7 @@ async function report(
     })
   }
 
-  const record = { version: 1, ...input, marker: undefined }
+  const record = reportRecord(input)
   if (outDir !== null) {
     const reportFile = path.join(outDir, 'report.json')
     writeFileSync(reportFile, `${redactor.redact(JSON.stringify(record, null, 2))}\n`)
