@@ -381,6 +381,16 @@ class LiteralMatcher {
   readonly #longest: number[] = [0]
   /** Index (in the constructor's order) of that longest pattern (-1: none). */
   readonly #longestId: number[] = [-1]
+  /** 1 for each UTF-16 code unit that starts some pattern. */
+  #root: Uint8Array | null = null
+
+  #rootCodes(): Uint8Array {
+    if (this.#root !== null) return this.#root
+    const root = new Uint8Array(0x10000)
+    for (const code of this.#next[0]?.keys() ?? []) root[code] = 1
+    this.#root = root
+    return root
+  }
 
   constructor(patterns: Iterable<string>) {
     let id = 0
@@ -443,8 +453,11 @@ class LiteralMatcher {
   occurrences(text: string): [start: number, end: number, id: number][] {
     const merged: [number, number, number][] = []
     let state = 0
+    const root = this.#rootCodes()
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i)
+      // Most characters of a text start no pattern: skip them without a map lookup.
+      if (state === 0 && root[code] === 0) continue
       let target = this.#next[state]?.get(code)
       while (target === undefined && state !== 0) {
         state = this.#fail[state] ?? 0
