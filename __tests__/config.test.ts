@@ -271,6 +271,7 @@ describe('parseConfig', () => {
       claudeVersion: DEFAULT_CLAUDE_VERSION,
       claudePath: null,
       allowedActors: [],
+      matrix: '',
       workspace: WS,
     })
   })

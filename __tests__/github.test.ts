@@ -329,15 +329,17 @@ describe('upsertStickyComment', () => {
     expect(rec.delays).toEqual([1000])
   })
 
-  it('honours retry-after, up to 30 seconds', async () => {
+  it('honours retry-after up to 30 seconds, and warns rather than wait longer', async () => {
     const gh = fakeGitHub()
     gh.failures.create.push(
       apiError(403, 'secondary rate limit', { 'retry-after': '5' }),
       apiError(429, 'slow down', { 'retry-after': '3600' }),
     )
     const rec = recorder()
-    await upsertStickyComment(gh.client, target(), rec.deps)
-    expect(rec.delays).toEqual([5000, 30_000])
+    const result = await upsertStickyComment(gh.client, target(), rec.deps)
+    expect(rec.delays).toEqual([5000])
+    expect(result.action).toBe('skipped')
+    expect(result.warning).toMatch(/rate limited \(HTTP 429\)/)
   })
 
   it('returns a warning when the comments cannot be read', async () => {

@@ -3,13 +3,16 @@ import fc from 'fast-check'
 import {
   HIGH_ENTROPY_RULE_ID,
   MIN_REDACT_LENGTH,
+  MIN_SCAN_LENGTH,
   REDACTED,
   Redactor,
   findSecrets,
   looksLikeSecret,
   redactedForm,
+  secretScanner,
   shannonEntropy,
 } from '../src/secrets.js'
+import { libraryRuleIds } from '../src/secret-library.js'
 import { SECRET_RULES } from '../src/secret-rules.js'
 
 // Test tokens are generated, never written out, so this file does not trip secret scanners.
@@ -76,45 +79,57 @@ const T = {
     base64url('{"sub":"1234567890","name":"Jane Doe","iat":1516239022}') +
     '.' +
     rnd(B64URL, 43),
+  // DER starts with a SEQUENCE (0x30 0x82 …), which base64 spells `MII`: the library checks it.
   privateKey:
     '-----BEGIN ' +
     'RSA PRIVATE KEY-----\n' +
+    'MIIE' +
     Array.from({ length: 4 }, () => rnd(B64, 64)).join('\n') +
     '\n-----END ' +
     'RSA PRIVATE KEY-----',
   password: rnd(ALNUM, 16),
   generic: rnd(ALNUM, 32),
+  azure: rnd(ALNUM, 3) + '8Q~' + rnd(ALNUM + '_~.-', 34),
 }
 
 describe('findSecrets', () => {
+  // [rule, text, secret]: the finding's span holds the secret (library rules may report the
+  // whole assignment or URL around it, never less than the secret).
   const positives: [rule: string, text: string, secret: string][] = [
-    ['aws-access-token', `aws_access_key_id = ${T.awsId}`, T.awsId],
-    ['aws-secret-access-key', `AWS_SECRET_ACCESS_KEY=${T.awsSecret}`, T.awsSecret],
-    ['aws-secret-access-key', `aws_secret_access_key: "${T.awsSecret}"`, T.awsSecret],
-    ['github-pat', `git clone https://${T.ghp}@github.com/o/r`, T.ghp],
-    ['github-oauth', `token ${T.gho}`, T.gho],
-    ['github-app-token', `GITHUB_TOKEN: ${T.ghs}`, T.ghs],
-    ['github-app-token', T.ghu, T.ghu],
-    ['github-refresh-token', `refresh=${T.ghr}`, T.ghr],
-    ['github-fine-grained-pat', `GH_TOKEN="${T.githubPat}"`, T.githubPat],
-    ['gitlab-pat', `CI_JOB=${T.glpat}`, T.glpat],
-    ['slack-bot-token', `SLACK=${T.slackBot}`, T.slackBot],
-    ['slack-user-token', T.slackUser, T.slackUser],
-    ['slack-app-token', `app ${T.slackApp}`, T.slackApp],
-    ['slack-webhook-url', `curl -X POST ${T.slackWebhook}`, T.slackWebhook],
-    ['npm-access-token', `//registry.npmjs.org/:_authToken=${T.npm}\n`, T.npm],
+    ['secretlint-aws', `aws_access_key_id = ${T.awsId}`, T.awsId],
+    ['secretlint-aws', `AWS_SECRET_ACCESS_KEY=${T.awsSecret}`, T.awsSecret],
+    ['secretlint-aws', `aws_secret_access_key: "${T.awsSecret}"`, T.awsSecret],
+    ['secretlint-github', `git clone https://${T.ghp}@github.com/o/r`, T.ghp],
+    ['secretlint-github', `token ${T.gho}`, T.gho],
+    ['secretlint-github', `GITHUB_TOKEN: ${T.ghs}`, T.ghs],
+    ['secretlint-github', T.ghu, T.ghu],
+    ['secretlint-github', `refresh=${T.ghr}`, T.ghr],
+    ['secretlint-github', `GH_TOKEN="${T.githubPat}"`, T.githubPat],
+    ['secretlint-gitlab', `CI_JOB=${T.glpat}`, T.glpat],
+    ['secretlint-slack', `SLACK=${T.slackBot}`, T.slackBot],
+    ['secretlint-slack', T.slackUser, T.slackUser],
+    ['secretlint-slack', `app ${T.slackApp}`, T.slackApp],
+    ['secretlint-slack', `curl -X POST ${T.slackWebhook}`, T.slackWebhook],
+    ['secretlint-npm', `//registry.npmjs.org/:_authToken=${T.npm}\n`, T.npm],
     ['pypi-upload-token', `password = ${T.pypi}`, T.pypi],
-    ['anthropic-api-key', `export ANTHROPIC_API_KEY='${T.anthropic}'`, T.anthropic],
+    ['secretlint-anthropic', `export ANTHROPIC_API_KEY='${T.anthropic}'`, T.anthropic],
     ['anthropic-admin-api-key', `key: ${T.anthropicAdmin}`, T.anthropicAdmin],
     ['anthropic-oauth-token', `CLAUDE_CODE_OAUTH_TOKEN=${T.anthropicOauth}`, T.anthropicOauth],
-    ['openai-api-key', `OPENAI_API_KEY=${T.openai}`, T.openai],
+    ['secretlint-openai', `OPENAI_API_KEY=${T.openai}`, T.openai],
     ['gcp-api-key', `"${T.gcp}"`, T.gcp],
-    ['huggingface-access-token', `HF_TOKEN=${T.hf}`, T.hf],
-    ['stripe-access-token', `stripe.key = "${T.stripe}"`, T.stripe],
+    ['azure-ad-client-secret', `AZURE_CLIENT_SECRET="${T.azure}"`, T.azure],
+    ['secretlint-huggingface', `HF_TOKEN=${T.hf}`, T.hf],
+    ['secretlint-stripe', `stripe.key = "${T.stripe}"`, T.stripe],
     ['jwt', `Authorization: Bearer ${T.jwt}\n`, T.jwt],
-    ['private-key', `key.pem:\n${T.privateKey}\n`, T.privateKey],
-    ['url-password', `DATABASE_URL=postgres://app:${T.password}@db.internal:5432/app`, T.password],
-    ['url-password', `https://user:${T.password}@example.com/`, T.password],
+    ['secretlint-privatekey', `key.pem:\n${T.privateKey}\n`, T.privateKey],
+    [
+      'secretlint-database-connection-string',
+      `DATABASE_URL=postgres://app:${T.password}@db.internal:5432/app`,
+      T.password,
+    ],
+    ['secretlint-basicauth', `https://user:${T.password}@example.com/`, T.password],
+    ['url-password', `REDIS_URL=redis://default:${T.password}@cache:6379/0`, T.password],
+    ['url-password', `https://user:${T.password}!x@example.com/`, T.password],
     ['generic-api-key', `api_key = "${T.generic}"`, T.generic],
     ['generic-api-key', `{"client_secret": "${T.generic}"}`, T.generic],
     ['generic-api-key', `DB_PASSWORD: ${T.password}\n`, T.password],
@@ -124,7 +139,34 @@ describe('findSecrets', () => {
     const found = findSecrets(text)
     expect(found.map((f) => f.rule)).toEqual([rule])
     const [finding] = found
-    expect(text.slice(finding!.start, finding!.end)).toBe(secret)
+    expect(text.slice(finding!.start, finding!.end)).toContain(secret)
+  })
+
+  it('runs the library rules under secretlint-<name> ids, filter-comments left out', () => {
+    const ids = libraryRuleIds()
+    expect(ids).not.toContain('secretlint-filter-comments')
+    expect(ids).toEqual(expect.arrayContaining(['secretlint-aws', 'secretlint-github']))
+  })
+
+  it('tests every extra rule', () => {
+    const tested = new Set(positives.map(([rule]) => rule))
+    for (const rule of SECRET_RULES) {
+      if (rule.id === 'anthropic-oauth-refresh-token') continue // the access token's shape
+      expect(tested).toContain(rule.id)
+    }
+  })
+
+  it('ignores secretlint-disable comments: the agent cannot hide a secret with one', () => {
+    const text = `// secretlint-disable\nconst t = '${T.ghp}'\n// secretlint-enable\n`
+    expect(findSecrets(text).map((f) => f.rule)).toEqual(['secretlint-github'])
+  })
+
+  it('reports the whole key where the library reports a range that misses its tail', () => {
+    // secretlint's AWS rule reports the key's length from the start of the variable name.
+    const text = `AWS_SECRET_ACCESS_KEY=${T.awsSecret}\n`
+    const [finding] = findSecrets(text)
+    expect(finding!.end).toBe(text.indexOf(T.awsSecret) + T.awsSecret.length)
+    expect(new Redactor().redact(text)).toMatch(/^\[REDACTED(?::[a-z-]+)?\]\n$/)
   })
 
   const negatives: [what: string, text: string][] = [
@@ -143,7 +185,6 @@ describe('findSecrets', () => {
     ['a variable read', 'const apiKey = process.env.API_KEY\n'],
     ['a URL without a password', 'https://user@example.com:8443/path?q=1'],
     ['a URL with a placeholder password', 'postgres://app:${DB_PASSWORD}@db/app'],
-    ['a low-entropy token', 'ghp_' + 'A'.repeat(36)],
     ['a low-entropy generic value', 'api_key = "aaaaaaaaaaaaaaaaaaaaaaaa"'],
     ['an identifier-like generic value', 'secret_name = my_secret_name_here'],
     ['a redaction marker', 'api_key = [REDACTED] and https://u:[REDACTED]@host/'],
@@ -156,24 +197,24 @@ describe('findSecrets', () => {
 
   it('prefers the specific rule where a generic rule matches the same characters', () => {
     const text = `token = ${T.ghp}\nhttps://x-access-token:${T.ghs}@github.com/o/r.git`
-    expect(findSecrets(text).map((f) => f.rule)).toEqual(['github-pat', 'github-app-token'])
+    expect(findSecrets(text).map((f) => f.rule)).toEqual(['secretlint-github', 'secretlint-github'])
   })
 
   it('reports 1-based lines and sorted, non-overlapping spans', () => {
     const text = `line one\nnpm=${T.npm}\n\n  ${T.ghp} and ${T.awsId}\n`
     const found = findSecrets(text)
     expect(found.map((f) => [f.rule, f.line])).toEqual([
-      ['npm-access-token', 2],
-      ['github-pat', 4],
-      ['aws-access-token', 4],
+      ['secretlint-npm', 2],
+      ['secretlint-github', 4],
+      ['secretlint-aws', 4],
     ])
     for (let i = 1; i < found.length; i++) {
       expect(found[i]!.start).toBeGreaterThanOrEqual(found[i - 1]!.end)
     }
   })
 
-  it('keeps gitleaks rule ids unique', () => {
-    const ids = SECRET_RULES.map((rule) => rule.id)
+  it('keeps rule ids unique', () => {
+    const ids = [...SECRET_RULES.map((rule) => rule.id), ...libraryRuleIds()]
     expect(new Set(ids).size).toBe(ids.length)
   })
 
@@ -216,14 +257,15 @@ describe('shannonEntropy', () => {
 
 describe('looksLikeSecret', () => {
   const secrets: [value: string, rule: string][] = [
-    [T.ghp, 'github-pat'],
-    [T.anthropic, 'anthropic-api-key'],
+    [T.ghp, 'secretlint-github'],
+    [T.anthropic, 'secretlint-anthropic'],
     [T.anthropicOauth, 'anthropic-oauth-token'],
-    [T.awsId, 'aws-access-token'],
-    [T.npm, 'npm-access-token'],
+    [T.awsId, 'secretlint-aws'],
+    [T.npm, 'secretlint-npm'],
     [T.jwt, 'jwt'],
-    [T.privateKey, 'private-key'],
-    [`postgres://app:${T.password}@db/app`, 'url-password'],
+    [T.privateKey, 'secretlint-privatekey'],
+    [`postgres://app:${T.password}@db/app`, 'secretlint-database-connection-string'],
+    [`amqp://app:${T.password}@mq/vhost`, 'url-password'],
     [`{"auth": {"token": "${T.generic}"}}`, 'generic-api-key'],
     [rnd(B64, 40), HIGH_ENTROPY_RULE_ID],
     [rnd(ALNUM, 24), HIGH_ENTROPY_RULE_ID],
@@ -343,7 +385,7 @@ describe('Redactor', () => {
   it('labels rule matches with their rule and keeps the surrounding text', () => {
     const redactor = new Redactor()
     expect(redactor.redact(`api_key = "${T.generic}" and ${T.ghp}.`)).toBe(
-      'api_key = "[REDACTED:generic-api-key]" and [REDACTED:github-pat].',
+      'api_key = "[REDACTED:generic-api-key]" and [REDACTED:secretlint-github].',
     )
   })
 
@@ -373,7 +415,7 @@ describe('Redactor', () => {
     const neighbour = 'qwertyuiop'
     const text = `${T.awsId}${neighbour}`
     const redacted = new Redactor([neighbour]).redact(text)
-    expect(redacted).toBe('[REDACTED:aws-access-token][REDACTED]')
+    expect(redacted).toBe('[REDACTED:secretlint-aws][REDACTED]')
   })
 
   it('handles many values in one pass over a long text', () => {
@@ -492,5 +534,104 @@ describe('Redactor', () => {
       ),
       { numRuns: 500 },
     )
+  })
+})
+
+describe('secretScanner', () => {
+  // A stripped value with characters that every encoding changes: `/`, `+`, `=`, space, `&`, `é`.
+  const value = `p/ss+w=rd &é-${rnd(ALNUM, 12)}`
+  const b64 = (text: string | Buffer): string => Buffer.from(text).toString('base64')
+  const b64url = (text: string | Buffer): string => Buffer.from(text).toString('base64url')
+  const lowerHex = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())
+  const embedded = (offset: number): Buffer =>
+    Buffer.concat([Buffer.from('xyz'.slice(0, offset)), Buffer.from(value), Buffer.from('!tail')])
+
+  // A base64url form without `-` or `_` is also the base64 form: either label is right.
+  const base64ish = expect.stringMatching(/^stripped-value-base64(?:url)?$/) as unknown as string
+  const forms: [form: string, text: string, rule: string][] = [
+    ['raw', `const p = "${value}"`, 'stripped-value'],
+    ['base64, padded', `data: ${b64(value)}`, 'stripped-value-base64'],
+    ['base64, no padding', `data: ${b64(value).replace(/=+$/, '')}`, 'stripped-value-base64'],
+    ['base64url', `token=${b64url(value)}`, base64ish],
+    ['base64 inside a longer text at offset 0', b64(embedded(0)), 'stripped-value-base64'],
+    ['base64 inside a longer text at offset 1', b64(embedded(1)), 'stripped-value-base64'],
+    ['base64 inside a longer text at offset 2', b64(embedded(2)), 'stripped-value-base64'],
+    ['base64url inside a longer text at offset 1', b64url(embedded(1)), base64ish],
+    [
+      'percent-encoded, upper-case hex',
+      `?q=${encodeURIComponent(value)}`,
+      'stripped-value-url-encoded',
+    ],
+    [
+      'percent-encoded, lower-case hex',
+      `?q=${lowerHex(encodeURIComponent(value))}`,
+      'stripped-value-url-encoded',
+    ],
+    [
+      'form-encoded (space as +)',
+      `body=${new URLSearchParams({ v: value }).toString().slice(2)}`,
+      'stripped-value-url-encoded',
+    ],
+    ['encodeURI', `https://h/${encodeURI(value)}`, 'stripped-value-url-encoded'],
+    ['JSON-escaped', JSON.stringify({ v: `${value}"` }), 'stripped-value'],
+  ]
+
+  it.each(forms)('finds the %s form and never repeats the value', (_form, text, rule) => {
+    const scan = secretScanner([value])
+    const found = scan('src/a.ts', `line one\n${text}\n`, 10)
+    expect(found).toContainEqual(
+      expect.objectContaining({ kind: 'secret', path: 'src/a.ts', line: 11, rule }),
+    )
+    for (const violation of found) {
+      if (violation.rule.startsWith('stripped-value')) {
+        expect(violation.detail).toContain(`…(${value.length})`)
+      }
+      expect(JSON.stringify(violation)).not.toContain(value)
+      expect(JSON.stringify(violation)).not.toContain(encodeURIComponent(value))
+    }
+  })
+
+  it.each(forms)('redacts the %s form', (_form, text) => {
+    const redacted = new Redactor([value]).redact(text)
+    expect(outsideMarkers(redacted)).not.toContain(value)
+    expect(outsideMarkers(redacted).toLowerCase()).not.toContain(
+      encodeURIComponent(value).toLowerCase(),
+    )
+    expect(base64Leaks(outsideMarkers(redacted), value)).toBe(false)
+  })
+
+  it('finds the encoded forms of the action tokens too', () => {
+    const token = 'ghs_' + rnd(ALNUM, 36)
+    const scan = secretScanner([token])
+    const header = b64(`x-access-token:${token}`)
+    expect(scan('ci.yml', `AUTHORIZATION: basic ${header}`, 1).map((v) => v.rule)).toEqual([
+      'stripped-value-base64',
+    ])
+  })
+
+  it('reports library findings with a redacted form, never the value', () => {
+    const [finding] = secretScanner([])('config.ini', `\n\naws_key = ${T.awsId}\n`, 5)
+    expect(finding).toEqual({
+      kind: 'secret',
+      path: 'config.ini',
+      line: 7,
+      rule: 'secretlint-aws',
+      detail: 'a value matching secretlint-aws was added (AKIA…(20))',
+    })
+  })
+
+  it(`ignores known values shorter than ${MIN_SCAN_LENGTH} characters`, () => {
+    expect(secretScanner(['abc1234'])('a', 'abc1234 ' + b64('abc1234'), 1)).toEqual([])
+  })
+
+  it('finds GCP service-account keys in JSON files only', () => {
+    const key = JSON.stringify({
+      type: 'service_account',
+      private_key_id: rnd(HEXL, 40),
+      private_key: T.privateKey.replace(/\n/g, '\\n'),
+      client_email: 'x@p.iam.gserviceaccount.com',
+    })
+    const rules = secretScanner([])('sa.json', key, 1).map((v) => v.rule)
+    expect(rules).toContain('secretlint-gcp')
   })
 })

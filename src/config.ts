@@ -40,6 +40,11 @@ export interface Config {
   readonly claudeVersion: string
   readonly claudePath: string | null
   readonly allowedActors: readonly string[]
+  /**
+   * Which matrix leg this step runs in (by default the job's `matrix` context as JSON, `null`
+   * outside a matrix); keys the sticky comment, see `matrixKey` in `github.ts`.
+   */
+  readonly matrix: string
   /** Absolute path of the repository the agent works in. */
   readonly workspace: string
 }
@@ -351,6 +356,7 @@ export function parseConfig(
     claudeVersion,
     claudePath: claudePath === '' ? null : path.resolve(workspace, claudePath),
     allowedActors: parseList(get(Inputs.AllowedActors)),
+    matrix: get(Inputs.Matrix).trim(),
     workspace,
   })
 }

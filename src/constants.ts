@@ -24,6 +24,7 @@ export const Inputs = {
   ClaudeVersion: 'claude-version',
   ClaudePath: 'claude-path',
   AllowedActors: 'allowed-actors',
+  Matrix: 'matrix',
 } as const
 
 export const Outputs = {

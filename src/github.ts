@@ -2,10 +2,11 @@
  * The sticky pull-request comment: one comment per workflow + job (+ matrix entry), found again by a
  * hidden marker on its first line and updated in place on every run.
  *
- * Thin I/O: the Octokit client and the sleep function are parameters. Nothing here throws for an
+ * Thin I/O: the Octokit client, the clock and the sleep function are parameters. Nothing here throws for an
  * API failure — a read-only token (fork pull requests) is normal, and the report is also in the job
  * summary — so every failure comes back as a `warning` for the caller to log.
  */
+import { createHash } from 'node:crypto'
 
 /** One issue comment, as much of it as the upsert reads. */
 export interface IssueCommentLike {
@@ -66,9 +67,13 @@ export interface StickyCommentTarget {
   body: string
 }
 
-/** Optional collaborators: a sleep for the retry backoff and a logger for progress lines. */
+/**
+ * Optional collaborators: a sleep for the retry backoff, a clock (milliseconds since the epoch,
+ * for `x-ratelimit-reset`) and a logger for progress lines.
+ */
 export interface StickyCommentDeps {
   sleep?: (ms: number) => Promise<void>
+  now?: () => number
   log?: { warning(message: string): void; info(message: string): void }
 }
 
@@ -84,8 +89,59 @@ export interface StickyCommentResult {
 export const MAX_ATTEMPTS = 3
 /** Delay before the second attempt; doubled before each further one. */
 export const BASE_DELAY_MS = 1000
-/** Longest wait honoured from a `retry-after` header. */
+/**
+ * Longest wait honoured from a `retry-after` or `x-ratelimit-reset` header. A rate limit that
+ * resets later than this is not waited for: the step warns and moves on.
+ */
 export const MAX_DELAY_MS = 30_000
+
+/** Longest `matrix` input used as it is in the marker; a longer one is hashed. */
+const MAX_PLAIN_MATRIX_KEY = 64
+
+/** JSON with object keys sorted at every level, so equal matrices give equal text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    )
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  // Parsed JSON: a string, number, boolean or null, each of which JSON.stringify spells.
+  return JSON.stringify(value)
+}
+
+/**
+ * The matrix part of the sticky marker, from the `matrix` input (by default
+ * `${{ toJSON(matrix) }}`, which the runner evaluates per leg), or `undefined` outside a matrix.
+ *
+ * - empty, `null` or `{}` (not a matrix job): `undefined`, so a plain job keeps the marker it
+ *   always had;
+ * - a JSON object or array: `m-` and the first 16 hex digits of the SHA-256 of its canonical JSON
+ *   (keys sorted): the same leg gets the same key on every run and re-run, whatever order the
+ *   runner prints the keys in, two legs differ, and no matrix value shows in the comment;
+ * - any other text (a key the workflow chose, e.g. `${{ matrix.os }}`): itself when at most 64
+ *   characters, else hashed likewise.
+ */
+export function matrixKey(input: string): string | undefined {
+  const text = input.trim()
+  if (text === '' || text === 'null' || text === '{}') return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = undefined
+  }
+  if (typeof parsed === 'object' && parsed !== null) {
+    if (!Array.isArray(parsed) && Object.keys(parsed).length === 0) return undefined
+    return `m-${sha256(canonicalJson(parsed)).slice(0, 16)}`
+  }
+  return text.length <= MAX_PLAIN_MATRIX_KEY ? text : `m-${sha256(text).slice(0, 16)}`
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
 
 /**
  * The hidden first line of the sticky comment, unique per workflow, job and (optionally) matrix
@@ -185,10 +241,14 @@ function positiveInteger(value: unknown): number | null {
  * comment on every run rather than an update.) If the in-place update is refused (the comment was
  * deleted meanwhile, or belongs to another app), a new comment is created instead.
  *
- * Server errors (5xx), rate limits (429, or 403 with `x-ratelimit-remaining: 0`) and network errors
- * are retried {@link MAX_ATTEMPTS} times with exponential backoff. Never throws: a refused write
- * (403/404, typically a read-only token) or an exhausted retry comes back as `action: 'skipped'`
- * with a `warning`. Warnings are built from the HTTP status and GitHub's own message only, never
+ * Server errors (5xx), rate limits (429, or 403 with `x-ratelimit-remaining: 0` or `retry-after`)
+ * and network errors are retried up to {@link MAX_ATTEMPTS} attempts, with exponential backoff
+ * ({@link BASE_DELAY_MS}, doubled each time), waiting longer when GitHub says so (`retry-after`
+ * seconds, or until `x-ratelimit-reset`), up to {@link MAX_DELAY_MS}; a rate limit that resets
+ * later is not waited for. Never throws: a refused write (403/404, typically a read-only token,
+ * e.g. on a pull request from a fork) or an exhausted retry comes back as `action: 'skipped'` with
+ * a `warning`; a refusal's warning names the permission the token lacks. Warnings are built from
+ * the HTTP status, GitHub's own message and its `x-accepted-github-permissions` header only, never
  * from the request (whose headers carry the token).
  */
 export async function upsertStickyComment(
@@ -196,7 +256,11 @@ export async function upsertStickyComment(
   target: StickyCommentTarget,
   deps: StickyCommentDeps = {},
 ): Promise<StickyCommentResult> {
-  const sleep = deps.sleep ?? defaultSleep
+  const retry: RetryDeps = {
+    sleep: deps.sleep ?? defaultSleep,
+    now: deps.now ?? Date.now,
+    log: deps.log,
+  }
   const { owner, repo, issueNumber, marker, body } = target
   const where = `${owner}/${repo}#${issueNumber}`
 
@@ -210,8 +274,7 @@ export async function upsertStickyComment(
           issue_number: issueNumber,
           per_page: 100,
         }),
-      sleep,
-      deps.log,
+      retry,
     )
     existing = findSticky(comments, marker)
   } catch (error) {
@@ -223,8 +286,7 @@ export async function upsertStickyComment(
     try {
       const { data } = await withRetry(
         () => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }),
-        sleep,
-        deps.log,
+        retry,
       )
       deps.log?.info(`Updated the Airlock comment on ${where}: ${data.html_url}`)
       return { url: data.html_url, action: 'updated' }
@@ -245,8 +307,7 @@ export async function upsertStickyComment(
   try {
     const { data } = await withRetry(
       () => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }),
-      sleep,
-      deps.log,
+      retry,
     )
     deps.log?.info(`Created the Airlock comment on ${where}: ${data.html_url}`)
     return { url: data.html_url, action: 'created' }
@@ -271,38 +332,60 @@ function skipped(
   error: unknown,
   log: StickyCommentDeps['log'],
 ): StickyCommentResult {
+  const accepted = acceptedPermissions(error)
   const warning = isRefused(error)
-    ? `${message}. The token needs \`pull-requests: write\` (or \`issues: write\`) permission; ` +
-      'pull requests from forks get a read-only token. The report is in the job summary.'
+    ? `${message}. The token needs \`pull-requests: write\` (or \`issues: write\`) permission` +
+      (accepted !== undefined ? ` (GitHub accepts: ${accepted})` : '') +
+      '; pull requests from forks get a read-only token. The report is in the job summary.'
     : `${message}. The report is in the job summary.`
   log?.warning(warning)
   return { url: null, action: 'skipped', warning }
 }
 
-async function withRetry<T>(
-  call: () => Promise<T>,
-  sleep: (ms: number) => Promise<void>,
-  log: StickyCommentDeps['log'],
-): Promise<T> {
+interface RetryDeps {
+  sleep: (ms: number) => Promise<void>
+  now: () => number
+  log: StickyCommentDeps['log']
+}
+
+async function withRetry<T>(call: () => Promise<T>, deps: RetryDeps): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call()
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isTransient(error)) throw error
-      const delay = retryDelay(error, attempt)
-      log?.info(`GitHub API: ${describe(error)}; retrying in ${delay} ms.`)
-      await sleep(delay)
+      const delay = retryDelay(error, attempt, deps.now())
+      if (delay === null) throw error
+      deps.log?.info(`GitHub API: ${describe(error)}; retrying in ${delay} ms.`)
+      await deps.sleep(delay)
     }
   }
 }
 
-function retryDelay(error: unknown, attempt: number): number {
+/**
+ * How long to wait before the next attempt: the backoff, or longer when GitHub says so;
+ * `null` when GitHub says to wait longer than {@link MAX_DELAY_MS}.
+ */
+function retryDelay(error: unknown, attempt: number, now: number): number | null {
   const backoff = BASE_DELAY_MS * 2 ** (attempt - 1)
   const retryAfter = Number(header(error, 'retry-after'))
+  let wanted = 0
   if (Number.isFinite(retryAfter) && retryAfter > 0) {
-    return Math.min(Math.max(backoff, retryAfter * 1000), MAX_DELAY_MS)
+    wanted = retryAfter * 1000
+  } else if (header(error, 'x-ratelimit-remaining') === '0') {
+    const reset = Number(header(error, 'x-ratelimit-reset'))
+    if (Number.isFinite(reset) && reset > 0) wanted = reset * 1000 - now + 1000
   }
-  return backoff
+  if (wanted > MAX_DELAY_MS) return null
+  return Math.max(backoff, wanted)
+}
+
+/** GitHub's `x-accepted-github-permissions` header (`issues=write; pull_requests=write`), if sane. */
+function acceptedPermissions(error: unknown): string | undefined {
+  const value = header(error, 'x-accepted-github-permissions')
+  return value !== undefined && /^[a-z_]+=[a-z]+(?:[;,] ?[a-z_]+=[a-z]+){0,9}$/.test(value)
+    ? value
+    : undefined
 }
 
 function status(error: unknown): number | undefined {

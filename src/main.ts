@@ -27,7 +27,7 @@ import {
   isCredentialName,
   type AgentEnvironmentBuild,
 } from './environment.js'
-import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './github.js'
+import { findPullRequestNumber, matrixKey, stickyMarker, upsertStickyComment } from './github.js'
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
 import { MANAGED_SETTINGS_FILE } from './lock-defaults.js'
@@ -45,6 +45,7 @@ import { resolveProtectedPaths } from './protected-paths.js'
 import {
   conclusionFor,
   renderReport,
+  reportRecord,
   summaryLine,
   SUMMARY_LIMIT,
   type LockSummary,
@@ -731,6 +732,7 @@ async function report(
   const marker = stickyMarker(
     process.env.GITHUB_WORKFLOW ?? 'workflow',
     process.env.GITHUB_JOB ?? 'job',
+    matrixKey(config?.matrix ?? ''),
   )
   const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com'
   const runUrl =
@@ -800,7 +802,7 @@ async function report(
     })
   }
 
-  const record = { version: 1, ...input, marker: undefined }
+  const record = reportRecord(input)
   if (outDir !== null) {
     const reportFile = path.join(outDir, 'report.json')
     writeFileSync(reportFile, `${redactor.redact(JSON.stringify(record, null, 2))}\n`)

@@ -1,11 +1,14 @@
 /**
- * The secret-detection rule table, as data: what a credential looks like.
+ * The extra secret-detection rules: what Airlock checks beyond the maintained library
+ * (secretlint's recommended preset, hosted in `secret-library.ts`), one rule per gap, each with a
+ * comment naming the gap. Everything the library covers (AWS, GCP service-account keys, GitHub,
+ * GitLab, Slack, npm, OpenAI, Anthropic API keys, Stripe, Hugging Face, private keys, database
+ * URLs, and about fifteen more services) is left to it.
  *
- * Ported from the default configuration of gitleaks (https://github.com/gitleaks/gitleaks,
- * `config/gitleaks.toml` and `cmd/generate/config/rules/*.go`). Rule ids, descriptions, keywords,
- * entropy thresholds and allowlists are gitleaks' own, so findings can be compared with a gitleaks
- * run and this table can later be swapped for a maintained library behind the same API
- * (`src/secrets.ts`). The one rule gitleaks has no counterpart for, `url-password`, is Airlock's.
+ * The rules are gitleaks' (https://github.com/gitleaks/gitleaks, `config/gitleaks.toml` and
+ * `cmd/generate/config/rules/*.go`): ids, descriptions, keywords, entropy thresholds and
+ * allowlists are gitleaks' own, so findings can be compared with a gitleaks run. The one rule
+ * gitleaks has no counterpart for, `url-password`, is Airlock's.
  *
  * Changes made in porting, each on purpose:
  * - Go RE2 syntax becomes JavaScript: `(?i)` becomes the `i` flag, `\z` becomes `$` (no `m` flag),
@@ -14,16 +17,10 @@
  * - gitleaks' leading `[\w.-]{0,50}?` identifier prefix is left out of the regexes (it only widens
  *   the reported match, and costs up to 50 tries at every position of the text); the scanner adds
  *   those characters back before testing a `match` allowlist (see `identifierPrefix`).
- * - `private-key` stops its lazy body at the next `-----BEGIN`, so a text full of unterminated
- *   headers is scanned in linear time instead of quadratic time.
  * - The global `^true|false|null$` allowlist is anchored as meant (`^(?:true|false|null)$`);
  *   gitleaks' version also allowlists any secret that merely contains `false`.
- * - `aws-secret-access-key` is a gitleaks sub-rule that only reports next to an access key id; here
- *   it stands alone and requires an assignment context instead (`aws…=`, `secret_access_key:` …),
- *   built with gitleaks' own semi-generic pattern.
  * - Left out: gcp-api-key's allowlist of published sample keys (listing them here would make this
- *   file itself trip secret scanners), path-only rules, and rules for services Airlock does not
- *   meet in CI; add them from the same source when needed.
+ *   file itself trip secret scanners).
  *
  * gitleaks is distributed under the MIT License:
  *
@@ -251,158 +248,12 @@ const GENERIC_STOPWORDS: readonly string[] = `
   .trim()
   .split(/\s+/)
 
-/** The rules, most specific first. Order matters only among rules whose matches overlap. */
+/**
+ * The extra rules, most specific first. Order matters only among rules whose matches overlap.
+ */
 export const SECRET_RULES: readonly SecretRule[] = [
   {
-    id: 'aws-access-token',
-    description:
-      'Identified a pattern that may indicate AWS credentials, risking unauthorized cloud resource access and data breaches on AWS platforms.',
-    regex: /\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/,
-    keywords: ['a3t', 'akia', 'asia', 'abia', 'acca'],
-    entropy: 3,
-    allowlists: [{ regexes: [/.+EXAMPLE$/] }],
-  },
-  {
-    id: 'aws-secret-access-key',
-    description: 'Identified an AWS secret access key assigned to an AWS-named variable or field.',
-    regex: new RegExp(
-      String.raw`(?:aws|secret[_.-]?access[_.-]?key)(?:[\w \t.-]{0,20})(?:\\*['"]{0,3})?[ \t]{0,5}` +
-        String.raw`(?:[<>?+]?=|:{1,3}=|>|=>|:|\(|,|\|)(?:\\*(?:'|")|[\x60\s=|>]){0,5}` +
-        `([A-Za-z0-9/+=]{40})${END_V2}`,
-      'i',
-    ),
-    keywords: ['aws', 'secret'],
-    entropy: 3,
-    allowlists: [{ regexes: [/.+EXAMPLE$/] }],
-  },
-  {
-    id: 'github-app-token',
-    description:
-      'Identified a GitHub App Token, which may compromise GitHub application integrations and source code security.',
-    regex: /(?:ghu|ghs)_[0-9a-zA-Z]{36}/,
-    keywords: ['ghu_', 'ghs_'],
-    entropy: 3,
-  },
-  {
-    id: 'github-fine-grained-pat',
-    description:
-      'Found a GitHub Fine-Grained Personal Access Token, risking unauthorized repository access and code manipulation.',
-    regex: /github_pat_\w{82}/,
-    keywords: ['github_pat_'],
-    entropy: 3,
-  },
-  {
-    id: 'github-oauth',
-    description:
-      'Discovered a GitHub OAuth Access Token, posing a risk of compromised GitHub account integrations and data leaks.',
-    regex: /gho_[0-9a-zA-Z]{36}/,
-    keywords: ['gho_'],
-    entropy: 3,
-  },
-  {
-    id: 'github-pat',
-    description:
-      'Uncovered a GitHub Personal Access Token, potentially leading to unauthorized repository access and sensitive content exposure.',
-    regex: /ghp_[0-9a-zA-Z]{36}/,
-    keywords: ['ghp_'],
-    entropy: 3,
-  },
-  {
-    id: 'github-refresh-token',
-    description:
-      'Detected a GitHub Refresh Token, which could allow prolonged unauthorized access to GitHub services.',
-    regex: /ghr_[0-9a-zA-Z]{36}/,
-    keywords: ['ghr_'],
-    entropy: 3,
-  },
-  {
-    id: 'gitlab-pat',
-    description:
-      'Identified a GitLab Personal Access Token, risking unauthorized access to GitLab repositories and codebase exposure.',
-    regex: /glpat-[\w-]{20}/,
-    keywords: ['glpat-'],
-    entropy: 3,
-  },
-  {
-    id: 'slack-app-token',
-    description:
-      'Detected a Slack App-level token, risking unauthorized access to Slack applications and workspace data.',
-    regex: /xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+/i,
-    keywords: ['xapp'],
-    entropy: 2,
-  },
-  {
-    id: 'slack-bot-token',
-    description:
-      'Identified a Slack Bot token, which may compromise bot integrations and communication channel security.',
-    regex: /xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*/,
-    keywords: ['xoxb'],
-    entropy: 3,
-  },
-  {
-    id: 'slack-config-access-token',
-    description:
-      'Found a Slack Configuration access token, posing a risk to workspace configuration and sensitive data access.',
-    regex: /xoxe.xox[bp]-\d-[A-Z0-9]{163,166}/i,
-    keywords: ['xoxe.xoxb-', 'xoxe.xoxp-'],
-    entropy: 2,
-  },
-  {
-    id: 'slack-config-refresh-token',
-    description:
-      'Discovered a Slack Configuration refresh token, potentially allowing prolonged unauthorized access to configuration settings.',
-    regex: /xoxe-\d-[A-Z0-9]{146}/i,
-    keywords: ['xoxe-'],
-    entropy: 2,
-  },
-  {
-    id: 'slack-legacy-bot-token',
-    description:
-      'Uncovered a Slack Legacy bot token, which could lead to compromised legacy bot operations and data exposure.',
-    regex: /xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26}/,
-    keywords: ['xoxb'],
-    entropy: 2,
-  },
-  {
-    id: 'slack-legacy-token',
-    description:
-      'Detected a Slack Legacy token, risking unauthorized access to older Slack integrations and user data.',
-    regex: /xox[os]-\d+-\d+-\d+-[a-fA-F\d]+/,
-    keywords: ['xoxo', 'xoxs'],
-    entropy: 2,
-  },
-  {
-    id: 'slack-legacy-workspace-token',
-    description:
-      'Identified a Slack Legacy Workspace token, potentially compromising access to workspace data and legacy features.',
-    regex: /xox[ar]-(?:\d-)?[0-9a-zA-Z]{8,48}/,
-    keywords: ['xoxa', 'xoxr'],
-    entropy: 2,
-  },
-  {
-    id: 'slack-user-token',
-    description:
-      'Found a Slack User token, posing a risk of unauthorized user impersonation and data access within Slack workspaces.',
-    regex: /xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}/,
-    keywords: ['xoxp-', 'xoxe-'],
-    entropy: 2,
-  },
-  {
-    id: 'slack-webhook-url',
-    description:
-      'Discovered a Slack Webhook, which could lead to unauthorized message posting and data leakage in Slack channels.',
-    regex: /(?:https?:\/\/)?hooks.slack.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{43,56}/,
-    keywords: ['hooks.slack.com'],
-  },
-  {
-    id: 'npm-access-token',
-    description:
-      'Uncovered an npm access token, potentially compromising package management and code repository access.',
-    regex: new RegExp(String.raw`\b(npm_[a-z0-9]{36})` + END, 'i'),
-    keywords: ['npm_'],
-    entropy: 2,
-  },
-  {
+    // Extra: The library has no PyPI rule.
     id: 'pypi-upload-token',
     description:
       'Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity.',
@@ -411,6 +262,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     entropy: 3,
   },
   {
+    // Extra: The library's Anthropic rule knows `sk-ant-api0N-` keys only, not admin keys.
     id: 'anthropic-admin-api-key',
     description:
       'Detected an Anthropic Admin API Key, risking unauthorized access to administrative functions and sensitive AI model configurations.',
@@ -418,13 +270,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['sk-ant-admin01'],
   },
   {
-    id: 'anthropic-api-key',
-    description:
-      'Identified an Anthropic API Key, which may compromise AI assistant integrations and expose sensitive data to unauthorized access.',
-    regex: new RegExp(String.raw`\b(sk-ant-api03-[a-zA-Z0-9_\-]{93}AA)` + END),
-    keywords: ['sk-ant-api03'],
-  },
-  {
+    // Extra: The library has no rule for Claude OAuth tokens (`claude-code-oauth-token`, Airlock's own input).
     id: 'anthropic-oauth-token',
     description:
       "Found an Anthropic OAuth access token (sk-ant-oat01-), which is tied to a Claude.ai Pro/Max subscription and can be used to act on the account's behalf.",
@@ -432,6 +278,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['sk-ant-oat01'],
   },
   {
+    // Extra: The library has no rule for Claude OAuth refresh tokens.
     id: 'anthropic-oauth-refresh-token',
     description:
       'Uncovered an Anthropic OAuth refresh token (sk-ant-ort01-), which can mint new access tokens and allow prolonged unauthorized access to a Claude.ai account.',
@@ -439,17 +286,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['sk-ant-ort01'],
   },
   {
-    id: 'openai-api-key',
-    description:
-      'Found an OpenAI API Key, posing a risk of unauthorized access to AI services and data manipulation.',
-    regex: new RegExp(
-      String.raw`\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})` +
-        END,
-    ),
-    keywords: ['t3blbkfj'],
-    entropy: 3,
-  },
-  {
+    // Extra: The library has no rule for Google API keys (`AIza…`), only for service-account key files.
     id: 'gcp-api-key',
     description:
       'Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services and data breaches.',
@@ -458,30 +295,18 @@ export const SECRET_RULES: readonly SecretRule[] = [
     entropy: 4,
   },
   {
-    id: 'huggingface-access-token',
+    // Extra: The library has no Azure rule; Entra ID (Azure AD) client secrets have a fixed shape.
+    id: 'azure-ad-client-secret',
     description:
-      'Discovered a Hugging Face Access token, which could lead to unauthorized access to AI models and sensitive data.',
-    regex: new RegExp(String.raw`\b(hf_[a-zA-Z]{34})` + END),
-    keywords: ['hf_'],
-    entropy: 2,
+      'Azure AD Client Secret detected, posing a risk of unauthorized access to Azure resources and sensitive data.',
+    regex: new RegExp(
+      String.raw`(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"\x60\s<),])`,
+    ),
+    keywords: ['q~'],
+    entropy: 3,
   },
   {
-    id: 'stripe-access-token',
-    description:
-      'Found a Stripe Access Token, posing a risk to payment processing services and sensitive financial data.',
-    regex: new RegExp(String.raw`\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})` + END),
-    keywords: ['sk_test', 'sk_live', 'sk_prod', 'rk_test', 'rk_live', 'rk_prod'],
-    entropy: 2,
-  },
-  {
-    id: 'private-key',
-    description:
-      'Identified a Private Key, which may compromise cryptographic security and sensitive data encryption.',
-    regex:
-      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:(?!-----BEGIN)[\s\S]){64,}?KEY(?: BLOCK)?-----/i,
-    keywords: ['-----begin'],
-  },
-  {
+    // Extra: The library has no JWT rule; OIDC and session tokens are JWTs.
     id: 'jwt',
     description:
       'Uncovered a JSON Web Token, which may lead to unauthorized access to web applications and sensitive user data.',
@@ -493,7 +318,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     entropy: 3,
   },
   {
-    // Airlock's own rule: gitleaks has none for credentials in an arbitrary URL.
+    // Extra: The library's basic-auth rule knows only http(s)/ftp URLs with `[-A-Za-z0-9_]` passwords, and its database rule only MongoDB, MySQL and PostgreSQL.
     id: 'url-password',
     description: 'Found a password in the user-info part of a URL (scheme://user:password@host).',
     regex: /\b[a-z][a-z0-9+.-]{1,31}:\/\/[^:/@\s'"\x60]{0,128}:([^/@\s'"\x60]{1,256})@[a-z0-9[]/i,
@@ -516,6 +341,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     generic: true,
   },
   {
+    // Extra: The library has no catch-all rule: this one finds a high-entropy value assigned to a credential-like name, for services no specific rule knows.
     id: 'generic-api-key',
     description:
       'Detected a Generic API Key, potentially exposing access to various services and sensitive operations.',

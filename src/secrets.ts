@@ -1,17 +1,23 @@
 /**
  * Secret detection and redaction (pure).
  *
- * Two sources of truth: the rule table in `secret-rules.ts` (what a credential looks like) and the
- * exact values the action knows to be secret (the stripped environment, the model key, the GitHub
- * token), which the {@link Redactor} also recognises base64-, URL- and JSON-encoded.
+ * Two sources of truth for what a credential looks like: the maintained library rules (secretlint's
+ * recommended preset, `secret-library.ts`) and a few extra rules for what the library lacks
+ * (`secret-rules.ts`). And the exact values the action knows to be secret (the stripped
+ * environment, the model key, the GitHub token), which both the {@link Redactor} and the
+ * {@link secretScanner} also recognise base64-, URL- and JSON-encoded.
  */
+import { libraryMatches } from './secret-library.js'
 import { GLOBAL_ALLOWLIST, SECRET_RULES } from './secret-rules.js'
 import type { SecretAllowlist, SecretRule } from './secret-rules.js'
 import type { Violation } from './types.js'
 
 /** One credential found in a text. Carries positions only, never the secret itself. */
 export interface SecretFinding {
-  /** The rule id (gitleaks' ids, see `secret-rules.ts`). */
+  /**
+   * The rule id: `secretlint-<rule>` for the library's rules (`secretlint-aws`), gitleaks' id for
+   * the extra rules (`jwt`, `generic-api-key`, see `secret-rules.ts`).
+   */
   rule: string
   /** UTF-16 offsets of the secret in the text: `text.slice(start, end)` is the credential. */
   start: number
@@ -49,10 +55,17 @@ const COMPILED_RULES: readonly CompiledRule[] = SECRET_RULES.map((rule, order) =
 
 /** A rule match that passed every filter; internal, because `redact` needs the unmerged list. */
 interface RawFinding {
-  readonly compiled: CompiledRule
+  readonly rule: string
+  /** A catch-all rule: loses to any specific rule that matches the same characters. */
+  readonly generic: boolean
+  /** Library rules first, then the extra rules in table order: earlier wins among overlaps. */
+  readonly order: number
   readonly start: number
   readonly end: number
 }
+
+/** Library rules are ordered before every extra rule. */
+const LIBRARY_ORDER = -1
 
 /**
  * Shannon entropy of a string in bits per character (0 for the empty string): how unpredictable
@@ -144,10 +157,16 @@ function accepted(
   return true
 }
 
-/** Every rule match that passes the rule's filters, unmerged, in rule order. */
-function scan(text: string): RawFinding[] {
+/**
+ * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
+ * `json`: the text is a JSON file (see `libraryMatches`).
+ */
+function scan(text: string, json = false): RawFinding[] {
   const findings: RawFinding[] = []
   if (text === '') return findings
+  for (const match of libraryMatches(text, json)) {
+    findings.push({ ...match, order: LIBRARY_ORDER })
+  }
   const lower = text.toLowerCase()
   for (const compiled of COMPILED_RULES) {
     const { rule, regex } = compiled
@@ -161,7 +180,15 @@ function scan(text: string): RawFinding[] {
         continue
       }
       const [start, end] = secretSpan(match)
-      if (accepted(rule, text, match, start, end)) findings.push({ compiled, start, end })
+      if (accepted(rule, text, match, start, end)) {
+        findings.push({
+          rule: rule.id,
+          generic: rule.generic === true,
+          order: compiled.order,
+          start,
+          end,
+        })
+      }
     }
   }
   return findings
@@ -217,30 +244,30 @@ function overlapsAny(kept: readonly RawFinding[], finding: RawFinding): boolean 
 }
 
 function byStartThenOrder(a: RawFinding, b: RawFinding): number {
-  return a.start - b.start || a.compiled.order - b.compiled.order
+  return a.start - b.start || a.order - b.order
 }
 
 /**
  * Finds credential-looking strings in a text (a diff, a log, a transcript).
  *
- * Guarantees: findings are sorted by `start` and do not overlap; where a specific rule (`github-pat`)
- * and a catch-all rule (`generic-api-key`, `url-password`) match the same characters, only the
- * specific one is reported. Each rule makes one left-to-right pass with a regex that cannot
- * backtrack catastrophically: 5 MB of ordinary text take a fraction of a second, and text crafted
- * against the rules stays linear (about a second for 5 MB here).
+ * Guarantees: findings are sorted by `start` and do not overlap; where a specific rule
+ * (`secretlint-github`) and a catch-all rule (`generic-api-key`, `url-password`) match the same
+ * characters, only the specific one is reported; among overlapping specific matches the library's
+ * wins. Each rule makes one left-to-right pass with a regex that cannot backtrack
+ * catastrophically: 10 MB of ordinary code take about half a second, and text crafted against
+ * the rules stays linear. `json`: the text is a whole JSON file (enables the library's GCP
+ * service-account key check).
  */
-export function findSecrets(text: string): SecretFinding[] {
-  const raw = scan(text)
+export function findSecrets(text: string, json = false): SecretFinding[] {
+  const raw = scan(text, json)
   if (raw.length === 0) return []
-  const specific = sweep(raw.filter((f) => f.compiled.rule.generic !== true).sort(byStartThenOrder))
+  const specific = sweep(raw.filter((f) => !f.generic).sort(byStartThenOrder))
   const generic = sweep(
-    raw
-      .filter((f) => f.compiled.rule.generic === true && !overlapsAny(specific, f))
-      .sort(byStartThenOrder),
+    raw.filter((f) => f.generic && !overlapsAny(specific, f)).sort(byStartThenOrder),
   )
   const starts = lineStarts(text)
   return [...specific, ...generic].sort(byStartThenOrder).map((f) => ({
-    rule: f.compiled.rule.id,
+    rule: f.rule,
     start: f.start,
     end: f.end,
     line: lineOf(starts, f.start),
@@ -352,13 +379,26 @@ class LiteralMatcher {
   readonly #fail: number[] = [0]
   /** Length of the longest pattern that ends at this state (0: none). */
   readonly #longest: number[] = [0]
+  /** Index (in the constructor's order) of that longest pattern (-1: none). */
+  readonly #longestId: number[] = [-1]
+  /** 1 for each UTF-16 code unit that starts some pattern. */
+  #root: Uint8Array | null = null
+
+  #rootCodes(): Uint8Array {
+    if (this.#root !== null) return this.#root
+    const root = new Uint8Array(0x10000)
+    for (const code of this.#next[0]?.keys() ?? []) root[code] = 1
+    this.#root = root
+    return root
+  }
 
   constructor(patterns: Iterable<string>) {
-    for (const pattern of patterns) this.#insert(pattern)
+    let id = 0
+    for (const pattern of patterns) this.#insert(pattern, id++)
     this.#link()
   }
 
-  #insert(pattern: string): void {
+  #insert(pattern: string, id: number): void {
     let state = 0
     for (let i = 0; i < pattern.length; i++) {
       const code = pattern.charCodeAt(i)
@@ -369,11 +409,15 @@ class LiteralMatcher {
         this.#next.push(new Map<number, number>())
         this.#fail.push(0)
         this.#longest.push(0)
+        this.#longestId.push(-1)
         transitions.set(code, target)
       }
       state = target
     }
-    this.#longest[state] = Math.max(this.#longest[state] ?? 0, pattern.length)
+    if (pattern.length > (this.#longest[state] ?? 0)) {
+      this.#longest[state] = pattern.length
+      this.#longestId[state] = id
+    }
   }
 
   /** Breadth-first: each state's failure link points to its longest proper suffix in the trie. */
@@ -386,11 +430,12 @@ class LiteralMatcher {
         while (fallback !== 0 && !(this.#next[fallback]?.has(code) ?? false)) {
           fallback = this.#fail[fallback] ?? 0
         }
-        this.#fail[target] = this.#next[fallback]?.get(code) ?? 0
-        this.#longest[target] = Math.max(
-          this.#longest[target] ?? 0,
-          this.#longest[this.#fail[target] ?? 0] ?? 0,
-        )
+        const link = this.#next[fallback]?.get(code) ?? 0
+        this.#fail[target] = link
+        if ((this.#longest[link] ?? 0) > (this.#longest[target] ?? 0)) {
+          this.#longest[target] = this.#longest[link] ?? 0
+          this.#longestId[target] = this.#longestId[link] ?? -1
+        }
         queue.push(target)
       }
     }
@@ -398,10 +443,21 @@ class LiteralMatcher {
 
   /** The union of all occurrences: sorted, non-overlapping spans. */
   spans(text: string): Span[] {
-    const merged: [number, number][] = []
+    return this.occurrences(text).map(([start, end]) => [start, end] as const)
+  }
+
+  /**
+   * The union of all occurrences as sorted, non-overlapping spans, each with the index of a pattern
+   * found in it (the first found: the longest one ending where the span was first seen).
+   */
+  occurrences(text: string): [start: number, end: number, id: number][] {
+    const merged: [number, number, number][] = []
     let state = 0
+    const root = this.#rootCodes()
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i)
+      // Most characters of a text start no pattern: skip them without a map lookup.
+      if (state === 0 && root[code] === 0) continue
       let target = this.#next[state]?.get(code)
       while (target === undefined && state !== 0) {
         state = this.#fail[state] ?? 0
@@ -412,11 +468,13 @@ class LiteralMatcher {
       if (length === 0) continue
       let start = i + 1 - length
       const end = i + 1
+      let id = this.#longestId[state] ?? -1
       for (let top = merged.at(-1); top !== undefined && top[1] > start; top = merged.at(-1)) {
         start = Math.min(start, top[0])
+        id = top[2]
         merged.pop()
       }
-      merged.push([start, end])
+      merged.push([start, end, id])
     }
     return merged
   }
@@ -425,12 +483,20 @@ class LiteralMatcher {
 /** The `[REDACTED…]` markers already in a text (ours, or look-alikes the text brought). */
 const MARKER = /\[REDACTED(?::[a-z0-9-]+)?\]/g
 
-/** Base64 of `bytes` as it appears at each of the 3 alignments inside a longer base64 text. */
+/** How a known value was written in a text: the label of an encoded form. */
+export type Encoding = 'raw' | 'base64' | 'base64url' | 'url-encoded' | 'json-escaped'
+
+/**
+ * Base64 of `bytes` as it appears alone (padded and unpadded) and at each of the 3 alignments
+ * inside a longer base64 text: a value that starts at byte offset 1 of the encoded data shifts
+ * every character, so each alignment has its own form. An aligned form keeps only the characters
+ * whose 6 bits all come from `bytes`, so it is found whatever precedes or follows the value.
+ */
 function base64Forms(bytes: Buffer): string[] {
-  const forms = [bytes.toString('base64')]
+  const alone = bytes.toString('base64')
+  const forms = [alone, alone.replace(/=+$/, '')]
   for (let offset = 0; offset < 3; offset++) {
     const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64')
-    // Keep only the characters whose 6 bits all come from `bytes`.
     const from = Math.ceil((8 * offset) / 6)
     const to = Math.floor((8 * (offset + bytes.length)) / 6)
     forms.push(encoded.slice(from, to))
@@ -438,20 +504,45 @@ function base64Forms(bytes: Buffer): string[] {
   return forms
 }
 
-/** The value as it may show up in output: raw, trimmed, URL-encoded, JSON-escaped, base64. */
-function encodedForms(value: string): Set<string> {
-  const plain = new Set([value, value.trim()])
-  const forms = new Set<string>()
+/** `%2F` → `%2f`: the same percent-encoding with lower-case hex digits. */
+function lowerHex(text: string): string {
+  return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+}
+
+/**
+ * The percent-encodings a value takes in URLs and forms: `encodeURIComponent`, `encodeURI`, and
+ * `application/x-www-form-urlencoded` (space as `+`), each with upper- and lower-case hex.
+ */
+function urlForms(text: string): string[] {
+  const forms = [
+    encodeURIComponent(text),
+    encodeURI(text),
+    new URLSearchParams({ v: text }).toString().slice(2),
+  ]
+  return [...forms, ...forms.map(lowerHex)]
+}
+
+/**
+ * The value as it may show up in a text, each form with its label: raw and trimmed, percent-encoded
+ * (see `urlForms`), JSON-escaped, and base64 (standard and URL-safe, padded or not, alone or at any
+ * alignment inside a longer base64 text). Forms shorter than `minLength` are left out. Where two
+ * encodings give the same string, the first label (in that order) is kept.
+ */
+export function encodedForms(value: string, minLength = MIN_REDACT_LENGTH): Map<string, Encoding> {
+  const forms = new Map<string, Encoding>()
+  const add = (form: string, encoding: Encoding): void => {
+    if (form.length >= minLength && !forms.has(form)) forms.set(form, encoding)
+  }
+  const plain = [...new Set([value, value.trim()])]
+  for (const text of plain) add(text, 'raw')
+  for (const text of plain) for (const form of urlForms(text)) add(form, 'url-encoded')
+  for (const text of plain) add(JSON.stringify(text).slice(1, -1), 'json-escaped')
   for (const text of plain) {
-    forms.add(text)
-    forms.add(encodeURIComponent(text))
-    forms.add(JSON.stringify(text).slice(1, -1))
     for (const base64 of base64Forms(Buffer.from(text, 'utf8'))) {
-      forms.add(base64)
-      forms.add(base64.replace(/\+/g, '-').replace(/\//g, '_'))
+      add(base64, 'base64')
+      add(base64.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url')
     }
   }
-  for (const form of forms) if (form.length < MIN_REDACT_LENGTH) forms.delete(form)
   return forms
 }
 
@@ -473,8 +564,9 @@ const MAX_PASSES = 5
  *
  * Guarantees:
  * - No added value of at least {@link MIN_REDACT_LENGTH} characters survives anywhere outside a
- *   `[REDACTED…]` marker, raw, trimmed, URL-encoded (`encodeURIComponent`), JSON-escaped, or
- *   base64-encoded (standard or URL-safe, alone or at any alignment inside a longer base64 text).
+ *   `[REDACTED…]` marker in any form of {@link encodedForms}: raw, trimmed, percent-encoded
+ *   (component, URI or form encoding; upper- or lower-case hex), JSON-escaped, or base64-encoded
+ *   (standard or URL-safe, padded or not, alone or at any alignment inside a longer base64 text).
  * - `redact(redact(text)) === redact(text)`.
  * - Time is linear in the text, whatever the number of values (one automaton pass plus the rules).
  */
@@ -489,7 +581,7 @@ export class Redactor {
   /** Registers a secret value. Values shorter than {@link MIN_REDACT_LENGTH} are ignored. */
   add(value: string): void {
     if (value.length < MIN_REDACT_LENGTH) return
-    for (const form of encodedForms(value)) {
+    for (const form of encodedForms(value).keys()) {
       if (!this.#forms.has(form)) {
         this.#forms.add(form)
         this.#matcher = null
@@ -519,7 +611,7 @@ export class Redactor {
       }
     }
     for (const finding of scan(text)) {
-      const rule = finding.compiled.rule.id
+      const rule = finding.rule
       replacements.push({ start: finding.start, end: finding.end, rule, marker: false })
     }
     if (replacements.length === 0) return text
@@ -555,18 +647,45 @@ export class Redactor {
   }
 }
 
+/** Shortest known value the {@link secretScanner} looks for (shorter ones match by chance). */
+export const MIN_SCAN_LENGTH = 8
+
+const ENCODING_WORDS: Record<Encoding, string> = {
+  raw: '',
+  base64: ', base64-encoded',
+  base64url: ', base64url-encoded',
+  'url-encoded': ', percent-encoded',
+  'json-escaped': ', JSON-escaped',
+}
+
 /**
- * The secret scan of added lines: the library rules, plus the exact values the strip stage
- * removed and the action's own tokens. Pure. A finding names the rule and a redacted form, never
- * the value.
+ * The secret scan of added lines: the library rules and the extra rules, plus the known values
+ * (what the strip stage removed, and the action's own tokens) in every form of
+ * {@link encodedForms}. Pure; builds its automaton once, so each call is one pass per rule plus one
+ * pass for all known values.
+ *
+ * A finding names the file, the 1-based line, the rule (a rule id; `stripped-value` for a known
+ * value written as is, `stripped-value-<encoding>` for an encoded one) and a redacted form of the
+ * value (`AKIA…(20)`), never the value. Known values shorter than {@link MIN_SCAN_LENGTH} are not
+ * looked for. A `.json` file is scanned as JSON too (GCP service-account keys).
  */
 export function secretScanner(
   values: string[],
 ): (file: string, text: string, firstLine: number) => Violation[] {
-  const exact = [...new Set(values.filter((v) => v.length >= 8))]
+  const known = [...new Set(values.filter((v) => v.length >= MIN_SCAN_LENGTH))]
+  const forms: { form: string; value: string; encoding: Encoding }[] = []
+  const seen = new Set<string>()
+  for (const value of known) {
+    for (const [form, encoding] of encodedForms(value, MIN_SCAN_LENGTH)) {
+      if (seen.has(form)) continue
+      seen.add(form)
+      forms.push({ form, value, encoding })
+    }
+  }
+  const matcher = forms.length > 0 ? new LiteralMatcher(forms.map((f) => f.form)) : null
   return (file, text, firstLine) => {
     const violations: Violation[] = []
-    for (const finding of findSecrets(text)) {
+    for (const finding of findSecrets(text, file.toLowerCase().endsWith('.json'))) {
       violations.push({
         kind: 'secret',
         path: file,
@@ -575,19 +694,21 @@ export function secretScanner(
         detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
       })
     }
-    for (const value of exact) {
-      let at = text.indexOf(value)
-      while (at !== -1) {
-        const line = firstLine + text.slice(0, at).split('\n').length - 1
-        violations.push({
-          kind: 'secret',
-          path: file,
-          line,
-          rule: 'stripped-value',
-          detail: `the value of a variable Airlock stripped was added (${redactedForm(value)})`,
-        })
-        at = text.indexOf(value, at + value.length)
-      }
+    if (matcher === null) return violations
+    const occurrences = matcher.occurrences(text)
+    if (occurrences.length === 0) return violations
+    const starts = lineStarts(text)
+    for (const [start, , id] of occurrences) {
+      const form = forms[id]
+      if (form === undefined) continue
+      const rule = form.encoding === 'raw' ? 'stripped-value' : `stripped-value-${form.encoding}`
+      violations.push({
+        kind: 'secret',
+        path: file,
+        line: firstLine + lineOf(starts, start) - 1,
+        rule,
+        detail: `the value of a variable Airlock stripped, or of its own token, was added${ENCODING_WORDS[form.encoding]} (${redactedForm(form.value)})`,
+      })
     }
     return violations
   }

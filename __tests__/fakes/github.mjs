@@ -68,6 +68,25 @@ import { URLSearchParams } from 'node:url'
  * @property {number} [failStatus] Status of injected failures; defaults to 502.
  * @property {boolean | string} [rateLimitOnce] The first request (or the first matching the key,
  *   as in `failTimes`) answers 403 with `x-ratelimit-remaining: 0` and `retry-after: 1`.
+ * @property {RateLimitSpec[]} [rateLimits] Rate limits as GitHub answers them, applied in order.
+ */
+
+/**
+ * A rate limit the fake applies, in GitHub's wire format
+ * (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api):
+ * - `primary`: the hourly quota is used up. Status 403 (GitHub also uses 429), `x-ratelimit-
+ *   remaining: 0`, `x-ratelimit-reset` (epoch seconds), no `retry-after`; message "API rate limit
+ *   exceeded for installation ID …".
+ * - `secondary`: too many requests too fast. Status 403 or 429 with `retry-after` (seconds),
+ *   the quota headers unchanged; message "You have exceeded a secondary rate limit …".
+ *
+ * @typedef {object} RateLimitSpec
+ * @property {'primary' | 'secondary'} kind
+ * @property {403 | 429} [status] Defaults to 403.
+ * @property {string} [key] Only requests matching it (as in `failTimes`); default: any request.
+ * @property {number} [times] How many requests it answers; defaults to 1.
+ * @property {number} [resetIn] `primary`: seconds until `x-ratelimit-reset`; defaults to 60.
+ * @property {number} [retryAfter] `secondary`: the `retry-after` seconds; defaults to 60.
  */
 
 /**
@@ -152,6 +171,7 @@ export async function startFakeGitHub(options = {}) {
   const failTimes = { ...(options.failTimes ?? {}) }
   const failStatus = options.failStatus ?? 502
   let rateLimit = options.rateLimitOnce ?? false
+  const rateLimits = (options.rateLimits ?? []).map((spec) => ({ ...spec, left: spec.times ?? 1 }))
   let remaining = 5000
   /** @type {GitHubRequest[]} */
   const requests = []
@@ -221,6 +241,38 @@ export async function startFakeGitHub(options = {}) {
       return {
         ...fail(403, 'API rate limit exceeded for installation ID 1.'),
         headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset, 'retry-after': '1' },
+      }
+    }
+    for (const limit of rateLimits) {
+      if (limit.left <= 0 || (limit.key !== undefined && !matches(request, limit.key))) continue
+      limit.left--
+      const status = limit.status ?? 403
+      const now = Math.floor(Date.now() / 1000)
+      if (limit.kind === 'primary') {
+        remaining = 0
+        return {
+          status,
+          body: {
+            message: 'API rate limit exceeded for installation ID 1.',
+            documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+            status: String(status),
+          },
+          headers: {
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-used': '5000',
+            'x-ratelimit-reset': String(now + (limit.resetIn ?? 60)),
+          },
+        }
+      }
+      return {
+        status,
+        body: {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000:0000:0000.',
+          documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+          status: String(status),
+        },
+        headers: { 'retry-after': String(limit.retryAfter ?? 60) },
       }
     }
     for (const [key, left] of Object.entries(failTimes)) {
