@@ -25,6 +25,8 @@ const LOCK = path.join(os.tmpdir(), 'airlock-machine.lock')
  * @property {string} file
  * @property {string} find Exact text in the file.
  * @property {string} replace
+ * @property {{ file: string, find: string, replace: string }[]} [more] Further edits, for a
+ *   protection held by several layers that only fails when all of them are off.
  * @property {string} test Test file under __tests__/e2e.
  * @property {string} name `vitest -t` pattern.
  */
@@ -98,11 +100,43 @@ const MUTATIONS = [
     name: 'point 4',
   },
   {
+    id: '4d',
+    off: 'the Read deny rules and the sandbox denyRead list together (the hook stays)',
+    file: 'src/policy.ts',
+    find: "denyRead: readDenied.filter((p) => p !== '/proc' && p !== '/sys/kernel'),",
+    replace: 'denyRead: [],',
+    more: [
+      {
+        file: 'src/policy.ts',
+        find: '    ...readDenied.flatMap((p) => [`Read(${abs(p)})`, `Read(${abs(p)}/**)`]),\n',
+        replace: '',
+      },
+    ],
+    test: 'attacks.test.ts',
+    name: 'point 4',
+  },
+  {
     id: '5a',
     off: "the sandbox's denyWrite list (.git/hooks, .git/config inside the workspace)",
     file: 'src/policy.ts',
     find: '        denyWrite: writeDenied,',
     replace: '        denyWrite: [],',
+    test: 'attacks.test.ts',
+    name: 'point 5',
+  },
+  {
+    id: '5c',
+    off: 'the Edit deny rules and the sandbox denyWrite list together (the hook stays)',
+    file: 'src/policy.ts',
+    find: '        denyWrite: writeDenied,',
+    replace: '        denyWrite: [],',
+    more: [
+      {
+        file: 'src/policy.ts',
+        find: '    ...writeDenied.flatMap((p) => [`Edit(${abs(p)})`, `Edit(${abs(p)}/**)`]),\n',
+        replace: '',
+      },
+    ],
     test: 'attacks.test.ts',
     name: 'point 5',
   },
@@ -189,6 +223,22 @@ const MUTATIONS = [
     name: 'point 5',
   },
   {
+    id: '12b',
+    off: "--tools and the hook's refusal of unknown tools together",
+    file: 'src/main.ts',
+    find: "    '--tools',\n    lock.tools.join(','),\n",
+    replace: '',
+    more: [
+      {
+        file: 'src/decide.ts',
+        find: '  if (!policy.tools.includes(tool)) {',
+        replace: '  if (!policy.tools.includes(tool) && tool === policy.nonce) {',
+      },
+    ],
+    test: 'attacks.test.ts',
+    name: 'point 5',
+  },
+  {
     id: '13',
     off: 'the actor check on comment events',
     file: 'src/actor.ts',
@@ -209,13 +259,25 @@ function main() {
   const rows = []
   try {
     for (const m of chosen) {
-      const file = path.join(tree, m.file)
-      const original = readFileSync(file, 'utf8')
-      if (!original.includes(m.find)) {
+      const edits = [{ file: m.file, find: m.find, replace: m.replace }, ...(m.more ?? [])]
+      /** @type {Map<string, string>} */
+      const originals = new Map()
+      let stale = false
+      for (const edit of edits) {
+        const file = path.join(tree, edit.file)
+        if (!originals.has(file)) originals.set(file, readFileSync(file, 'utf8'))
+        const text = readFileSync(file, 'utf8')
+        if (!text.includes(edit.find)) stale = true
+        writeFileSync(file, text.replace(edit.find, edit.replace))
+      }
+      const restore = () => {
+        for (const [file, text] of originals) writeFileSync(file, text)
+      }
+      if (stale) {
+        restore()
         rows.push([m.id, m.off, `${m.test} › ${m.name}`, '**stale mutation** (code not found)'])
         continue
       }
-      writeFileSync(file, original.replace(m.find, m.replace))
       process.stderr.write(`mutation ${m.id}: ${m.off} … `)
       const started = Date.now()
       // One run at a time on the machine: the same lock file the other users of
@@ -225,7 +287,7 @@ function main() {
         [LOCK, 'npx', 'vitest', 'run', '--project', 'e2e', `__tests__/e2e/${m.test}`, '-t', m.name],
         { cwd: tree, encoding: 'utf8', env: { ...process.env, CI: 'true' } },
       )
-      writeFileSync(file, original)
+      restore()
       const output = `${run.stdout}\n${run.stderr}`
       const failed = run.status !== 0
       const why =
