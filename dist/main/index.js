@@ -31806,6 +31806,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -31824,6 +31831,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -31946,6 +31960,64 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
 /******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
@@ -34897,12 +34969,14 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -39962,8 +40036,6 @@ function refuseActor(args) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:readline"
-const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: ./build/stream.js
 /** What the stream has told so far. Updated in place by {@link StreamState.push}. */
 class StreamState {
@@ -40160,14 +40232,13 @@ function renderEvent(event) {
 
 
 
-
 const KILL_GRACE_MS = 5_000;
 /** Every pid whose session id is `sid` (the CLI is started as a session leader). */
 function processesInSession(sid) {
     const pids = [];
     let entries;
     try {
-        entries = (0,external_node_fs_namespaceObject.readdirSync)('/proc');
+        entries = (0,external_node_fs_.readdirSync)('/proc');
     }
     catch {
         return pids;
@@ -40176,7 +40247,7 @@ function processesInSession(sid) {
         if (!/^\d+$/.test(entry))
             continue;
         try {
-            const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${entry}/stat`, 'utf8');
+            const stat = (0,external_node_fs_.readFileSync)(`/proc/${entry}/stat`, 'utf8');
             // Fields after the command name (which may contain spaces): state ppid pgrp session …
             const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
             if (Number(fields[3]) === sid)
@@ -40227,7 +40298,7 @@ async function endAgentProcesses(pid) {
 }
 function readOrEmpty(file) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch {
         return '';
@@ -40235,7 +40306,7 @@ function readOrEmpty(file) {
 }
 function hookLogged(logFile, toolUseId) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8').includes(`"toolUseId":${JSON.stringify(toolUseId)}`);
+        return (0,external_node_fs_.readFileSync)(logFile, 'utf8').includes(`"toolUseId":${JSON.stringify(toolUseId)}`);
     }
     catch {
         return false;
@@ -40372,40 +40443,6 @@ async function runAgent(options) {
         stream,
         stderrTail,
     };
-}
-/**
- * The CLI binary to run: `claude-path` as is, else the pinned version installed once into the
- * tool cache (`RUNNER_TOOL_CACHE/airlock-claude/<version>/<platform>-<arch>`) with npm and an
- * exact version, then checked with `claude --version`.
- */
-function locateClaude(version, claudePath, toolCache) {
-    if (claudePath !== null) {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(claudePath)) {
-            throw new Error(`Input 'claude-path' names '${claudePath}', which does not exist; give the path of the claude binary.`);
-        }
-        return claudePath;
-    }
-    const dir = external_node_path_namespaceObject.join(toolCache, 'airlock-claude', version, `${process.platform}-${process.arch}`);
-    const bin = external_node_path_namespaceObject.join(dir, 'node_modules', '.bin', 'claude');
-    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, '.complete'))) {
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-        (0,external_node_child_process_namespaceObject.execFileSync)('npm', [
-            'install',
-            '--prefix',
-            dir,
-            '--no-save',
-            '--no-audit',
-            '--no-fund',
-            '--loglevel=error',
-            `@anthropic-ai/claude-code@${version}`,
-        ], { stdio: ['ignore', 'inherit', 'inherit'] });
-        const reported = (0,external_node_child_process_namespaceObject.execFileSync)(bin, ['--version'], { encoding: 'utf8' });
-        if (!reported.startsWith(version)) {
-            throw new Error(`The installed CLI reports '${reported.trim()}', not ${version}; the install is not trusted.`);
-        }
-        (0,external_node_child_process_namespaceObject.execFileSync)('touch', [external_node_path_namespaceObject.join(dir, '.complete')]);
-    }
-    return bin;
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -41285,12 +41322,12 @@ function describeChange(file) {
  * Lexical only: a chain of links is judged link by link, each one where it points.
  */
 function symlinkEscape(link, target, workspace) {
-    if (!external_node_path_namespaceObject.posix.isAbsolute(workspace)) {
+    if (!external_node_path_.posix.isAbsolute(workspace)) {
         throw new Error(`The workspace must be an absolute path, got ${JSON.stringify(workspace)}.`);
     }
     const shown = `${JSON.stringify(link)} points to ${JSON.stringify(target)}`;
-    if (external_node_path_namespaceObject.posix.isAbsolute(target)) {
-        if (isInside(external_node_path_namespaceObject.posix.normalize(target), external_node_path_namespaceObject.posix.normalize(workspace)))
+    if (external_node_path_.posix.isAbsolute(target)) {
+        if (isInside(external_node_path_.posix.normalize(target), external_node_path_.posix.normalize(workspace)))
             return null;
         return {
             kind: 'symlink-escape',
@@ -41299,7 +41336,7 @@ function symlinkEscape(link, target, workspace) {
             detail: `${shown}, outside the workspace`,
         };
     }
-    const resolved = external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(link), target));
+    const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(link), target));
     if (resolved !== '..' && !resolved.startsWith('../'))
         return null;
     return {
@@ -41386,8 +41423,8 @@ const SCAN_BLOCK_BYTES = 64 * 1024;
  */
 async function snapshotWorktree(repo, tmpDir) {
     const repository = await locateRepository(repo);
-    const store = await createStore(external_node_path_namespaceObject.resolve(tmpDir), repository);
-    const index = external_node_path_namespaceObject.join(store, 'baseline.index');
+    const store = await createStore(external_node_path_.resolve(tmpDir), repository);
+    const index = external_node_path_.join(store, 'baseline.index');
     const seeded = await seedIndex(repository.gitDir, store, index);
     const work = workTreeOptions(store, repository.workTree, index);
     if (seeded)
@@ -41418,9 +41455,9 @@ async function collectChanges(repo, tmpDir, baseline, options) {
     if (real !== baseline.workTree && !real.startsWith(`${baseline.workTree}/`)) {
         throw new Error(`${real} is not the repository the baseline was taken of (${baseline.workTree}).`);
     }
-    const indexDir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join(tmpDir, 'airlock-final-'));
+    const indexDir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(tmpDir, 'airlock-final-'));
     try {
-        const index = external_node_path_namespaceObject.join(indexDir, 'index');
+        const index = external_node_path_.join(indexDir, 'index');
         await copyIndex(baseline.index, index);
         const work = workTreeOptions(baseline.store, baseline.workTree, index);
         const tree = await writeTree(work);
@@ -41486,7 +41523,7 @@ async function locateRepository(repo) {
 }
 /** A new bare repository under `tmpDir` that borrows the repository's objects until copied. */
 async function createStore(tmpDir, repository) {
-    const store = await (0,promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join(tmpDir, 'airlock-snapshot-'));
+    const store = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(tmpDir, 'airlock-snapshot-'));
     await runGit([
         'init',
         '--quiet',
@@ -41495,17 +41532,17 @@ async function createStore(tmpDir, repository) {
         `--object-format=${repository.objectFormat}`,
         store,
     ], { cwd: tmpDir });
-    await (0,promises_namespaceObject.mkdir)(external_node_path_namespaceObject.join(store, 'info'), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(external_node_path_namespaceObject.join(store, 'info', 'attributes'), STORE_ATTRIBUTES);
-    await copyIfPresent(external_node_path_namespaceObject.join(repository.commonDir, 'info', 'exclude'), external_node_path_namespaceObject.join(store, 'info', 'exclude'));
-    await (0,promises_namespaceObject.mkdir)(external_node_path_namespaceObject.join(store, 'objects', 'info'), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(external_node_path_namespaceObject.join(store, 'objects', 'info', 'alternates'), `${repository.objectsDir}\n`);
+    await (0,promises_namespaceObject.mkdir)(external_node_path_.join(store, 'info'), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(external_node_path_.join(store, 'info', 'attributes'), STORE_ATTRIBUTES);
+    await copyIfPresent(external_node_path_.join(repository.commonDir, 'info', 'exclude'), external_node_path_.join(store, 'info', 'exclude'));
+    await (0,promises_namespaceObject.mkdir)(external_node_path_.join(store, 'objects', 'info'), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(external_node_path_.join(store, 'objects', 'info', 'alternates'), `${repository.objectsDir}\n`);
     return store;
 }
 /** Copies the repository's index (and any split-index part) to `index`; false if it has none. */
 async function seedIndex(gitDir, store, index) {
     try {
-        await copyIndex(external_node_path_namespaceObject.join(gitDir, 'index'), index);
+        await copyIndex(external_node_path_.join(gitDir, 'index'), index);
     }
     catch (error) {
         if (isNotFound(error))
@@ -41514,7 +41551,7 @@ async function seedIndex(gitDir, store, index) {
     }
     for (const name of await (0,promises_namespaceObject.readdir)(gitDir)) {
         if (name.startsWith('sharedindex.'))
-            await (0,promises_namespaceObject.copyFile)(external_node_path_namespaceObject.join(gitDir, name), external_node_path_namespaceObject.join(store, name));
+            await (0,promises_namespaceObject.copyFile)(external_node_path_.join(gitDir, name), external_node_path_.join(store, name));
     }
     return true;
 }
@@ -41565,12 +41602,12 @@ async function copyObjects(store, tree) {
         '--revs',
         '--quiet',
         '--window=0',
-        external_node_path_namespaceObject.join(store, 'objects', 'pack', 'pack'),
+        external_node_path_.join(store, 'objects', 'pack', 'pack'),
     ], {
         ...storeOptions(store),
         input: `${tree}\n`,
     });
-    await (0,promises_namespaceObject.rm)(external_node_path_namespaceObject.join(store, 'objects', 'info', 'alternates'));
+    await (0,promises_namespaceObject.rm)(external_node_path_.join(store, 'objects', 'info', 'alternates'));
 }
 /** Untracked paths hidden by ignore rules, folded by folder, at most {@link MAX_IGNORED}. */
 async function listIgnored(work) {
@@ -41796,7 +41833,7 @@ var external_node_events_ = __nccwpck_require__(8474);
  * nothing the agent planted in the repository (diff drivers, textconv) runs.
  */
 async function writePatch(baseline, finalTree, file) {
-    const out = (0,external_node_fs_namespaceObject.createWriteStream)(file, { mode: 0o644 });
+    const out = (0,external_node_fs_.createWriteStream)(file, { mode: 0o644 });
     try {
         await streamGit([
             'diff-tree',
@@ -41848,6 +41885,7 @@ const Inputs = {
     ClaudeVersion: 'claude-version',
     ClaudePath: 'claude-path',
     AllowedActors: 'allowed-actors',
+    Matrix: 'matrix',
 };
 const Outputs = {
     Conclusion: 'conclusion',
@@ -42177,16 +42215,16 @@ function parseConfig(raw, context) {
     if (apiKey === '' && oauth === '') {
         throw new InputError(`Input 'anthropic-api-key' is missing; pass your model key from a secret, e.g. anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }} (or use 'claude-code-oauth-token').`);
     }
-    const workspace = external_node_path_namespaceObject.resolve(context.workspace);
+    const workspace = external_node_path_.resolve(context.workspace);
     const allowWrite = parseList(get(Inputs.AllowWrite)).map((entry) => {
-        const resolved = external_node_path_namespaceObject.resolve(workspace, entry);
-        const home = context.home === undefined ? null : external_node_path_namespaceObject.resolve(context.home);
+        const resolved = external_node_path_.resolve(workspace, entry);
+        const home = context.home === undefined ? null : external_node_path_.resolve(context.home);
         const system = SYSTEM_DIRS.some((dir) => resolved === dir || resolved.startsWith(`${dir}/`));
         // The home folder itself and its dot-folders (config, credentials, start-up files); the
         // runner's work folder under it (/home/runner/work) stays usable.
         const underHome = home !== null &&
             (resolved === home ||
-                (resolved.startsWith(`${home}/`) && external_node_path_namespaceObject.relative(home, resolved).startsWith('.')));
+                (resolved.startsWith(`${home}/`) && external_node_path_.relative(home, resolved).startsWith('.')));
         if (resolved === '/' ||
             entry.startsWith('~') ||
             system ||
@@ -42225,8 +42263,9 @@ function parseConfig(raw, context) {
         timeoutMinutes: timeout ?? DEFAULT_TIMEOUT_MINUTES,
         claudeArgs: validateClaudeArgs(splitArgs(get(Inputs.ClaudeArgs))),
         claudeVersion,
-        claudePath: claudePath === '' ? null : external_node_path_namespaceObject.resolve(workspace, claudePath),
+        claudePath: claudePath === '' ? null : external_node_path_.resolve(workspace, claudePath),
         allowedActors: parseList(get(Inputs.AllowedActors)),
+        matrix: get(Inputs.Matrix).trim(),
         workspace,
     });
 }
@@ -42239,13 +42278,890 @@ function readConfig(workspace) {
     let promptFileText;
     if (promptFile !== '') {
         try {
-            promptFileText = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_namespaceObject.resolve(workspace, promptFile), 'utf8');
+            promptFileText = (0,external_node_fs_.readFileSync)(external_node_path_.resolve(workspace, promptFile), 'utf8');
         }
         catch {
             promptFileText = null;
         }
     }
     return parseConfig(raw, { workspace, promptFileText, home: process.env.HOME ?? external_node_os_namespaceObject.homedir() });
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./build/claude-pins.js
+// Generated by scripts/pin-claude.mjs from package-lock.json; do not edit by hand.
+/** The CLI version whose native packages are pinned below (Airlock's default `claude-version`). */
+const PINNED_CLAUDE_VERSION = '2.1.197';
+/**
+ * The npm integrity (SRI, sha512 of the tarball) of each native package of
+ * @anthropic-ai/claude-code@2.1.197, by platform key: a download must match it exactly.
+ */
+const PINNED_CLAUDE_INTEGRITY = {
+    'darwin-arm64': 'sha512-1FOVhJzkKGWgOEEsvaK3ylCEmjKeJiXwfKl7RtNEbiDj7OxhRQ1G1CLN0HGDTTq1QwY+Dm2x1Yscdv5NfobAxQ==',
+    'darwin-x64': 'sha512-DOPeGTQqJWVENJsxwMxJtLOx+7OBINEDg9trQldlJR1nBssaYzNj1WWxp37JYSBRjeYLhqLipvDqEA0LMglL7A==',
+    'linux-arm64': 'sha512-sx6SoGj3MNR5CV+YDkNtbLHXa1tn3G8qcYFgm1gnvOi9ODQUKbhiPfankJfkTMDVekOvnKJhm6i9hGFIPzp7cQ==',
+    'linux-arm64-musl': 'sha512-r3taVK9rDaMahHkrCGV8wF1Sjphs7fqXy2ZEznyDGxUqeW6HxgkbG7dPplXnwwGiMTdYLrtQTQMN21ZTxcVHBA==',
+    'linux-x64': 'sha512-rIlKmrY0QMyHgPRX/MYWNj039vbypICvI9jVe3rs9Xy2RnNklySjyPxqh62QadznzoftEO23uYQ1tFePcQ//bg==',
+    'linux-x64-musl': 'sha512-/Ij3+inZf96Lb1BLnO0rWArRi1HqIMh6HeGrQoykrp7a8Yj0SA1EQIO42kpNeVxM9z3o3xUaiIf0FRMzLIp6oQ==',
+    'win32-arm64': 'sha512-P/1y1JcBSKNRt9asd0bhGRwLdD7yLnq9BlXdA0KHC+0zTm/WPqsCHupt8C7f7adb14//dVlkkbRT+9F5Iup/qA==',
+    'win32-x64': 'sha512-bH/146HdS+MO2ndTvljKUJQbcKuvOWujH02WiLkhQJmo/YJLTCMnn1P/jxjjv6W9y/+LGxN58SfdHa6zobatTw==',
+};
+
+;// CONCATENATED MODULE: ./build/install.js
+
+
+
+
+
+
+
+
+// ---------------------------------------------------------------------------------------------
+// Pure parts: the platform table, the registry's URLs, integrity, the tar format, the marker.
+/** The npm package whose native platform packages hold the CLI binary. */
+const CLAUDE_PACKAGE = '@anthropic-ai/claude-code';
+/** Where packages come from unless `npm_config_registry` names a mirror. */
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+/** Each platform the CLI publishes a native package for (`<package>-<key>`), and its binary. */
+const PLATFORM_BINARIES = {
+    'linux-x64': 'claude',
+    'linux-arm64': 'claude',
+    'linux-x64-musl': 'claude',
+    'linux-arm64-musl': 'claude',
+    'darwin-x64': 'claude',
+    'darwin-arm64': 'claude',
+    'win32-x64': 'claude.exe',
+    'win32-arm64': 'claude.exe',
+};
+/** Any failure of the install; the message is one sentence that says what to do. */
+class InstallError extends Error {
+    name = 'InstallError';
+    /** Whether trying the download again may help (network errors, timeouts, 5xx, truncation). */
+    retryable;
+    constructor(message, retryable = false) {
+        super(message);
+        this.retryable = retryable;
+    }
+}
+/**
+ * The CLI's native package for a Node platform and architecture (`musl`: a Linux whose C
+ * library is musl, as on Alpine). Throws when the CLI publishes none for it.
+ */
+function platformPackage(platform, arch, musl) {
+    const key = platform === 'linux' ? `linux-${arch}${musl ? '-musl' : ''}` : `${platform}-${arch}`;
+    const binary = PLATFORM_BINARIES[key];
+    if (binary === undefined) {
+        throw new InstallError(`The Claude Code CLI has no native package for ${key}; give claude-path with a claude binary built for this runner.`);
+    }
+    return { key, name: `${CLAUDE_PACKAGE}-${key}`, binary };
+}
+/** The integrity pinned in this release for `version` on `key`, or null when it is not pinned. */
+function pinnedIntegrity(version, key) {
+    return version === PINNED_CLAUDE_VERSION ? (PINNED_CLAUDE_INTEGRITY[key] ?? null) : null;
+}
+function isLoopback(hostname) {
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+/**
+ * Checks that `url` may be fetched: https, or http to a loopback address only (a local mirror,
+ * the tests), and no credentials. Returns null, or why not (without the URL itself).
+ */
+function urlProblem(url) {
+    if (url.username !== '' || url.password !== '')
+        return 'it carries credentials';
+    if (url.protocol === 'https:')
+        return null;
+    if (url.protocol === 'http:' && isLoopback(url.hostname))
+        return null;
+    return 'it is not https';
+}
+/**
+ * The registry to download from: `npm_config_registry` (or `NPM_CONFIG_REGISTRY`) when set, else
+ * the default. A mirror is safe for the pinned version: the download must still match the pin.
+ * Refuses a registry URL that is not https or carries credentials (they would reach the log).
+ */
+function registryFrom(env) {
+    const value = (env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY ?? '').trim();
+    if (value === '')
+        return new URL(DEFAULT_REGISTRY);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new InstallError('npm_config_registry is not a URL; unset it to use registry.npmjs.org, or give claude-path.');
+    }
+    const problem = urlProblem(url) ?? (url.search !== '' ? 'it has a query string' : null);
+    if (problem !== null) {
+        throw new InstallError(`npm_config_registry cannot be used to install the CLI because ${problem}; point it at an https mirror that needs no credentials, unset it, or give claude-path.`);
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    url.hash = '';
+    return url;
+}
+/** The tarball of `pkg@version` in the registry's standard layout. */
+function tarballUrl(registry, pkg, version) {
+    const base = pkg.name.slice(pkg.name.indexOf('/') + 1);
+    return new URL(`${pkg.name}/-/${base}-${version}.tgz`, registry);
+}
+/** The registry's document for one version of `pkg` (it holds `dist.integrity`). */
+function manifestUrl(registry, pkg, version) {
+    return new URL(`${pkg.name.replace('/', '%2f')}/${version}`, registry);
+}
+/** The base64 sha512 digest of an SRI integrity string, or null when it holds no sha512. */
+function sha512Of(integrity) {
+    for (const part of integrity.trim().split(/\s+/)) {
+        const match = /^sha512-([A-Za-z0-9+/]{86}==)(\?.*)?$/.exec(part);
+        if (match?.[1] !== undefined)
+            return match[1];
+    }
+    return null;
+}
+/** Whether `claude --version` output reports exactly `version` (`2.1.197 (Claude Code)`). */
+function reportsVersion(output, version) {
+    return output.trim().split(/\s+/)[0] === version;
+}
+function field(block, start, length) {
+    const raw = block.subarray(start, start + length);
+    const end = raw.indexOf(0);
+    return raw.subarray(0, end === -1 ? raw.length : end).toString('utf8');
+}
+function octal(block, start, length, what) {
+    const first = block[start] ?? 0;
+    if ((first & 0x80) !== 0) {
+        // GNU base-256: big-endian, the top bit of the first byte set (sizes over 8 GiB).
+        let value = first & 0x7f;
+        for (let i = start + 1; i < start + length; i++)
+            value = value * 256 + (block[i] ?? 0);
+        return value;
+    }
+    const text = field(block, start, length).trim();
+    if (!/^[0-7]*$/.test(text))
+        throw new InstallError(`the package's tarball has a bad ${what}`);
+    return text === '' ? 0 : parseInt(text, 8);
+}
+/**
+ * Decodes a 512-byte tar header; null for an all-zero block (the end of the archive). Throws
+ * when the checksum does not match, so a corrupt block is never read as an entry.
+ */
+function parseTarHeader(block) {
+    if (block.length !== 512)
+        throw new InstallError('the package tarball ends inside a header');
+    if (block.every((byte) => byte === 0))
+        return null;
+    let sum = 0;
+    for (let i = 0; i < 512; i++)
+        sum += i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
+    if (octal(block, 148, 8, 'header checksum') !== sum) {
+        throw new InstallError("the package's tarball has a header with a wrong checksum");
+    }
+    const type = String.fromCharCode(block[156] ?? 0);
+    const magic = block.subarray(257, 263).toString('latin1');
+    const prefix = magic === 'ustar\0' ? field(block, 345, 155) : '';
+    const name = field(block, 0, 100);
+    return {
+        name: prefix !== '' ? `${prefix}/${name}` : name,
+        size: octal(block, 124, 12, 'entry size'),
+        type: type === '\0' ? '0' : type,
+    };
+}
+/** The records of a pax extended header (`<length> <key>=<value>\n` …). */
+function parsePax(body) {
+    const records = {};
+    let at = 0;
+    while (at < body.length) {
+        const space = body.indexOf(0x20, at);
+        const length = space === -1 ? NaN : Number(body.subarray(at, space).toString('latin1'));
+        if (!Number.isInteger(length) || length <= 0 || at + length > body.length) {
+            throw new InstallError("the package's tarball has a malformed pax header");
+        }
+        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
+        const equals = record.indexOf('=');
+        if (equals > 0)
+            records[record.slice(0, equals)] = record.slice(equals + 1);
+        at += length;
+    }
+    return records;
+}
+/**
+ * Why an entry name is refused, or null: absolute paths, `..`, backslashes and NUL could land
+ * outside the package's folder in a careless extractor; a CLI package has no such entry.
+ */
+function entryNameProblem(name) {
+    if (name === '')
+        return 'an entry without a name';
+    if (name.includes('\0') || name.includes('\\'))
+        return `an entry name with a NUL or a backslash`;
+    if (name.startsWith('/') || /^[A-Za-z]:/.test(name))
+        return `an absolute entry (${name})`;
+    if (name.split('/').includes('..'))
+        return `an entry that leaves the package folder (${name})`;
+    return null;
+}
+const TYPE_NAMES = {
+    '1': 'a hard link',
+    '2': 'a symbolic link',
+    '3': 'a character device',
+    '4': 'a block device',
+    '6': 'a FIFO',
+    K: 'a link',
+};
+/** Size caps: far above the real package (77 MB compressed, 245 MB binary), far below a full disk. */
+const MAX_DOWNLOAD_BYTES = 1 << 30;
+const MAX_BINARY_BYTES = 2 ** 31;
+const MAX_META_BYTES = 1 << 20;
+/**
+ * Reads a tar stream and hands the body of the one regular file named `wanted` to `write`,
+ * chunk by chunk; returns its size. Entry names never become paths: the caller writes where it
+ * chose. Refuses (throws) any link, device or FIFO entry, any name that could leave the package
+ * folder, a second `wanted` entry, a `wanted` that is not a regular file, a missing `wanted`, and
+ * a stream that ends inside an entry.
+ */
+async function extractTarEntry(source, wanted, write) {
+    const queue = [];
+    let queued = 0;
+    const take = (n) => {
+        const out = Buffer.allocUnsafe(n);
+        let filled = 0;
+        while (filled < n) {
+            const head = queue[0];
+            if (head === undefined)
+                break;
+            const used = Math.min(head.length, n - filled);
+            head.copy(out, filled, 0, used);
+            filled += used;
+            if (used === head.length)
+                queue.shift();
+            else
+                queue[0] = head.subarray(used);
+        }
+        queued -= n;
+        return out;
+    };
+    /** Up to `n` bytes without copying. */
+    const takeSome = (n) => {
+        const head = queue[0] ?? Buffer.alloc(0);
+        if (head.length <= n) {
+            queue.shift();
+            queued -= head.length;
+            return head;
+        }
+        queue[0] = head.subarray(n);
+        queued -= n;
+        return head.subarray(0, n);
+    };
+    let state = { at: 'header' };
+    let meta = [];
+    let nextName = null;
+    let nextSize = null;
+    let found = false;
+    let written = 0;
+    const openEntry = (header) => {
+        const size = header.size;
+        const pad = (512 - (size % 512)) % 512;
+        if (header.type === 'x' || header.type === 'g' || header.type === 'L') {
+            if (size > MAX_META_BYTES)
+                throw new InstallError("the package's tarball has a huge header");
+            meta = [];
+            return { at: 'body', left: size, pad, sink: 'meta', kind: header.type };
+        }
+        const name = (nextName ?? header.name).replace(/^\.\//, '');
+        const realSize = nextSize ?? size;
+        nextName = null;
+        nextSize = null;
+        const problem = entryNameProblem(name);
+        if (problem !== null)
+            throw new InstallError(`the package's tarball has ${problem}`);
+        const typeName = TYPE_NAMES[header.type];
+        if (typeName !== undefined) {
+            throw new InstallError(`the package's tarball has ${typeName} (${name}), which it must not`);
+        }
+        if (!['0', '7', '5'].includes(header.type)) {
+            throw new InstallError(`the package's tarball has an entry of unknown type '${header.type}'`);
+        }
+        const isWanted = name.replace(/\/+$/, '') === wanted;
+        if (isWanted && header.type === '5') {
+            throw new InstallError(`the package's tarball has ${wanted} as a folder, not a file`);
+        }
+        if (isWanted && found)
+            throw new InstallError(`the package's tarball has ${wanted} twice`);
+        if (isWanted && realSize > MAX_BINARY_BYTES) {
+            throw new InstallError(`the package's tarball has a ${wanted} larger than 2 GiB`);
+        }
+        if (isWanted)
+            found = true;
+        const left = header.type === '5' ? 0 : realSize;
+        return {
+            at: 'body',
+            left,
+            pad: (512 - (left % 512)) % 512,
+            sink: isWanted ? 'wanted' : 'skip',
+            kind: header.type,
+        };
+    };
+    const closeMeta = (kind) => {
+        const body = Buffer.concat(meta);
+        meta = [];
+        if (kind === 'L') {
+            nextName = field(body, 0, body.length);
+        }
+        else if (kind === 'x') {
+            const records = parsePax(body);
+            if (records.path !== undefined)
+                nextName = records.path;
+            if (records.size !== undefined) {
+                if (!/^\d+$/.test(records.size))
+                    throw new InstallError('the tarball has a bad pax size');
+                nextSize = Number(records.size);
+            }
+            if (records.linkpath !== undefined) {
+                throw new InstallError("the package's tarball has a link, which it must not");
+            }
+        }
+    };
+    const drain = async () => {
+        for (;;) {
+            if (state.at === 'end') {
+                queue.length = 0;
+                queued = 0;
+                return;
+            }
+            if (state.at === 'header') {
+                if (queued < 512)
+                    return;
+                const header = parseTarHeader(take(512));
+                state = header === null ? { at: 'end' } : openEntry(header);
+                continue;
+            }
+            if (state.left > 0) {
+                if (queued === 0)
+                    return;
+                const chunk = state.sink === 'meta' ? take(Math.min(state.left, queued)) : takeSome(state.left);
+                state.left -= chunk.length;
+                if (state.sink === 'wanted') {
+                    written += chunk.length;
+                    await write(chunk);
+                }
+                else if (state.sink === 'meta') {
+                    meta.push(chunk);
+                }
+                continue;
+            }
+            if (state.pad > 0) {
+                if (queued === 0)
+                    return;
+                state.pad -= takeSome(state.pad).length;
+                continue;
+            }
+            if (state.sink === 'meta')
+                closeMeta(state.kind);
+            state = { at: 'header' };
+        }
+    };
+    for await (const chunk of source) {
+        queue.push(chunk);
+        queued += chunk.length;
+        await drain();
+    }
+    if (state.at === 'body' || queued > 0) {
+        throw new InstallError("the package's tarball ends inside an entry (a truncated download)");
+    }
+    if (!found)
+        throw new InstallError(`the package's tarball has no ${wanted}`);
+    return written;
+}
+/** The marker's text. */
+function renderMarker(marker) {
+    return `${JSON.stringify(marker, null, 2)}\n`;
+}
+/** The marker in `text`, or null when it is not one (empty, another layout, corrupt). */
+function parseMarker(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return null;
+    }
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const m = value;
+    if (typeof m.version !== 'string' ||
+        typeof m.platform !== 'string' ||
+        typeof m.integrity !== 'string' ||
+        (m.trust !== 'pinned' && m.trust !== 'registry') ||
+        typeof m.size !== 'number' ||
+        typeof m.installedAt !== 'string') {
+        return null;
+    }
+    return {
+        version: m.version,
+        platform: m.platform,
+        integrity: m.integrity,
+        trust: m.trust,
+        size: m.size,
+        installedAt: m.installedAt,
+    };
+}
+/**
+ * Why a cached install may not be reused, or null when it may: the marker must name this
+ * version and platform, match the pinned integrity (when there is a pin), and describe the
+ * binary that is there (a regular executable file of the recorded size).
+ */
+function cachedInstallProblem(marker, binary, expected) {
+    if (marker === null)
+        return 'it has no valid completion marker';
+    if (marker.version !== expected.version || marker.platform !== expected.platform) {
+        return `its marker is for ${marker.version} on ${marker.platform}`;
+    }
+    if (expected.integrity !== null && marker.integrity !== expected.integrity) {
+        return 'its integrity is not the pinned one';
+    }
+    if (binary === null || !binary.isFile)
+        return 'its binary is missing or not a regular file';
+    if (binary.size !== marker.size)
+        return `its binary is ${binary.size} bytes, not ${marker.size}`;
+    if (!binary.executable)
+        return 'its binary is not executable';
+    return null;
+}
+// ---------------------------------------------------------------------------------------------
+// I/O: detection, download, extraction, the tool cache.
+/** Whether this Linux runs on musl (Alpine): Node reports no glibc version there. */
+function detectMusl() {
+    if (process.platform !== 'linux')
+        return false;
+    process.report.excludeNetwork = true;
+    const report = process.report.getReport();
+    return report.header?.glibcVersionRuntime === undefined;
+}
+/** Delays before the 2nd and 3rd attempt of a download. */
+const RETRY_DELAYS_MS = [1_000, 4_000];
+/** A download that receives nothing for this long is given up (and retried). */
+const IDLE_TIMEOUT_MS = 30_000;
+/** No attempt takes longer than this, however slowly bytes arrive. */
+const ATTEMPT_TIMEOUT_MS = 10 * 60_000;
+const MAX_REDIRECTS = 5;
+/** The folder an install of `version` for `key` lives in. */
+function cacheDir(toolCache, version, key) {
+    return external_node_path_.join(toolCache, 'airlock-claude', version, key);
+}
+const MARKER = '.complete';
+async function inspectCache(dir, options) {
+    let text;
+    try {
+        text = await external_node_fs_.promises.readFile(external_node_path_.join(dir, MARKER), 'utf8');
+    }
+    catch {
+        return { marker: null, problem: 'it has no completion marker', exists: (0,external_node_fs_.existsSync)(dir) };
+    }
+    const marker = parseMarker(text);
+    let binary;
+    try {
+        const stat = await external_node_fs_.promises.lstat(external_node_path_.join(dir, options.platform.binary));
+        binary = {
+            isFile: stat.isFile(),
+            size: stat.size,
+            executable: process.platform === 'win32' || (stat.mode & 0o111) !== 0,
+        };
+    }
+    catch {
+        binary = null;
+    }
+    const problem = cachedInstallProblem(marker, binary, {
+        version: options.version,
+        platform: options.platform.key,
+        integrity: options.integrity,
+    });
+    return { marker, problem, exists: true };
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+function describeError(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    const cause = error.cause;
+    const detail = cause instanceof Error ? cause.message : '';
+    return detail !== '' && !error.message.includes(detail)
+        ? `${error.message}: ${detail}`
+        : error.message;
+}
+/** A fetch with a deadline and an idle timer, following redirects only to URLs `urlProblem` accepts. */
+class Download {
+    #controller = new AbortController();
+    #idle;
+    #total;
+    #idleMs;
+    #why = '';
+    constructor(idleMs, totalMs) {
+        this.#idleMs = idleMs;
+        this.#total = setTimeout(() => {
+            this.#abort(`took longer than ${Math.round(totalMs / 1000)} s`);
+        }, totalMs);
+        this.alive();
+    }
+    #abort(why) {
+        this.#why = why;
+        this.#controller.abort(new InstallError(why, true));
+    }
+    /** Resets the idle timer: call it whenever bytes arrive. */
+    alive() {
+        clearTimeout(this.#idle);
+        this.#idle = setTimeout(() => {
+            this.#abort(`received nothing for ${Math.round(this.#idleMs / 1000)} s`);
+        }, this.#idleMs);
+    }
+    /** Why the download was aborted, or ''. */
+    get aborted() {
+        return this.#why;
+    }
+    done() {
+        clearTimeout(this.#idle);
+        clearTimeout(this.#total);
+    }
+    async get(start, accept) {
+        let url = start;
+        for (let hop = 0;; hop++) {
+            const problem = urlProblem(url);
+            if (problem !== null) {
+                throw new InstallError(`the registry redirected to ${url.host}, refused because ${problem}`);
+            }
+            const response = await fetch(url, {
+                redirect: 'manual',
+                signal: this.#controller.signal,
+                headers: { accept, 'user-agent': 'airlock (github action)' },
+            });
+            this.alive();
+            const location = response.headers.get('location');
+            if (response.status >= 300 && response.status < 400 && location !== null) {
+                await response.body?.cancel();
+                if (hop >= MAX_REDIRECTS)
+                    throw new InstallError('the registry redirected too many times');
+                url = new URL(location, url);
+                continue;
+            }
+            if (response.status === 200 && response.body !== null)
+                return response;
+            await response.body?.cancel();
+            const retryable = response.status === 429 || response.status >= 500;
+            throw new InstallError(`${url.host} answered HTTP ${response.status}`, retryable);
+        }
+    }
+}
+function attempts(options) {
+    return (options.timing?.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
+}
+async function withRetries(options, what, attempt) {
+    const delays = options.timing?.retryDelaysMs ?? RETRY_DELAYS_MS;
+    for (let i = 0;; i++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const retryable = !(error instanceof InstallError) || error.retryable;
+            const delay = delays[i];
+            if (!retryable || delay === undefined)
+                throw error;
+            options.log(`CLI install: ${what} failed (${describeError(error)}); trying again in ${Math.round(delay / 1000)} s.`);
+            await sleep(delay);
+        }
+    }
+}
+/** The download's digest is not the expected one: never retried, never installed. */
+class IntegrityError extends InstallError {
+    name = 'IntegrityError';
+}
+function truncated(received, declared) {
+    return new InstallError(`the download ended after ${received} of ${declared} bytes`, true);
+}
+/** Asks the registry for the integrity of `pkg@version` (used when this release pins none). */
+async function registryIntegrity(options) {
+    const url = manifestUrl(options.registry, options.platform, options.version);
+    return withRetries(options, 'reading the package document', async () => {
+        const download = new Download(options.timing?.idleTimeoutMs ?? IDLE_TIMEOUT_MS, options.timing?.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS);
+        try {
+            const response = await download.get(url, 'application/json');
+            const text = await response.text();
+            if (text.length > 4 * MAX_META_BYTES)
+                throw new InstallError('the package document is huge');
+            let document;
+            try {
+                document = JSON.parse(text);
+            }
+            catch {
+                throw new InstallError("the registry's document for the package is not JSON");
+            }
+            const integrity = document.dist?.integrity;
+            if (document.name !== options.platform.name ||
+                document.version !== options.version ||
+                typeof integrity !== 'string' ||
+                sha512Of(integrity) === null) {
+                throw new InstallError(`the registry's document for the package has no sha512 integrity`);
+            }
+            return integrity;
+        }
+        catch (error) {
+            throw download.aborted !== '' ? new InstallError(download.aborted, true) : error;
+        }
+        finally {
+            download.done();
+        }
+    });
+}
+/**
+ * One attempt: streams the tarball through sha512 and gunzip, writes the body of
+ * `package/<binary>` to `outFile` (mode 0600, never executable until verified), and compares the
+ * digest with `expected` once the last byte is in. Nothing is run before that comparison.
+ */
+async function downloadOnce(url, expected, wanted, outFile, options) {
+    const download = new Download(options.timing?.idleTimeoutMs ?? IDLE_TIMEOUT_MS, options.timing?.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS);
+    await external_node_fs_.promises.rm(outFile, { force: true });
+    const file = await external_node_fs_.promises.open(outFile, 'wx', 0o600);
+    const hash = (0,external_node_crypto_.createHash)('sha512');
+    let received = 0;
+    let declared = null;
+    try {
+        const response = await download.get(url, 'application/octet-stream');
+        const length = Number(response.headers.get('content-length') ?? NaN);
+        declared = Number.isSafeInteger(length) && length >= 0 ? length : null;
+        if (declared !== null && declared > MAX_DOWNLOAD_BYTES) {
+            throw new InstallError('the package tarball is larger than 1 GiB');
+        }
+        const tap = new external_node_stream_.Transform({
+            transform(chunk, _encoding, done) {
+                download.alive();
+                received += chunk.length;
+                if (received > MAX_DOWNLOAD_BYTES) {
+                    done(new InstallError('the package tarball is larger than 1 GiB'));
+                    return;
+                }
+                hash.update(chunk);
+                done(null, chunk);
+            },
+        });
+        const body = external_node_stream_.Readable.fromWeb(response.body);
+        let size = 0;
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, tap, (0,external_node_zlib_.createGunzip)({ chunkSize: 1 << 20 }), async (source) => {
+            size = await extractTarEntry(source, `package/${wanted}`, async (chunk) => {
+                await file.write(chunk);
+            });
+        });
+        if (declared !== null && received !== declared)
+            throw truncated(received, declared);
+        if (hash.digest('base64') !== sha512Of(expected))
+            throw new IntegrityError('the digest differs');
+        return size;
+    }
+    catch (error) {
+        if (download.aborted !== '')
+            throw new InstallError(download.aborted, true);
+        // Whatever broke first (gunzip, the tar reader, the socket), a short body is the cause.
+        if (declared !== null && received < declared)
+            throw truncated(received, declared);
+        throw error;
+    }
+    finally {
+        download.done();
+        await file.close();
+    }
+}
+function runVersion(binary, home, pathVar) {
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)(binary, ['--version'], {
+            // Only what the check needs: none of the action's variables (tokens) reach the binary.
+            env: {
+                PATH: pathVar,
+                HOME: home,
+                CLAUDE_CONFIG_DIR: external_node_path_.join(home, '.claude'),
+                DISABLE_AUTOUPDATER: '1',
+                DISABLE_TELEMETRY: '1',
+                DISABLE_ERROR_REPORTING: '1',
+                CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+                ...(process.env.SystemRoot !== undefined ? { SystemRoot: process.env.SystemRoot } : {}),
+            },
+            cwd: home,
+            timeout: 60_000,
+            maxBuffer: 64 * 1024,
+            encoding: 'utf8',
+        }, (error, stdout) => {
+            if (error !== null)
+                reject(new Error(error.message, { cause: error }));
+            else
+                resolve(stdout);
+        });
+    });
+}
+/** Removes installs of this version that a crashed run left half-done more than an hour ago. */
+async function removeStaleTemps(parent) {
+    let entries;
+    try {
+        entries = await external_node_fs_.promises.readdir(parent);
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        if (!entry.startsWith('.tmp-') && !entry.startsWith('.stale-'))
+            continue;
+        const full = external_node_path_.join(parent, entry);
+        try {
+            const stat = await external_node_fs_.promises.lstat(full);
+            if (Date.now() - stat.mtimeMs > 3_600_000)
+                await external_node_fs_.promises.rm(full, { recursive: true, force: true });
+        }
+        catch {
+            // Another run removed it.
+        }
+    }
+}
+/**
+ * The CLI of `options.version` for `options.platform`, from the tool cache when a complete,
+ * matching install is there (no network), else downloaded once: the native package's tarball is
+ * fetched directly (no npm, no install script), must match the pinned integrity (or, for a
+ * version this release does not pin, the registry's, trusted on first use and said so in the
+ * log), yields only `package/claude`, must report the version, and is moved into
+ * `<toolCache>/airlock-claude/<version>/<platform>/` with its completion marker in one rename.
+ * A failed install leaves nothing in the cache.
+ */
+async function installClaude(options) {
+    const { version, platform } = options;
+    if (!/^\d+\.\d+\.\d+$/.test(version)) {
+        throw new InstallError(`claude-version '${version.slice(0, 40)}' is not an exact version.`);
+    }
+    const dir = cacheDir(options.toolCache, version, platform.key);
+    const binary = external_node_path_.join(dir, platform.binary);
+    const cached = await inspectCache(dir, options);
+    if (cached.problem === null && cached.marker !== null) {
+        options.log(`CLI: ${version} (${platform.key}) from the tool cache, installed ${cached.marker.installedAt}, integrity ${cached.marker.trust === 'pinned' ? 'pinned in Airlock' : 'from the registry on first use'}.`);
+        return { path: binary, cached: true, trust: cached.marker.trust };
+    }
+    if (cached.exists) {
+        options.warn(`The cached CLI in ${dir} cannot be reused (${cached.problem ?? 'unknown'}); installing it again.`);
+    }
+    const source = options.registry.host;
+    let integrity = options.integrity;
+    const trust = integrity !== null ? 'pinned' : 'registry';
+    if (integrity === null) {
+        try {
+            integrity = await registryIntegrity(options);
+        }
+        catch (error) {
+            throw new InstallError(`Could not read the integrity of ${platform.name}@${version} from ${source} (${describeError(error)}); check claude-version, allow ${source} from this runner, or give claude-path.`);
+        }
+        options.warn(`claude-version ${version} is not pinned in this Airlock release: its integrity (${integrity.slice(0, 19)}…) comes from ${source} and is trusted on first use; use the default version, or give claude-path with a binary you verified, to avoid that.`);
+    }
+    const parent = external_node_path_.dirname(dir);
+    await external_node_fs_.promises.mkdir(parent, { recursive: true });
+    await removeStaleTemps(parent);
+    const tmp = await external_node_fs_.promises.mkdtemp(external_node_path_.join(parent, `.tmp-${platform.key}-`));
+    try {
+        const url = tarballUrl(options.registry, platform, version);
+        const tmpBinary = external_node_path_.join(tmp, platform.binary);
+        const started = Date.now();
+        const expected = integrity;
+        let size;
+        try {
+            size = await withRetries(options, 'the download', () => downloadOnce(url, expected, platform.binary, tmpBinary, options));
+        }
+        catch (error) {
+            if (error instanceof IntegrityError) {
+                throw new InstallError(`The CLI package downloaded from ${source} does not match the integrity ${trust === 'pinned' ? 'pinned in Airlock' : 'the registry published'} for ${platform.name}@${version}, so nothing was installed; check the registry or mirror (npm_config_registry), or give claude-path.`);
+            }
+            const network = !(error instanceof InstallError) || error.retryable;
+            throw new InstallError(network
+                ? `Could not download the Claude Code CLI ${version} (${platform.key}) from ${source} after ${attempts(options) === 1 ? 'one attempt' : `${attempts(options)} attempts`} (${describeError(error)}); allow ${source} from this runner, or give claude-path.`
+                : `The CLI package ${platform.name}@${version} from ${source} was refused (${describeError(error)}), so nothing was installed; check the registry or mirror (npm_config_registry), or give claude-path.`);
+        }
+        await external_node_fs_.promises.chmod(tmpBinary, 0o755);
+        const home = external_node_path_.join(tmp, 'home');
+        await external_node_fs_.promises.mkdir(home, { mode: 0o700 });
+        let reported;
+        try {
+            reported = await runVersion(tmpBinary, home, options.path);
+        }
+        catch (error) {
+            throw new InstallError(`The downloaded CLI ${version} (${platform.key}) does not run here (${describeError(error).split('\n')[0] ?? ''}); give claude-path with a binary that runs on this runner.`);
+        }
+        await external_node_fs_.promises.rm(home, { recursive: true, force: true });
+        if (!reportsVersion(reported, version)) {
+            throw new InstallError(`The downloaded CLI reports version '${reported.trim().slice(0, 60)}', not ${version}, so it is not used; check claude-version, or give claude-path.`);
+        }
+        const marker = {
+            version,
+            platform: platform.key,
+            integrity: expected,
+            trust,
+            size,
+            installedAt: new Date().toISOString(),
+        };
+        await external_node_fs_.promises.writeFile(external_node_path_.join(tmp, MARKER), renderMarker(marker), { mode: 0o644 });
+        await external_node_fs_.promises.chmod(tmp, 0o755);
+        await place(tmp, dir, options);
+        options.log(`CLI: installed ${version} (${platform.key}) from ${source} in ${((Date.now() - started) / 1000).toFixed(1)} s, integrity ${trust === 'pinned' ? 'pinned in Airlock' : 'from the registry on first use'}, into ${dir}.`);
+        return { path: binary, cached: false, trust };
+    }
+    finally {
+        await external_node_fs_.promises.rm(tmp, { recursive: true, force: true });
+    }
+}
+/** Moves the finished install into place in one rename; a concurrent run's complete install wins. */
+async function place(tmp, dir, options) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+            await external_node_fs_.promises.rename(tmp, dir);
+            return;
+        }
+        catch (error) {
+            const code = error.code;
+            if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM')
+                throw error;
+        }
+        const there = await inspectCache(dir, options);
+        if (there.problem === null)
+            return;
+        // An incomplete or foreign folder: move it aside (atomic), then remove it.
+        const aside = external_node_path_.join(external_node_path_.dirname(dir), `.stale-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        try {
+            await external_node_fs_.promises.rename(dir, aside);
+        }
+        catch {
+            // Another run moved it first.
+        }
+        await external_node_fs_.promises.rm(aside, { recursive: true, force: true });
+    }
+    throw new InstallError(`Could not move the installed CLI into ${dir}; remove that folder, or give claude-path.`);
+}
+/**
+ * The CLI binary to run: `claude-path` as is (it must exist), else the pinned version for this
+ * runner's platform from the tool cache, installed there first if needed (`installClaude`).
+ */
+async function resolveClaude(options) {
+    if (options.claudePath !== null) {
+        if (!(0,external_node_fs_.existsSync)(options.claudePath)) {
+            throw new InstallError(`Input 'claude-path' names '${options.claudePath}', which does not exist; give the path of the claude binary.`);
+        }
+        options.log(`CLI: ${options.claudePath} (claude-path; not installed or checked by Airlock).`);
+        return options.claudePath;
+    }
+    const platform = platformPackage(process.platform, process.arch, detectMusl());
+    const installed = await installClaude({
+        version: options.version,
+        platform,
+        toolCache: options.toolCache,
+        registry: registryFrom(options.env),
+        integrity: pinnedIntegrity(options.version, platform.key),
+        path: options.env.PATH ?? '/usr/bin:/bin',
+        log: options.log,
+        warn: options.warn,
+    });
+    return installed.path;
 }
 
 ;// CONCATENATED MODULE: ./build/credentials.js
@@ -42350,15 +43266,15 @@ function isErrno(error, code) {
 }
 /** Whether `child` is `parent` or inside it (both absolute). */
 function credentials_isInside(child, parent) {
-    const relative = external_node_path_namespaceObject.relative(parent, child);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(relative));
+    const relative = external_node_path_.relative(parent, child);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
 }
 async function realOrResolved(p) {
     try {
         return await promises_namespaceObject.realpath(p);
     }
     catch {
-        return external_node_path_namespaceObject.resolve(p);
+        return external_node_path_.resolve(p);
     }
 }
 async function isFile(p) {
@@ -42381,7 +43297,7 @@ class Git {
     run(args, okCodes = [0]) {
         return new Promise((resolve, reject) => {
             (0,external_node_child_process_namespaceObject.execFile)(this.executable, args, {
-                cwd: external_node_path_namespaceObject.parse(process.cwd()).root,
+                cwd: external_node_path_.parse(process.cwd()).root,
                 env: {
                     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
                     HOME: this.home,
@@ -42454,16 +43370,16 @@ async function repositoryConfigFiles(repoDir) {
             const text = (await promises_namespaceObject.readFile(dotGit, 'utf8')).slice(0, 4096);
             const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
             if (match?.[1] !== undefined) {
-                dir = await realOrResolved(external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(dotGit), match[1]));
+                dir = await realOrResolved(external_node_path_.resolve(external_node_path_.dirname(dotGit), match[1]));
             }
         }
         if (dir === undefined || gitDirs.has(dir))
             return;
         gitDirs.add(dir);
         try {
-            const common = (await promises_namespaceObject.readFile(external_node_path_namespaceObject.join(dir, 'commondir'), 'utf8')).trim();
+            const common = (await promises_namespaceObject.readFile(external_node_path_.join(dir, 'commondir'), 'utf8')).trim();
             if (common.length > 0)
-                gitDirs.add(await realOrResolved(external_node_path_namespaceObject.resolve(dir, common)));
+                gitDirs.add(await realOrResolved(external_node_path_.resolve(dir, common)));
         }
         catch {
             // not a linked worktree
@@ -42478,7 +43394,7 @@ async function repositoryConfigFiles(repoDir) {
             return;
         }
         for (const entry of entries) {
-            const full = external_node_path_namespaceObject.join(dir, entry.name);
+            const full = external_node_path_.join(dir, entry.name);
             if (entry.name === '.git') {
                 if (depth > 0)
                     await addGitDir(full);
@@ -42490,12 +43406,12 @@ async function repositoryConfigFiles(repoDir) {
             }
         }
     };
-    await addGitDir(external_node_path_namespaceObject.join(repoDir, '.git'));
+    await addGitDir(external_node_path_.join(repoDir, '.git'));
     await walkWorkTree(repoDir, 0);
     const files = new Set();
     const addConfigs = async (dir) => {
         for (const name of ['config', 'config.worktree']) {
-            const file = external_node_path_namespaceObject.join(dir, name);
+            const file = external_node_path_.join(dir, name);
             if (await isFile(file))
                 files.add(await promises_namespaceObject.realpath(file));
         }
@@ -42514,15 +43430,15 @@ async function repositoryConfigFiles(repoDir) {
         for (const entry of entries) {
             if (!entry.isDirectory() || GIT_DIR_SKIP.has(entry.name))
                 continue;
-            await walkGitDir(external_node_path_namespaceObject.join(dir, entry.name), depth + 1);
+            await walkGitDir(external_node_path_.join(dir, entry.name), depth + 1);
         }
     };
     for (const dir of gitDirs) {
         await addConfigs(dir);
-        await walkGitDir(external_node_path_namespaceObject.join(dir, 'modules'), 0);
+        await walkGitDir(external_node_path_.join(dir, 'modules'), 0);
         try {
-            for (const worktree of await promises_namespaceObject.readdir(external_node_path_namespaceObject.join(dir, 'worktrees'))) {
-                await addConfigs(external_node_path_namespaceObject.join(dir, 'worktrees', worktree));
+            for (const worktree of await promises_namespaceObject.readdir(external_node_path_.join(dir, 'worktrees'))) {
+                await addConfigs(external_node_path_.join(dir, 'worktrees', worktree));
             }
         }
         catch {
@@ -42587,6 +43503,12 @@ class Inspector {
                 this.redactor.add(value);
                 unset.add(key);
                 take({ kind: 'unset', key }, key);
+                for (const store of storeFilesOf(value ?? '', this.home)) {
+                    const real = await realOrResolved(store);
+                    if (await isFile(real)) {
+                        findings.moves.set(real, `credential store ${this.display(real)} moved aside`);
+                    }
+                }
             }
             else if (key === 'core.sshcommand' && value !== null && /(?:^|\s)-i\b/.test(value)) {
                 unset.add(key);
@@ -42596,12 +43518,12 @@ class Inspector {
                 }
             }
             else if (INCLUDE_KEY.test(key) && value !== null) {
-                const target = this.resolveInclude(value, external_node_path_namespaceObject.dirname(file));
+                const target = this.resolveInclude(value, external_node_path_.dirname(file));
                 const real = await realOrResolved(target);
                 const nested = await this.inspect(real, depth + 1, memo);
                 for (const [p, d] of nested.moves)
                     findings.moves.set(p, d);
-                const byName = CHECKOUT_CREDENTIALS_FILE.test(external_node_path_namespaceObject.basename(target));
+                const byName = CHECKOUT_CREDENTIALS_FILE.test(external_node_path_.basename(target));
                 const inTemp = this.runnerTemp !== undefined && credentials_isInside(real, this.runnerTemp);
                 if (byName || inTemp || nested.holds) {
                     take({ kind: 'unset-value', key, value }, `${key} -> ${target}`);
@@ -42638,8 +43560,8 @@ class Inspector {
     /** Git's include rules: `~/` is the home, a relative path is relative to the including file. */
     resolveInclude(value, baseDir) {
         if (value === '~' || value.startsWith('~/'))
-            return external_node_path_namespaceObject.join(this.home, value.slice(1));
-        return external_node_path_namespaceObject.resolve(baseDir, value);
+            return external_node_path_.join(this.home, value.slice(1));
+        return external_node_path_.resolve(baseDir, value);
     }
     /** `-i <file>` arguments of an ssh command that point into RUNNER_TEMP (checkout's key). */
     identityFiles(command) {
@@ -42650,7 +43572,7 @@ class Inspector {
         for (const match of command.matchAll(/(?:^|\s)-i\s*(?:"([^"]*)"|'([^']*)'|(\S+))/g)) {
             const raw = match[1] ?? match[2] ?? match[3] ?? '';
             const expanded = raw.replace(/\$\{RUNNER_TEMP\}|\$RUNNER_TEMP\b/g, temp);
-            const resolved = external_node_path_namespaceObject.resolve(expanded);
+            const resolved = external_node_path_.resolve(expanded);
             if (credentials_isInside(resolved, temp))
                 files.push(resolved);
         }
@@ -42662,6 +43584,30 @@ function hasUserinfo(text) {
     const found = URL_USERINFO.test(text);
     URL_USERINFO.lastIndex = 0;
     return found;
+}
+/**
+ * The files a `store` credential helper keeps credentials in: its `--file` (absolute or `~/`).
+ * The default files (`~/.git-credentials`, `~/.config/git/credentials`) are moved aside anyway.
+ * Pure.
+ */
+function storeFilesOf(helper, home) {
+    const words = helper.trim().split(/\s+/);
+    const program = words[0] ?? '';
+    if (program !== 'store' && !program.endsWith('git-credential-store'))
+        return [];
+    const files = [];
+    for (let i = 1; i < words.length; i++) {
+        const word = words[i] ?? '';
+        const file = word.startsWith('--file=') ? word.slice(7) : word === '--file' ? words[++i] : null;
+        if (file === null || file === undefined || file === '')
+            continue;
+        const unquoted = file.replace(/^(['"])(.*)\1$/, '$2');
+        if (unquoted.startsWith('~/'))
+            files.push(external_node_path_.join(home, unquoted.slice(2)));
+        else if (external_node_path_.isAbsolute(unquoted))
+            files.push(unquoted);
+    }
+    return files;
 }
 /**
  * Take away every git credential reachable from `repoDir` and the runner user's home: auth headers
@@ -42690,19 +43636,19 @@ async function neutralizeGitCredentials(repoDir, backupDir, opts) {
     const git = new Git(opts.git ?? 'git', home);
     const display = (p) => {
         if (credentials_isInside(p, repo))
-            return external_node_path_namespaceObject.relative(repo, p) || '.';
+            return external_node_path_.relative(repo, p) || '.';
         if (credentials_isInside(p, home))
-            return `~/${external_node_path_namespaceObject.relative(home, p)}`;
+            return `~/${external_node_path_.relative(home, p)}`;
         return p;
     };
     const inspector = new Inspector(git, redactor, home, runnerTemp, display);
-    const change = { backupDir: external_node_path_namespaceObject.resolve(backupDir), backups: [], removed: [] };
+    const change = { backupDir: external_node_path_.resolve(backupDir), backups: [], removed: [] };
     try {
         // 1. Decide, read-only.
         const configFiles = [
             ...(await repositoryConfigFiles(repo)),
-            await realOrResolved(external_node_path_namespaceObject.join(home, '.gitconfig')),
-            await realOrResolved(external_node_path_namespaceObject.join(home, '.config', 'git', 'config')),
+            await realOrResolved(external_node_path_.join(home, '.gitconfig')),
+            await realOrResolved(external_node_path_.join(home, '.config', 'git', 'config')),
         ];
         const edits = new Map();
         const descriptions = new Map();
@@ -42717,8 +43663,8 @@ async function neutralizeGitCredentials(repoDir, backupDir, opts) {
                 moves.set(p, d);
         }
         for (const store of [
-            external_node_path_namespaceObject.join(home, '.git-credentials'),
-            external_node_path_namespaceObject.join(home, '.config', 'git', 'credentials'),
+            external_node_path_.join(home, '.git-credentials'),
+            external_node_path_.join(home, '.config', 'git', 'credentials'),
         ]) {
             if (await isFile(store)) {
                 const real = await promises_namespaceObject.realpath(store);
@@ -42728,7 +43674,7 @@ async function neutralizeGitCredentials(repoDir, backupDir, opts) {
         if (runnerTemp !== undefined) {
             try {
                 for (const name of await promises_namespaceObject.readdir(runnerTemp)) {
-                    const full = external_node_path_namespaceObject.join(runnerTemp, name);
+                    const full = external_node_path_.join(runnerTemp, name);
                     if (CHECKOUT_CREDENTIALS_FILE.test(name) && (await isFile(full))) {
                         moves.set(full, `credentials file ${display(full)} moved aside`);
                     }
@@ -42752,7 +43698,7 @@ async function neutralizeGitCredentials(repoDir, backupDir, opts) {
             const stat = await promises_namespaceObject.lstat(original);
             if (!stat.isFile())
                 throw new Error(`${display(original)} is not a regular file`);
-            const backup = external_node_path_namespaceObject.join(change.backupDir, `${index}-${external_node_path_namespaceObject.basename(original)}`);
+            const backup = external_node_path_.join(change.backupDir, `${index}-${external_node_path_.basename(original)}`);
             await promises_namespaceObject.writeFile(backup, await promises_namespaceObject.readFile(original), { flag: 'wx', mode: 0o600 });
             change.backups.push({
                 original,
@@ -42800,7 +43746,7 @@ async function prepareBackupDir(dir) {
     }
 }
 async function writeManifest(change) {
-    const file = external_node_path_namespaceObject.join(change.backupDir, MANIFEST_FILE);
+    const file = external_node_path_.join(change.backupDir, MANIFEST_FILE);
     await promises_namespaceObject.writeFile(file, JSON.stringify(change, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
 }
 function isChange(value) {
@@ -42813,9 +43759,9 @@ function isChange(value) {
         v.backups.every((b) => typeof b === 'object' &&
             b !== null &&
             typeof b.original === 'string' &&
-            external_node_path_namespaceObject.isAbsolute(b.original) &&
+            external_node_path_.isAbsolute(b.original) &&
             typeof b.backup === 'string' &&
-            external_node_path_namespaceObject.dirname(b.backup) === external_node_path_namespaceObject.resolve(v.backupDir) &&
+            external_node_path_.dirname(b.backup) === external_node_path_.resolve(v.backupDir) &&
             typeof b.removedOriginal === 'boolean' &&
             typeof b.mode === 'number' &&
             typeof b.uid === 'number' &&
@@ -42828,7 +43774,7 @@ function isChange(value) {
  */
 async function readCredentialsChange(backupDir) {
     try {
-        const parsed = JSON.parse(await promises_namespaceObject.readFile(external_node_path_namespaceObject.join(backupDir, MANIFEST_FILE), 'utf8'));
+        const parsed = JSON.parse(await promises_namespaceObject.readFile(external_node_path_.join(backupDir, MANIFEST_FILE), 'utf8'));
         return isChange(parsed) ? parsed : null;
     }
     catch {
@@ -42858,7 +43804,7 @@ async function restoreGitCredentials(change) {
     }
     if (warnings.length === 0) {
         try {
-            await promises_namespaceObject.rm(external_node_path_namespaceObject.join(change.backupDir, MANIFEST_FILE), { force: true });
+            await promises_namespaceObject.rm(external_node_path_.join(change.backupDir, MANIFEST_FILE), { force: true });
             await promises_namespaceObject.rmdir(change.backupDir);
         }
         catch (error) {
@@ -42879,12 +43825,12 @@ async function restoreOne(backup) {
             return; // already put back
         throw error;
     }
-    const dir = external_node_path_namespaceObject.dirname(backup.original);
+    const dir = external_node_path_.dirname(backup.original);
     await promises_namespaceObject.mkdir(dir, { recursive: true, mode: 0o755 });
     const real = await promises_namespaceObject.realpath(dir);
     if (real !== dir)
         throw new Error(`${dir} now resolves to ${real}; not writing through a link`);
-    const temporary = external_node_path_namespaceObject.join(dir, `.airlock-restore-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+    const temporary = external_node_path_.join(dir, `.airlock-restore-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
     const handle = await promises_namespaceObject.open(temporary, 'wx', 0o600);
     try {
         try {
@@ -43134,15 +44080,7405 @@ const CREDENTIAL_NAME_SUBSTRINGS = [
     'ACCESSTOKEN',
 ];
 
+;// CONCATENATED MODULE: ./node_modules/@secretlint/secretlint-rule-preset-recommend/module/index.js
+
+
+var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+var regexpStringMatcher = {};
+
+/**
+ * lodash (Custom Build) <https://lodash.com/>
+ * Build: `lodash modularize exports="npm" -o ./`
+ * Copyright jQuery Foundation and other contributors <https://jquery.org/>
+ * Released under MIT license <https://lodash.com/license>
+ * Based on Underscore.js 1.8.3 <http://underscorejs.org/LICENSE>
+ * Copyright Jeremy Ashkenas, DocumentCloud and Investigative Reporters & Editors
+ */
+
+var lodash_uniq;
+var hasRequiredLodash_uniq;
+
+function requireLodash_uniq () {
+	if (hasRequiredLodash_uniq) return lodash_uniq;
+	hasRequiredLodash_uniq = 1;
+	/** Used as the size to enable large array optimizations. */
+	var LARGE_ARRAY_SIZE = 200;
+
+	/** Used to stand-in for `undefined` hash values. */
+	var HASH_UNDEFINED = '__lodash_hash_undefined__';
+
+	/** Used as references for various `Number` constants. */
+	var INFINITY = 1 / 0;
+
+	/** `Object#toString` result references. */
+	var funcTag = '[object Function]',
+	    genTag = '[object GeneratorFunction]';
+
+	/**
+	 * Used to match `RegExp`
+	 * [syntax characters](http://ecma-international.org/ecma-262/7.0/#sec-patterns).
+	 */
+	var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
+
+	/** Used to detect host constructors (Safari). */
+	var reIsHostCtor = /^\[object .+?Constructor\]$/;
+
+	/** Detect free variable `global` from Node.js. */
+	var freeGlobal = typeof commonjsGlobal == 'object' && commonjsGlobal && commonjsGlobal.Object === Object && commonjsGlobal;
+
+	/** Detect free variable `self`. */
+	var freeSelf = typeof self == 'object' && self && self.Object === Object && self;
+
+	/** Used as a reference to the global object. */
+	var root = freeGlobal || freeSelf || Function('return this')();
+
+	/**
+	 * A specialized version of `_.includes` for arrays without support for
+	 * specifying an index to search from.
+	 *
+	 * @private
+	 * @param {Array} [array] The array to inspect.
+	 * @param {*} target The value to search for.
+	 * @returns {boolean} Returns `true` if `target` is found, else `false`.
+	 */
+	function arrayIncludes(array, value) {
+	  var length = array ? array.length : 0;
+	  return !!length && baseIndexOf(array, value, 0) > -1;
+	}
+
+	/**
+	 * The base implementation of `_.findIndex` and `_.findLastIndex` without
+	 * support for iteratee shorthands.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} predicate The function invoked per iteration.
+	 * @param {number} fromIndex The index to search from.
+	 * @param {boolean} [fromRight] Specify iterating from right to left.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function baseFindIndex(array, predicate, fromIndex, fromRight) {
+	  var length = array.length,
+	      index = fromIndex + (-1);
+
+	  while ((++index < length)) {
+	    if (predicate(array[index], index, array)) {
+	      return index;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.indexOf` without `fromIndex` bounds checks.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {*} value The value to search for.
+	 * @param {number} fromIndex The index to search from.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function baseIndexOf(array, value, fromIndex) {
+	  if (value !== value) {
+	    return baseFindIndex(array, baseIsNaN, fromIndex);
+	  }
+	  var index = fromIndex - 1,
+	      length = array.length;
+
+	  while (++index < length) {
+	    if (array[index] === value) {
+	      return index;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.isNaN` without support for number objects.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is `NaN`, else `false`.
+	 */
+	function baseIsNaN(value) {
+	  return value !== value;
+	}
+
+	/**
+	 * Checks if a cache value for `key` exists.
+	 *
+	 * @private
+	 * @param {Object} cache The cache to query.
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function cacheHas(cache, key) {
+	  return cache.has(key);
+	}
+
+	/**
+	 * Gets the value at `key` of `object`.
+	 *
+	 * @private
+	 * @param {Object} [object] The object to query.
+	 * @param {string} key The key of the property to get.
+	 * @returns {*} Returns the property value.
+	 */
+	function getValue(object, key) {
+	  return object == null ? undefined : object[key];
+	}
+
+	/**
+	 * Checks if `value` is a host object in IE < 9.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a host object, else `false`.
+	 */
+	function isHostObject(value) {
+	  // Many host objects are `Object` objects that can coerce to strings
+	  // despite having improperly defined `toString` methods.
+	  var result = false;
+	  if (value != null && typeof value.toString != 'function') {
+	    try {
+	      result = !!(value + '');
+	    } catch (e) {}
+	  }
+	  return result;
+	}
+
+	/**
+	 * Converts `set` to an array of its values.
+	 *
+	 * @private
+	 * @param {Object} set The set to convert.
+	 * @returns {Array} Returns the values.
+	 */
+	function setToArray(set) {
+	  var index = -1,
+	      result = Array(set.size);
+
+	  set.forEach(function(value) {
+	    result[++index] = value;
+	  });
+	  return result;
+	}
+
+	/** Used for built-in method references. */
+	var arrayProto = Array.prototype,
+	    funcProto = Function.prototype,
+	    objectProto = Object.prototype;
+
+	/** Used to detect overreaching core-js shims. */
+	var coreJsData = root['__core-js_shared__'];
+
+	/** Used to detect methods masquerading as native. */
+	var maskSrcKey = (function() {
+	  var uid = /[^.]+$/.exec(coreJsData && coreJsData.keys && coreJsData.keys.IE_PROTO || '');
+	  return uid ? ('Symbol(src)_1.' + uid) : '';
+	}());
+
+	/** Used to resolve the decompiled source of functions. */
+	var funcToString = funcProto.toString;
+
+	/** Used to check objects for own properties. */
+	var hasOwnProperty = objectProto.hasOwnProperty;
+
+	/**
+	 * Used to resolve the
+	 * [`toStringTag`](http://ecma-international.org/ecma-262/7.0/#sec-object.prototype.tostring)
+	 * of values.
+	 */
+	var objectToString = objectProto.toString;
+
+	/** Used to detect if a method is native. */
+	var reIsNative = RegExp('^' +
+	  funcToString.call(hasOwnProperty).replace(reRegExpChar, '\\$&')
+	  .replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, '$1.*?') + '$'
+	);
+
+	/** Built-in value references. */
+	var splice = arrayProto.splice;
+
+	/* Built-in method references that are verified to be native. */
+	var Map = getNative(root, 'Map'),
+	    Set = getNative(root, 'Set'),
+	    nativeCreate = getNative(Object, 'create');
+
+	/**
+	 * Creates a hash object.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function Hash(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the hash.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf Hash
+	 */
+	function hashClear() {
+	  this.__data__ = nativeCreate ? nativeCreate(null) : {};
+	}
+
+	/**
+	 * Removes `key` and its value from the hash.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf Hash
+	 * @param {Object} hash The hash to modify.
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function hashDelete(key) {
+	  return this.has(key) && delete this.__data__[key];
+	}
+
+	/**
+	 * Gets the hash value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf Hash
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function hashGet(key) {
+	  var data = this.__data__;
+	  if (nativeCreate) {
+	    var result = data[key];
+	    return result === HASH_UNDEFINED ? undefined : result;
+	  }
+	  return hasOwnProperty.call(data, key) ? data[key] : undefined;
+	}
+
+	/**
+	 * Checks if a hash value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf Hash
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function hashHas(key) {
+	  var data = this.__data__;
+	  return nativeCreate ? data[key] !== undefined : hasOwnProperty.call(data, key);
+	}
+
+	/**
+	 * Sets the hash `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf Hash
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the hash instance.
+	 */
+	function hashSet(key, value) {
+	  var data = this.__data__;
+	  data[key] = (nativeCreate && value === undefined) ? HASH_UNDEFINED : value;
+	  return this;
+	}
+
+	// Add methods to `Hash`.
+	Hash.prototype.clear = hashClear;
+	Hash.prototype['delete'] = hashDelete;
+	Hash.prototype.get = hashGet;
+	Hash.prototype.has = hashHas;
+	Hash.prototype.set = hashSet;
+
+	/**
+	 * Creates an list cache object.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function ListCache(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the list cache.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf ListCache
+	 */
+	function listCacheClear() {
+	  this.__data__ = [];
+	}
+
+	/**
+	 * Removes `key` and its value from the list cache.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function listCacheDelete(key) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  if (index < 0) {
+	    return false;
+	  }
+	  var lastIndex = data.length - 1;
+	  if (index == lastIndex) {
+	    data.pop();
+	  } else {
+	    splice.call(data, index, 1);
+	  }
+	  return true;
+	}
+
+	/**
+	 * Gets the list cache value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function listCacheGet(key) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  return index < 0 ? undefined : data[index][1];
+	}
+
+	/**
+	 * Checks if a list cache value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf ListCache
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function listCacheHas(key) {
+	  return assocIndexOf(this.__data__, key) > -1;
+	}
+
+	/**
+	 * Sets the list cache `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the list cache instance.
+	 */
+	function listCacheSet(key, value) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  if (index < 0) {
+	    data.push([key, value]);
+	  } else {
+	    data[index][1] = value;
+	  }
+	  return this;
+	}
+
+	// Add methods to `ListCache`.
+	ListCache.prototype.clear = listCacheClear;
+	ListCache.prototype['delete'] = listCacheDelete;
+	ListCache.prototype.get = listCacheGet;
+	ListCache.prototype.has = listCacheHas;
+	ListCache.prototype.set = listCacheSet;
+
+	/**
+	 * Creates a map cache object to store key-value pairs.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function MapCache(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the map.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf MapCache
+	 */
+	function mapCacheClear() {
+	  this.__data__ = {
+	    'hash': new Hash,
+	    'map': new (Map || ListCache),
+	    'string': new Hash
+	  };
+	}
+
+	/**
+	 * Removes `key` and its value from the map.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function mapCacheDelete(key) {
+	  return getMapData(this, key)['delete'](key);
+	}
+
+	/**
+	 * Gets the map value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function mapCacheGet(key) {
+	  return getMapData(this, key).get(key);
+	}
+
+	/**
+	 * Checks if a map value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf MapCache
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function mapCacheHas(key) {
+	  return getMapData(this, key).has(key);
+	}
+
+	/**
+	 * Sets the map `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the map cache instance.
+	 */
+	function mapCacheSet(key, value) {
+	  getMapData(this, key).set(key, value);
+	  return this;
+	}
+
+	// Add methods to `MapCache`.
+	MapCache.prototype.clear = mapCacheClear;
+	MapCache.prototype['delete'] = mapCacheDelete;
+	MapCache.prototype.get = mapCacheGet;
+	MapCache.prototype.has = mapCacheHas;
+	MapCache.prototype.set = mapCacheSet;
+
+	/**
+	 *
+	 * Creates an array cache object to store unique values.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [values] The values to cache.
+	 */
+	function SetCache(values) {
+	  var index = -1,
+	      length = values ? values.length : 0;
+
+	  this.__data__ = new MapCache;
+	  while (++index < length) {
+	    this.add(values[index]);
+	  }
+	}
+
+	/**
+	 * Adds `value` to the array cache.
+	 *
+	 * @private
+	 * @name add
+	 * @memberOf SetCache
+	 * @alias push
+	 * @param {*} value The value to cache.
+	 * @returns {Object} Returns the cache instance.
+	 */
+	function setCacheAdd(value) {
+	  this.__data__.set(value, HASH_UNDEFINED);
+	  return this;
+	}
+
+	/**
+	 * Checks if `value` is in the array cache.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf SetCache
+	 * @param {*} value The value to search for.
+	 * @returns {number} Returns `true` if `value` is found, else `false`.
+	 */
+	function setCacheHas(value) {
+	  return this.__data__.has(value);
+	}
+
+	// Add methods to `SetCache`.
+	SetCache.prototype.add = SetCache.prototype.push = setCacheAdd;
+	SetCache.prototype.has = setCacheHas;
+
+	/**
+	 * Gets the index at which the `key` is found in `array` of key-value pairs.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {*} key The key to search for.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function assocIndexOf(array, key) {
+	  var length = array.length;
+	  while (length--) {
+	    if (eq(array[length][0], key)) {
+	      return length;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.isNative` without bad shim checks.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a native function,
+	 *  else `false`.
+	 */
+	function baseIsNative(value) {
+	  if (!isObject(value) || isMasked(value)) {
+	    return false;
+	  }
+	  var pattern = (isFunction(value) || isHostObject(value)) ? reIsNative : reIsHostCtor;
+	  return pattern.test(toSource(value));
+	}
+
+	/**
+	 * The base implementation of `_.uniqBy` without support for iteratee shorthands.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} [iteratee] The iteratee invoked per element.
+	 * @param {Function} [comparator] The comparator invoked per element.
+	 * @returns {Array} Returns the new duplicate free array.
+	 */
+	function baseUniq(array, iteratee, comparator) {
+	  var index = -1,
+	      includes = arrayIncludes,
+	      length = array.length,
+	      isCommon = true,
+	      result = [],
+	      seen = result;
+
+	  if (length >= LARGE_ARRAY_SIZE) {
+	    var set = createSet(array);
+	    if (set) {
+	      return setToArray(set);
+	    }
+	    isCommon = false;
+	    includes = cacheHas;
+	    seen = new SetCache;
+	  }
+	  else {
+	    seen = result;
+	  }
+	  outer:
+	  while (++index < length) {
+	    var value = array[index],
+	        computed = value;
+
+	    value = (value !== 0) ? value : 0;
+	    if (isCommon && computed === computed) {
+	      var seenIndex = seen.length;
+	      while (seenIndex--) {
+	        if (seen[seenIndex] === computed) {
+	          continue outer;
+	        }
+	      }
+	      result.push(value);
+	    }
+	    else if (!includes(seen, computed, comparator)) {
+	      if (seen !== result) {
+	        seen.push(computed);
+	      }
+	      result.push(value);
+	    }
+	  }
+	  return result;
+	}
+
+	/**
+	 * Creates a set object of `values`.
+	 *
+	 * @private
+	 * @param {Array} values The values to add to the set.
+	 * @returns {Object} Returns the new set.
+	 */
+	var createSet = !(Set && (1 / setToArray(new Set([,-0]))[1]) == INFINITY) ? noop : function(values) {
+	  return new Set(values);
+	};
+
+	/**
+	 * Gets the data for `map`.
+	 *
+	 * @private
+	 * @param {Object} map The map to query.
+	 * @param {string} key The reference key.
+	 * @returns {*} Returns the map data.
+	 */
+	function getMapData(map, key) {
+	  var data = map.__data__;
+	  return isKeyable(key)
+	    ? data[typeof key == 'string' ? 'string' : 'hash']
+	    : data.map;
+	}
+
+	/**
+	 * Gets the native function at `key` of `object`.
+	 *
+	 * @private
+	 * @param {Object} object The object to query.
+	 * @param {string} key The key of the method to get.
+	 * @returns {*} Returns the function if it's native, else `undefined`.
+	 */
+	function getNative(object, key) {
+	  var value = getValue(object, key);
+	  return baseIsNative(value) ? value : undefined;
+	}
+
+	/**
+	 * Checks if `value` is suitable for use as unique object key.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is suitable, else `false`.
+	 */
+	function isKeyable(value) {
+	  var type = typeof value;
+	  return (type == 'string' || type == 'number' || type == 'symbol' || type == 'boolean')
+	    ? (value !== '__proto__')
+	    : (value === null);
+	}
+
+	/**
+	 * Checks if `func` has its source masked.
+	 *
+	 * @private
+	 * @param {Function} func The function to check.
+	 * @returns {boolean} Returns `true` if `func` is masked, else `false`.
+	 */
+	function isMasked(func) {
+	  return !!maskSrcKey && (maskSrcKey in func);
+	}
+
+	/**
+	 * Converts `func` to its source code.
+	 *
+	 * @private
+	 * @param {Function} func The function to process.
+	 * @returns {string} Returns the source code.
+	 */
+	function toSource(func) {
+	  if (func != null) {
+	    try {
+	      return funcToString.call(func);
+	    } catch (e) {}
+	    try {
+	      return (func + '');
+	    } catch (e) {}
+	  }
+	  return '';
+	}
+
+	/**
+	 * Creates a duplicate-free version of an array, using
+	 * [`SameValueZero`](http://ecma-international.org/ecma-262/7.0/#sec-samevaluezero)
+	 * for equality comparisons, in which only the first occurrence of each
+	 * element is kept.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Array
+	 * @param {Array} array The array to inspect.
+	 * @returns {Array} Returns the new duplicate free array.
+	 * @example
+	 *
+	 * _.uniq([2, 1, 2]);
+	 * // => [2, 1]
+	 */
+	function uniq(array) {
+	  return (array && array.length)
+	    ? baseUniq(array)
+	    : [];
+	}
+
+	/**
+	 * Performs a
+	 * [`SameValueZero`](http://ecma-international.org/ecma-262/7.0/#sec-samevaluezero)
+	 * comparison between two values to determine if they are equivalent.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 4.0.0
+	 * @category Lang
+	 * @param {*} value The value to compare.
+	 * @param {*} other The other value to compare.
+	 * @returns {boolean} Returns `true` if the values are equivalent, else `false`.
+	 * @example
+	 *
+	 * var object = { 'a': 1 };
+	 * var other = { 'a': 1 };
+	 *
+	 * _.eq(object, object);
+	 * // => true
+	 *
+	 * _.eq(object, other);
+	 * // => false
+	 *
+	 * _.eq('a', 'a');
+	 * // => true
+	 *
+	 * _.eq('a', Object('a'));
+	 * // => false
+	 *
+	 * _.eq(NaN, NaN);
+	 * // => true
+	 */
+	function eq(value, other) {
+	  return value === other || (value !== value && other !== other);
+	}
+
+	/**
+	 * Checks if `value` is classified as a `Function` object.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Lang
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a function, else `false`.
+	 * @example
+	 *
+	 * _.isFunction(_);
+	 * // => true
+	 *
+	 * _.isFunction(/abc/);
+	 * // => false
+	 */
+	function isFunction(value) {
+	  // The use of `Object#toString` avoids issues with the `typeof` operator
+	  // in Safari 8-9 which returns 'object' for typed array and other constructors.
+	  var tag = isObject(value) ? objectToString.call(value) : '';
+	  return tag == funcTag || tag == genTag;
+	}
+
+	/**
+	 * Checks if `value` is the
+	 * [language type](http://www.ecma-international.org/ecma-262/7.0/#sec-ecmascript-language-types)
+	 * of `Object`. (e.g. arrays, functions, objects, regexes, `new Number(0)`, and `new String('')`)
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Lang
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is an object, else `false`.
+	 * @example
+	 *
+	 * _.isObject({});
+	 * // => true
+	 *
+	 * _.isObject([1, 2, 3]);
+	 * // => true
+	 *
+	 * _.isObject(_.noop);
+	 * // => true
+	 *
+	 * _.isObject(null);
+	 * // => false
+	 */
+	function isObject(value) {
+	  var type = typeof value;
+	  return !!value && (type == 'object' || type == 'function');
+	}
+
+	/**
+	 * This method returns `undefined`.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 2.3.0
+	 * @category Util
+	 * @example
+	 *
+	 * _.times(2, _.noop);
+	 * // => [undefined, undefined]
+	 */
+	function noop() {
+	  // No operation performed.
+	}
+
+	lodash_uniq = uniq;
+	return lodash_uniq;
+}
+
+/**
+ * lodash (Custom Build) <https://lodash.com/>
+ * Build: `lodash modularize exports="npm" -o ./`
+ * Copyright jQuery Foundation and other contributors <https://jquery.org/>
+ * Released under MIT license <https://lodash.com/license>
+ * Based on Underscore.js 1.8.3 <http://underscorejs.org/LICENSE>
+ * Copyright Jeremy Ashkenas, DocumentCloud and Investigative Reporters & Editors
+ */
+
+var lodash_uniqwith;
+var hasRequiredLodash_uniqwith;
+
+function requireLodash_uniqwith () {
+	if (hasRequiredLodash_uniqwith) return lodash_uniqwith;
+	hasRequiredLodash_uniqwith = 1;
+	/** Used as the size to enable large array optimizations. */
+	var LARGE_ARRAY_SIZE = 200;
+
+	/** Used to stand-in for `undefined` hash values. */
+	var HASH_UNDEFINED = '__lodash_hash_undefined__';
+
+	/** Used as references for various `Number` constants. */
+	var INFINITY = 1 / 0;
+
+	/** `Object#toString` result references. */
+	var funcTag = '[object Function]',
+	    genTag = '[object GeneratorFunction]';
+
+	/**
+	 * Used to match `RegExp`
+	 * [syntax characters](http://ecma-international.org/ecma-262/7.0/#sec-patterns).
+	 */
+	var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
+
+	/** Used to detect host constructors (Safari). */
+	var reIsHostCtor = /^\[object .+?Constructor\]$/;
+
+	/** Detect free variable `global` from Node.js. */
+	var freeGlobal = typeof commonjsGlobal == 'object' && commonjsGlobal && commonjsGlobal.Object === Object && commonjsGlobal;
+
+	/** Detect free variable `self`. */
+	var freeSelf = typeof self == 'object' && self && self.Object === Object && self;
+
+	/** Used as a reference to the global object. */
+	var root = freeGlobal || freeSelf || Function('return this')();
+
+	/**
+	 * A specialized version of `_.includes` for arrays without support for
+	 * specifying an index to search from.
+	 *
+	 * @private
+	 * @param {Array} [array] The array to inspect.
+	 * @param {*} target The value to search for.
+	 * @returns {boolean} Returns `true` if `target` is found, else `false`.
+	 */
+	function arrayIncludes(array, value) {
+	  var length = array ? array.length : 0;
+	  return !!length && baseIndexOf(array, value, 0) > -1;
+	}
+
+	/**
+	 * This function is like `arrayIncludes` except that it accepts a comparator.
+	 *
+	 * @private
+	 * @param {Array} [array] The array to inspect.
+	 * @param {*} target The value to search for.
+	 * @param {Function} comparator The comparator invoked per element.
+	 * @returns {boolean} Returns `true` if `target` is found, else `false`.
+	 */
+	function arrayIncludesWith(array, value, comparator) {
+	  var index = -1,
+	      length = array ? array.length : 0;
+
+	  while (++index < length) {
+	    if (comparator(value, array[index])) {
+	      return true;
+	    }
+	  }
+	  return false;
+	}
+
+	/**
+	 * The base implementation of `_.findIndex` and `_.findLastIndex` without
+	 * support for iteratee shorthands.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} predicate The function invoked per iteration.
+	 * @param {number} fromIndex The index to search from.
+	 * @param {boolean} [fromRight] Specify iterating from right to left.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function baseFindIndex(array, predicate, fromIndex, fromRight) {
+	  var length = array.length,
+	      index = fromIndex + (-1);
+
+	  while ((++index < length)) {
+	    if (predicate(array[index], index, array)) {
+	      return index;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.indexOf` without `fromIndex` bounds checks.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {*} value The value to search for.
+	 * @param {number} fromIndex The index to search from.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function baseIndexOf(array, value, fromIndex) {
+	  if (value !== value) {
+	    return baseFindIndex(array, baseIsNaN, fromIndex);
+	  }
+	  var index = fromIndex - 1,
+	      length = array.length;
+
+	  while (++index < length) {
+	    if (array[index] === value) {
+	      return index;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.isNaN` without support for number objects.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is `NaN`, else `false`.
+	 */
+	function baseIsNaN(value) {
+	  return value !== value;
+	}
+
+	/**
+	 * Checks if a cache value for `key` exists.
+	 *
+	 * @private
+	 * @param {Object} cache The cache to query.
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function cacheHas(cache, key) {
+	  return cache.has(key);
+	}
+
+	/**
+	 * Gets the value at `key` of `object`.
+	 *
+	 * @private
+	 * @param {Object} [object] The object to query.
+	 * @param {string} key The key of the property to get.
+	 * @returns {*} Returns the property value.
+	 */
+	function getValue(object, key) {
+	  return object == null ? undefined : object[key];
+	}
+
+	/**
+	 * Checks if `value` is a host object in IE < 9.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a host object, else `false`.
+	 */
+	function isHostObject(value) {
+	  // Many host objects are `Object` objects that can coerce to strings
+	  // despite having improperly defined `toString` methods.
+	  var result = false;
+	  if (value != null && typeof value.toString != 'function') {
+	    try {
+	      result = !!(value + '');
+	    } catch (e) {}
+	  }
+	  return result;
+	}
+
+	/**
+	 * Converts `set` to an array of its values.
+	 *
+	 * @private
+	 * @param {Object} set The set to convert.
+	 * @returns {Array} Returns the values.
+	 */
+	function setToArray(set) {
+	  var index = -1,
+	      result = Array(set.size);
+
+	  set.forEach(function(value) {
+	    result[++index] = value;
+	  });
+	  return result;
+	}
+
+	/** Used for built-in method references. */
+	var arrayProto = Array.prototype,
+	    funcProto = Function.prototype,
+	    objectProto = Object.prototype;
+
+	/** Used to detect overreaching core-js shims. */
+	var coreJsData = root['__core-js_shared__'];
+
+	/** Used to detect methods masquerading as native. */
+	var maskSrcKey = (function() {
+	  var uid = /[^.]+$/.exec(coreJsData && coreJsData.keys && coreJsData.keys.IE_PROTO || '');
+	  return uid ? ('Symbol(src)_1.' + uid) : '';
+	}());
+
+	/** Used to resolve the decompiled source of functions. */
+	var funcToString = funcProto.toString;
+
+	/** Used to check objects for own properties. */
+	var hasOwnProperty = objectProto.hasOwnProperty;
+
+	/**
+	 * Used to resolve the
+	 * [`toStringTag`](http://ecma-international.org/ecma-262/7.0/#sec-object.prototype.tostring)
+	 * of values.
+	 */
+	var objectToString = objectProto.toString;
+
+	/** Used to detect if a method is native. */
+	var reIsNative = RegExp('^' +
+	  funcToString.call(hasOwnProperty).replace(reRegExpChar, '\\$&')
+	  .replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, '$1.*?') + '$'
+	);
+
+	/** Built-in value references. */
+	var splice = arrayProto.splice;
+
+	/* Built-in method references that are verified to be native. */
+	var Map = getNative(root, 'Map'),
+	    Set = getNative(root, 'Set'),
+	    nativeCreate = getNative(Object, 'create');
+
+	/**
+	 * Creates a hash object.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function Hash(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the hash.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf Hash
+	 */
+	function hashClear() {
+	  this.__data__ = nativeCreate ? nativeCreate(null) : {};
+	}
+
+	/**
+	 * Removes `key` and its value from the hash.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf Hash
+	 * @param {Object} hash The hash to modify.
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function hashDelete(key) {
+	  return this.has(key) && delete this.__data__[key];
+	}
+
+	/**
+	 * Gets the hash value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf Hash
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function hashGet(key) {
+	  var data = this.__data__;
+	  if (nativeCreate) {
+	    var result = data[key];
+	    return result === HASH_UNDEFINED ? undefined : result;
+	  }
+	  return hasOwnProperty.call(data, key) ? data[key] : undefined;
+	}
+
+	/**
+	 * Checks if a hash value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf Hash
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function hashHas(key) {
+	  var data = this.__data__;
+	  return nativeCreate ? data[key] !== undefined : hasOwnProperty.call(data, key);
+	}
+
+	/**
+	 * Sets the hash `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf Hash
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the hash instance.
+	 */
+	function hashSet(key, value) {
+	  var data = this.__data__;
+	  data[key] = (nativeCreate && value === undefined) ? HASH_UNDEFINED : value;
+	  return this;
+	}
+
+	// Add methods to `Hash`.
+	Hash.prototype.clear = hashClear;
+	Hash.prototype['delete'] = hashDelete;
+	Hash.prototype.get = hashGet;
+	Hash.prototype.has = hashHas;
+	Hash.prototype.set = hashSet;
+
+	/**
+	 * Creates an list cache object.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function ListCache(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the list cache.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf ListCache
+	 */
+	function listCacheClear() {
+	  this.__data__ = [];
+	}
+
+	/**
+	 * Removes `key` and its value from the list cache.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function listCacheDelete(key) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  if (index < 0) {
+	    return false;
+	  }
+	  var lastIndex = data.length - 1;
+	  if (index == lastIndex) {
+	    data.pop();
+	  } else {
+	    splice.call(data, index, 1);
+	  }
+	  return true;
+	}
+
+	/**
+	 * Gets the list cache value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function listCacheGet(key) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  return index < 0 ? undefined : data[index][1];
+	}
+
+	/**
+	 * Checks if a list cache value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf ListCache
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function listCacheHas(key) {
+	  return assocIndexOf(this.__data__, key) > -1;
+	}
+
+	/**
+	 * Sets the list cache `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the list cache instance.
+	 */
+	function listCacheSet(key, value) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  if (index < 0) {
+	    data.push([key, value]);
+	  } else {
+	    data[index][1] = value;
+	  }
+	  return this;
+	}
+
+	// Add methods to `ListCache`.
+	ListCache.prototype.clear = listCacheClear;
+	ListCache.prototype['delete'] = listCacheDelete;
+	ListCache.prototype.get = listCacheGet;
+	ListCache.prototype.has = listCacheHas;
+	ListCache.prototype.set = listCacheSet;
+
+	/**
+	 * Creates a map cache object to store key-value pairs.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function MapCache(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the map.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf MapCache
+	 */
+	function mapCacheClear() {
+	  this.__data__ = {
+	    'hash': new Hash,
+	    'map': new (Map || ListCache),
+	    'string': new Hash
+	  };
+	}
+
+	/**
+	 * Removes `key` and its value from the map.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function mapCacheDelete(key) {
+	  return getMapData(this, key)['delete'](key);
+	}
+
+	/**
+	 * Gets the map value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function mapCacheGet(key) {
+	  return getMapData(this, key).get(key);
+	}
+
+	/**
+	 * Checks if a map value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf MapCache
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function mapCacheHas(key) {
+	  return getMapData(this, key).has(key);
+	}
+
+	/**
+	 * Sets the map `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the map cache instance.
+	 */
+	function mapCacheSet(key, value) {
+	  getMapData(this, key).set(key, value);
+	  return this;
+	}
+
+	// Add methods to `MapCache`.
+	MapCache.prototype.clear = mapCacheClear;
+	MapCache.prototype['delete'] = mapCacheDelete;
+	MapCache.prototype.get = mapCacheGet;
+	MapCache.prototype.has = mapCacheHas;
+	MapCache.prototype.set = mapCacheSet;
+
+	/**
+	 *
+	 * Creates an array cache object to store unique values.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [values] The values to cache.
+	 */
+	function SetCache(values) {
+	  var index = -1,
+	      length = values ? values.length : 0;
+
+	  this.__data__ = new MapCache;
+	  while (++index < length) {
+	    this.add(values[index]);
+	  }
+	}
+
+	/**
+	 * Adds `value` to the array cache.
+	 *
+	 * @private
+	 * @name add
+	 * @memberOf SetCache
+	 * @alias push
+	 * @param {*} value The value to cache.
+	 * @returns {Object} Returns the cache instance.
+	 */
+	function setCacheAdd(value) {
+	  this.__data__.set(value, HASH_UNDEFINED);
+	  return this;
+	}
+
+	/**
+	 * Checks if `value` is in the array cache.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf SetCache
+	 * @param {*} value The value to search for.
+	 * @returns {number} Returns `true` if `value` is found, else `false`.
+	 */
+	function setCacheHas(value) {
+	  return this.__data__.has(value);
+	}
+
+	// Add methods to `SetCache`.
+	SetCache.prototype.add = SetCache.prototype.push = setCacheAdd;
+	SetCache.prototype.has = setCacheHas;
+
+	/**
+	 * Gets the index at which the `key` is found in `array` of key-value pairs.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {*} key The key to search for.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function assocIndexOf(array, key) {
+	  var length = array.length;
+	  while (length--) {
+	    if (eq(array[length][0], key)) {
+	      return length;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.isNative` without bad shim checks.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a native function,
+	 *  else `false`.
+	 */
+	function baseIsNative(value) {
+	  if (!isObject(value) || isMasked(value)) {
+	    return false;
+	  }
+	  var pattern = (isFunction(value) || isHostObject(value)) ? reIsNative : reIsHostCtor;
+	  return pattern.test(toSource(value));
+	}
+
+	/**
+	 * The base implementation of `_.uniqBy` without support for iteratee shorthands.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} [iteratee] The iteratee invoked per element.
+	 * @param {Function} [comparator] The comparator invoked per element.
+	 * @returns {Array} Returns the new duplicate free array.
+	 */
+	function baseUniq(array, iteratee, comparator) {
+	  var index = -1,
+	      includes = arrayIncludes,
+	      length = array.length,
+	      isCommon = true,
+	      result = [],
+	      seen = result;
+
+	  if (comparator) {
+	    isCommon = false;
+	    includes = arrayIncludesWith;
+	  }
+	  else if (length >= LARGE_ARRAY_SIZE) {
+	    var set = createSet(array);
+	    if (set) {
+	      return setToArray(set);
+	    }
+	    isCommon = false;
+	    includes = cacheHas;
+	    seen = new SetCache;
+	  }
+	  else {
+	    seen = result;
+	  }
+	  outer:
+	  while (++index < length) {
+	    var value = array[index],
+	        computed = value;
+
+	    value = (comparator || value !== 0) ? value : 0;
+	    if (isCommon && computed === computed) {
+	      var seenIndex = seen.length;
+	      while (seenIndex--) {
+	        if (seen[seenIndex] === computed) {
+	          continue outer;
+	        }
+	      }
+	      result.push(value);
+	    }
+	    else if (!includes(seen, computed, comparator)) {
+	      if (seen !== result) {
+	        seen.push(computed);
+	      }
+	      result.push(value);
+	    }
+	  }
+	  return result;
+	}
+
+	/**
+	 * Creates a set object of `values`.
+	 *
+	 * @private
+	 * @param {Array} values The values to add to the set.
+	 * @returns {Object} Returns the new set.
+	 */
+	var createSet = !(Set && (1 / setToArray(new Set([,-0]))[1]) == INFINITY) ? noop : function(values) {
+	  return new Set(values);
+	};
+
+	/**
+	 * Gets the data for `map`.
+	 *
+	 * @private
+	 * @param {Object} map The map to query.
+	 * @param {string} key The reference key.
+	 * @returns {*} Returns the map data.
+	 */
+	function getMapData(map, key) {
+	  var data = map.__data__;
+	  return isKeyable(key)
+	    ? data[typeof key == 'string' ? 'string' : 'hash']
+	    : data.map;
+	}
+
+	/**
+	 * Gets the native function at `key` of `object`.
+	 *
+	 * @private
+	 * @param {Object} object The object to query.
+	 * @param {string} key The key of the method to get.
+	 * @returns {*} Returns the function if it's native, else `undefined`.
+	 */
+	function getNative(object, key) {
+	  var value = getValue(object, key);
+	  return baseIsNative(value) ? value : undefined;
+	}
+
+	/**
+	 * Checks if `value` is suitable for use as unique object key.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is suitable, else `false`.
+	 */
+	function isKeyable(value) {
+	  var type = typeof value;
+	  return (type == 'string' || type == 'number' || type == 'symbol' || type == 'boolean')
+	    ? (value !== '__proto__')
+	    : (value === null);
+	}
+
+	/**
+	 * Checks if `func` has its source masked.
+	 *
+	 * @private
+	 * @param {Function} func The function to check.
+	 * @returns {boolean} Returns `true` if `func` is masked, else `false`.
+	 */
+	function isMasked(func) {
+	  return !!maskSrcKey && (maskSrcKey in func);
+	}
+
+	/**
+	 * Converts `func` to its source code.
+	 *
+	 * @private
+	 * @param {Function} func The function to process.
+	 * @returns {string} Returns the source code.
+	 */
+	function toSource(func) {
+	  if (func != null) {
+	    try {
+	      return funcToString.call(func);
+	    } catch (e) {}
+	    try {
+	      return (func + '');
+	    } catch (e) {}
+	  }
+	  return '';
+	}
+
+	/**
+	 * This method is like `_.uniq` except that it accepts `comparator` which
+	 * is invoked to compare elements of `array`. The comparator is invoked with
+	 * two arguments: (arrVal, othVal).
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 4.0.0
+	 * @category Array
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} [comparator] The comparator invoked per element.
+	 * @returns {Array} Returns the new duplicate free array.
+	 * @example
+	 *
+	 * var objects = [{ 'x': 1, 'y': 2 }, { 'x': 2, 'y': 1 }, { 'x': 1, 'y': 2 }];
+	 *
+	 * _.uniqWith(objects, _.isEqual);
+	 * // => [{ 'x': 1, 'y': 2 }, { 'x': 2, 'y': 1 }]
+	 */
+	function uniqWith(array, comparator) {
+	  return (array && array.length)
+	    ? baseUniq(array, undefined, comparator)
+	    : [];
+	}
+
+	/**
+	 * Performs a
+	 * [`SameValueZero`](http://ecma-international.org/ecma-262/7.0/#sec-samevaluezero)
+	 * comparison between two values to determine if they are equivalent.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 4.0.0
+	 * @category Lang
+	 * @param {*} value The value to compare.
+	 * @param {*} other The other value to compare.
+	 * @returns {boolean} Returns `true` if the values are equivalent, else `false`.
+	 * @example
+	 *
+	 * var object = { 'a': 1 };
+	 * var other = { 'a': 1 };
+	 *
+	 * _.eq(object, object);
+	 * // => true
+	 *
+	 * _.eq(object, other);
+	 * // => false
+	 *
+	 * _.eq('a', 'a');
+	 * // => true
+	 *
+	 * _.eq('a', Object('a'));
+	 * // => false
+	 *
+	 * _.eq(NaN, NaN);
+	 * // => true
+	 */
+	function eq(value, other) {
+	  return value === other || (value !== value && other !== other);
+	}
+
+	/**
+	 * Checks if `value` is classified as a `Function` object.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Lang
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a function, else `false`.
+	 * @example
+	 *
+	 * _.isFunction(_);
+	 * // => true
+	 *
+	 * _.isFunction(/abc/);
+	 * // => false
+	 */
+	function isFunction(value) {
+	  // The use of `Object#toString` avoids issues with the `typeof` operator
+	  // in Safari 8-9 which returns 'object' for typed array and other constructors.
+	  var tag = isObject(value) ? objectToString.call(value) : '';
+	  return tag == funcTag || tag == genTag;
+	}
+
+	/**
+	 * Checks if `value` is the
+	 * [language type](http://www.ecma-international.org/ecma-262/7.0/#sec-ecmascript-language-types)
+	 * of `Object`. (e.g. arrays, functions, objects, regexes, `new Number(0)`, and `new String('')`)
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Lang
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is an object, else `false`.
+	 * @example
+	 *
+	 * _.isObject({});
+	 * // => true
+	 *
+	 * _.isObject([1, 2, 3]);
+	 * // => true
+	 *
+	 * _.isObject(_.noop);
+	 * // => true
+	 *
+	 * _.isObject(null);
+	 * // => false
+	 */
+	function isObject(value) {
+	  var type = typeof value;
+	  return !!value && (type == 'object' || type == 'function');
+	}
+
+	/**
+	 * This method returns `undefined`.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 2.3.0
+	 * @category Util
+	 * @example
+	 *
+	 * _.times(2, _.noop);
+	 * // => [undefined, undefined]
+	 */
+	function noop() {
+	  // No operation performed.
+	}
+
+	lodash_uniqwith = uniqWith;
+	return lodash_uniqwith;
+}
+
+var lodash_sortby = {exports: {}};
+
+/**
+ * lodash (Custom Build) <https://lodash.com/>
+ * Build: `lodash modularize exports="npm" -o ./`
+ * Copyright jQuery Foundation and other contributors <https://jquery.org/>
+ * Released under MIT license <https://lodash.com/license>
+ * Based on Underscore.js 1.8.3 <http://underscorejs.org/LICENSE>
+ * Copyright Jeremy Ashkenas, DocumentCloud and Investigative Reporters & Editors
+ */
+lodash_sortby.exports;
+
+var hasRequiredLodash_sortby;
+
+function requireLodash_sortby () {
+	if (hasRequiredLodash_sortby) return lodash_sortby.exports;
+	hasRequiredLodash_sortby = 1;
+	(function (module, exports) {
+		/** Used as the size to enable large array optimizations. */
+		var LARGE_ARRAY_SIZE = 200;
+
+		/** Used as the `TypeError` message for "Functions" methods. */
+		var FUNC_ERROR_TEXT = 'Expected a function';
+
+		/** Used to stand-in for `undefined` hash values. */
+		var HASH_UNDEFINED = '__lodash_hash_undefined__';
+
+		/** Used to compose bitmasks for comparison styles. */
+		var UNORDERED_COMPARE_FLAG = 1,
+		    PARTIAL_COMPARE_FLAG = 2;
+
+		/** Used as references for various `Number` constants. */
+		var MAX_SAFE_INTEGER = 9007199254740991;
+
+		/** `Object#toString` result references. */
+		var argsTag = '[object Arguments]',
+		    arrayTag = '[object Array]',
+		    boolTag = '[object Boolean]',
+		    dateTag = '[object Date]',
+		    errorTag = '[object Error]',
+		    funcTag = '[object Function]',
+		    genTag = '[object GeneratorFunction]',
+		    mapTag = '[object Map]',
+		    numberTag = '[object Number]',
+		    objectTag = '[object Object]',
+		    promiseTag = '[object Promise]',
+		    regexpTag = '[object RegExp]',
+		    setTag = '[object Set]',
+		    stringTag = '[object String]',
+		    symbolTag = '[object Symbol]',
+		    weakMapTag = '[object WeakMap]';
+
+		var arrayBufferTag = '[object ArrayBuffer]',
+		    dataViewTag = '[object DataView]',
+		    float32Tag = '[object Float32Array]',
+		    float64Tag = '[object Float64Array]',
+		    int8Tag = '[object Int8Array]',
+		    int16Tag = '[object Int16Array]',
+		    int32Tag = '[object Int32Array]',
+		    uint8Tag = '[object Uint8Array]',
+		    uint8ClampedTag = '[object Uint8ClampedArray]',
+		    uint16Tag = '[object Uint16Array]',
+		    uint32Tag = '[object Uint32Array]';
+
+		/** Used to match property names within property paths. */
+		var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/,
+		    reIsPlainProp = /^\w*$/,
+		    reLeadingDot = /^\./,
+		    rePropName = /[^.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|$))/g;
+
+		/**
+		 * Used to match `RegExp`
+		 * [syntax characters](http://ecma-international.org/ecma-262/7.0/#sec-patterns).
+		 */
+		var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
+
+		/** Used to match backslashes in property paths. */
+		var reEscapeChar = /\\(\\)?/g;
+
+		/** Used to detect host constructors (Safari). */
+		var reIsHostCtor = /^\[object .+?Constructor\]$/;
+
+		/** Used to detect unsigned integer values. */
+		var reIsUint = /^(?:0|[1-9]\d*)$/;
+
+		/** Used to identify `toStringTag` values of typed arrays. */
+		var typedArrayTags = {};
+		typedArrayTags[float32Tag] = typedArrayTags[float64Tag] =
+		typedArrayTags[int8Tag] = typedArrayTags[int16Tag] =
+		typedArrayTags[int32Tag] = typedArrayTags[uint8Tag] =
+		typedArrayTags[uint8ClampedTag] = typedArrayTags[uint16Tag] =
+		typedArrayTags[uint32Tag] = true;
+		typedArrayTags[argsTag] = typedArrayTags[arrayTag] =
+		typedArrayTags[arrayBufferTag] = typedArrayTags[boolTag] =
+		typedArrayTags[dataViewTag] = typedArrayTags[dateTag] =
+		typedArrayTags[errorTag] = typedArrayTags[funcTag] =
+		typedArrayTags[mapTag] = typedArrayTags[numberTag] =
+		typedArrayTags[objectTag] = typedArrayTags[regexpTag] =
+		typedArrayTags[setTag] = typedArrayTags[stringTag] =
+		typedArrayTags[weakMapTag] = false;
+
+		/** Detect free variable `global` from Node.js. */
+		var freeGlobal = typeof commonjsGlobal == 'object' && commonjsGlobal && commonjsGlobal.Object === Object && commonjsGlobal;
+
+		/** Detect free variable `self`. */
+		var freeSelf = typeof self == 'object' && self && self.Object === Object && self;
+
+		/** Used as a reference to the global object. */
+		var root = freeGlobal || freeSelf || Function('return this')();
+
+		/** Detect free variable `exports`. */
+		var freeExports = exports && !exports.nodeType && exports;
+
+		/** Detect free variable `module`. */
+		var freeModule = freeExports && 'object' == 'object' && module && !module.nodeType && module;
+
+		/** Detect the popular CommonJS extension `module.exports`. */
+		var moduleExports = freeModule && freeModule.exports === freeExports;
+
+		/** Detect free variable `process` from Node.js. */
+		var freeProcess = moduleExports && freeGlobal.process;
+
+		/** Used to access faster Node.js helpers. */
+		var nodeUtil = (function() {
+		  try {
+		    return freeProcess && freeProcess.binding('util');
+		  } catch (e) {}
+		}());
+
+		/* Node.js helper references. */
+		var nodeIsTypedArray = nodeUtil && nodeUtil.isTypedArray;
+
+		/**
+		 * A faster alternative to `Function#apply`, this function invokes `func`
+		 * with the `this` binding of `thisArg` and the arguments of `args`.
+		 *
+		 * @private
+		 * @param {Function} func The function to invoke.
+		 * @param {*} thisArg The `this` binding of `func`.
+		 * @param {Array} args The arguments to invoke `func` with.
+		 * @returns {*} Returns the result of `func`.
+		 */
+		function apply(func, thisArg, args) {
+		  switch (args.length) {
+		    case 0: return func.call(thisArg);
+		    case 1: return func.call(thisArg, args[0]);
+		    case 2: return func.call(thisArg, args[0], args[1]);
+		    case 3: return func.call(thisArg, args[0], args[1], args[2]);
+		  }
+		  return func.apply(thisArg, args);
+		}
+
+		/**
+		 * A specialized version of `_.map` for arrays without support for iteratee
+		 * shorthands.
+		 *
+		 * @private
+		 * @param {Array} [array] The array to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Array} Returns the new mapped array.
+		 */
+		function arrayMap(array, iteratee) {
+		  var index = -1,
+		      length = array ? array.length : 0,
+		      result = Array(length);
+
+		  while (++index < length) {
+		    result[index] = iteratee(array[index], index, array);
+		  }
+		  return result;
+		}
+
+		/**
+		 * Appends the elements of `values` to `array`.
+		 *
+		 * @private
+		 * @param {Array} array The array to modify.
+		 * @param {Array} values The values to append.
+		 * @returns {Array} Returns `array`.
+		 */
+		function arrayPush(array, values) {
+		  var index = -1,
+		      length = values.length,
+		      offset = array.length;
+
+		  while (++index < length) {
+		    array[offset + index] = values[index];
+		  }
+		  return array;
+		}
+
+		/**
+		 * A specialized version of `_.some` for arrays without support for iteratee
+		 * shorthands.
+		 *
+		 * @private
+		 * @param {Array} [array] The array to iterate over.
+		 * @param {Function} predicate The function invoked per iteration.
+		 * @returns {boolean} Returns `true` if any element passes the predicate check,
+		 *  else `false`.
+		 */
+		function arraySome(array, predicate) {
+		  var index = -1,
+		      length = array ? array.length : 0;
+
+		  while (++index < length) {
+		    if (predicate(array[index], index, array)) {
+		      return true;
+		    }
+		  }
+		  return false;
+		}
+
+		/**
+		 * The base implementation of `_.property` without support for deep paths.
+		 *
+		 * @private
+		 * @param {string} key The key of the property to get.
+		 * @returns {Function} Returns the new accessor function.
+		 */
+		function baseProperty(key) {
+		  return function(object) {
+		    return object == null ? undefined : object[key];
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.sortBy` which uses `comparer` to define the
+		 * sort order of `array` and replaces criteria objects with their corresponding
+		 * values.
+		 *
+		 * @private
+		 * @param {Array} array The array to sort.
+		 * @param {Function} comparer The function to define sort order.
+		 * @returns {Array} Returns `array`.
+		 */
+		function baseSortBy(array, comparer) {
+		  var length = array.length;
+
+		  array.sort(comparer);
+		  while (length--) {
+		    array[length] = array[length].value;
+		  }
+		  return array;
+		}
+
+		/**
+		 * The base implementation of `_.times` without support for iteratee shorthands
+		 * or max array length checks.
+		 *
+		 * @private
+		 * @param {number} n The number of times to invoke `iteratee`.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Array} Returns the array of results.
+		 */
+		function baseTimes(n, iteratee) {
+		  var index = -1,
+		      result = Array(n);
+
+		  while (++index < n) {
+		    result[index] = iteratee(index);
+		  }
+		  return result;
+		}
+
+		/**
+		 * The base implementation of `_.unary` without support for storing metadata.
+		 *
+		 * @private
+		 * @param {Function} func The function to cap arguments for.
+		 * @returns {Function} Returns the new capped function.
+		 */
+		function baseUnary(func) {
+		  return function(value) {
+		    return func(value);
+		  };
+		}
+
+		/**
+		 * Gets the value at `key` of `object`.
+		 *
+		 * @private
+		 * @param {Object} [object] The object to query.
+		 * @param {string} key The key of the property to get.
+		 * @returns {*} Returns the property value.
+		 */
+		function getValue(object, key) {
+		  return object == null ? undefined : object[key];
+		}
+
+		/**
+		 * Checks if `value` is a host object in IE < 9.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a host object, else `false`.
+		 */
+		function isHostObject(value) {
+		  // Many host objects are `Object` objects that can coerce to strings
+		  // despite having improperly defined `toString` methods.
+		  var result = false;
+		  if (value != null && typeof value.toString != 'function') {
+		    try {
+		      result = !!(value + '');
+		    } catch (e) {}
+		  }
+		  return result;
+		}
+
+		/**
+		 * Converts `map` to its key-value pairs.
+		 *
+		 * @private
+		 * @param {Object} map The map to convert.
+		 * @returns {Array} Returns the key-value pairs.
+		 */
+		function mapToArray(map) {
+		  var index = -1,
+		      result = Array(map.size);
+
+		  map.forEach(function(value, key) {
+		    result[++index] = [key, value];
+		  });
+		  return result;
+		}
+
+		/**
+		 * Creates a unary function that invokes `func` with its argument transformed.
+		 *
+		 * @private
+		 * @param {Function} func The function to wrap.
+		 * @param {Function} transform The argument transform.
+		 * @returns {Function} Returns the new function.
+		 */
+		function overArg(func, transform) {
+		  return function(arg) {
+		    return func(transform(arg));
+		  };
+		}
+
+		/**
+		 * Converts `set` to an array of its values.
+		 *
+		 * @private
+		 * @param {Object} set The set to convert.
+		 * @returns {Array} Returns the values.
+		 */
+		function setToArray(set) {
+		  var index = -1,
+		      result = Array(set.size);
+
+		  set.forEach(function(value) {
+		    result[++index] = value;
+		  });
+		  return result;
+		}
+
+		/** Used for built-in method references. */
+		var arrayProto = Array.prototype,
+		    funcProto = Function.prototype,
+		    objectProto = Object.prototype;
+
+		/** Used to detect overreaching core-js shims. */
+		var coreJsData = root['__core-js_shared__'];
+
+		/** Used to detect methods masquerading as native. */
+		var maskSrcKey = (function() {
+		  var uid = /[^.]+$/.exec(coreJsData && coreJsData.keys && coreJsData.keys.IE_PROTO || '');
+		  return uid ? ('Symbol(src)_1.' + uid) : '';
+		}());
+
+		/** Used to resolve the decompiled source of functions. */
+		var funcToString = funcProto.toString;
+
+		/** Used to check objects for own properties. */
+		var hasOwnProperty = objectProto.hasOwnProperty;
+
+		/**
+		 * Used to resolve the
+		 * [`toStringTag`](http://ecma-international.org/ecma-262/7.0/#sec-object.prototype.tostring)
+		 * of values.
+		 */
+		var objectToString = objectProto.toString;
+
+		/** Used to detect if a method is native. */
+		var reIsNative = RegExp('^' +
+		  funcToString.call(hasOwnProperty).replace(reRegExpChar, '\\$&')
+		  .replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, '$1.*?') + '$'
+		);
+
+		/** Built-in value references. */
+		var Symbol = root.Symbol,
+		    Uint8Array = root.Uint8Array,
+		    propertyIsEnumerable = objectProto.propertyIsEnumerable,
+		    splice = arrayProto.splice,
+		    spreadableSymbol = Symbol ? Symbol.isConcatSpreadable : undefined;
+
+		/* Built-in method references for those with the same name as other `lodash` methods. */
+		var nativeKeys = overArg(Object.keys, Object),
+		    nativeMax = Math.max;
+
+		/* Built-in method references that are verified to be native. */
+		var DataView = getNative(root, 'DataView'),
+		    Map = getNative(root, 'Map'),
+		    Promise = getNative(root, 'Promise'),
+		    Set = getNative(root, 'Set'),
+		    WeakMap = getNative(root, 'WeakMap'),
+		    nativeCreate = getNative(Object, 'create');
+
+		/** Used to detect maps, sets, and weakmaps. */
+		var dataViewCtorString = toSource(DataView),
+		    mapCtorString = toSource(Map),
+		    promiseCtorString = toSource(Promise),
+		    setCtorString = toSource(Set),
+		    weakMapCtorString = toSource(WeakMap);
+
+		/** Used to convert symbols to primitives and strings. */
+		var symbolProto = Symbol ? Symbol.prototype : undefined,
+		    symbolValueOf = symbolProto ? symbolProto.valueOf : undefined,
+		    symbolToString = symbolProto ? symbolProto.toString : undefined;
+
+		/**
+		 * Creates a hash object.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [entries] The key-value pairs to cache.
+		 */
+		function Hash(entries) {
+		  var index = -1,
+		      length = entries ? entries.length : 0;
+
+		  this.clear();
+		  while (++index < length) {
+		    var entry = entries[index];
+		    this.set(entry[0], entry[1]);
+		  }
+		}
+
+		/**
+		 * Removes all key-value entries from the hash.
+		 *
+		 * @private
+		 * @name clear
+		 * @memberOf Hash
+		 */
+		function hashClear() {
+		  this.__data__ = nativeCreate ? nativeCreate(null) : {};
+		}
+
+		/**
+		 * Removes `key` and its value from the hash.
+		 *
+		 * @private
+		 * @name delete
+		 * @memberOf Hash
+		 * @param {Object} hash The hash to modify.
+		 * @param {string} key The key of the value to remove.
+		 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+		 */
+		function hashDelete(key) {
+		  return this.has(key) && delete this.__data__[key];
+		}
+
+		/**
+		 * Gets the hash value for `key`.
+		 *
+		 * @private
+		 * @name get
+		 * @memberOf Hash
+		 * @param {string} key The key of the value to get.
+		 * @returns {*} Returns the entry value.
+		 */
+		function hashGet(key) {
+		  var data = this.__data__;
+		  if (nativeCreate) {
+		    var result = data[key];
+		    return result === HASH_UNDEFINED ? undefined : result;
+		  }
+		  return hasOwnProperty.call(data, key) ? data[key] : undefined;
+		}
+
+		/**
+		 * Checks if a hash value for `key` exists.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf Hash
+		 * @param {string} key The key of the entry to check.
+		 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+		 */
+		function hashHas(key) {
+		  var data = this.__data__;
+		  return nativeCreate ? data[key] !== undefined : hasOwnProperty.call(data, key);
+		}
+
+		/**
+		 * Sets the hash `key` to `value`.
+		 *
+		 * @private
+		 * @name set
+		 * @memberOf Hash
+		 * @param {string} key The key of the value to set.
+		 * @param {*} value The value to set.
+		 * @returns {Object} Returns the hash instance.
+		 */
+		function hashSet(key, value) {
+		  var data = this.__data__;
+		  data[key] = (nativeCreate && value === undefined) ? HASH_UNDEFINED : value;
+		  return this;
+		}
+
+		// Add methods to `Hash`.
+		Hash.prototype.clear = hashClear;
+		Hash.prototype['delete'] = hashDelete;
+		Hash.prototype.get = hashGet;
+		Hash.prototype.has = hashHas;
+		Hash.prototype.set = hashSet;
+
+		/**
+		 * Creates an list cache object.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [entries] The key-value pairs to cache.
+		 */
+		function ListCache(entries) {
+		  var index = -1,
+		      length = entries ? entries.length : 0;
+
+		  this.clear();
+		  while (++index < length) {
+		    var entry = entries[index];
+		    this.set(entry[0], entry[1]);
+		  }
+		}
+
+		/**
+		 * Removes all key-value entries from the list cache.
+		 *
+		 * @private
+		 * @name clear
+		 * @memberOf ListCache
+		 */
+		function listCacheClear() {
+		  this.__data__ = [];
+		}
+
+		/**
+		 * Removes `key` and its value from the list cache.
+		 *
+		 * @private
+		 * @name delete
+		 * @memberOf ListCache
+		 * @param {string} key The key of the value to remove.
+		 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+		 */
+		function listCacheDelete(key) {
+		  var data = this.__data__,
+		      index = assocIndexOf(data, key);
+
+		  if (index < 0) {
+		    return false;
+		  }
+		  var lastIndex = data.length - 1;
+		  if (index == lastIndex) {
+		    data.pop();
+		  } else {
+		    splice.call(data, index, 1);
+		  }
+		  return true;
+		}
+
+		/**
+		 * Gets the list cache value for `key`.
+		 *
+		 * @private
+		 * @name get
+		 * @memberOf ListCache
+		 * @param {string} key The key of the value to get.
+		 * @returns {*} Returns the entry value.
+		 */
+		function listCacheGet(key) {
+		  var data = this.__data__,
+		      index = assocIndexOf(data, key);
+
+		  return index < 0 ? undefined : data[index][1];
+		}
+
+		/**
+		 * Checks if a list cache value for `key` exists.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf ListCache
+		 * @param {string} key The key of the entry to check.
+		 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+		 */
+		function listCacheHas(key) {
+		  return assocIndexOf(this.__data__, key) > -1;
+		}
+
+		/**
+		 * Sets the list cache `key` to `value`.
+		 *
+		 * @private
+		 * @name set
+		 * @memberOf ListCache
+		 * @param {string} key The key of the value to set.
+		 * @param {*} value The value to set.
+		 * @returns {Object} Returns the list cache instance.
+		 */
+		function listCacheSet(key, value) {
+		  var data = this.__data__,
+		      index = assocIndexOf(data, key);
+
+		  if (index < 0) {
+		    data.push([key, value]);
+		  } else {
+		    data[index][1] = value;
+		  }
+		  return this;
+		}
+
+		// Add methods to `ListCache`.
+		ListCache.prototype.clear = listCacheClear;
+		ListCache.prototype['delete'] = listCacheDelete;
+		ListCache.prototype.get = listCacheGet;
+		ListCache.prototype.has = listCacheHas;
+		ListCache.prototype.set = listCacheSet;
+
+		/**
+		 * Creates a map cache object to store key-value pairs.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [entries] The key-value pairs to cache.
+		 */
+		function MapCache(entries) {
+		  var index = -1,
+		      length = entries ? entries.length : 0;
+
+		  this.clear();
+		  while (++index < length) {
+		    var entry = entries[index];
+		    this.set(entry[0], entry[1]);
+		  }
+		}
+
+		/**
+		 * Removes all key-value entries from the map.
+		 *
+		 * @private
+		 * @name clear
+		 * @memberOf MapCache
+		 */
+		function mapCacheClear() {
+		  this.__data__ = {
+		    'hash': new Hash,
+		    'map': new (Map || ListCache),
+		    'string': new Hash
+		  };
+		}
+
+		/**
+		 * Removes `key` and its value from the map.
+		 *
+		 * @private
+		 * @name delete
+		 * @memberOf MapCache
+		 * @param {string} key The key of the value to remove.
+		 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+		 */
+		function mapCacheDelete(key) {
+		  return getMapData(this, key)['delete'](key);
+		}
+
+		/**
+		 * Gets the map value for `key`.
+		 *
+		 * @private
+		 * @name get
+		 * @memberOf MapCache
+		 * @param {string} key The key of the value to get.
+		 * @returns {*} Returns the entry value.
+		 */
+		function mapCacheGet(key) {
+		  return getMapData(this, key).get(key);
+		}
+
+		/**
+		 * Checks if a map value for `key` exists.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf MapCache
+		 * @param {string} key The key of the entry to check.
+		 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+		 */
+		function mapCacheHas(key) {
+		  return getMapData(this, key).has(key);
+		}
+
+		/**
+		 * Sets the map `key` to `value`.
+		 *
+		 * @private
+		 * @name set
+		 * @memberOf MapCache
+		 * @param {string} key The key of the value to set.
+		 * @param {*} value The value to set.
+		 * @returns {Object} Returns the map cache instance.
+		 */
+		function mapCacheSet(key, value) {
+		  getMapData(this, key).set(key, value);
+		  return this;
+		}
+
+		// Add methods to `MapCache`.
+		MapCache.prototype.clear = mapCacheClear;
+		MapCache.prototype['delete'] = mapCacheDelete;
+		MapCache.prototype.get = mapCacheGet;
+		MapCache.prototype.has = mapCacheHas;
+		MapCache.prototype.set = mapCacheSet;
+
+		/**
+		 *
+		 * Creates an array cache object to store unique values.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [values] The values to cache.
+		 */
+		function SetCache(values) {
+		  var index = -1,
+		      length = values ? values.length : 0;
+
+		  this.__data__ = new MapCache;
+		  while (++index < length) {
+		    this.add(values[index]);
+		  }
+		}
+
+		/**
+		 * Adds `value` to the array cache.
+		 *
+		 * @private
+		 * @name add
+		 * @memberOf SetCache
+		 * @alias push
+		 * @param {*} value The value to cache.
+		 * @returns {Object} Returns the cache instance.
+		 */
+		function setCacheAdd(value) {
+		  this.__data__.set(value, HASH_UNDEFINED);
+		  return this;
+		}
+
+		/**
+		 * Checks if `value` is in the array cache.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf SetCache
+		 * @param {*} value The value to search for.
+		 * @returns {number} Returns `true` if `value` is found, else `false`.
+		 */
+		function setCacheHas(value) {
+		  return this.__data__.has(value);
+		}
+
+		// Add methods to `SetCache`.
+		SetCache.prototype.add = SetCache.prototype.push = setCacheAdd;
+		SetCache.prototype.has = setCacheHas;
+
+		/**
+		 * Creates a stack cache object to store key-value pairs.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [entries] The key-value pairs to cache.
+		 */
+		function Stack(entries) {
+		  this.__data__ = new ListCache(entries);
+		}
+
+		/**
+		 * Removes all key-value entries from the stack.
+		 *
+		 * @private
+		 * @name clear
+		 * @memberOf Stack
+		 */
+		function stackClear() {
+		  this.__data__ = new ListCache;
+		}
+
+		/**
+		 * Removes `key` and its value from the stack.
+		 *
+		 * @private
+		 * @name delete
+		 * @memberOf Stack
+		 * @param {string} key The key of the value to remove.
+		 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+		 */
+		function stackDelete(key) {
+		  return this.__data__['delete'](key);
+		}
+
+		/**
+		 * Gets the stack value for `key`.
+		 *
+		 * @private
+		 * @name get
+		 * @memberOf Stack
+		 * @param {string} key The key of the value to get.
+		 * @returns {*} Returns the entry value.
+		 */
+		function stackGet(key) {
+		  return this.__data__.get(key);
+		}
+
+		/**
+		 * Checks if a stack value for `key` exists.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf Stack
+		 * @param {string} key The key of the entry to check.
+		 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+		 */
+		function stackHas(key) {
+		  return this.__data__.has(key);
+		}
+
+		/**
+		 * Sets the stack `key` to `value`.
+		 *
+		 * @private
+		 * @name set
+		 * @memberOf Stack
+		 * @param {string} key The key of the value to set.
+		 * @param {*} value The value to set.
+		 * @returns {Object} Returns the stack cache instance.
+		 */
+		function stackSet(key, value) {
+		  var cache = this.__data__;
+		  if (cache instanceof ListCache) {
+		    var pairs = cache.__data__;
+		    if (!Map || (pairs.length < LARGE_ARRAY_SIZE - 1)) {
+		      pairs.push([key, value]);
+		      return this;
+		    }
+		    cache = this.__data__ = new MapCache(pairs);
+		  }
+		  cache.set(key, value);
+		  return this;
+		}
+
+		// Add methods to `Stack`.
+		Stack.prototype.clear = stackClear;
+		Stack.prototype['delete'] = stackDelete;
+		Stack.prototype.get = stackGet;
+		Stack.prototype.has = stackHas;
+		Stack.prototype.set = stackSet;
+
+		/**
+		 * Creates an array of the enumerable property names of the array-like `value`.
+		 *
+		 * @private
+		 * @param {*} value The value to query.
+		 * @param {boolean} inherited Specify returning inherited property names.
+		 * @returns {Array} Returns the array of property names.
+		 */
+		function arrayLikeKeys(value, inherited) {
+		  // Safari 8.1 makes `arguments.callee` enumerable in strict mode.
+		  // Safari 9 makes `arguments.length` enumerable in strict mode.
+		  var result = (isArray(value) || isArguments(value))
+		    ? baseTimes(value.length, String)
+		    : [];
+
+		  var length = result.length,
+		      skipIndexes = !!length;
+
+		  for (var key in value) {
+		    if ((hasOwnProperty.call(value, key)) &&
+		        !(skipIndexes && (key == 'length' || isIndex(key, length)))) {
+		      result.push(key);
+		    }
+		  }
+		  return result;
+		}
+
+		/**
+		 * Gets the index at which the `key` is found in `array` of key-value pairs.
+		 *
+		 * @private
+		 * @param {Array} array The array to inspect.
+		 * @param {*} key The key to search for.
+		 * @returns {number} Returns the index of the matched value, else `-1`.
+		 */
+		function assocIndexOf(array, key) {
+		  var length = array.length;
+		  while (length--) {
+		    if (eq(array[length][0], key)) {
+		      return length;
+		    }
+		  }
+		  return -1;
+		}
+
+		/**
+		 * The base implementation of `_.forEach` without support for iteratee shorthands.
+		 *
+		 * @private
+		 * @param {Array|Object} collection The collection to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Array|Object} Returns `collection`.
+		 */
+		var baseEach = createBaseEach(baseForOwn);
+
+		/**
+		 * The base implementation of `_.flatten` with support for restricting flattening.
+		 *
+		 * @private
+		 * @param {Array} array The array to flatten.
+		 * @param {number} depth The maximum recursion depth.
+		 * @param {boolean} [predicate=isFlattenable] The function invoked per iteration.
+		 * @param {boolean} [isStrict] Restrict to values that pass `predicate` checks.
+		 * @param {Array} [result=[]] The initial result value.
+		 * @returns {Array} Returns the new flattened array.
+		 */
+		function baseFlatten(array, depth, predicate, isStrict, result) {
+		  var index = -1,
+		      length = array.length;
+
+		  predicate || (predicate = isFlattenable);
+		  result || (result = []);
+
+		  while (++index < length) {
+		    var value = array[index];
+		    if (predicate(value)) {
+		      {
+		        arrayPush(result, value);
+		      }
+		    } else {
+		      result[result.length] = value;
+		    }
+		  }
+		  return result;
+		}
+
+		/**
+		 * The base implementation of `baseForOwn` which iterates over `object`
+		 * properties returned by `keysFunc` and invokes `iteratee` for each property.
+		 * Iteratee functions may exit iteration early by explicitly returning `false`.
+		 *
+		 * @private
+		 * @param {Object} object The object to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @param {Function} keysFunc The function to get the keys of `object`.
+		 * @returns {Object} Returns `object`.
+		 */
+		var baseFor = createBaseFor();
+
+		/**
+		 * The base implementation of `_.forOwn` without support for iteratee shorthands.
+		 *
+		 * @private
+		 * @param {Object} object The object to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Object} Returns `object`.
+		 */
+		function baseForOwn(object, iteratee) {
+		  return object && baseFor(object, iteratee, keys);
+		}
+
+		/**
+		 * The base implementation of `_.get` without support for default values.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @param {Array|string} path The path of the property to get.
+		 * @returns {*} Returns the resolved value.
+		 */
+		function baseGet(object, path) {
+		  path = isKey(path, object) ? [path] : castPath(path);
+
+		  var index = 0,
+		      length = path.length;
+
+		  while (object != null && index < length) {
+		    object = object[toKey(path[index++])];
+		  }
+		  return (index && index == length) ? object : undefined;
+		}
+
+		/**
+		 * The base implementation of `getTag`.
+		 *
+		 * @private
+		 * @param {*} value The value to query.
+		 * @returns {string} Returns the `toStringTag`.
+		 */
+		function baseGetTag(value) {
+		  return objectToString.call(value);
+		}
+
+		/**
+		 * The base implementation of `_.hasIn` without support for deep paths.
+		 *
+		 * @private
+		 * @param {Object} [object] The object to query.
+		 * @param {Array|string} key The key to check.
+		 * @returns {boolean} Returns `true` if `key` exists, else `false`.
+		 */
+		function baseHasIn(object, key) {
+		  return object != null && key in Object(object);
+		}
+
+		/**
+		 * The base implementation of `_.isEqual` which supports partial comparisons
+		 * and tracks traversed objects.
+		 *
+		 * @private
+		 * @param {*} value The value to compare.
+		 * @param {*} other The other value to compare.
+		 * @param {Function} [customizer] The function to customize comparisons.
+		 * @param {boolean} [bitmask] The bitmask of comparison flags.
+		 *  The bitmask may be composed of the following flags:
+		 *     1 - Unordered comparison
+		 *     2 - Partial comparison
+		 * @param {Object} [stack] Tracks traversed `value` and `other` objects.
+		 * @returns {boolean} Returns `true` if the values are equivalent, else `false`.
+		 */
+		function baseIsEqual(value, other, customizer, bitmask, stack) {
+		  if (value === other) {
+		    return true;
+		  }
+		  if (value == null || other == null || (!isObject(value) && !isObjectLike(other))) {
+		    return value !== value && other !== other;
+		  }
+		  return baseIsEqualDeep(value, other, baseIsEqual, customizer, bitmask, stack);
+		}
+
+		/**
+		 * A specialized version of `baseIsEqual` for arrays and objects which performs
+		 * deep comparisons and tracks traversed objects enabling objects with circular
+		 * references to be compared.
+		 *
+		 * @private
+		 * @param {Object} object The object to compare.
+		 * @param {Object} other The other object to compare.
+		 * @param {Function} equalFunc The function to determine equivalents of values.
+		 * @param {Function} [customizer] The function to customize comparisons.
+		 * @param {number} [bitmask] The bitmask of comparison flags. See `baseIsEqual`
+		 *  for more details.
+		 * @param {Object} [stack] Tracks traversed `object` and `other` objects.
+		 * @returns {boolean} Returns `true` if the objects are equivalent, else `false`.
+		 */
+		function baseIsEqualDeep(object, other, equalFunc, customizer, bitmask, stack) {
+		  var objIsArr = isArray(object),
+		      othIsArr = isArray(other),
+		      objTag = arrayTag,
+		      othTag = arrayTag;
+
+		  if (!objIsArr) {
+		    objTag = getTag(object);
+		    objTag = objTag == argsTag ? objectTag : objTag;
+		  }
+		  if (!othIsArr) {
+		    othTag = getTag(other);
+		    othTag = othTag == argsTag ? objectTag : othTag;
+		  }
+		  var objIsObj = objTag == objectTag && !isHostObject(object),
+		      othIsObj = othTag == objectTag && !isHostObject(other),
+		      isSameTag = objTag == othTag;
+
+		  if (isSameTag && !objIsObj) {
+		    stack || (stack = new Stack);
+		    return (objIsArr || isTypedArray(object))
+		      ? equalArrays(object, other, equalFunc, customizer, bitmask, stack)
+		      : equalByTag(object, other, objTag, equalFunc, customizer, bitmask, stack);
+		  }
+		  if (!(bitmask & PARTIAL_COMPARE_FLAG)) {
+		    var objIsWrapped = objIsObj && hasOwnProperty.call(object, '__wrapped__'),
+		        othIsWrapped = othIsObj && hasOwnProperty.call(other, '__wrapped__');
+
+		    if (objIsWrapped || othIsWrapped) {
+		      var objUnwrapped = objIsWrapped ? object.value() : object,
+		          othUnwrapped = othIsWrapped ? other.value() : other;
+
+		      stack || (stack = new Stack);
+		      return equalFunc(objUnwrapped, othUnwrapped, customizer, bitmask, stack);
+		    }
+		  }
+		  if (!isSameTag) {
+		    return false;
+		  }
+		  stack || (stack = new Stack);
+		  return equalObjects(object, other, equalFunc, customizer, bitmask, stack);
+		}
+
+		/**
+		 * The base implementation of `_.isMatch` without support for iteratee shorthands.
+		 *
+		 * @private
+		 * @param {Object} object The object to inspect.
+		 * @param {Object} source The object of property values to match.
+		 * @param {Array} matchData The property names, values, and compare flags to match.
+		 * @param {Function} [customizer] The function to customize comparisons.
+		 * @returns {boolean} Returns `true` if `object` is a match, else `false`.
+		 */
+		function baseIsMatch(object, source, matchData, customizer) {
+		  var index = matchData.length,
+		      length = index;
+
+		  if (object == null) {
+		    return !length;
+		  }
+		  object = Object(object);
+		  while (index--) {
+		    var data = matchData[index];
+		    if ((data[2])
+		          ? data[1] !== object[data[0]]
+		          : !(data[0] in object)
+		        ) {
+		      return false;
+		    }
+		  }
+		  while (++index < length) {
+		    data = matchData[index];
+		    var key = data[0],
+		        objValue = object[key],
+		        srcValue = data[1];
+
+		    if (data[2]) {
+		      if (objValue === undefined && !(key in object)) {
+		        return false;
+		      }
+		    } else {
+		      var stack = new Stack;
+		      var result; 
+		      if (!(result === undefined
+		            ? baseIsEqual(srcValue, objValue, customizer, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG, stack)
+		            : result
+		          )) {
+		        return false;
+		      }
+		    }
+		  }
+		  return true;
+		}
+
+		/**
+		 * The base implementation of `_.isNative` without bad shim checks.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a native function,
+		 *  else `false`.
+		 */
+		function baseIsNative(value) {
+		  if (!isObject(value) || isMasked(value)) {
+		    return false;
+		  }
+		  var pattern = (isFunction(value) || isHostObject(value)) ? reIsNative : reIsHostCtor;
+		  return pattern.test(toSource(value));
+		}
+
+		/**
+		 * The base implementation of `_.isTypedArray` without Node.js optimizations.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a typed array, else `false`.
+		 */
+		function baseIsTypedArray(value) {
+		  return isObjectLike(value) &&
+		    isLength(value.length) && !!typedArrayTags[objectToString.call(value)];
+		}
+
+		/**
+		 * The base implementation of `_.iteratee`.
+		 *
+		 * @private
+		 * @param {*} [value=_.identity] The value to convert to an iteratee.
+		 * @returns {Function} Returns the iteratee.
+		 */
+		function baseIteratee(value) {
+		  // Don't store the `typeof` result in a variable to avoid a JIT bug in Safari 9.
+		  // See https://bugs.webkit.org/show_bug.cgi?id=156034 for more details.
+		  if (typeof value == 'function') {
+		    return value;
+		  }
+		  if (value == null) {
+		    return identity;
+		  }
+		  if (typeof value == 'object') {
+		    return isArray(value)
+		      ? baseMatchesProperty(value[0], value[1])
+		      : baseMatches(value);
+		  }
+		  return property(value);
+		}
+
+		/**
+		 * The base implementation of `_.keys` which doesn't treat sparse arrays as dense.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @returns {Array} Returns the array of property names.
+		 */
+		function baseKeys(object) {
+		  if (!isPrototype(object)) {
+		    return nativeKeys(object);
+		  }
+		  var result = [];
+		  for (var key in Object(object)) {
+		    if (hasOwnProperty.call(object, key) && key != 'constructor') {
+		      result.push(key);
+		    }
+		  }
+		  return result;
+		}
+
+		/**
+		 * The base implementation of `_.map` without support for iteratee shorthands.
+		 *
+		 * @private
+		 * @param {Array|Object} collection The collection to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Array} Returns the new mapped array.
+		 */
+		function baseMap(collection, iteratee) {
+		  var index = -1,
+		      result = isArrayLike(collection) ? Array(collection.length) : [];
+
+		  baseEach(collection, function(value, key, collection) {
+		    result[++index] = iteratee(value, key, collection);
+		  });
+		  return result;
+		}
+
+		/**
+		 * The base implementation of `_.matches` which doesn't clone `source`.
+		 *
+		 * @private
+		 * @param {Object} source The object of property values to match.
+		 * @returns {Function} Returns the new spec function.
+		 */
+		function baseMatches(source) {
+		  var matchData = getMatchData(source);
+		  if (matchData.length == 1 && matchData[0][2]) {
+		    return matchesStrictComparable(matchData[0][0], matchData[0][1]);
+		  }
+		  return function(object) {
+		    return object === source || baseIsMatch(object, source, matchData);
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.matchesProperty` which doesn't clone `srcValue`.
+		 *
+		 * @private
+		 * @param {string} path The path of the property to get.
+		 * @param {*} srcValue The value to match.
+		 * @returns {Function} Returns the new spec function.
+		 */
+		function baseMatchesProperty(path, srcValue) {
+		  if (isKey(path) && isStrictComparable(srcValue)) {
+		    return matchesStrictComparable(toKey(path), srcValue);
+		  }
+		  return function(object) {
+		    var objValue = get(object, path);
+		    return (objValue === undefined && objValue === srcValue)
+		      ? hasIn(object, path)
+		      : baseIsEqual(srcValue, objValue, undefined, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.orderBy` without param guards.
+		 *
+		 * @private
+		 * @param {Array|Object} collection The collection to iterate over.
+		 * @param {Function[]|Object[]|string[]} iteratees The iteratees to sort by.
+		 * @param {string[]} orders The sort orders of `iteratees`.
+		 * @returns {Array} Returns the new sorted array.
+		 */
+		function baseOrderBy(collection, iteratees, orders) {
+		  var index = -1;
+		  iteratees = arrayMap(iteratees.length ? iteratees : [identity], baseUnary(baseIteratee));
+
+		  var result = baseMap(collection, function(value, key, collection) {
+		    var criteria = arrayMap(iteratees, function(iteratee) {
+		      return iteratee(value);
+		    });
+		    return { 'criteria': criteria, 'index': ++index, 'value': value };
+		  });
+
+		  return baseSortBy(result, function(object, other) {
+		    return compareMultiple(object, other, orders);
+		  });
+		}
+
+		/**
+		 * A specialized version of `baseProperty` which supports deep paths.
+		 *
+		 * @private
+		 * @param {Array|string} path The path of the property to get.
+		 * @returns {Function} Returns the new accessor function.
+		 */
+		function basePropertyDeep(path) {
+		  return function(object) {
+		    return baseGet(object, path);
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.rest` which doesn't validate or coerce arguments.
+		 *
+		 * @private
+		 * @param {Function} func The function to apply a rest parameter to.
+		 * @param {number} [start=func.length-1] The start position of the rest parameter.
+		 * @returns {Function} Returns the new function.
+		 */
+		function baseRest(func, start) {
+		  start = nativeMax(start === undefined ? (func.length - 1) : start, 0);
+		  return function() {
+		    var args = arguments,
+		        index = -1,
+		        length = nativeMax(args.length - start, 0),
+		        array = Array(length);
+
+		    while (++index < length) {
+		      array[index] = args[start + index];
+		    }
+		    index = -1;
+		    var otherArgs = Array(start + 1);
+		    while (++index < start) {
+		      otherArgs[index] = args[index];
+		    }
+		    otherArgs[start] = array;
+		    return apply(func, this, otherArgs);
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.toString` which doesn't convert nullish
+		 * values to empty strings.
+		 *
+		 * @private
+		 * @param {*} value The value to process.
+		 * @returns {string} Returns the string.
+		 */
+		function baseToString(value) {
+		  // Exit early for strings to avoid a performance hit in some environments.
+		  if (typeof value == 'string') {
+		    return value;
+		  }
+		  if (isSymbol(value)) {
+		    return symbolToString ? symbolToString.call(value) : '';
+		  }
+		  var result = (value + '');
+		  return (result == '0' && (1 / value) == -Infinity) ? '-0' : result;
+		}
+
+		/**
+		 * Casts `value` to a path array if it's not one.
+		 *
+		 * @private
+		 * @param {*} value The value to inspect.
+		 * @returns {Array} Returns the cast property path array.
+		 */
+		function castPath(value) {
+		  return isArray(value) ? value : stringToPath(value);
+		}
+
+		/**
+		 * Compares values to sort them in ascending order.
+		 *
+		 * @private
+		 * @param {*} value The value to compare.
+		 * @param {*} other The other value to compare.
+		 * @returns {number} Returns the sort order indicator for `value`.
+		 */
+		function compareAscending(value, other) {
+		  if (value !== other) {
+		    var valIsDefined = value !== undefined,
+		        valIsNull = value === null,
+		        valIsReflexive = value === value,
+		        valIsSymbol = isSymbol(value);
+
+		    var othIsDefined = other !== undefined,
+		        othIsNull = other === null,
+		        othIsReflexive = other === other,
+		        othIsSymbol = isSymbol(other);
+
+		    if ((!othIsNull && !othIsSymbol && !valIsSymbol && value > other) ||
+		        (valIsSymbol && othIsDefined && othIsReflexive && !othIsNull && !othIsSymbol) ||
+		        (valIsNull && othIsDefined && othIsReflexive) ||
+		        (!valIsDefined && othIsReflexive) ||
+		        !valIsReflexive) {
+		      return 1;
+		    }
+		    if ((!valIsNull && !valIsSymbol && !othIsSymbol && value < other) ||
+		        (othIsSymbol && valIsDefined && valIsReflexive && !valIsNull && !valIsSymbol) ||
+		        (othIsNull && valIsDefined && valIsReflexive) ||
+		        (!othIsDefined && valIsReflexive) ||
+		        !othIsReflexive) {
+		      return -1;
+		    }
+		  }
+		  return 0;
+		}
+
+		/**
+		 * Used by `_.orderBy` to compare multiple properties of a value to another
+		 * and stable sort them.
+		 *
+		 * If `orders` is unspecified, all values are sorted in ascending order. Otherwise,
+		 * specify an order of "desc" for descending or "asc" for ascending sort order
+		 * of corresponding values.
+		 *
+		 * @private
+		 * @param {Object} object The object to compare.
+		 * @param {Object} other The other object to compare.
+		 * @param {boolean[]|string[]} orders The order to sort by for each property.
+		 * @returns {number} Returns the sort order indicator for `object`.
+		 */
+		function compareMultiple(object, other, orders) {
+		  var index = -1,
+		      objCriteria = object.criteria,
+		      othCriteria = other.criteria,
+		      length = objCriteria.length,
+		      ordersLength = orders.length;
+
+		  while (++index < length) {
+		    var result = compareAscending(objCriteria[index], othCriteria[index]);
+		    if (result) {
+		      if (index >= ordersLength) {
+		        return result;
+		      }
+		      var order = orders[index];
+		      return result * (order == 'desc' ? -1 : 1);
+		    }
+		  }
+		  // Fixes an `Array#sort` bug in the JS engine embedded in Adobe applications
+		  // that causes it, under certain circumstances, to provide the same value for
+		  // `object` and `other`. See https://github.com/jashkenas/underscore/pull/1247
+		  // for more details.
+		  //
+		  // This also ensures a stable sort in V8 and other engines.
+		  // See https://bugs.chromium.org/p/v8/issues/detail?id=90 for more details.
+		  return object.index - other.index;
+		}
+
+		/**
+		 * Creates a `baseEach` or `baseEachRight` function.
+		 *
+		 * @private
+		 * @param {Function} eachFunc The function to iterate over a collection.
+		 * @param {boolean} [fromRight] Specify iterating from right to left.
+		 * @returns {Function} Returns the new base function.
+		 */
+		function createBaseEach(eachFunc, fromRight) {
+		  return function(collection, iteratee) {
+		    if (collection == null) {
+		      return collection;
+		    }
+		    if (!isArrayLike(collection)) {
+		      return eachFunc(collection, iteratee);
+		    }
+		    var length = collection.length,
+		        index = -1,
+		        iterable = Object(collection);
+
+		    while ((++index < length)) {
+		      if (iteratee(iterable[index], index, iterable) === false) {
+		        break;
+		      }
+		    }
+		    return collection;
+		  };
+		}
+
+		/**
+		 * Creates a base function for methods like `_.forIn` and `_.forOwn`.
+		 *
+		 * @private
+		 * @param {boolean} [fromRight] Specify iterating from right to left.
+		 * @returns {Function} Returns the new base function.
+		 */
+		function createBaseFor(fromRight) {
+		  return function(object, iteratee, keysFunc) {
+		    var index = -1,
+		        iterable = Object(object),
+		        props = keysFunc(object),
+		        length = props.length;
+
+		    while (length--) {
+		      var key = props[++index];
+		      if (iteratee(iterable[key], key, iterable) === false) {
+		        break;
+		      }
+		    }
+		    return object;
+		  };
+		}
+
+		/**
+		 * A specialized version of `baseIsEqualDeep` for arrays with support for
+		 * partial deep comparisons.
+		 *
+		 * @private
+		 * @param {Array} array The array to compare.
+		 * @param {Array} other The other array to compare.
+		 * @param {Function} equalFunc The function to determine equivalents of values.
+		 * @param {Function} customizer The function to customize comparisons.
+		 * @param {number} bitmask The bitmask of comparison flags. See `baseIsEqual`
+		 *  for more details.
+		 * @param {Object} stack Tracks traversed `array` and `other` objects.
+		 * @returns {boolean} Returns `true` if the arrays are equivalent, else `false`.
+		 */
+		function equalArrays(array, other, equalFunc, customizer, bitmask, stack) {
+		  var isPartial = bitmask & PARTIAL_COMPARE_FLAG,
+		      arrLength = array.length,
+		      othLength = other.length;
+
+		  if (arrLength != othLength && !(isPartial && othLength > arrLength)) {
+		    return false;
+		  }
+		  // Assume cyclic values are equal.
+		  var stacked = stack.get(array);
+		  if (stacked && stack.get(other)) {
+		    return stacked == other;
+		  }
+		  var index = -1,
+		      result = true,
+		      seen = (bitmask & UNORDERED_COMPARE_FLAG) ? new SetCache : undefined;
+
+		  stack.set(array, other);
+		  stack.set(other, array);
+
+		  // Ignore non-index properties.
+		  while (++index < arrLength) {
+		    var arrValue = array[index],
+		        othValue = other[index];
+
+		    if (customizer) {
+		      var compared = isPartial
+		        ? customizer(othValue, arrValue, index, other, array, stack)
+		        : customizer(arrValue, othValue, index, array, other, stack);
+		    }
+		    if (compared !== undefined) {
+		      if (compared) {
+		        continue;
+		      }
+		      result = false;
+		      break;
+		    }
+		    // Recursively compare arrays (susceptible to call stack limits).
+		    if (seen) {
+		      if (!arraySome(other, function(othValue, othIndex) {
+		            if (!seen.has(othIndex) &&
+		                (arrValue === othValue || equalFunc(arrValue, othValue, customizer, bitmask, stack))) {
+		              return seen.add(othIndex);
+		            }
+		          })) {
+		        result = false;
+		        break;
+		      }
+		    } else if (!(
+		          arrValue === othValue ||
+		            equalFunc(arrValue, othValue, customizer, bitmask, stack)
+		        )) {
+		      result = false;
+		      break;
+		    }
+		  }
+		  stack['delete'](array);
+		  stack['delete'](other);
+		  return result;
+		}
+
+		/**
+		 * A specialized version of `baseIsEqualDeep` for comparing objects of
+		 * the same `toStringTag`.
+		 *
+		 * **Note:** This function only supports comparing values with tags of
+		 * `Boolean`, `Date`, `Error`, `Number`, `RegExp`, or `String`.
+		 *
+		 * @private
+		 * @param {Object} object The object to compare.
+		 * @param {Object} other The other object to compare.
+		 * @param {string} tag The `toStringTag` of the objects to compare.
+		 * @param {Function} equalFunc The function to determine equivalents of values.
+		 * @param {Function} customizer The function to customize comparisons.
+		 * @param {number} bitmask The bitmask of comparison flags. See `baseIsEqual`
+		 *  for more details.
+		 * @param {Object} stack Tracks traversed `object` and `other` objects.
+		 * @returns {boolean} Returns `true` if the objects are equivalent, else `false`.
+		 */
+		function equalByTag(object, other, tag, equalFunc, customizer, bitmask, stack) {
+		  switch (tag) {
+		    case dataViewTag:
+		      if ((object.byteLength != other.byteLength) ||
+		          (object.byteOffset != other.byteOffset)) {
+		        return false;
+		      }
+		      object = object.buffer;
+		      other = other.buffer;
+
+		    case arrayBufferTag:
+		      if ((object.byteLength != other.byteLength) ||
+		          !equalFunc(new Uint8Array(object), new Uint8Array(other))) {
+		        return false;
+		      }
+		      return true;
+
+		    case boolTag:
+		    case dateTag:
+		    case numberTag:
+		      // Coerce booleans to `1` or `0` and dates to milliseconds.
+		      // Invalid dates are coerced to `NaN`.
+		      return eq(+object, +other);
+
+		    case errorTag:
+		      return object.name == other.name && object.message == other.message;
+
+		    case regexpTag:
+		    case stringTag:
+		      // Coerce regexes to strings and treat strings, primitives and objects,
+		      // as equal. See http://www.ecma-international.org/ecma-262/7.0/#sec-regexp.prototype.tostring
+		      // for more details.
+		      return object == (other + '');
+
+		    case mapTag:
+		      var convert = mapToArray;
+
+		    case setTag:
+		      var isPartial = bitmask & PARTIAL_COMPARE_FLAG;
+		      convert || (convert = setToArray);
+
+		      if (object.size != other.size && !isPartial) {
+		        return false;
+		      }
+		      // Assume cyclic values are equal.
+		      var stacked = stack.get(object);
+		      if (stacked) {
+		        return stacked == other;
+		      }
+		      bitmask |= UNORDERED_COMPARE_FLAG;
+
+		      // Recursively compare objects (susceptible to call stack limits).
+		      stack.set(object, other);
+		      var result = equalArrays(convert(object), convert(other), equalFunc, customizer, bitmask, stack);
+		      stack['delete'](object);
+		      return result;
+
+		    case symbolTag:
+		      if (symbolValueOf) {
+		        return symbolValueOf.call(object) == symbolValueOf.call(other);
+		      }
+		  }
+		  return false;
+		}
+
+		/**
+		 * A specialized version of `baseIsEqualDeep` for objects with support for
+		 * partial deep comparisons.
+		 *
+		 * @private
+		 * @param {Object} object The object to compare.
+		 * @param {Object} other The other object to compare.
+		 * @param {Function} equalFunc The function to determine equivalents of values.
+		 * @param {Function} customizer The function to customize comparisons.
+		 * @param {number} bitmask The bitmask of comparison flags. See `baseIsEqual`
+		 *  for more details.
+		 * @param {Object} stack Tracks traversed `object` and `other` objects.
+		 * @returns {boolean} Returns `true` if the objects are equivalent, else `false`.
+		 */
+		function equalObjects(object, other, equalFunc, customizer, bitmask, stack) {
+		  var isPartial = bitmask & PARTIAL_COMPARE_FLAG,
+		      objProps = keys(object),
+		      objLength = objProps.length,
+		      othProps = keys(other),
+		      othLength = othProps.length;
+
+		  if (objLength != othLength && !isPartial) {
+		    return false;
+		  }
+		  var index = objLength;
+		  while (index--) {
+		    var key = objProps[index];
+		    if (!(isPartial ? key in other : hasOwnProperty.call(other, key))) {
+		      return false;
+		    }
+		  }
+		  // Assume cyclic values are equal.
+		  var stacked = stack.get(object);
+		  if (stacked && stack.get(other)) {
+		    return stacked == other;
+		  }
+		  var result = true;
+		  stack.set(object, other);
+		  stack.set(other, object);
+
+		  var skipCtor = isPartial;
+		  while (++index < objLength) {
+		    key = objProps[index];
+		    var objValue = object[key],
+		        othValue = other[key];
+
+		    if (customizer) {
+		      var compared = isPartial
+		        ? customizer(othValue, objValue, key, other, object, stack)
+		        : customizer(objValue, othValue, key, object, other, stack);
+		    }
+		    // Recursively compare objects (susceptible to call stack limits).
+		    if (!(compared === undefined
+		          ? (objValue === othValue || equalFunc(objValue, othValue, customizer, bitmask, stack))
+		          : compared
+		        )) {
+		      result = false;
+		      break;
+		    }
+		    skipCtor || (skipCtor = key == 'constructor');
+		  }
+		  if (result && !skipCtor) {
+		    var objCtor = object.constructor,
+		        othCtor = other.constructor;
+
+		    // Non `Object` object instances with different constructors are not equal.
+		    if (objCtor != othCtor &&
+		        ('constructor' in object && 'constructor' in other) &&
+		        !(typeof objCtor == 'function' && objCtor instanceof objCtor &&
+		          typeof othCtor == 'function' && othCtor instanceof othCtor)) {
+		      result = false;
+		    }
+		  }
+		  stack['delete'](object);
+		  stack['delete'](other);
+		  return result;
+		}
+
+		/**
+		 * Gets the data for `map`.
+		 *
+		 * @private
+		 * @param {Object} map The map to query.
+		 * @param {string} key The reference key.
+		 * @returns {*} Returns the map data.
+		 */
+		function getMapData(map, key) {
+		  var data = map.__data__;
+		  return isKeyable(key)
+		    ? data[typeof key == 'string' ? 'string' : 'hash']
+		    : data.map;
+		}
+
+		/**
+		 * Gets the property names, values, and compare flags of `object`.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @returns {Array} Returns the match data of `object`.
+		 */
+		function getMatchData(object) {
+		  var result = keys(object),
+		      length = result.length;
+
+		  while (length--) {
+		    var key = result[length],
+		        value = object[key];
+
+		    result[length] = [key, value, isStrictComparable(value)];
+		  }
+		  return result;
+		}
+
+		/**
+		 * Gets the native function at `key` of `object`.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @param {string} key The key of the method to get.
+		 * @returns {*} Returns the function if it's native, else `undefined`.
+		 */
+		function getNative(object, key) {
+		  var value = getValue(object, key);
+		  return baseIsNative(value) ? value : undefined;
+		}
+
+		/**
+		 * Gets the `toStringTag` of `value`.
+		 *
+		 * @private
+		 * @param {*} value The value to query.
+		 * @returns {string} Returns the `toStringTag`.
+		 */
+		var getTag = baseGetTag;
+
+		// Fallback for data views, maps, sets, and weak maps in IE 11,
+		// for data views in Edge < 14, and promises in Node.js.
+		if ((DataView && getTag(new DataView(new ArrayBuffer(1))) != dataViewTag) ||
+		    (Map && getTag(new Map) != mapTag) ||
+		    (Promise && getTag(Promise.resolve()) != promiseTag) ||
+		    (Set && getTag(new Set) != setTag) ||
+		    (WeakMap && getTag(new WeakMap) != weakMapTag)) {
+		  getTag = function(value) {
+		    var result = objectToString.call(value),
+		        Ctor = result == objectTag ? value.constructor : undefined,
+		        ctorString = Ctor ? toSource(Ctor) : undefined;
+
+		    if (ctorString) {
+		      switch (ctorString) {
+		        case dataViewCtorString: return dataViewTag;
+		        case mapCtorString: return mapTag;
+		        case promiseCtorString: return promiseTag;
+		        case setCtorString: return setTag;
+		        case weakMapCtorString: return weakMapTag;
+		      }
+		    }
+		    return result;
+		  };
+		}
+
+		/**
+		 * Checks if `path` exists on `object`.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @param {Array|string} path The path to check.
+		 * @param {Function} hasFunc The function to check properties.
+		 * @returns {boolean} Returns `true` if `path` exists, else `false`.
+		 */
+		function hasPath(object, path, hasFunc) {
+		  path = isKey(path, object) ? [path] : castPath(path);
+
+		  var result,
+		      index = -1,
+		      length = path.length;
+
+		  while (++index < length) {
+		    var key = toKey(path[index]);
+		    if (!(result = object != null && hasFunc(object, key))) {
+		      break;
+		    }
+		    object = object[key];
+		  }
+		  if (result) {
+		    return result;
+		  }
+		  var length = object ? object.length : 0;
+		  return !!length && isLength(length) && isIndex(key, length) &&
+		    (isArray(object) || isArguments(object));
+		}
+
+		/**
+		 * Checks if `value` is a flattenable `arguments` object or array.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is flattenable, else `false`.
+		 */
+		function isFlattenable(value) {
+		  return isArray(value) || isArguments(value) ||
+		    !!(spreadableSymbol && value && value[spreadableSymbol]);
+		}
+
+		/**
+		 * Checks if `value` is a valid array-like index.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @param {number} [length=MAX_SAFE_INTEGER] The upper bounds of a valid index.
+		 * @returns {boolean} Returns `true` if `value` is a valid index, else `false`.
+		 */
+		function isIndex(value, length) {
+		  length = length == null ? MAX_SAFE_INTEGER : length;
+		  return !!length &&
+		    (typeof value == 'number' || reIsUint.test(value)) &&
+		    (value > -1 && value % 1 == 0 && value < length);
+		}
+
+		/**
+		 * Checks if the given arguments are from an iteratee call.
+		 *
+		 * @private
+		 * @param {*} value The potential iteratee value argument.
+		 * @param {*} index The potential iteratee index or key argument.
+		 * @param {*} object The potential iteratee object argument.
+		 * @returns {boolean} Returns `true` if the arguments are from an iteratee call,
+		 *  else `false`.
+		 */
+		function isIterateeCall(value, index, object) {
+		  if (!isObject(object)) {
+		    return false;
+		  }
+		  var type = typeof index;
+		  if (type == 'number'
+		        ? (isArrayLike(object) && isIndex(index, object.length))
+		        : (type == 'string' && index in object)
+		      ) {
+		    return eq(object[index], value);
+		  }
+		  return false;
+		}
+
+		/**
+		 * Checks if `value` is a property name and not a property path.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @param {Object} [object] The object to query keys on.
+		 * @returns {boolean} Returns `true` if `value` is a property name, else `false`.
+		 */
+		function isKey(value, object) {
+		  if (isArray(value)) {
+		    return false;
+		  }
+		  var type = typeof value;
+		  if (type == 'number' || type == 'symbol' || type == 'boolean' ||
+		      value == null || isSymbol(value)) {
+		    return true;
+		  }
+		  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) ||
+		    (object != null && value in Object(object));
+		}
+
+		/**
+		 * Checks if `value` is suitable for use as unique object key.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is suitable, else `false`.
+		 */
+		function isKeyable(value) {
+		  var type = typeof value;
+		  return (type == 'string' || type == 'number' || type == 'symbol' || type == 'boolean')
+		    ? (value !== '__proto__')
+		    : (value === null);
+		}
+
+		/**
+		 * Checks if `func` has its source masked.
+		 *
+		 * @private
+		 * @param {Function} func The function to check.
+		 * @returns {boolean} Returns `true` if `func` is masked, else `false`.
+		 */
+		function isMasked(func) {
+		  return !!maskSrcKey && (maskSrcKey in func);
+		}
+
+		/**
+		 * Checks if `value` is likely a prototype object.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a prototype, else `false`.
+		 */
+		function isPrototype(value) {
+		  var Ctor = value && value.constructor,
+		      proto = (typeof Ctor == 'function' && Ctor.prototype) || objectProto;
+
+		  return value === proto;
+		}
+
+		/**
+		 * Checks if `value` is suitable for strict equality comparisons, i.e. `===`.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` if suitable for strict
+		 *  equality comparisons, else `false`.
+		 */
+		function isStrictComparable(value) {
+		  return value === value && !isObject(value);
+		}
+
+		/**
+		 * A specialized version of `matchesProperty` for source values suitable
+		 * for strict equality comparisons, i.e. `===`.
+		 *
+		 * @private
+		 * @param {string} key The key of the property to get.
+		 * @param {*} srcValue The value to match.
+		 * @returns {Function} Returns the new spec function.
+		 */
+		function matchesStrictComparable(key, srcValue) {
+		  return function(object) {
+		    if (object == null) {
+		      return false;
+		    }
+		    return object[key] === srcValue &&
+		      (srcValue !== undefined || (key in Object(object)));
+		  };
+		}
+
+		/**
+		 * Converts `string` to a property path array.
+		 *
+		 * @private
+		 * @param {string} string The string to convert.
+		 * @returns {Array} Returns the property path array.
+		 */
+		var stringToPath = memoize(function(string) {
+		  string = toString(string);
+
+		  var result = [];
+		  if (reLeadingDot.test(string)) {
+		    result.push('');
+		  }
+		  string.replace(rePropName, function(match, number, quote, string) {
+		    result.push(quote ? string.replace(reEscapeChar, '$1') : (number || match));
+		  });
+		  return result;
+		});
+
+		/**
+		 * Converts `value` to a string key if it's not a string or symbol.
+		 *
+		 * @private
+		 * @param {*} value The value to inspect.
+		 * @returns {string|symbol} Returns the key.
+		 */
+		function toKey(value) {
+		  if (typeof value == 'string' || isSymbol(value)) {
+		    return value;
+		  }
+		  var result = (value + '');
+		  return (result == '0' && (1 / value) == -Infinity) ? '-0' : result;
+		}
+
+		/**
+		 * Converts `func` to its source code.
+		 *
+		 * @private
+		 * @param {Function} func The function to process.
+		 * @returns {string} Returns the source code.
+		 */
+		function toSource(func) {
+		  if (func != null) {
+		    try {
+		      return funcToString.call(func);
+		    } catch (e) {}
+		    try {
+		      return (func + '');
+		    } catch (e) {}
+		  }
+		  return '';
+		}
+
+		/**
+		 * Creates an array of elements, sorted in ascending order by the results of
+		 * running each element in a collection thru each iteratee. This method
+		 * performs a stable sort, that is, it preserves the original sort order of
+		 * equal elements. The iteratees are invoked with one argument: (value).
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Collection
+		 * @param {Array|Object} collection The collection to iterate over.
+		 * @param {...(Function|Function[])} [iteratees=[_.identity]]
+		 *  The iteratees to sort by.
+		 * @returns {Array} Returns the new sorted array.
+		 * @example
+		 *
+		 * var users = [
+		 *   { 'user': 'fred',   'age': 48 },
+		 *   { 'user': 'barney', 'age': 36 },
+		 *   { 'user': 'fred',   'age': 40 },
+		 *   { 'user': 'barney', 'age': 34 }
+		 * ];
+		 *
+		 * _.sortBy(users, function(o) { return o.user; });
+		 * // => objects for [['barney', 36], ['barney', 34], ['fred', 48], ['fred', 40]]
+		 *
+		 * _.sortBy(users, ['user', 'age']);
+		 * // => objects for [['barney', 34], ['barney', 36], ['fred', 40], ['fred', 48]]
+		 *
+		 * _.sortBy(users, 'user', function(o) {
+		 *   return Math.floor(o.age / 10);
+		 * });
+		 * // => objects for [['barney', 36], ['barney', 34], ['fred', 48], ['fred', 40]]
+		 */
+		var sortBy = baseRest(function(collection, iteratees) {
+		  if (collection == null) {
+		    return [];
+		  }
+		  var length = iteratees.length;
+		  if (length > 1 && isIterateeCall(collection, iteratees[0], iteratees[1])) {
+		    iteratees = [];
+		  } else if (length > 2 && isIterateeCall(iteratees[0], iteratees[1], iteratees[2])) {
+		    iteratees = [iteratees[0]];
+		  }
+		  return baseOrderBy(collection, baseFlatten(iteratees), []);
+		});
+
+		/**
+		 * Creates a function that memoizes the result of `func`. If `resolver` is
+		 * provided, it determines the cache key for storing the result based on the
+		 * arguments provided to the memoized function. By default, the first argument
+		 * provided to the memoized function is used as the map cache key. The `func`
+		 * is invoked with the `this` binding of the memoized function.
+		 *
+		 * **Note:** The cache is exposed as the `cache` property on the memoized
+		 * function. Its creation may be customized by replacing the `_.memoize.Cache`
+		 * constructor with one whose instances implement the
+		 * [`Map`](http://ecma-international.org/ecma-262/7.0/#sec-properties-of-the-map-prototype-object)
+		 * method interface of `delete`, `get`, `has`, and `set`.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Function
+		 * @param {Function} func The function to have its output memoized.
+		 * @param {Function} [resolver] The function to resolve the cache key.
+		 * @returns {Function} Returns the new memoized function.
+		 * @example
+		 *
+		 * var object = { 'a': 1, 'b': 2 };
+		 * var other = { 'c': 3, 'd': 4 };
+		 *
+		 * var values = _.memoize(_.values);
+		 * values(object);
+		 * // => [1, 2]
+		 *
+		 * values(other);
+		 * // => [3, 4]
+		 *
+		 * object.a = 2;
+		 * values(object);
+		 * // => [1, 2]
+		 *
+		 * // Modify the result cache.
+		 * values.cache.set(object, ['a', 'b']);
+		 * values(object);
+		 * // => ['a', 'b']
+		 *
+		 * // Replace `_.memoize.Cache`.
+		 * _.memoize.Cache = WeakMap;
+		 */
+		function memoize(func, resolver) {
+		  if (typeof func != 'function' || (resolver && typeof resolver != 'function')) {
+		    throw new TypeError(FUNC_ERROR_TEXT);
+		  }
+		  var memoized = function() {
+		    var args = arguments,
+		        key = resolver ? resolver.apply(this, args) : args[0],
+		        cache = memoized.cache;
+
+		    if (cache.has(key)) {
+		      return cache.get(key);
+		    }
+		    var result = func.apply(this, args);
+		    memoized.cache = cache.set(key, result);
+		    return result;
+		  };
+		  memoized.cache = new (memoize.Cache || MapCache);
+		  return memoized;
+		}
+
+		// Assign cache to `_.memoize`.
+		memoize.Cache = MapCache;
+
+		/**
+		 * Performs a
+		 * [`SameValueZero`](http://ecma-international.org/ecma-262/7.0/#sec-samevaluezero)
+		 * comparison between two values to determine if they are equivalent.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to compare.
+		 * @param {*} other The other value to compare.
+		 * @returns {boolean} Returns `true` if the values are equivalent, else `false`.
+		 * @example
+		 *
+		 * var object = { 'a': 1 };
+		 * var other = { 'a': 1 };
+		 *
+		 * _.eq(object, object);
+		 * // => true
+		 *
+		 * _.eq(object, other);
+		 * // => false
+		 *
+		 * _.eq('a', 'a');
+		 * // => true
+		 *
+		 * _.eq('a', Object('a'));
+		 * // => false
+		 *
+		 * _.eq(NaN, NaN);
+		 * // => true
+		 */
+		function eq(value, other) {
+		  return value === other || (value !== value && other !== other);
+		}
+
+		/**
+		 * Checks if `value` is likely an `arguments` object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is an `arguments` object,
+		 *  else `false`.
+		 * @example
+		 *
+		 * _.isArguments(function() { return arguments; }());
+		 * // => true
+		 *
+		 * _.isArguments([1, 2, 3]);
+		 * // => false
+		 */
+		function isArguments(value) {
+		  // Safari 8.1 makes `arguments.callee` enumerable in strict mode.
+		  return isArrayLikeObject(value) && hasOwnProperty.call(value, 'callee') &&
+		    (!propertyIsEnumerable.call(value, 'callee') || objectToString.call(value) == argsTag);
+		}
+
+		/**
+		 * Checks if `value` is classified as an `Array` object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is an array, else `false`.
+		 * @example
+		 *
+		 * _.isArray([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isArray(document.body.children);
+		 * // => false
+		 *
+		 * _.isArray('abc');
+		 * // => false
+		 *
+		 * _.isArray(_.noop);
+		 * // => false
+		 */
+		var isArray = Array.isArray;
+
+		/**
+		 * Checks if `value` is array-like. A value is considered array-like if it's
+		 * not a function and has a `value.length` that's an integer greater than or
+		 * equal to `0` and less than or equal to `Number.MAX_SAFE_INTEGER`.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is array-like, else `false`.
+		 * @example
+		 *
+		 * _.isArrayLike([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isArrayLike(document.body.children);
+		 * // => true
+		 *
+		 * _.isArrayLike('abc');
+		 * // => true
+		 *
+		 * _.isArrayLike(_.noop);
+		 * // => false
+		 */
+		function isArrayLike(value) {
+		  return value != null && isLength(value.length) && !isFunction(value);
+		}
+
+		/**
+		 * This method is like `_.isArrayLike` except that it also checks if `value`
+		 * is an object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is an array-like object,
+		 *  else `false`.
+		 * @example
+		 *
+		 * _.isArrayLikeObject([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isArrayLikeObject(document.body.children);
+		 * // => true
+		 *
+		 * _.isArrayLikeObject('abc');
+		 * // => false
+		 *
+		 * _.isArrayLikeObject(_.noop);
+		 * // => false
+		 */
+		function isArrayLikeObject(value) {
+		  return isObjectLike(value) && isArrayLike(value);
+		}
+
+		/**
+		 * Checks if `value` is classified as a `Function` object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a function, else `false`.
+		 * @example
+		 *
+		 * _.isFunction(_);
+		 * // => true
+		 *
+		 * _.isFunction(/abc/);
+		 * // => false
+		 */
+		function isFunction(value) {
+		  // The use of `Object#toString` avoids issues with the `typeof` operator
+		  // in Safari 8-9 which returns 'object' for typed array and other constructors.
+		  var tag = isObject(value) ? objectToString.call(value) : '';
+		  return tag == funcTag || tag == genTag;
+		}
+
+		/**
+		 * Checks if `value` is a valid array-like length.
+		 *
+		 * **Note:** This method is loosely based on
+		 * [`ToLength`](http://ecma-international.org/ecma-262/7.0/#sec-tolength).
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a valid length, else `false`.
+		 * @example
+		 *
+		 * _.isLength(3);
+		 * // => true
+		 *
+		 * _.isLength(Number.MIN_VALUE);
+		 * // => false
+		 *
+		 * _.isLength(Infinity);
+		 * // => false
+		 *
+		 * _.isLength('3');
+		 * // => false
+		 */
+		function isLength(value) {
+		  return typeof value == 'number' &&
+		    value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
+		}
+
+		/**
+		 * Checks if `value` is the
+		 * [language type](http://www.ecma-international.org/ecma-262/7.0/#sec-ecmascript-language-types)
+		 * of `Object`. (e.g. arrays, functions, objects, regexes, `new Number(0)`, and `new String('')`)
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is an object, else `false`.
+		 * @example
+		 *
+		 * _.isObject({});
+		 * // => true
+		 *
+		 * _.isObject([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isObject(_.noop);
+		 * // => true
+		 *
+		 * _.isObject(null);
+		 * // => false
+		 */
+		function isObject(value) {
+		  var type = typeof value;
+		  return !!value && (type == 'object' || type == 'function');
+		}
+
+		/**
+		 * Checks if `value` is object-like. A value is object-like if it's not `null`
+		 * and has a `typeof` result of "object".
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is object-like, else `false`.
+		 * @example
+		 *
+		 * _.isObjectLike({});
+		 * // => true
+		 *
+		 * _.isObjectLike([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isObjectLike(_.noop);
+		 * // => false
+		 *
+		 * _.isObjectLike(null);
+		 * // => false
+		 */
+		function isObjectLike(value) {
+		  return !!value && typeof value == 'object';
+		}
+
+		/**
+		 * Checks if `value` is classified as a `Symbol` primitive or object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a symbol, else `false`.
+		 * @example
+		 *
+		 * _.isSymbol(Symbol.iterator);
+		 * // => true
+		 *
+		 * _.isSymbol('abc');
+		 * // => false
+		 */
+		function isSymbol(value) {
+		  return typeof value == 'symbol' ||
+		    (isObjectLike(value) && objectToString.call(value) == symbolTag);
+		}
+
+		/**
+		 * Checks if `value` is classified as a typed array.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 3.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a typed array, else `false`.
+		 * @example
+		 *
+		 * _.isTypedArray(new Uint8Array);
+		 * // => true
+		 *
+		 * _.isTypedArray([]);
+		 * // => false
+		 */
+		var isTypedArray = nodeIsTypedArray ? baseUnary(nodeIsTypedArray) : baseIsTypedArray;
+
+		/**
+		 * Converts `value` to a string. An empty string is returned for `null`
+		 * and `undefined` values. The sign of `-0` is preserved.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to process.
+		 * @returns {string} Returns the string.
+		 * @example
+		 *
+		 * _.toString(null);
+		 * // => ''
+		 *
+		 * _.toString(-0);
+		 * // => '-0'
+		 *
+		 * _.toString([1, 2, 3]);
+		 * // => '1,2,3'
+		 */
+		function toString(value) {
+		  return value == null ? '' : baseToString(value);
+		}
+
+		/**
+		 * Gets the value at `path` of `object`. If the resolved value is
+		 * `undefined`, the `defaultValue` is returned in its place.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 3.7.0
+		 * @category Object
+		 * @param {Object} object The object to query.
+		 * @param {Array|string} path The path of the property to get.
+		 * @param {*} [defaultValue] The value returned for `undefined` resolved values.
+		 * @returns {*} Returns the resolved value.
+		 * @example
+		 *
+		 * var object = { 'a': [{ 'b': { 'c': 3 } }] };
+		 *
+		 * _.get(object, 'a[0].b.c');
+		 * // => 3
+		 *
+		 * _.get(object, ['a', '0', 'b', 'c']);
+		 * // => 3
+		 *
+		 * _.get(object, 'a.b.c', 'default');
+		 * // => 'default'
+		 */
+		function get(object, path, defaultValue) {
+		  var result = object == null ? undefined : baseGet(object, path);
+		  return result === undefined ? defaultValue : result;
+		}
+
+		/**
+		 * Checks if `path` is a direct or inherited property of `object`.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Object
+		 * @param {Object} object The object to query.
+		 * @param {Array|string} path The path to check.
+		 * @returns {boolean} Returns `true` if `path` exists, else `false`.
+		 * @example
+		 *
+		 * var object = _.create({ 'a': _.create({ 'b': 2 }) });
+		 *
+		 * _.hasIn(object, 'a');
+		 * // => true
+		 *
+		 * _.hasIn(object, 'a.b');
+		 * // => true
+		 *
+		 * _.hasIn(object, ['a', 'b']);
+		 * // => true
+		 *
+		 * _.hasIn(object, 'b');
+		 * // => false
+		 */
+		function hasIn(object, path) {
+		  return object != null && hasPath(object, path, baseHasIn);
+		}
+
+		/**
+		 * Creates an array of the own enumerable property names of `object`.
+		 *
+		 * **Note:** Non-object values are coerced to objects. See the
+		 * [ES spec](http://ecma-international.org/ecma-262/7.0/#sec-object.keys)
+		 * for more details.
+		 *
+		 * @static
+		 * @since 0.1.0
+		 * @memberOf _
+		 * @category Object
+		 * @param {Object} object The object to query.
+		 * @returns {Array} Returns the array of property names.
+		 * @example
+		 *
+		 * function Foo() {
+		 *   this.a = 1;
+		 *   this.b = 2;
+		 * }
+		 *
+		 * Foo.prototype.c = 3;
+		 *
+		 * _.keys(new Foo);
+		 * // => ['a', 'b'] (iteration order is not guaranteed)
+		 *
+		 * _.keys('hi');
+		 * // => ['0', '1']
+		 */
+		function keys(object) {
+		  return isArrayLike(object) ? arrayLikeKeys(object) : baseKeys(object);
+		}
+
+		/**
+		 * This method returns the first argument it receives.
+		 *
+		 * @static
+		 * @since 0.1.0
+		 * @memberOf _
+		 * @category Util
+		 * @param {*} value Any value.
+		 * @returns {*} Returns `value`.
+		 * @example
+		 *
+		 * var object = { 'a': 1 };
+		 *
+		 * console.log(_.identity(object) === object);
+		 * // => true
+		 */
+		function identity(value) {
+		  return value;
+		}
+
+		/**
+		 * Creates a function that returns the value at `path` of a given object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 2.4.0
+		 * @category Util
+		 * @param {Array|string} path The path of the property to get.
+		 * @returns {Function} Returns the new accessor function.
+		 * @example
+		 *
+		 * var objects = [
+		 *   { 'a': { 'b': 2 } },
+		 *   { 'a': { 'b': 1 } }
+		 * ];
+		 *
+		 * _.map(objects, _.property('a.b'));
+		 * // => [2, 1]
+		 *
+		 * _.map(_.sortBy(objects, _.property(['a', 'b'])), 'a.b');
+		 * // => [1, 2]
+		 */
+		function property(path) {
+		  return isKey(path) ? baseProperty(toKey(path)) : basePropertyDeep(path);
+		}
+
+		module.exports = sortBy; 
+	} (lodash_sortby, lodash_sortby.exports));
+	return lodash_sortby.exports;
+}
+
+var escapeStringRegexp;
+var hasRequiredEscapeStringRegexp;
+
+function requireEscapeStringRegexp () {
+	if (hasRequiredEscapeStringRegexp) return escapeStringRegexp;
+	hasRequiredEscapeStringRegexp = 1;
+
+	escapeStringRegexp = string => {
+		if (typeof string !== 'string') {
+			throw new TypeError('Expected a string');
+		}
+
+		// Escape characters with special meaning either inside or outside character sets.
+		// Use a simple backslash escape when it’s always valid, and a \unnnn escape when the simpler form would be disallowed by Unicode patterns’ stricter grammar.
+		return string
+			.replace(/[|\\{}()[\]^$+*?.]/g, '\\$&')
+			.replace(/-/g, '\\x2d');
+	};
+	return escapeStringRegexp;
+}
+
+var regexpParse = {};
+
+var hasRequiredRegexpParse;
+
+function requireRegexpParse () {
+	if (hasRequiredRegexpParse) return regexpParse;
+	hasRequiredRegexpParse = 1;
+	Object.defineProperty(regexpParse, "__esModule", { value: true });
+	regexpParse.isRegExpString = regexpParse.parseRegExpString = void 0;
+	// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Regular_Expressions#advanced_searching_with_flags
+	var REGEXP_LITERAL_PATTERN = /^\/(.+)\/([guimysd]*)$/;
+	var parseRegExpString = function (str) {
+	    var result = str.match(REGEXP_LITERAL_PATTERN);
+	    if (!result) {
+	        return null;
+	    }
+	    return {
+	        source: result[1],
+	        flagString: result[2]
+	    };
+	};
+	regexpParse.parseRegExpString = parseRegExpString;
+	var isRegExpString = function (str) {
+	    return REGEXP_LITERAL_PATTERN.test(str);
+	};
+	regexpParse.isRegExpString = isRegExpString;
+	
+	return regexpParse;
+}
+
+var hasRequiredRegexpStringMatcher;
+
+function requireRegexpStringMatcher () {
+	if (hasRequiredRegexpStringMatcher) return regexpStringMatcher;
+	hasRequiredRegexpStringMatcher = 1;
+	(function (exports) {
+		var __importDefault = (regexpStringMatcher && regexpStringMatcher.__importDefault) || function (mod) {
+		    return (mod && mod.__esModule) ? mod : { "default": mod };
+		};
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.matchPatterns = exports.createRegExp = void 0;
+		var lodash_uniq_1 = __importDefault(requireLodash_uniq());
+		var lodash_uniqwith_1 = __importDefault(requireLodash_uniqwith());
+		var lodash_sortby_1 = __importDefault(requireLodash_sortby());
+		var escape_string_regexp_1 = __importDefault(requireEscapeStringRegexp());
+		var regexp_parse_1 = requireRegexpParse();
+		var DEFAULT_FLAGS = "ug";
+		var defaultFlags = function (flagsString) {
+		    if (flagsString.length === 0) {
+		        return DEFAULT_FLAGS;
+		    }
+		    return (0, lodash_uniq_1.default)((flagsString + DEFAULT_FLAGS).split("")).join("");
+		};
+		var createRegExp = function (patternString, defaultFlag) {
+		    if (defaultFlag === void 0) { defaultFlag = DEFAULT_FLAGS; }
+		    if (patternString.length === 0) {
+		        throw new Error("Empty string can not handled");
+		    }
+		    if ((0, regexp_parse_1.isRegExpString)(patternString)) {
+		        var regExpStructure = (0, regexp_parse_1.parseRegExpString)(patternString);
+		        if (regExpStructure) {
+		            return new RegExp(regExpStructure.source, defaultFlags(regExpStructure.flagString));
+		        }
+		        throw new Error("\"".concat(patternString, "\" can not parse as RegExp."));
+		    }
+		    else {
+		        return new RegExp((0, escape_string_regexp_1.default)(patternString), defaultFlag);
+		    }
+		};
+		exports.createRegExp = createRegExp;
+		var isEqualMatchPatternResult = function (a, b) {
+		    return a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.match === b.match;
+		};
+		/**
+		 * Match regExpLikeStrings and return matchPatternResults
+		 * @param text target text
+		 * @param regExpLikeStrings an array of pattern string
+		 */
+		var matchPatterns = function (text, regExpLikeStrings) {
+		    var matchPatternResults = [];
+		    regExpLikeStrings
+		        .map(function (patternString) {
+		        return (0, exports.createRegExp)(patternString);
+		    })
+		        .forEach(function (regExp) {
+		        var results = text.matchAll(regExp);
+		        Array.from(results).forEach(function (result) {
+		            if (result.index === undefined) {
+		                return;
+		            }
+		            var match = result[0];
+		            var index = result.index;
+		            matchPatternResults.push({
+		                match: match,
+		                captures: result.slice(1),
+		                startIndex: index,
+		                endIndex: index + match.length
+		            });
+		        });
+		    });
+		    var uniqResults = (0, lodash_uniqwith_1.default)(matchPatternResults, isEqualMatchPatternResult);
+		    return (0, lodash_sortby_1.default)(uniqResults, ["startIndex", "endIndex"]);
+		};
+		exports.matchPatterns = matchPatterns;
+		
+	} (regexpStringMatcher));
+	return regexpStringMatcher;
+}
+
+var regexpStringMatcherExports = requireRegexpStringMatcher();
+
+/**
+ * These should be ignored by default, because these are used in AWS example.
+ * https://docs.aws.amazon.com/ja_jp/general/latest/gr/aws-access-keys-best-practices.html
+ */
+const BUILTIN_IGNORED = {
+    AWSAccountID: ["AKIAIOSFODNN7EXAMPLE"],
+    AWSSecretAccessKey: ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+};
+const messages$r = {
+    AWSAccountID: {
+        en: (props) => `found AWS Account ID: ${props.ID}`,
+        ja: (props) => `AWS Account ID: ${props.ID} がみつかりました`,
+    },
+    AWSSecretAccessKey: {
+        en: (props) => `found AWS Secret Access Key: ${props.KEY}`,
+        ja: (props) => `AWS Secret Access Key: ${props.KEY} がみつかりました`,
+    },
+    AWSAccessKeyID: {
+        en: (props) => `found AWS Access Key ID: ${props.ID}`,
+        ja: (props) => `AWS Access Key Id: ${props.ID} がみつかりました`,
+    },
+};
+/*
+  local aws="(AWS|aws|Aws)?_?" quote="(\"|')" connect="\s*(:|=>|=)\s*"
+  local opt_quote="${quote}?"
+  add_config 'secrets.providers' 'git secrets --aws-provider'
+
+  add_config 'secrets.patterns' '(A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}'
+
+  add_config 'secrets.patterns' "${opt_quote}${aws}(SECRET|secret|Secret)?_?(ACCESS|access|Access)?_?(KEY|key|Key)${opt_quote}${connect}${opt_quote}[A-Za-z0-9/\+=]{40}${opt_quote}"
+
+  add_config 'secrets.patterns' "${opt_quote}${aws}(ACCOUNT|account|Account)_?(ID|id|Id)?${opt_quote}${connect}${opt_quote}[0-9]{4}\-?[0-9]{4}\-?[0-9]{4}${opt_quote}"
+
+  add_config 'secrets.allowed' 'AKIAIOSFODNN7EXAMPLE'
+  add_config 'secrets.allowed' "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+  https://docs.cribl.io/docs/regexesyml
+ */
+const reportAWSAccessKey = ({ t, source, context, options, }) => {
+    // AWS Access Key ID
+    // Example) AKIAIOSFODNN7EXAMPLE
+    const AWSAccessKeyIDPattern = /\b(A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/g;
+    const results = source.content.matchAll(AWSAccessKeyIDPattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        // Built-in ignore
+        if (BUILTIN_IGNORED.AWSAccountID.includes(match)) {
+            continue;
+        }
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("AWSAccessKeyID", {
+                ID: match,
+            }),
+            range,
+        });
+    }
+};
+const reportAWSSecretAccessKey = ({ t, source, context, options, }) => {
+    const AWS = "(?:AWS|aws|Aws)?_?";
+    const QUOTE = `["']?`;
+    const CONNECT = "\\s*(?::|=>|=)\\s*";
+    // git-secrets implementation match _KEY=XXX, but it is false-positive
+    // https://github.com/awslabs/git-secrets/blob/5e28df337746db4f070c84f7069d365bfd0d72a8/git-secrets#L239
+    // This Pattern match only `AWS?_SECRET_ACCESS_KEY=XXX`
+    const AWSSecretPatten = new RegExp(String.raw `${QUOTE}${AWS}(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key)${QUOTE}${CONNECT}${QUOTE}([A-Za-z0-9/\+=]{40})${QUOTE}\b`, "g");
+    const results = source.content.matchAll(AWSSecretPatten);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[1] || "";
+        const range = [index, index + match.length];
+        // Built-in ignored
+        if (BUILTIN_IGNORED.AWSSecretAccessKey.includes(match)) {
+            continue;
+        }
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("AWSSecretAccessKey", {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+};
+const reportAWSAccountID = ({ t, source, context, options, }) => {
+    const AWS = "(AWS|aws|Aws)?_?";
+    const QUOTE = `("|')?`;
+    const CONNECT = "\\s*(:|=>|=)\\s*";
+    const AWSSecretPatten = new RegExp(String.raw `${QUOTE}${AWS}(ACCOUNT|account|Account)_?(ID|id|Id)?${QUOTE}${CONNECT}${QUOTE}[0-9]{4}\-?[0-9]{4}\-?[0-9]{4}${QUOTE}\b`, "g");
+    const results = source.content.matchAll(AWSSecretPatten);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("AWSAccountID", {
+                ID: match,
+            }),
+            range,
+        });
+    }
+};
+const creator$s = {
+    messages: messages$r,
+    meta: {
+        id: "@secretlint/secretlint-rule-aws",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-aws/README.md",
+        },
+    },
+    create(context, options) {
+        const normalizedOptions = {
+            allows: options.allows || [],
+            enableIDScanRule: options.enableIDScanRule ?? false,
+        };
+        const t = context.createTranslator(messages$r);
+        return {
+            file(source) {
+                if (normalizedOptions.enableIDScanRule) {
+                    reportAWSAccessKey({ t, source: source, context: context, options: normalizedOptions });
+                    reportAWSAccountID({ t, source: source, context: context, options: normalizedOptions });
+                }
+                reportAWSSecretAccessKey({ t, source: source, context: context, options: normalizedOptions });
+            },
+        };
+    },
+};
+
+/**
+ * Minimal PKCS#12 MAC verification.
+ *
+ * GCP Service Account .p12 files are detected by checking whether the
+ * top-level MAC verifies against the well-known `notasecret` password.
+ * Full decryption of the PKCS#12 ContentInfo is unnecessary for that check,
+ * so we only parse enough of the DER structure to extract the MacData and
+ * the authSafe content, then recompute the MAC. Supports MAC digests of
+ * SHA-1 (classic openssl default), SHA-256 (openssl 3 default), SHA-384,
+ * and SHA-512.
+ *
+ * Uses `node:crypto` when available, otherwise any environment with a Web Crypto
+ * implementation on `globalThis.crypto.subtle`.
+ *
+ * References:
+ *   - RFC 7292 (PKCS #12 v1.1) section 4, Appendix B
+ */
+// ASN.1 tags we care about.
+const TAG_INTEGER = 0x02;
+const TAG_OCTET_STRING = 0x04;
+const TAG_NULL = 0x05;
+const TAG_OID = 0x06;
+const TAG_SEQUENCE = 0x30;
+const TAG_CONTEXT_0 = 0xa0;
+function readTlv(buf, offset) {
+    if (offset + 2 > buf.length) {
+        throw new Error("PKCS12: truncated TLV header");
+    }
+    const tag = buf[offset];
+    const lenByte = buf[offset + 1];
+    let length;
+    let contentStart;
+    if (lenByte < 0x80) {
+        length = lenByte;
+        contentStart = offset + 2;
+    }
+    else {
+        const lenBytes = lenByte & 0x7f;
+        if (lenBytes === 0 || lenBytes > 4) {
+            throw new Error("PKCS12: unsupported ASN.1 length encoding");
+        }
+        if (offset + 2 + lenBytes > buf.length) {
+            throw new Error("PKCS12: truncated ASN.1 length");
+        }
+        length = 0;
+        for (let i = 0; i < lenBytes; i++) {
+            // Multiply instead of `<< 8` so a 4-byte length with the high bit
+            // set does not overflow into a negative 32-bit signed integer.
+            length = length * 256 + buf[offset + 2 + i];
+        }
+        contentStart = offset + 2 + lenBytes;
+    }
+    const end = contentStart + length;
+    if (end > buf.length) {
+        throw new Error("PKCS12: TLV extends past buffer");
+    }
+    return { tag, content: buf.subarray(contentStart, end), end };
+}
+function expectTag(tlv, tag, label) {
+    if (tlv.tag !== tag) {
+        throw new Error(`PKCS12: expected ${label} tag 0x${tag.toString(16)} but got 0x${tlv.tag.toString(16)}`);
+    }
+}
+function readInteger(tlv) {
+    expectTag(tlv, TAG_INTEGER, "INTEGER");
+    let value = 0;
+    for (const byte of tlv.content) {
+        value = value * 256 + byte;
+    }
+    return value;
+}
+function bytesEqual(a, b) {
+    if (a.length !== b.length)
+        return false;
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) {
+        diff |= a[i] ^ b[i];
+    }
+    return diff === 0;
+}
+// OIDs we recognize, DER-encoded value bytes (without tag/length).
+const OID_DATA = new Uint8Array([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
+const OID_SHA1 = new Uint8Array([0x2b, 0x0e, 0x03, 0x02, 0x1a]);
+const OID_SHA256 = new Uint8Array([0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01]);
+const OID_SHA384 = new Uint8Array([0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02]);
+const OID_SHA512 = new Uint8Array([0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03]);
+const MAC_HASHES = [
+    { oid: OID_SHA1, hash: { name: "SHA-1", outputSize: 20, blockSize: 64 } },
+    { oid: OID_SHA256, hash: { name: "SHA-256", outputSize: 32, blockSize: 64 } },
+    { oid: OID_SHA384, hash: { name: "SHA-384", outputSize: 48, blockSize: 128 } },
+    { oid: OID_SHA512, hash: { name: "SHA-512", outputSize: 64, blockSize: 128 } },
+];
+function matchHash(oidBytes) {
+    for (const { oid, hash } of MAC_HASHES) {
+        if (bytesEqual(oidBytes, oid))
+            return hash;
+    }
+    return undefined;
+}
+// openssl and GCP service account keys use 2048. Java keytool uses 10000.
+// Anything above this is far outside real-world .p12 files.
+const MAX_MAC_ITERATIONS = 100_000;
+function parsePkcs12(buf) {
+    // PFX ::= SEQUENCE { version INTEGER, authSafe ContentInfo, macData MacData OPTIONAL }
+    const pfx = readTlv(buf, 0);
+    expectTag(pfx, TAG_SEQUENCE, "PFX SEQUENCE");
+    const version = readTlv(pfx.content, 0);
+    if (readInteger(version) !== 3) {
+        throw new Error("PKCS12: unsupported version");
+    }
+    const authSafeInfo = readTlv(pfx.content, version.end);
+    expectTag(authSafeInfo, TAG_SEQUENCE, "ContentInfo SEQUENCE");
+    // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
+    const contentType = readTlv(authSafeInfo.content, 0);
+    expectTag(contentType, TAG_OID, "contentType OID");
+    if (!bytesEqual(contentType.content, OID_DATA)) {
+        // We only support the unencrypted `data` ContentInfo which is what
+        // `openssl pkcs12 -export` (and therefore GCP) emits.
+        throw new Error("PKCS12: unsupported authSafe contentType");
+    }
+    const explicit0 = readTlv(authSafeInfo.content, contentType.end);
+    expectTag(explicit0, TAG_CONTEXT_0, "[0] EXPLICIT");
+    const authSafeOctet = readTlv(explicit0.content, 0);
+    expectTag(authSafeOctet, TAG_OCTET_STRING, "authSafe OCTET STRING");
+    const macData = readTlv(pfx.content, authSafeInfo.end);
+    expectTag(macData, TAG_SEQUENCE, "MacData SEQUENCE");
+    // MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
+    const digestInfo = readTlv(macData.content, 0);
+    expectTag(digestInfo, TAG_SEQUENCE, "DigestInfo SEQUENCE");
+    const alg = readTlv(digestInfo.content, 0);
+    expectTag(alg, TAG_SEQUENCE, "AlgorithmIdentifier SEQUENCE");
+    const algOid = readTlv(alg.content, 0);
+    expectTag(algOid, TAG_OID, "algorithm OID");
+    const macHash = matchHash(algOid.content);
+    if (!macHash) {
+        throw new Error("PKCS12: unsupported MAC digest algorithm");
+    }
+    // Optional NULL parameters are ignored.
+    if (algOid.end < alg.content.length) {
+        const params = readTlv(alg.content, algOid.end);
+        if (params.tag !== TAG_NULL) {
+            throw new Error("PKCS12: unexpected MAC algorithm parameters");
+        }
+    }
+    const digest = readTlv(digestInfo.content, alg.end);
+    expectTag(digest, TAG_OCTET_STRING, "digest OCTET STRING");
+    const salt = readTlv(macData.content, digestInfo.end);
+    expectTag(salt, TAG_OCTET_STRING, "macSalt OCTET STRING");
+    let iterations = 1;
+    if (salt.end < macData.content.length) {
+        const iter = readTlv(macData.content, salt.end);
+        iterations = readInteger(iter);
+    }
+    // Reject untrusted iteration counts that would let a crafted .p12 DoS the
+    // scanner: each iteration is one digest call.
+    if (iterations < 1 || iterations > MAX_MAC_ITERATIONS) {
+        throw new Error("PKCS12: MAC iteration count out of range");
+    }
+    return {
+        authSafe: authSafeOctet.content,
+        macHash,
+        macSalt: salt.content,
+        macDigest: digest.content,
+        iterations,
+    };
+}
+// Web Crypto's BufferSource requires an ArrayBufferView whose buffer is an
+// ArrayBuffer (not the default ArrayBufferLike of Uint8Array). Copy into a
+// fresh ArrayBuffer to satisfy the type without relying on assertions.
+function toBufferSource(data) {
+    const copy = new Uint8Array(data.length);
+    copy.set(data);
+    return copy;
+}
+const NODE_HASH_NAMES = {
+    "SHA-1": "sha1",
+    "SHA-256": "sha256",
+    "SHA-384": "sha384",
+    "SHA-512": "sha512",
+};
+/**
+ * Prefer the synchronous `node:crypto` hash when available: awaiting a Web
+ * Crypto digest per iteration is about 20x slower, which matters because the
+ * iteration count comes from the untrusted file.
+ * Falls back to Web Crypto in environments without `node:crypto`.
+ */
+async function createDigest(hash) {
+    try {
+        const { createHash } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7598, 19));
+        const algorithm = NODE_HASH_NAMES[hash.name];
+        return (data) => new Uint8Array(createHash(algorithm).update(data).digest());
+    }
+    catch {
+        return async (data) => new Uint8Array(await globalThis.crypto.subtle.digest(hash.name, toBufferSource(data)));
+    }
+}
+function padToMultipleOf(src, blockSize) {
+    if (src.length === 0)
+        return new Uint8Array(0);
+    const padded = new Uint8Array(Math.ceil(src.length / blockSize) * blockSize);
+    for (let i = 0; i < padded.length; i++) {
+        padded[i] = src[i % src.length];
+    }
+    return padded;
+}
+function encodePasswordAsBmpString(password) {
+    // RFC 7292 Appendix B.1: non-empty passwords are encoded as BMPString
+    // (UTF-16BE) with a trailing two-byte null terminator. The empty password
+    // is the empty byte sequence, not `[0x00, 0x00]`.
+    if (password.length === 0)
+        return new Uint8Array(0);
+    const bytes = new Uint8Array(password.length * 2 + 2);
+    for (let i = 0; i < password.length; i++) {
+        const code = password.charCodeAt(i);
+        bytes[i * 2] = (code >> 8) & 0xff;
+        bytes[i * 2 + 1] = code & 0xff;
+    }
+    return bytes;
+}
+/**
+ * PKCS#12 key derivation (RFC 7292 Appendix B.2) for deriving the MAC key.
+ *
+ * Specialized for the case where the desired key length is at most the
+ * hash output size (which is always true for HMAC keys here: 20 bytes for
+ * SHA-1, 32 bytes for SHA-256). In that case only a single block A[1] is
+ * produced, so the iterative I-update loop from the spec is unnecessary.
+ */
+async function deriveMacKey(hash, password, salt, iterations) {
+    const v = hash.blockSize;
+    const u = hash.outputSize;
+    const ID_MAC = 3;
+    const D = new Uint8Array(v).fill(ID_MAC);
+    const P = padToMultipleOf(encodePasswordAsBmpString(password), v);
+    const S = padToMultipleOf(salt, v);
+    const DI = new Uint8Array(D.length + S.length + P.length);
+    DI.set(D, 0);
+    DI.set(S, D.length);
+    DI.set(P, D.length + S.length);
+    const digest = await createDigest(hash);
+    let A = await digest(DI);
+    for (let i = 1; i < iterations; i++) {
+        A = await digest(A);
+    }
+    return A.subarray(0, u);
+}
+/**
+ * Verify a PKCS#12 PFX MAC using the supplied password.
+ *
+ * Returns `true` only when the file is a well-formed PKCS#12 v3 structure
+ * with an unencrypted `data` authSafe, a recognized MAC digest algorithm
+ * (SHA-1/256/384/512), and a MAC that matches the password. Any structural
+ * or algorithmic mismatch yields `false`.
+ */
+async function verifyPkcs12Mac(pfxBytes, password) {
+    let parsed;
+    try {
+        parsed = parsePkcs12(pfxBytes);
+    }
+    catch {
+        return false;
+    }
+    try {
+        const key = await deriveMacKey(parsed.macHash, password, parsed.macSalt, parsed.iterations);
+        const cryptoKey = await globalThis.crypto.subtle.importKey("raw", toBufferSource(key), { name: "HMAC", hash: parsed.macHash.name }, false, ["sign"]);
+        const mac = new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", cryptoKey, toBufferSource(parsed.authSafe)));
+        return bytesEqual(mac, parsed.macDigest);
+    }
+    catch {
+        // Missing crypto.subtle, unsupported algorithm, etc. — treat as "not a
+        // verifiable GCP p12" rather than propagating to the caller.
+        return false;
+    }
+}
+
+// The PKCS#12 password for GCP Service Account private key files.
+// https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts.keys#serviceaccountprivatekeytype
+const GCP_SERVICE_ACCOUNT_P12_PASSWORD = "notasecret";
+async function reportIfFoundPrivateKeyP12Format({ source, options, context, t, }) {
+    if (!source.filePath) {
+        return;
+    }
+    try {
+        // lazy load fs/path; browser does not have fs module
+        const fs = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 19));
+        const path = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6760, 19));
+        // p12 is binary, so allows matches against the file name
+        const fileName = path.basename(source.filePath);
+        if (regexpStringMatcherExports.matchPatterns(fileName, options.allows).length > 0) {
+            return;
+        }
+        const pfxBytes = new Uint8Array(fs.readFileSync(source.filePath));
+        const isGcpServiceAccountP12 = await verifyPkcs12Mac(pfxBytes, GCP_SERVICE_ACCOUNT_P12_PASSWORD);
+        if (!isGcpServiceAccountP12) {
+            return;
+        }
+        context.report({
+            message: t("PrivateKeyP12", {
+                FILE_NAME: fileName,
+            }),
+            range: [0, source.content.length],
+        });
+    }
+    catch {
+        // nope
+    }
+}
+
+const messages$q = {
+    PrivateKeyP12: {
+        en: (props) => `found GCP Service Account's private key(p12): ${props.FILE_NAME}`,
+        ja: (props) => `GCPサービスアカウントの秘密鍵(p12) ${props.FILE_NAME} がみつかりました`,
+    },
+    PrivateKeyJSON: {
+        en: (props) => `found GCP Service Account's private key(json): ${props.FILE_NAME}`,
+        ja: (props) => `GCPサービスアカウントの秘密鍵(json): ${props.FILE_NAME} がみつかりました`,
+    },
+};
+function reportIfFoundPrivateKeyJSONFormat({ source, options, context, t, }) {
+    try {
+        const credentialObject = JSON.parse(source.content);
+        // Private Key Pattern
+        const PRIVATE_KEY_PATTERN = /-----BEGIN\s?(DSA|RSA|EC|PGP|OPENSSH)?\s?PRIVATE KEY/gm;
+        const isGCPServiceAccountPrivateKeyJSON = "private_key_id" in credentialObject &&
+            "private_key" in credentialObject &&
+            PRIVATE_KEY_PATTERN.test(credentialObject["private_key"]);
+        if (!isGCPServiceAccountPrivateKeyJSON) {
+            return;
+        }
+        // allows matches against key-specific values only. client_email is not used because it stays the same
+        // across key rotations, so allowing it would hide newly issued keys for the same service account.
+        const allowCandidates = [credentialObject["private_key_id"], credentialObject["private_key"]].filter((value) => typeof value === "string");
+        if (allowCandidates.some((value) => regexpStringMatcherExports.matchPatterns(value, options.allows).length > 0)) {
+            return;
+        }
+        context.report({
+            message: t("PrivateKeyJSON", {
+                FILE_NAME: source.filePath ? external_node_path_.basename(source.filePath) : "",
+            }),
+            range: [0, source.content.length],
+        });
+    }
+    catch {
+        // nope
+    }
+}
+const creator$r = {
+    messages: messages$q,
+    meta: {
+        id: "@secretlint/secretlint-rule-gcp",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["all"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-gcp/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$q);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                if (source.ext === ".p12") {
+                    return reportIfFoundPrivateKeyP12Format({ source, options: normalizedOptions, context, t });
+                }
+                else if (source.ext === ".json") {
+                    return reportIfFoundPrivateKeyJSONFormat({ source, options: normalizedOptions, context, t });
+                }
+            },
+        };
+    },
+};
+
+const messages$p = {
+    PackageJSON_xOauthToken: {
+        en: (props) => `found GitHub Token: ${props.TOKEN}`,
+        ja: (props) => `GitHub Token: ${props.TOKEN} がみつかりました`,
+    },
+    Npmrc_authToken: {
+        en: (props) => `found npmrc authToken: ${props.TOKEN}`,
+        ja: (props) => `npmrc authToken: ${props.TOKEN} がみつかりました`,
+    },
+    NPM_ACCESS_TOKEN: {
+        en: (props) => `found npm access token: ${props.TOKEN}`,
+        ja: (props) => `npm access token: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFoundXOauthGitHubToken({ source, options, context, t, }) {
+    // https://github.blog/2012-09-21-easier-builds-and-deployments-using-git-over-https-and-oauth/
+    // https://stackoverflow.com/questions/14402407/maximum-length-of-a-domain-name-without-the-http-www-com-parts
+    const XOAuthPattern = /https?:\/\/(.{1,256}):x-oauth-basic@github.com\//g;
+    const results = source.content.matchAll(XOAuthPattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[1] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("PackageJSON_xOauthToken", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+function reportIfFound_AuthTokenInNpmrc({ source, options, context, t, }) {
+    // https://blog.npmjs.org/post/118393368555/deploying-with-npm-private-modules
+    // allow _authToken=${NPM_TOKEN}
+    // https://github.com/secretlint/secretlint/issues/302
+    const AuthTokenPattern = /_authToken=([^$].*)/g;
+    const results = source.content.matchAll(AuthTokenPattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[1] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("Npmrc_authToken", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+function reportIfFound_NPM_ACCESS_TOKEN({ source, options, context, t, }) {
+    // https://github.blog/2021-09-23-announcing-npms-new-access-token-format/
+    // https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+    // token length should be 40
+    const NPM_ACCESS_TOKEN_PATTERN = /(?<!\p{L})npm_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/gu;
+    const results = source.content.matchAll(NPM_ACCESS_TOKEN_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("NPM_ACCESS_TOKEN", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const isPackageFile = (filePath) => {
+    if (!filePath) {
+        return true;
+    }
+    return filePath.endsWith("package.json") || filePath.endsWith("package-lock.json");
+};
+const isNpmrc = (filePath) => {
+    if (!filePath) {
+        return true;
+    }
+    return filePath.endsWith(".npmrc");
+};
+const creator$q = {
+    messages: messages$p,
+    meta: {
+        id: "@secretlint/secretlint-rule-npm",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-npm/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$p);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                if (isPackageFile(source.filePath)) {
+                    reportIfFoundXOauthGitHubToken({ source, options: normalizedOptions, context, t });
+                }
+                else if (isNpmrc(source.filePath)) {
+                    reportIfFound_AuthTokenInNpmrc({ source, options: normalizedOptions, context, t });
+                }
+                reportIfFound_NPM_ACCESS_TOKEN({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$o = {
+    SLACK_TOKEN: {
+        en: (props) => `found slack token: ${props.TOKEN}`,
+        ja: (props) => `Slackトークン: ${props.TOKEN} がみつかりました`,
+    },
+    IncomingWebhook: {
+        en: (props) => `found Slack Incoming Webhook: ${props.URL}`,
+        ja: (props) => `SlackのIncoming Webhooks: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFoundRawPrivateKey$1({ source, options, context, t, }) {
+    // Based on https://docs.cribl.io/docs/regexesyml
+    // https://api.slack.com/docs/token-types
+    // Bot user token strings begin with xoxb-
+    // User token strings begin with xoxp-
+    // App token strings begin with xapp-
+    // Workspace access token strings begin with xoxa-2
+    // Workspace refresh token strings begin with xoxr
+    // Pattern: {prefix}-(\d-)-xxxx-xxxx
+    const SLACK_TOKEN_PATTERN = /\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-(?:\d-)?(?:[a-zA-Z0-9]{1,40}-)+[a-zA-Z0-9]{1,40}\b/g;
+    const results = source.content.matchAll(SLACK_TOKEN_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("SLACK_TOKEN", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+/**
+ * Report if found Incoming Webhooks
+ * https://api.slack.com/messaging/webhooks
+ * @param source
+ * @param options
+ * @param context
+ * @param t
+ */
+function reportIfFoundIncomingWebhook({ source, options, context, t, }) {
+    // Based on https://hooks.slack.com/TXXXXX/BXXXXX/XXXXXXXXXX
+    // https://api.slack.com/messaging/webhooks
+    const IncomingWebhooksPattern = /https:\/\/hooks\.slack\.com\/services\/T[a-zA-Z0-9]{1,40}\/B[a-zA-Z0-9]{1,40}\/[a-zA-Z0-9]{1,40}/gi;
+    const results = source.content.matchAll(IncomingWebhooksPattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("IncomingWebhook", {
+                URL: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$p = {
+    messages: messages$o,
+    meta: {
+        id: "@secretlint/secretlint-rule-slack",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-slack/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$o);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundRawPrivateKey$1({ source, options: normalizedOptions, context, t });
+                reportIfFoundIncomingWebhook({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$n = {
+    BasicAuth: {
+        en: (props) => `found basic auth credential: ${props.CREDENTIAL}`,
+        ja: (props) => `ベーシック認証情報: ${props.CREDENTIAL} がみつかりました`,
+    },
+};
+// Common placeholder patterns that should be ignored to avoid false positives
+const BUILTIN_IGNORED_PATTERNS$1 = [
+    "localhost",
+    "127.0.0.1",
+    "password",
+    "mypassword",
+    "myusername",
+    "{password}",
+    "${password}",
+    "{{password}}",
+    "{username}",
+    "${username}",
+    "{{username}}",
+    "YOUR_PASSWORD",
+    "YOUR_USERNAME",
+    "REPLACE_WITH_PASSWORD",
+    "REPLACE_WITH_USERNAME",
+];
+/**
+ * Check if the string contains variable-like patterns that indicate it's likely a template
+ */
+function isVariableLikeString$1(str) {
+    // Check for common variable patterns with length limits to prevent ReDoS
+    const variablePatterns = [
+        /\$\{[^}]{1,50}\}/, // ${var}
+        /\{\{[^}]{1,50}\}\}/, // {{var}}
+        /\{[^}]{1,50}\}/, // {var}
+        /%[A-Z_]{1,30}%/, // %VAR%
+        /\$[A-Z_]{1,30}/, // $VAR
+    ];
+    return variablePatterns.some((pattern) => pattern.test(str));
+}
+/**
+ * Check if the username part looks like a real credential
+ */
+function isLikelyRealUsername(username) {
+    // Skip if it's too short
+    if (username.length < 2)
+        return false;
+    // Skip if it contains variable patterns
+    if (isVariableLikeString$1(username))
+        return false;
+    // Skip if it's a common placeholder
+    if (BUILTIN_IGNORED_PATTERNS$1.some((pattern) => username.toLowerCase().includes(pattern.toLowerCase()))) {
+        return false;
+    }
+    return true;
+}
+/**
+ * Check if the password part looks like a real credential
+ */
+function isLikelyRealPassword(password) {
+    // Skip if it's too short or too simple
+    if (password.length < 4)
+        return false;
+    // Skip if it contains variable patterns
+    if (isVariableLikeString$1(password))
+        return false;
+    // Skip if it's a common placeholder
+    if (BUILTIN_IGNORED_PATTERNS$1.some((pattern) => password.toLowerCase().includes(pattern.toLowerCase()))) {
+        return false;
+    }
+    // Skip passwords that are too repetitive (same character repeated)
+    if (/^(.)\1{3,}$/.test(password))
+        return false; // e.g., "aaaa", "1111", "xxxx"
+    return true;
+}
+function reportIfFoundBasicAuth({ source, options, context, t, }) {
+    // https://developer.mozilla.org/docs/Web/HTTP/Authentication
+    // https://ihateregex.io/expr/url
+    // Using possessive quantifiers to prevent ReDoS
+    const URL_PATTERN = /(?<protocol>(?:https?|ftp|ftps)):\/\/(?<user>[-a-zA-Z0-9_]{1,256}):(?<password>[-a-zA-Z0-9_]{1,256})@[-a-zA-Z0-9%._+~#=]{1,256}\.[a-zA-Z0-9()]{1,6}\b/g;
+    const results = source.content.matchAll(URL_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const username = result.groups?.user;
+        const password = result.groups?.password;
+        // Skip if no credentials found
+        if (!username || !password)
+            continue;
+        // Skip if username doesn't look real
+        if (!isLikelyRealUsername(username))
+            continue;
+        // Skip if password doesn't look real
+        if (!isLikelyRealPassword(password))
+            continue;
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("BasicAuth", {
+                CREDENTIAL: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$o = {
+    messages: messages$n,
+    meta: {
+        id: "@secretlint/secretlint-rule-basicauth",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-basicauth/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$n);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundBasicAuth({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$m = {
+    OPENAI_TOKEN: {
+        en: (props) => `found OpenAI API token: ${props.TOKEN}`,
+        ja: (props) => `OpenAI API トークン: ${props.TOKEN} がみつかりました`,
+    },
+};
+const creator$n = {
+    messages: messages$m,
+    meta: {
+        id: "@secretlint/secretlint-rule-openai",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-openai/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$m);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                const pattern = /sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20}/g;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("OPENAI_TOKEN", {
+                            TOKEN: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$l = {
+    ANTHROPIC_API_KEY: {
+        en: (props) => `found Anthropic Claude API key: ${props.KEY}`,
+        ja: (props) => `Anthropic Claude API キー: ${props.KEY} がみつかりました`,
+    },
+};
+const creator$m = {
+    messages: messages$l,
+    meta: {
+        id: "@secretlint/secretlint-rule-anthropic",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-anthropic/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$l);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Anthropic Claude API keys patterns:
+                // - sk-ant-api03-... (original format) - 13 chars prefix
+                // - sk-ant-api04-... (newer format) - 13 chars prefix
+                // Example format: sk-ant-api03-<93 base64url chars>AA (108 chars total)
+                // Breakdown: prefix(13) + middle(93) + suffix(2) = 108 chars
+                // Pattern: sk-ant-api0[3-4]- + base64-like characters (exactly 93 chars) + ending with AA
+                // https://docs.anthropic.com/en/api/overview
+                // https://docs.anthropic.com/en/api/admin-api/apikeys/get-api-key
+                // https://docs.gitguardian.com/secrets-detection/secrets-detection-engine/detectors/specifics/claude_api_key
+                const pattern = /(?<!\p{L})sk-ant-api0\d-[A-Za-z0-9_-]{90,128}AA(?![A-Za-z0-9_-])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("ANTHROPIC_API_KEY", {
+                            KEY: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$k = {
+    GROQ_API_KEY: {
+        en: (props) => `found Groq API key: ${props.KEY}`,
+        ja: (props) => `Groq API キー: ${props.KEY} がみつかりました`,
+    },
+};
+const creator$l = {
+    messages: messages$k,
+    meta: {
+        id: "@secretlint/secretlint-rule-groq",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-groq/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$k);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Groq API keys format:
+                // - Prefix "gsk_" followed by exactly 52 alphanumeric characters
+                // References:
+                // - https://console.groq.com/docs/quickstart
+                // - https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns
+                // - https://github.com/trufflesecurity/trufflehog/blob/main/pkg/detectors/groq/groq.go
+                const pattern = /(?<!\p{L})gsk_[a-zA-Z0-9]{52}(?![a-zA-Z0-9])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("GROQ_API_KEY", {
+                            KEY: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$j = {
+    HUGGINGFACE_USER_ACCESS_TOKEN: {
+        en: (props) => `found Hugging Face User Access Token: ${props.TOKEN}`,
+        ja: (props) => `Hugging Face User Access Token: ${props.TOKEN} がみつかりました`,
+    },
+};
+const creator$k = {
+    messages: messages$j,
+    meta: {
+        id: "@secretlint/secretlint-rule-huggingface",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-huggingface/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$j);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Hugging Face User Access Token format:
+                // - Prefix: `hf_`
+                // - Body: exactly 34 alphabetic characters (a-z, A-Z)
+                // References:
+                // - https://huggingface.co/docs/hub/security-tokens
+                // - https://github.com/gitleaks/gitleaks
+                const pattern = /(?<!\p{L})hf_[a-zA-Z]{34}(?![a-zA-Z])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("HUGGINGFACE_USER_ACCESS_TOKEN", {
+                            TOKEN: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$i = {
+    LINEAR_API_TOKEN: {
+        en: (props) => `found linear api token: ${props.ID}`,
+        ja: (props) => `linear api token: ${props.ID} がみつかりました`,
+    },
+};
+const creator$j = {
+    messages: messages$i,
+    meta: {
+        id: "@secretlint/secretlint-rule-linear",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-linear/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$i);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                const pattern = /(?<!\p{L})lin_api_[a-zA-Z0-9_]{32,128}(?![a-zA-Z0-9_])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("LINEAR_API_TOKEN", {
+                            ID: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$h = {
+    NOTION_INTEGRATION_TOKEN: {
+        en: (props) => `found Notion integration token: ${props.TOKEN}`,
+        ja: (props) => `Notion integration トークン: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFoundToken({ source, options, context, t, }) {
+    /**
+     * Notion Integration Token (new format introduced September 2024).
+     *
+     * Structure: `ntn_` prefix + 11 digits + 35 alphanumeric characters (46 chars after prefix).
+     * The legacy `secret_` prefix is intentionally NOT detected here because it is too
+     * generic and prone to false positives.
+     *
+     * References:
+     * - https://developers.notion.com/changelog (API token prefix transition)
+     * - https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns
+     * - https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.toml (notion-api-token)
+     *
+     * Note: Notion warns that the token format may change, so this pattern may need
+     * to be revisited if a future format is introduced.
+     */
+    const NOTION_INTEGRATION_TOKEN_PATTERN = /(?<!\p{L})ntn_[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9])/gu;
+    const results = source.content.matchAll(NOTION_INTEGRATION_TOKEN_PATTERN);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("NOTION_INTEGRATION_TOKEN", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$i = {
+    messages: messages$h,
+    meta: {
+        id: "@secretlint/secretlint-rule-notion",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-notion/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$h);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                reportIfFoundToken({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$g = {
+    PrivateKey: {
+        en: (props) => `found private key: ${props.KEY}`,
+        ja: (props) => `秘密鍵: ${props.KEY} がみつかりました`,
+    },
+};
+/**
+ * Regular expression to detect private keys and extract Base64 content in one pass
+ * Based on https://docs.cribl.io/docs/regexesyml
+ * Captures the Base64 content (group 1) between BEGIN and END markers
+ *
+ * Length constraint {100,10000} (heuristic):
+ * - Minimum 100: Heuristically excludes short placeholders (smallest real key ECDSA-256 ≈ 288 chars)
+ * - Maximum 10000: Heuristically prevents catastrophic backtracking and extremely large inputs
+ *
+ * Character class [A-Za-z0-9+/=\s\\]:
+ * - Restricts to Base64 characters, whitespace, and backslash to prevent ReDoS attacks
+ * - Backslash included to handle JSON escape sequences (\n, \r, \t)
+ * - Fails fast on invalid characters, reducing backtracking complexity
+ *
+ * ReDoS mitigation:
+ * - Uses greedy quantifier (no ?) to reduce backtracking ambiguity
+ * - Simplified optional parts to minimize exponential complexity
+ * - Length limit ensures bounded execution time
+ */
+const PEM_CONTENT_PATTERN = /-----BEGIN[ ]?(?:(?:RSA|DSA|EC|OPENSSH|PGP) )?PRIVATE KEY(?: BLOCK)?-----\n?([A-Za-z0-9+/=\s\\]{100,10000})\n?-----END[ ]?(?:(?:RSA|DSA|EC|OPENSSH|PGP) )?PRIVATE KEY(?: BLOCK)?-----/gm;
+/**
+ * Validate if the Base64 content is a real private key or a placeholder
+ * Based on Base64 validation approach without decoding
+ *
+ * References:
+ * - RFC 7468: Textual Encodings of PKIX, PKCS, and CMS Structures
+ *   https://tools.ietf.org/html/rfc7468
+ * - RFC 4648: The Base16, Base32, and Base64 Data Encodings
+ *   https://datatracker.ietf.org/doc/html/rfc4648
+ * - RFC 5208: PKCS #8: Private-Key Information Syntax v1.2
+ *   https://datatracker.ietf.org/doc/html/rfc5208
+ * - RFC 5958: Asymmetric Key Packages
+ *   https://datatracker.ietf.org/doc/html/rfc5958
+ * - RFC 3447: PKCS #1: RSA Cryptography Specifications v2.1
+ *   https://datatracker.ietf.org/doc/html/rfc3447
+ * - OpenSSH PROTOCOL.key
+ *   https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key
+ *
+ * @param base64Content - The Base64-encoded key content (without PEM headers)
+ * @returns true if it's likely a real private key, false if it's a placeholder
+ */
+function validateBase64KeyContent(base64Content) {
+    // 1. Base64 format validation (RFC 4648)
+    // Reject non-Base64 characters like "...", "***", "xxx"
+    if (!/^[A-Za-z0-9+/]+=*$/.test(base64Content)) {
+        return false;
+    }
+    // 2. Minimum length check (Base64 100 chars = ~75 bytes decoded)
+    // Real keys are much longer: RSA-1024 ≈ 800 chars, EC-256 ≈ 120 chars
+    if (base64Content.length < 100) {
+        return false;
+    }
+    // 3. Magic byte check (in Base64)
+    // ASN.1 format (PKCS#1, PKCS#8, SEC1): 0x30 (SEQUENCE) → "MI*"
+    // OpenSSH format: "openssh-key-v1\0" → "b3BlbnNzaC1rZXktdjE"
+    const validMagicBytes = /^(MI|b3BlbnNzaC1rZXktdjE)/;
+    if (!validMagicBytes.test(base64Content)) {
+        return false;
+    }
+    return true;
+}
+function reportIfFoundRawPrivateKey({ source, options, context, t, }) {
+    // Use PEM_CONTENT_PATTERN to extract both full match and Base64 content in one pass
+    const results = source.content.matchAll(PEM_CONTENT_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const base64Raw = result[1] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        // Remove whitespace and escaped newlines (from JSON strings)
+        const base64Content = base64Raw.replace(/\s|\\n/g, "");
+        // Validate if the Base64 content is a real private key
+        if (!validateBase64KeyContent(base64Content)) {
+            continue;
+        }
+        context.report({
+            message: t("PrivateKey", {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$h = {
+    messages: messages$g,
+    meta: {
+        id: "@secretlint/secretlint-rule-privatekey",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-privatekey/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$g);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundRawPrivateKey({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$f = {
+    SENDGRID_KEY: {
+        en: (props) => `found Sendgrid api key: ${props.KEY}`,
+        ja: (props) => `Sendgrid APIキーが見つかりました： ${props.KEY}`,
+    },
+};
+function reportIfFoundKey$3({ source, options, context, t, }) {
+    const SENDGRID_KEY_PATTERN = /(?<!\p{L})SG\.\w{1,128}\.\w{1,128}([-_]?)\w{1,128}(?!\w)/gu;
+    const results = source.content.matchAll(SENDGRID_KEY_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        if (match.length !== 69) {
+            // send grid api key is 69 characters long
+            continue;
+        }
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("SENDGRID_KEY", {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$g = {
+    messages: messages$f,
+    meta: {
+        id: "@secretlint/secretlint-rule-sendgrid",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-sendgrid/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$f);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundKey$3({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$e = {
+    SHOPIFY_KEY: {
+        en: (props) => `found Shopify api key: ${props.KEY}`,
+        ja: (props) => `Shopify APIキーが見つかりました： ${props.KEY}`
+    }
+};
+function reportIfFoundKey$2({ source, options, context, t }) {
+    /**
+     * Source: https://shopify.dev/changelog/app-secret-key-length-has-increased
+     * for app secret keys
+     * shpss_[a-zA-Z0-9]{32,64}
+     * e.g.) shpss_QlRSJy5AXX1cILNjVatTsEIhFxuPF5ex
+     *
+     * Source: https://shopify.dev/changelog/length-of-the-shopify-access-token-is-increasing
+     * for public apps
+     * shpat_[a-zA-Z0-9]{32,64}
+     * e.g.) shpat_r8TRc9ZXAvcVvcrmtr7qoVw69WeeY1ex
+     *
+     * for custom apps
+     * shpca_[a-zA-Z0-9]{32,64}
+     * e.g.) shpca_7jqbg9cupMkZRxJKXWz3v8BvS8QBa7hMdJfAex
+     *
+     * for legacy private apps
+     * shppa_[a-zA-Z0-9]{32,64}
+     * e.g.) shppa_7jqbg9cupMkZRxJKXWz3v8BvS8QBa7hMdJfAex
+     */
+    const SHOPIFY_KEY_PATTERN = /(?<!\p{L})(shppa|shpca|shpat|shpss)_[a-zA-Z0-9]{32,64}(?![a-zA-Z0-9])/gu;
+    const results = source.content.matchAll(SHOPIFY_KEY_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("SHOPIFY_KEY", {
+                KEY: match
+            }),
+            range
+        });
+    }
+}
+const creator$f = {
+    messages: messages$e,
+    meta: {
+        id: "@secretlint/secretlint-rule-shopify",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-shopify/README.md"
+        }
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$e);
+        const normalizedOptions = {
+            allows: options.allows || []
+        };
+        return {
+            file(source) {
+                reportIfFoundKey$2({ source, options: normalizedOptions, context, t });
+            }
+        };
+    }
+};
+
+const messages$d = {
+    STRIPE_SECRET_KEY_LIVE: {
+        en: (props) => `found Stripe Live Secret Key: ${props.KEY}`,
+        ja: (props) => `Stripe Live Secret Keyが見つかりました: ${props.KEY}`,
+    },
+    STRIPE_SECRET_KEY_TEST: {
+        en: (props) => `found Stripe Test Secret Key: ${props.KEY}`,
+        ja: (props) => `Stripe Test Secret Keyが見つかりました: ${props.KEY}`,
+    },
+    STRIPE_RESTRICTED_KEY_LIVE: {
+        en: (props) => `found Stripe Live Restricted Key: ${props.KEY}`,
+        ja: (props) => `Stripe Live Restricted Keyが見つかりました: ${props.KEY}`,
+    },
+    STRIPE_RESTRICTED_KEY_TEST: {
+        en: (props) => `found Stripe Test Restricted Key: ${props.KEY}`,
+        ja: (props) => `Stripe Test Restricted Keyが見つかりました: ${props.KEY}`,
+    },
+};
+const messageIdMap$1 = {
+    sk_live: "STRIPE_SECRET_KEY_LIVE",
+    sk_test: "STRIPE_SECRET_KEY_TEST",
+    rk_live: "STRIPE_RESTRICTED_KEY_LIVE",
+    rk_test: "STRIPE_RESTRICTED_KEY_TEST",
+};
+// Stripe API key format: {prefix}_{24-99 alphanumeric chars}
+// Officially documented prefixes (https://docs.stripe.com/keys):
+// - sk_live_ : Live Secret Key
+// - sk_test_ : Test Secret Key
+// - rk_live_ : Live Restricted Key
+// - rk_test_ : Test Restricted Key
+//
+// Length lower bound (24):
+//   Stripe's documentation samples and historical key format use a 24-char body
+//   after the prefix. Issue #1531 also describes the format as "typically 24-32
+//   characters" after the prefix. Stripe does not publish a hard minimum, but
+//   24 reflects the smallest length seen in real keys; gitleaks uses 10 and
+//   TruffleHog uses 20, but those values produce more false positives.
+//   Tightening to 24 trades a (non-existent in practice) shorter key for fewer
+//   false positives.
+//
+// Length upper bound (99):
+//   Modern Stripe keys use an extended `51...` account-prefix encoding and run
+//   up to ~99 chars after the prefix. Matches gitleaks' upper bound.
+const STRIPE_KEY_PATTERN = /(?<!\p{L})(?<prefix>sk_live|sk_test|rk_live|rk_test)_[a-zA-Z0-9]{24,99}(?![a-zA-Z0-9])/gu;
+function reportIfFound$2({ source, options, context, t, }) {
+    const results = source.content.matchAll(STRIPE_KEY_PATTERN);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const prefix = result.groups?.["prefix"];
+        if (!prefix) {
+            continue;
+        }
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t(messageIdMap$1[prefix], {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$e = {
+    messages: messages$d,
+    meta: {
+        id: "@secretlint/secretlint-rule-stripe",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-stripe/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$d);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                reportIfFound$2({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$c = {
+    GITHUB_TOKEN: {
+        en: (props) => `found GitHub Token(${props.typeName}): ${props.KEY}`,
+        ja: (props) => `GitHub Token(${props.typeName})が見つかりました： ${props.KEY}`,
+    },
+};
+// ghp for GitHub personal access tokens
+// gho for OAuth access tokens
+// ghu for GitHub user-to-server tokens
+// ghs for GitHub server-to-server tokens
+// ghr for refresh tokens
+// github_pat for fine-grained personal access tokens
+const typeMap = new Map([
+    ["ghp", "GitHub personal access tokens"],
+    ["gho", "OAuth access tokens"],
+    ["ghu", "GitHub user-to-server tokens"],
+    ["ghs", "GitHub server-to-server tokens"],
+    ["ghr", "refresh tokens"],
+    ["github_pat", "fine-grained personal access tokens"],
+]);
+function reportIfFoundKey$1({ pattern, source, options, context, t, }) {
+    const results = source.content.matchAll(pattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const type = result.groups?.type;
+        const typeName = typeMap.get(type);
+        if (!typeName) {
+            throw new Error("Unknown type:" + typeName);
+        }
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("GITHUB_TOKEN", {
+                KEY: match,
+                typeName,
+            }),
+            range,
+        });
+    }
+}
+const creator$d = {
+    messages: messages$c,
+    meta: {
+        id: "@secretlint/secretlint-rule-github",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-github/README.md",
+        },
+    },
+    create(context, options) {
+        // token length should be 40
+        // https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+        const CLASSIC_GITHUB_TOKEN_PATTERN = /(?<!\p{L})(?<type>ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/gu;
+        // fine-grained personal access tokens. FIXME: Format of the token is unclear
+        // https://github.com/community/community/discussions/36441#discussioncomment-4014190
+        const FINE_GRAINED_GITHUB_TOKEN_PATTERN = /(?<!\p{L})(?<type>github_pat)_[A-Za-z0-9_]{82}(?![A-Za-z0-9_])/gu;
+        // new format: ghs_<AppID>_<JWT> (~520 chars, JWT contains three base64url segments separated by dots)
+        // https://github.blog/changelog/2026-04-24-notice-about-upcoming-new-format-for-github-app-installation-tokens/
+        const GITHUB_APP_INSTALLATION_TOKEN_PATTERN = /(?<!\p{L})(?<type>ghs)_[0-9]{1,20}_[A-Za-z0-9_-]{1,1000}\.[A-Za-z0-9_-]{1,10000}\.[A-Za-z0-9_-]{1,1000}(?![A-Za-z0-9_-])/gu;
+        const patterns = [
+            CLASSIC_GITHUB_TOKEN_PATTERN,
+            FINE_GRAINED_GITHUB_TOKEN_PATTERN,
+            GITHUB_APP_INSTALLATION_TOKEN_PATTERN,
+        ];
+        const t = context.createTranslator(messages$c);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                for (const pattern of patterns) {
+                    reportIfFoundKey$1({ pattern, source, options: normalizedOptions, context, t });
+                }
+            },
+        };
+    },
+};
+
+const messages$b = {
+    GITLAB_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found GitLab Personal Access Token: ${props.KEY}`,
+        ja: (props) => `GitLab Personal Access Tokenが見つかりました: ${props.KEY}`,
+    },
+};
+function reportIfFoundKey({ pattern, source, options, context, t, }) {
+    const results = source.content.matchAll(pattern);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("GITLAB_PERSONAL_ACCESS_TOKEN", {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$c = {
+    messages: messages$b,
+    meta: {
+        id: "@secretlint/secretlint-rule-gitlab",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-gitlab/README.md",
+        },
+    },
+    create(context, options) {
+        // GitLab Personal Access Token
+        // Prefix `glpat-` followed by 20–128 characters.
+        // Standard PATs are a fixed 20 characters. Routable tokens extend up to ~38 characters with a dot-suffix.
+        // - https://docs.gitlab.com/security/tokens/
+        // - https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns
+        const GITLAB_PERSONAL_ACCESS_TOKEN_PATTERN = /(?<!\p{L})glpat-[A-Za-z0-9_-]{20,128}(?![A-Za-z0-9_-])/gu;
+        const patterns = [GITLAB_PERSONAL_ACCESS_TOKEN_PATTERN];
+        const t = context.createTranslator(messages$b);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                for (const pattern of patterns) {
+                    reportIfFoundKey({ pattern, source, options: normalizedOptions, context, t });
+                }
+            },
+        };
+    },
+};
+
+const messages$a = {
+    GRAFANA_CLOUD_API_TOKEN: {
+        en: (props) => `found Grafana Cloud API token: ${props.TOKEN}`,
+        ja: (props) => `Grafana Cloud API トークン: ${props.TOKEN} がみつかりました`,
+    },
+    GRAFANA_SERVICE_ACCOUNT_TOKEN: {
+        en: (props) => `found Grafana Service Account token: ${props.TOKEN}`,
+        ja: (props) => `Grafana Service Account トークン: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFound$1({ pattern, messageId, source, options, context, t, }) {
+    const results = source.content.matchAll(pattern);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        const range = [index, index + match.length];
+        context.report({
+            message: t(messageId, {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$b = {
+    messages: messages$a,
+    meta: {
+        id: "@secretlint/secretlint-rule-grafana",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-grafana/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$a);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        // Grafana Cloud API token
+        // Prefix: `glc_`, followed by base64-encoded JWT content.
+        // Real tokens start with `glc_eyJ` (the base64 prefix of `{"`).
+        // https://grafana.com/docs/grafana-cloud/account-management/authentication-and-permissions/api-keys/
+        const GRAFANA_CLOUD_API_TOKEN_PATTERN = /(?<!\p{L})glc_[A-Za-z0-9+/]{32,400}={0,2}(?![A-Za-z0-9+/=])/gu;
+        // Grafana Service Account token
+        // Prefix: `glsa_`, followed by 32 alphanumeric characters, an
+        // underscore, and an 8-character hex checksum.
+        // https://grafana.com/docs/grafana/latest/administration/service-accounts/
+        const GRAFANA_SERVICE_ACCOUNT_TOKEN_PATTERN = /(?<!\p{L})glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Fa-f0-9])/gu;
+        return {
+            file(source) {
+                reportIfFound$1({
+                    pattern: GRAFANA_CLOUD_API_TOKEN_PATTERN,
+                    messageId: "GRAFANA_CLOUD_API_TOKEN",
+                    source,
+                    options: normalizedOptions,
+                    context,
+                    t,
+                });
+                reportIfFound$1({
+                    pattern: GRAFANA_SERVICE_ACCOUNT_TOKEN_PATTERN,
+                    messageId: "GRAFANA_SERVICE_ACCOUNT_TOKEN",
+                    source,
+                    options: normalizedOptions,
+                    context,
+                    t,
+                });
+            },
+        };
+    },
+};
+
+const messages$9 = {
+    OPS_TOKEN: {
+        en: (props) => `found 1Password Service Account token: ${props.TOKEN}`,
+        ja: (props) => `1Password Service Account: ${props.TOKEN} がみつかりました`,
+    },
+};
+const is1PasswordServiceAccountToken = (base64String) => {
+    try {
+        const jsonString = atob(base64String.replace(/-/g, "+").replace(/_/g, "/"));
+        const json = JSON.parse(jsonString);
+        return typeof json === "object" && json !== null;
+    }
+    catch (error) {
+        return false;
+    }
+};
+const creator$a = {
+    messages: messages$9,
+    meta: {
+        id: "@secretlint/secretlint-rule-1password",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-1password/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$9);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // 1Password Service Account format is `ops_<base64>`
+                // https://developer.1password.com/docs/service-accounts/security/
+                // It will be like ops_{"email":"ejwe64qmlxhri@1passwordserviceaccounts.lcl","muk":{"alg":"A256GCM","ext":true,"k":"M8VPfIc8VEfThcMXLaKCKF8sMh5JMZsPAtu92fQNb-o","key_ops":["encrypt","decrypt"],"kty":"oct","kid":"mp"},"secretKey":"A3-C4ZJMN-PQTZTL-HGL84-G64M7-KVZRN-4ZVP6","srpX":"870d67a9e626625d9e368507804c9c32e661c57e7e558778291bf29d5a279ae1","signInAddress":"gotham.b5local.com:4000","userAuth":{"method":"SRPg-4096","alg":"PBES2g-HS256","iterations":100000,"salt":"FMRUPiyrN4Xf_8Hoh6YRXQ"}}
+                // This regexp match `ops_{...}` pattern
+                const pattern = /(?<!\p{L})ops_(ey[A-Za-z0-9+/=]{100,1280}fQ={0,2})(?![A-Za-z0-9+/=])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const base64String = match[1] ?? "";
+                    if (!is1PasswordServiceAccountToken(base64String)) {
+                        continue;
+                    }
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("OPS_TOKEN", {
+                            TOKEN: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$8 = {
+    MongoDBConnection: {
+        en: (props) => `found MongoDB connection string: ${props.URI}`,
+        ja: (props) => `MongoDB接続文字列: ${props.URI} がみつかりました`,
+    },
+    MySQLConnection: {
+        en: (props) => `found MySQL connection string: ${props.URI}`,
+        ja: (props) => `MySQL接続文字列: ${props.URI} がみつかりました`,
+    },
+    PostgreSQLConnection: {
+        en: (props) => `found PostgreSQL connection string: ${props.URI}`,
+        ja: (props) => `PostgreSQL接続文字列: ${props.URI} がみつかりました`,
+    },
+};
+// Common placeholder patterns that should be ignored to avoid false positives
+const BUILTIN_IGNORED_PATTERNS = [
+    "localhost",
+    "127.0.0.1",
+    "example.com",
+    "example.org",
+    "test.com",
+    "password",
+    "username",
+    "secret",
+    "mypassword",
+    "myusername",
+    "root",
+    "admin",
+    "user",
+    "pass",
+    "{password}",
+    "${password}",
+    "{{password}}",
+    "{username}",
+    "${username}",
+    "{{username}}",
+    "YOUR_PASSWORD",
+    "YOUR_USERNAME",
+    "REPLACE_WITH_PASSWORD",
+];
+/**
+ * Check if the string contains variable-like patterns that indicate it's likely a template
+ */
+function isVariableLikeString(str) {
+    // Check for common variable patterns with length limits to prevent ReDoS
+    const variablePatterns = [
+        /\$\{[^}]{1,50}\}/, // ${var}
+        /\{\{[^}]{1,50}\}\}/, // {{var}}
+        /\{[^}]{1,50}\}/, // {var}
+        /%[A-Z_]{1,30}%/, // %VAR%
+        /\$[A-Z_]{1,30}/, // $VAR
+        /\$\([^)]{1,50}\)/, // $(var)
+    ];
+    return variablePatterns.some((pattern) => pattern.test(str));
+}
+/**
+ * Check if the username and password look like real credentials
+ */
+function isLikelyRealCredential(username, password) {
+    // Skip example credentials that repeat the username as the password
+    if (username === password)
+        return false;
+    // Skip if it's too short or too simple
+    if (password.length < 4)
+        return false;
+    // Skip if it contains variable patterns
+    if (isVariableLikeString(password))
+        return false;
+    // Skip if it's exactly a common placeholder (not just contains it)
+    const passwordLower = password.toLowerCase();
+    if (BUILTIN_IGNORED_PATTERNS.some((pattern) => passwordLower === pattern.toLowerCase())) {
+        return false;
+    }
+    // Skip passwords that are too repetitive (same character repeated)
+    if (/^(.)\1{3,}$/.test(password))
+        return false; // e.g., "aaaa", "1111", "xxxx"
+    return true;
+}
+function reportMongoDBConnectionString({ source, options, context, t, }) {
+    // MongoDB URI patterns: mongodb:// and mongodb+srv://
+    // Captures: mongodb://[username:password@]host[:port][/database][?options]
+    // Using possessive quantifiers to prevent ReDoS
+    const MONGODB_PATTERN = /mongodb(?:\+srv)?:\/\/(?:(?<username>[^:\/\s]{1,100}):(?<password>[^@\/\s]{1,200})@)?(?<host>[^\/\s?]{1,100})(?:\/(?<database>[^?\s]{0,100}))?(?:\?(?<options>[^\s]{0,500}))?/gi;
+    const results = source.content.matchAll(MONGODB_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const username = result.groups?.username;
+        const password = result.groups?.password;
+        // Skip if no credentials found
+        if (!username || !password)
+            continue;
+        // Skip if the credentials look like an example
+        if (!isLikelyRealCredential(username, password))
+            continue;
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("MongoDBConnection", {
+                URI: match,
+            }),
+            range,
+        });
+    }
+}
+function reportMySQLConnectionString({ source, options, context, t, }) {
+    // MySQL URI patterns: jdbc:mysql://, mysql://, mysqlx://
+    // Using possessive quantifiers to prevent ReDoS
+    const MYSQL_URI_PATTERN = /(?:jdbc:)?mysql(?:x)?:\/\/(?:(?<username>[^:\/\s]{1,100}):(?<password>[^@\/\s]{1,200})@)?(?<host>[^\/\s?]{1,100})(?:\/(?<database>[^?\s]{0,100}))?(?:\?(?<options>[^\s]{0,500}))?/gi;
+    const results = source.content.matchAll(MYSQL_URI_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const username = result.groups?.username;
+        const password = result.groups?.password;
+        // Skip if no credentials found
+        if (!username || !password)
+            continue;
+        // Skip if the credentials look like an example
+        if (!isLikelyRealCredential(username, password))
+            continue;
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("MySQLConnection", {
+                URI: match,
+            }),
+            range,
+        });
+    }
+}
+function reportPostgreSQLConnectionString({ source, options, context, t, }) {
+    // PostgreSQL URI patterns: postgresql://, postgres://
+    // Using possessive quantifiers to prevent ReDoS
+    const POSTGRESQL_URI_PATTERN = /postgres(?:ql)?:\/\/(?:(?<username>[^:\/\s]{1,100}):(?<password>[^@\/\s]{1,200})@)?(?<host>[^\/\s?]{1,100})(?:\/(?<database>[^?\s]{0,100}))?(?:\?(?<options>[^\s]{0,500}))?/gi;
+    const results = source.content.matchAll(POSTGRESQL_URI_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const username = result.groups?.username;
+        const password = result.groups?.password;
+        // Skip if no credentials found
+        if (!username || !password)
+            continue;
+        // Skip if the credentials look like an example
+        if (!isLikelyRealCredential(username, password))
+            continue;
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("PostgreSQLConnection", {
+                URI: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$9 = {
+    messages: messages$8,
+    meta: {
+        id: "@secretlint/secretlint-rule-database-connection-string",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-database-connection-string/README.md",
+        },
+    },
+    create(context, options) {
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        const t = context.createTranslator(messages$8);
+        return {
+            file(source) {
+                reportMongoDBConnectionString({ source, options: normalizedOptions, context, t });
+                reportMySQLConnectionString({ source, options: normalizedOptions, context, t });
+                reportPostgreSQLConnectionString({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$7 = {
+    HASHICORP_VAULT_SERVICE_TOKEN: {
+        en: (props) => `found HashiCorp Vault service token: ${props.TOKEN}`,
+        ja: (props) => `HashiCorp Vault service token: ${props.TOKEN} がみつかりました`,
+    },
+    HASHICORP_VAULT_BATCH_TOKEN: {
+        en: (props) => `found HashiCorp Vault batch token: ${props.TOKEN}`,
+        ja: (props) => `HashiCorp Vault batch token: ${props.TOKEN} がみつかりました`,
+    },
+    HASHICORP_VAULT_RECOVERY_TOKEN: {
+        en: (props) => `found HashiCorp Vault recovery token: ${props.TOKEN}`,
+        ja: (props) => `HashiCorp Vault recovery token: ${props.TOKEN} がみつかりました`,
+    },
+};
+// HashiCorp Vault token formats (Vault 1.10+):
+// - Service token:  `hvs.` + 90..120 [A-Za-z0-9_-]
+// - Batch token:    `hvb.` + 138..300 [A-Za-z0-9_-]
+// - Recovery token: `hvr.` + 90..120 [A-Za-z0-9_-]
+// References:
+// - https://developer.hashicorp.com/vault/docs/concepts/tokens
+// - https://docs.github.com/en/code-security/secret-scanning/secret-scanning-patterns
+// - https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.toml
+//
+// Boundaries:
+// - Leading `(?<!\p{L})` prevents matching when the prefix is glued to another letter
+//   (e.g. `xhvs.`), while still allowing punctuation, digits, whitespace, and line starts.
+// - Trailing `(?![A-Za-z0-9_-])` anchors to the end of the token body.
+const serviceTokenPattern = /(?<!\p{L})hvs\.[A-Za-z0-9_-]{90,120}(?![A-Za-z0-9_-])/gu;
+const batchTokenPattern = /(?<!\p{L})hvb\.[A-Za-z0-9_-]{138,300}(?![A-Za-z0-9_-])/gu;
+const recoveryTokenPattern = /(?<!\p{L})hvr\.[A-Za-z0-9_-]{90,120}(?![A-Za-z0-9_-])/gu;
+const creator$8 = {
+    messages: messages$7,
+    meta: {
+        id: "@secretlint/secretlint-rule-hashicorp-vault",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-hashicorp-vault/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$7);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        const reportMatches = (source, pattern, messageId) => {
+            const matches = source.content.matchAll(pattern);
+            for (const match of matches) {
+                const index = match.index ?? 0;
+                const matchString = match[0] ?? "";
+                const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                if (allowedResults.length > 0) {
+                    continue;
+                }
+                const range = [index, index + matchString.length];
+                context.report({
+                    message: t(messageId, {
+                        TOKEN: matchString,
+                    }),
+                    range,
+                });
+            }
+        };
+        return {
+            file(source) {
+                reportMatches(source, serviceTokenPattern, "HASHICORP_VAULT_SERVICE_TOKEN");
+                reportMatches(source, batchTokenPattern, "HASHICORP_VAULT_BATCH_TOKEN");
+                reportMatches(source, recoveryTokenPattern, "HASHICORP_VAULT_RECOVERY_TOKEN");
+            },
+        };
+    },
+};
+
+const messages$6 = {
+    VERCEL_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found Vercel personal access token: ${props.ID}`,
+        ja: (props) => `Vercel personal access token: ${props.ID} がみつかりました`,
+    },
+    VERCEL_INTEGRATION_TOKEN: {
+        en: (props) => `found Vercel integration token: ${props.ID}`,
+        ja: (props) => `Vercel integration token: ${props.ID} がみつかりました`,
+    },
+    VERCEL_APP_ACCESS_TOKEN: {
+        en: (props) => `found Vercel app access token: ${props.ID}`,
+        ja: (props) => `Vercel app access token: ${props.ID} がみつかりました`,
+    },
+    VERCEL_APP_REFRESH_TOKEN: {
+        en: (props) => `found Vercel app refresh token: ${props.ID}`,
+        ja: (props) => `Vercel app refresh token: ${props.ID} がみつかりました`,
+    },
+    VERCEL_AI_GATEWAY_API_KEY: {
+        en: (props) => `found Vercel AI Gateway API key: ${props.ID}`,
+        ja: (props) => `Vercel AI Gateway API key: ${props.ID} がみつかりました`,
+    },
+};
+const prefixToMessageId = {
+    vcp: "VERCEL_PERSONAL_ACCESS_TOKEN",
+    vci: "VERCEL_INTEGRATION_TOKEN",
+    vca: "VERCEL_APP_ACCESS_TOKEN",
+    vcr: "VERCEL_APP_REFRESH_TOKEN",
+    vck: "VERCEL_AI_GATEWAY_API_KEY",
+};
+const creator$7 = {
+    messages: messages$6,
+    meta: {
+        id: "@secretlint/secretlint-rule-vercel",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-vercel/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$6);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                const pattern = /(?<!\p{L})(?<prefix>vcp|vci|vca|vcr|vck)_[A-Za-z0-9]{20,60}(?![A-Za-z0-9])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const prefix = match.groups?.prefix;
+                    const messageId = prefixToMessageId[prefix];
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t(messageId, {
+                            ID: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$5 = {
+    DATABRICKS_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found Databricks personal access token: ${props.ID}`,
+        ja: (props) => `Databricks personal access token: ${props.ID} がみつかりました`,
+    },
+};
+const creator$6 = {
+    messages: messages$5,
+    meta: {
+        id: "@secretlint/secretlint-rule-databricks",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-databricks/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$5);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Databricks personal access tokens:
+                // - Prefix: `dapi`
+                // - Body: 32 hexadecimal characters (Databricks issues lowercase,
+                //   but match case-insensitively to be lenient)
+                // - Optional suffix: `-<single digit>`
+                // Reference:
+                // - https://docs.databricks.com/aws/en/dev-tools/auth/pat
+                // - https://docs.github.com/en/code-security/secret-scanning/secret-scanning-patterns
+                const pattern = /(?<!\p{L})dapi[A-Fa-f0-9]{32}(?:-[0-9])?(?![A-Fa-f0-9])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("DATABRICKS_PERSONAL_ACCESS_TOKEN", {
+                            ID: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$4 = {
+    DOCKER_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found Docker Personal Access Token: ${props.TOKEN}`,
+        ja: (props) => `Docker Personal Access Token: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFoundDockerPAT({ source, options, context, t, }) {
+    // Docker Personal Access Token
+    // Prefix: dckr_pat_ followed by exactly 27 alphanumeric, underscore, or hyphen characters
+    // Reference: https://docs.docker.com/security/access-tokens/
+    // Reference: https://github.com/trufflesecurity/trufflehog/blob/main/pkg/detectors/dockerhub/v2/dockerhub.go
+    const DOCKER_PAT_PATTERN = /(?<!\p{L})dckr_pat_[a-zA-Z0-9_-]{27}(?![a-zA-Z0-9_-])/gu;
+    const results = source.content.matchAll(DOCKER_PAT_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("DOCKER_PERSONAL_ACCESS_TOKEN", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$5 = {
+    messages: messages$4,
+    meta: {
+        id: "@secretlint/secretlint-rule-docker",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-docker/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$4);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundDockerPAT({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$3 = {
+    FIGMA_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found Figma Personal Access Token: ${props.ID}`,
+        ja: (props) => `Figma Personal Access Token: ${props.ID} がみつかりました`,
+    },
+};
+const creator$4 = {
+    messages: messages$3,
+    meta: {
+        id: "@secretlint/secretlint-rule-figma",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-figma/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$3);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Figma Personal Access Token
+                // Format: `figd_` prefix followed by 40-200 characters of [A-Za-z0-9_-]
+                // Reference: https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns
+                const pattern = /(?<!\p{L})figd_[A-Za-z0-9_-]{40,200}(?![A-Za-z0-9_-])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("FIGMA_PERSONAL_ACCESS_TOKEN", {
+                            ID: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$2 = {
+    CLOUDFLARE_GLOBAL_API_KEY: {
+        en: (props) => `found Cloudflare Global API Key: ${props.TOKEN}`,
+        ja: (props) => `Cloudflare Global API Keyが見つかりました: ${props.TOKEN}`,
+    },
+    CLOUDFLARE_USER_API_TOKEN: {
+        en: (props) => `found Cloudflare User API Token: ${props.TOKEN}`,
+        ja: (props) => `Cloudflare User API Tokenが見つかりました: ${props.TOKEN}`,
+    },
+    CLOUDFLARE_ACCOUNT_API_TOKEN: {
+        en: (props) => `found Cloudflare Account API Token: ${props.TOKEN}`,
+        ja: (props) => `Cloudflare Account API Tokenが見つかりました: ${props.TOKEN}`,
+    },
+};
+const messageIdMap = {
+    cfk: "CLOUDFLARE_GLOBAL_API_KEY",
+    cfut: "CLOUDFLARE_USER_API_TOKEN",
+    cfat: "CLOUDFLARE_ACCOUNT_API_TOKEN",
+};
+// Cloudflare prefixed token format: {prefix}_{40 chars body}{8 chars checksum}
+// The checksum is CRC32 of the body encoded as 8 lowercase hex chars (fixed length).
+// If Cloudflare changes the checksum algorithm, update [0-9a-f]{8} to match the new format.
+// https://developers.cloudflare.com/fundamentals/api/get-started/token-formats/
+const CLOUDFLARE_TOKEN_PATTERN = /(?<!\p{L})(?<prefix>cfk|cfut|cfat)_[A-Za-z0-9]{40}[0-9a-f]{8}(?![A-Za-z0-9])/gu;
+function reportIfFound({ source, options, context, t, }) {
+    const results = source.content.matchAll(CLOUDFLARE_TOKEN_PATTERN);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const prefix = result.groups?.["prefix"];
+        if (!prefix) {
+            continue;
+        }
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t(messageIdMap[prefix], {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$3 = {
+    messages: messages$2,
+    meta: {
+        id: "@secretlint/secretlint-rule-cloudflare",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-cloudflare/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$2);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                reportIfFound({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$1 = {
+    TAILSCALE_API_KEY: {
+        en: (props) => `found Tailscale API access token: ${props.KEY}`,
+        ja: (props) => `Tailscale API アクセストークン: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_AUTH_KEY: {
+        en: (props) => `found Tailscale pre-authentication key: ${props.KEY}`,
+        ja: (props) => `Tailscale 事前認証キー: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_CLIENT_KEY: {
+        en: (props) => `found Tailscale OAuth client key: ${props.KEY}`,
+        ja: (props) => `Tailscale OAuth クライアントキー: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_SCIM_KEY: {
+        en: (props) => `found Tailscale SCIM key: ${props.KEY}`,
+        ja: (props) => `Tailscale SCIM キー: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_WEBHOOK_KEY: {
+        en: (props) => `found Tailscale webhook key: ${props.KEY}`,
+        ja: (props) => `Tailscale Webhook キー: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_KEY: {
+        en: (props) => `found Tailscale key: ${props.KEY}`,
+        ja: (props) => `Tailscale キー: ${props.KEY} がみつかりました`,
+    },
+};
+const messageIdByType = {
+    api: "TAILSCALE_API_KEY",
+    auth: "TAILSCALE_AUTH_KEY",
+    client: "TAILSCALE_CLIENT_KEY",
+    scim: "TAILSCALE_SCIM_KEY",
+    webhook: "TAILSCALE_WEBHOOK_KEY",
+};
+const creator$2 = {
+    messages: messages$1,
+    meta: {
+        id: "@secretlint/secretlint-rule-tailscale",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-tailscale/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$1);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Tailscale keys: tskey-{type}-{identifier}-{secret}
+                // Documented types: api, auth, client, scim, webhook
+                // https://tailscale.com/docs/reference/key-prefixes
+                // GitHub Secret Scanning supports these as Push Protection targets.
+                // TruffleHog uses the equivalent pattern: \btskey-[a-z]+-[0-9A-Za-z_]+-[0-9A-Za-z_]+\b
+                const pattern = /(?<!\p{L})tskey-(?<type>[a-z]{2,20})-[0-9A-Za-z_]{8,40}-[0-9A-Za-z_]{16,60}(?![0-9A-Za-z_])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const type = match.groups?.type ?? "";
+                    const range = [index, index + matchString.length];
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const messageId = messageIdByType[type] ?? "TAILSCALE_KEY";
+                    context.report({
+                        message: t(messageId, {
+                            KEY: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const HTML_COMMENT_REGEXP = /(?<type>secretlint-(?:disable-next-line|disable-line|disable|enable))(?<options>.*)/g;
+const parseComments = (source) => {
+    const matches = source.content.matchAll(HTML_COMMENT_REGEXP);
+    return Array.from(matches).map((match) => {
+        const type = match.groups?.type;
+        const index = match.index;
+        if (type === "secretlint-disable-line") {
+            return {
+                type: type,
+                options: parseComment(match.groups?.options),
+                line: source.indexToPosition(index).line
+            };
+        }
+        if (type === "secretlint-disable-next-line") {
+            return {
+                type: type,
+                options: parseComment(match.groups?.options),
+                line: source.indexToPosition(index).line + 1
+            };
+        }
+        return {
+            type: type,
+            options: parseComment(match.groups?.options),
+            index: index
+        };
+    });
+};
+/**
+ * Parses a config of values separated by comma.
+ *
+ * secretlint-disable a,b,c => ["a", "b", "c"]
+ * secretlint-disable -- comment　=> []
+ */
+function parseComment(options) {
+    if (!options) {
+        return [];
+    }
+    const commentStart = options.indexOf("--");
+    const ruleIdString = commentStart === -1 ? options : options.slice(0, commentStart);
+    return (ruleIdString
+        .split(/,/)
+        .map((arg) => arg.trim())
+        .filter((arg) => arg !== "") ?? []);
+}
+
+class CommentState {
+    source;
+    reportingConfig;
+    endIndex;
+    constructor(source) {
+        this.source = source;
+        this.reportingConfig = [];
+        this.endIndex = source.content.length;
+    }
+    getIgnoringMessages() {
+        const isFilledMessage = (message) => {
+            return message.startIndex !== null && message.endIndex !== null && message.ruleId !== null;
+        };
+        return this.reportingConfig
+            .map((reporting) => {
+            if (reporting.endIndex === null) {
+                // [start, ?= document-end]
+                // filled with document's end
+                reporting.endIndex = this.endIndex;
+            }
+            return reporting;
+        })
+            .filter(isFilledMessage);
+    }
+    disableLine(lineNumber, rulesToDisable) {
+        const reportingConfig = this.reportingConfig;
+        const range = this.source.locationToRange({
+            start: {
+                line: lineNumber,
+                column: 0
+            },
+            end: {
+                line: lineNumber + 1,
+                column: 0
+            }
+        });
+        if (rulesToDisable.length) {
+            rulesToDisable.forEach((ruleId) => {
+                reportingConfig.push({
+                    startIndex: range[0],
+                    endIndex: range[1] - 1,
+                    ruleId: ruleId
+                });
+            });
+        }
+        else {
+            reportingConfig.push({
+                startIndex: range[0],
+                endIndex: range[1] - 1,
+                ruleId: "*"
+            });
+        }
+    }
+    /**
+     * Add data to reporting configuration to disable reporting for list of rules
+     * starting from start location
+     * @returns {void}
+     */
+    disableReporting(startIndex, rulesToDisable) {
+        const reportingConfig = this.reportingConfig;
+        if (rulesToDisable.length) {
+            rulesToDisable.forEach(function (ruleId) {
+                reportingConfig.push({
+                    startIndex: startIndex,
+                    endIndex: null,
+                    ruleId: ruleId
+                });
+            });
+        }
+        else {
+            reportingConfig.push({
+                startIndex: startIndex,
+                endIndex: null,
+                ruleId: "*"
+            });
+        }
+    }
+    /**
+     * Add data to reporting configuration to enable reporting for list of rules
+     * starting from start location
+     */
+    enableReporting(endIndex, rulesToEnable) {
+        const reportingConfig = this.reportingConfig;
+        if (rulesToEnable.length) {
+            rulesToEnable.forEach(function (ruleId) {
+                for (let i = reportingConfig.length - 1; i >= 0; i--) {
+                    if (reportingConfig[i].endIndex === null && reportingConfig[i].ruleId === ruleId) {
+                        reportingConfig[i].endIndex = endIndex;
+                        break;
+                    }
+                }
+            });
+        }
+        else {
+            // bare enable closes every open disable, regardless of where it started
+            for (const config of reportingConfig) {
+                if (config.endIndex === null) {
+                    config.endIndex = endIndex;
+                }
+            }
+        }
+    }
+}
+
+const messages = {
+    IGNORE_MESSAGE: {
+        en: () => `disable by secretlint-disable comment`
+    }
+};
+const creator$1 = {
+    messages,
+    meta: {
+        id: "@secretlint/secretlint-rule-filter-comments",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-filter-comments/README.md"
+        }
+    },
+    create(context) {
+        const t = context.createTranslator(messages);
+        return {
+            file(source) {
+                const state = new CommentState(source);
+                const comments = parseComments(source);
+                for (const comment of comments) {
+                    if (comment.type === "secretlint-disable") {
+                        state.disableReporting(comment.index, comment.options);
+                    }
+                    else if (comment.type === "secretlint-enable") {
+                        state.enableReporting(comment.index, comment.options);
+                    }
+                    else if (comment.type === "secretlint-disable-line") {
+                        state.disableLine(comment.line, comment.options);
+                    }
+                    else if (comment.type === "secretlint-disable-next-line") {
+                        state.disableLine(comment.line, comment.options);
+                    }
+                }
+                state.getIgnoringMessages().forEach((message) => {
+                    context.ignore({
+                        message: t("IGNORE_MESSAGE"),
+                        range: [message.startIndex, message.endIndex],
+                        targetRuleId: message.ruleId
+                    });
+                });
+            }
+        };
+    }
+};
+
+const rules = [
+    creator$s,
+    creator$r,
+    creator$h,
+    creator$q,
+    creator$o,
+    creator$p,
+    creator$g,
+    creator$f,
+    creator$e,
+    creator$d,
+    creator$c,
+    creator$b,
+    creator$n,
+    creator$m,
+    creator$l,
+    creator$k,
+    creator$j,
+    creator$i,
+    creator$a,
+    creator$9,
+    creator$8,
+    creator$7,
+    creator$6,
+    creator$5,
+    creator$4,
+    creator$3,
+    creator$2,
+    creator$1,
+];
+const creator = {
+    meta: {
+        id: "@secretlint/secretlint-rule-preset-recommend",
+        recommended: true,
+        type: "preset",
+    },
+    rules,
+    create(context, _options) {
+        rules.forEach((rule) => {
+            context.registerRule(rule);
+        });
+    },
+};
+
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./build/secret-library.js
+/**
+ * The maintained rule set: secretlint's recommended preset
+ * (`@secretlint/secretlint-rule-preset-recommend`, MIT), run synchronously and purely.
+ *
+ * secretlint's own engine (`@secretlint/core`) is asynchronous and builds every rule anew for each
+ * text (about 1.6 ms a call: 16 s for 10,000 files). The rules themselves are plain objects with a
+ * documented plugin API (`create(context, options)` → `{ file(source) }`, see `@secretlint/types`),
+ * so this module hosts them itself: each rule is created once, and scanning a text calls each
+ * rule's `file` handler, which runs its regexes over the text and reports ranges.
+ *
+ * What this host does differently from secretlint, each on purpose:
+ * - `@secretlint/secretlint-rule-filter-comments` is left out: it honours `secretlint-disable`
+ *   comments, which the agent under audit could write next to a secret to hide it.
+ * - The AWS rule runs with `enableIDScanRule` (secretlint reports only secret access keys by
+ *   default; an access key id is worth reporting in an audit).
+ * - Messages are never formatted: the translator returns the message id and keeps the message's
+ *   data (which holds the secret) only long enough to locate the secret in the text, because some
+ *   rules report a range that does not cover it (the AWS secret-key rule reports the length of the
+ *   key from the start of `AWS_SECRET_ACCESS_KEY=`). The reported span is the union of the rule's
+ *   range and the secret's occurrence, extended over the token characters (`[A-Za-z0-9_-]`) that
+ *   directly follow it, so redaction never leaves a tail of a key behind.
+ * - Texts are given with no file path (so the npm rule checks every text for `.npmrc` and
+ *   `package.json` forms) and the extension `.json` only for JSON files (GCP service-account keys);
+ *   never `.p12`, the one case in which a rule would read a file from disk.
+ */
+
+/**
+ * Library rules that match any URL with a password rather than one issuer's token: where one of
+ * them and a specific rule match the same characters (`https://x-access-token:ghs_…@github.com`),
+ * the specific one names the credential better.
+ */
+const GENERIC_RULES = new Set(['secretlint-basicauth', 'secretlint-database-connection-string']);
+/** Rules of the preset this host never runs (see the module comment). */
+const EXCLUDED = new Set(['@secretlint/secretlint-rule-filter-comments']);
+/** Per-rule options that differ from secretlint's defaults. */
+const OPTIONS = {
+    '@secretlint/secretlint-rule-aws': { enableIDScanRule: true },
+};
+const PREFIX = '@secretlint/secretlint-rule-';
+/** `@secretlint/secretlint-rule-aws` → `secretlint-aws`. */
+function libraryRuleId(secretlintId) {
+    const short = secretlintId.startsWith(PREFIX) ? secretlintId.slice(PREFIX.length) : secretlintId;
+    return `secretlint-${short.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+}
+/** The message's data values that are strings: where a rule puts the secret it found. */
+function dataStrings(message) {
+    if (typeof message !== 'object' || message === null)
+        return [];
+    const data = message.data;
+    if (typeof data !== 'object' || data === null)
+        return [];
+    return Object.values(data).filter((v) => typeof v === 'string' && v.length >= 4);
+}
+/** How far past a reported range a rule's secret may start (the longest assignment prefix). */
+const LOCATE_WINDOW = 4096;
+/** Token characters that may directly follow a reported range and still belong to the token. */
+const TOKEN_TAIL = /[A-Za-z0-9_-]/;
+/** Longest tail added to a reported range. */
+const MAX_TAIL = 256;
+/** The text being scanned and the matches found so far (one scan at a time: scans are sync). */
+let current = null;
+function report(rule, descriptor) {
+    if (current === null)
+        return;
+    const { text, matches } = current;
+    let [start, end] = descriptor.range;
+    start = Math.max(0, Math.min(start, text.length));
+    end = Math.max(start, Math.min(end, text.length));
+    for (const value of dataStrings(descriptor.message)) {
+        const from = Math.max(0, start - value.length);
+        const at = text.indexOf(value, from);
+        if (at !== -1 && at <= end + LOCATE_WINDOW) {
+            start = Math.min(start, at);
+            end = Math.max(end, at + value.length);
+        }
+    }
+    // Some patterns stop inside a token (the Slack rule's segments hold at most 40 characters, so an
+    // app token's 64-hex tail is left out): the span runs on to the end of the token.
+    const limit = Math.min(text.length, end + MAX_TAIL);
+    while (end < limit && TOKEN_TAIL.test(text.charAt(end)))
+        end++;
+    if (end > start)
+        matches.push({ rule, generic: GENERIC_RULES.has(rule), start, end });
+}
+let hosted = null;
+/** Creates each rule once, on first use (about 1 ms). */
+function hostedRules() {
+    if (hosted !== null)
+        return hosted;
+    const created = [];
+    for (const creator of rules) {
+        const id = creator.meta.id;
+        if (EXCLUDED.has(id) || creator.meta.type !== 'scanner')
+            continue;
+        const rule = libraryRuleId(id);
+        const context = {
+            sharedOptions: {},
+            createTranslator: (() => (messageId, data) => ({
+                message: messageId,
+                messageId,
+                data,
+            })),
+            report: (descriptor) => report(rule, descriptor),
+            ignore: () => undefined,
+        };
+        created.push({ rule, handler: creator.create(context, OPTIONS[id] ?? {}) });
+    }
+    hosted = created;
+    return hosted;
+}
+/**
+ * What every credential the library's rules report contains: a run of at least 16 token
+ * characters (every token, key and secret-key rule), a URL (`://`: basic auth and database
+ * URLs) or a PEM header. A text without any of them (most environment values: `true`, `1.2.3`,
+ * `en_US.UTF-8`) skips the 27 rules, which keeps the strip stage cheap. The only report this
+ * skips is the AWS account id (12 digits), which is not a credential.
+ */
+const MAY_MATCH = /[\w+/=.~-]{16}|:\/\/|-----BEGIN/;
+/** The ids ({@link libraryRuleId}) of every library rule this host runs. */
+function libraryRuleIds() {
+    return hostedRules().map((r) => r.rule);
+}
+/**
+ * Every match of the library's rules in `text`, in rule order, possibly overlapping. `json`: the
+ * text is a JSON file (enables the GCP service-account key check).
+ *
+ * A rule that throws or answers asynchronously (none does for text input) contributes nothing
+ * rather than failing the scan.
+ */
+function libraryMatches(text, json = false) {
+    if (!MAY_MATCH.test(text))
+        return [];
+    const rules = hostedRules();
+    const source = {
+        content: text,
+        filePath: '',
+        ext: json ? '.json' : '',
+        contentType: 'text',
+    };
+    const previous = current;
+    current = { text, matches: [] };
+    try {
+        for (const { handler } of rules) {
+            try {
+                const result = handler.file?.(source);
+                if (result instanceof Promise)
+                    result.catch(() => undefined);
+            }
+            catch {
+                // A rule's bug must not hide the other rules' findings.
+            }
+        }
+        return current.matches;
+    }
+    finally {
+        current = previous;
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/secret-rules.js
 /**
- * The secret-detection rule table, as data: what a credential looks like.
+ * The extra secret-detection rules: what Airlock checks beyond the maintained library
+ * (secretlint's recommended preset, hosted in `secret-library.ts`), one rule per gap, each with a
+ * comment naming the gap. Everything the library covers (AWS, GCP service-account keys, GitHub,
+ * GitLab, Slack, npm, OpenAI, Anthropic API keys, Stripe, Hugging Face, private keys, database
+ * URLs, and about fifteen more services) is left to it.
  *
- * Ported from the default configuration of gitleaks (https://github.com/gitleaks/gitleaks,
- * `config/gitleaks.toml` and `cmd/generate/config/rules/*.go`). Rule ids, descriptions, keywords,
- * entropy thresholds and allowlists are gitleaks' own, so findings can be compared with a gitleaks
- * run and this table can later be swapped for a maintained library behind the same API
- * (`src/secrets.ts`). The one rule gitleaks has no counterpart for, `url-password`, is Airlock's.
+ * The rules are gitleaks' (https://github.com/gitleaks/gitleaks, `config/gitleaks.toml` and
+ * `cmd/generate/config/rules/*.go`): ids, descriptions, keywords, entropy thresholds and
+ * allowlists are gitleaks' own, so findings can be compared with a gitleaks run. The one rule
+ * gitleaks has no counterpart for, `url-password`, is Airlock's.
  *
  * Changes made in porting, each on purpose:
  * - Go RE2 syntax becomes JavaScript: `(?i)` becomes the `i` flag, `\z` becomes `$` (no `m` flag),
@@ -43151,16 +51487,10 @@ const CREDENTIAL_NAME_SUBSTRINGS = [
  * - gitleaks' leading `[\w.-]{0,50}?` identifier prefix is left out of the regexes (it only widens
  *   the reported match, and costs up to 50 tries at every position of the text); the scanner adds
  *   those characters back before testing a `match` allowlist (see `identifierPrefix`).
- * - `private-key` stops its lazy body at the next `-----BEGIN`, so a text full of unterminated
- *   headers is scanned in linear time instead of quadratic time.
  * - The global `^true|false|null$` allowlist is anchored as meant (`^(?:true|false|null)$`);
  *   gitleaks' version also allowlists any secret that merely contains `false`.
- * - `aws-secret-access-key` is a gitleaks sub-rule that only reports next to an access key id; here
- *   it stands alone and requires an assignment context instead (`aws…=`, `secret_access_key:` …),
- *   built with gitleaks' own semi-generic pattern.
  * - Left out: gcp-api-key's allowlist of published sample keys (listing them here would make this
- *   file itself trip secret scanners), path-only rules, and rules for services Airlock does not
- *   meet in CI; add them from the same source when needed.
+ *   file itself trip secret scanners).
  *
  * gitleaks is distributed under the MIT License:
  *
@@ -43341,138 +51671,12 @@ const GENERIC_STOPWORDS = `
 `
     .trim()
     .split(/\s+/);
-/** The rules, most specific first. Order matters only among rules whose matches overlap. */
+/**
+ * The extra rules, most specific first. Order matters only among rules whose matches overlap.
+ */
 const SECRET_RULES = [
     {
-        id: 'aws-access-token',
-        description: 'Identified a pattern that may indicate AWS credentials, risking unauthorized cloud resource access and data breaches on AWS platforms.',
-        regex: /\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/,
-        keywords: ['a3t', 'akia', 'asia', 'abia', 'acca'],
-        entropy: 3,
-        allowlists: [{ regexes: [/.+EXAMPLE$/] }],
-    },
-    {
-        id: 'aws-secret-access-key',
-        description: 'Identified an AWS secret access key assigned to an AWS-named variable or field.',
-        regex: new RegExp(String.raw `(?:aws|secret[_.-]?access[_.-]?key)(?:[\w \t.-]{0,20})(?:\\*['"]{0,3})?[ \t]{0,5}` +
-            String.raw `(?:[<>?+]?=|:{1,3}=|>|=>|:|\(|,|\|)(?:\\*(?:'|")|[\x60\s=|>]){0,5}` +
-            `([A-Za-z0-9/+=]{40})${END_V2}`, 'i'),
-        keywords: ['aws', 'secret'],
-        entropy: 3,
-        allowlists: [{ regexes: [/.+EXAMPLE$/] }],
-    },
-    {
-        id: 'github-app-token',
-        description: 'Identified a GitHub App Token, which may compromise GitHub application integrations and source code security.',
-        regex: /(?:ghu|ghs)_[0-9a-zA-Z]{36}/,
-        keywords: ['ghu_', 'ghs_'],
-        entropy: 3,
-    },
-    {
-        id: 'github-fine-grained-pat',
-        description: 'Found a GitHub Fine-Grained Personal Access Token, risking unauthorized repository access and code manipulation.',
-        regex: /github_pat_\w{82}/,
-        keywords: ['github_pat_'],
-        entropy: 3,
-    },
-    {
-        id: 'github-oauth',
-        description: 'Discovered a GitHub OAuth Access Token, posing a risk of compromised GitHub account integrations and data leaks.',
-        regex: /gho_[0-9a-zA-Z]{36}/,
-        keywords: ['gho_'],
-        entropy: 3,
-    },
-    {
-        id: 'github-pat',
-        description: 'Uncovered a GitHub Personal Access Token, potentially leading to unauthorized repository access and sensitive content exposure.',
-        regex: /ghp_[0-9a-zA-Z]{36}/,
-        keywords: ['ghp_'],
-        entropy: 3,
-    },
-    {
-        id: 'github-refresh-token',
-        description: 'Detected a GitHub Refresh Token, which could allow prolonged unauthorized access to GitHub services.',
-        regex: /ghr_[0-9a-zA-Z]{36}/,
-        keywords: ['ghr_'],
-        entropy: 3,
-    },
-    {
-        id: 'gitlab-pat',
-        description: 'Identified a GitLab Personal Access Token, risking unauthorized access to GitLab repositories and codebase exposure.',
-        regex: /glpat-[\w-]{20}/,
-        keywords: ['glpat-'],
-        entropy: 3,
-    },
-    {
-        id: 'slack-app-token',
-        description: 'Detected a Slack App-level token, risking unauthorized access to Slack applications and workspace data.',
-        regex: /xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+/i,
-        keywords: ['xapp'],
-        entropy: 2,
-    },
-    {
-        id: 'slack-bot-token',
-        description: 'Identified a Slack Bot token, which may compromise bot integrations and communication channel security.',
-        regex: /xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*/,
-        keywords: ['xoxb'],
-        entropy: 3,
-    },
-    {
-        id: 'slack-config-access-token',
-        description: 'Found a Slack Configuration access token, posing a risk to workspace configuration and sensitive data access.',
-        regex: /xoxe.xox[bp]-\d-[A-Z0-9]{163,166}/i,
-        keywords: ['xoxe.xoxb-', 'xoxe.xoxp-'],
-        entropy: 2,
-    },
-    {
-        id: 'slack-config-refresh-token',
-        description: 'Discovered a Slack Configuration refresh token, potentially allowing prolonged unauthorized access to configuration settings.',
-        regex: /xoxe-\d-[A-Z0-9]{146}/i,
-        keywords: ['xoxe-'],
-        entropy: 2,
-    },
-    {
-        id: 'slack-legacy-bot-token',
-        description: 'Uncovered a Slack Legacy bot token, which could lead to compromised legacy bot operations and data exposure.',
-        regex: /xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26}/,
-        keywords: ['xoxb'],
-        entropy: 2,
-    },
-    {
-        id: 'slack-legacy-token',
-        description: 'Detected a Slack Legacy token, risking unauthorized access to older Slack integrations and user data.',
-        regex: /xox[os]-\d+-\d+-\d+-[a-fA-F\d]+/,
-        keywords: ['xoxo', 'xoxs'],
-        entropy: 2,
-    },
-    {
-        id: 'slack-legacy-workspace-token',
-        description: 'Identified a Slack Legacy Workspace token, potentially compromising access to workspace data and legacy features.',
-        regex: /xox[ar]-(?:\d-)?[0-9a-zA-Z]{8,48}/,
-        keywords: ['xoxa', 'xoxr'],
-        entropy: 2,
-    },
-    {
-        id: 'slack-user-token',
-        description: 'Found a Slack User token, posing a risk of unauthorized user impersonation and data access within Slack workspaces.',
-        regex: /xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}/,
-        keywords: ['xoxp-', 'xoxe-'],
-        entropy: 2,
-    },
-    {
-        id: 'slack-webhook-url',
-        description: 'Discovered a Slack Webhook, which could lead to unauthorized message posting and data leakage in Slack channels.',
-        regex: /(?:https?:\/\/)?hooks.slack.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{43,56}/,
-        keywords: ['hooks.slack.com'],
-    },
-    {
-        id: 'npm-access-token',
-        description: 'Uncovered an npm access token, potentially compromising package management and code repository access.',
-        regex: new RegExp(String.raw `\b(npm_[a-z0-9]{36})` + END, 'i'),
-        keywords: ['npm_'],
-        entropy: 2,
-    },
-    {
+        // Extra: The library has no PyPI rule.
         id: 'pypi-upload-token',
         description: 'Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity.',
         regex: /pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}/,
@@ -43480,38 +51684,28 @@ const SECRET_RULES = [
         entropy: 3,
     },
     {
+        // Extra: The library's Anthropic rule knows `sk-ant-api0N-` keys only, not admin keys.
         id: 'anthropic-admin-api-key',
         description: 'Detected an Anthropic Admin API Key, risking unauthorized access to administrative functions and sensitive AI model configurations.',
         regex: new RegExp(String.raw `\b(sk-ant-admin01-[a-zA-Z0-9_\-]{93}AA)` + END),
         keywords: ['sk-ant-admin01'],
     },
     {
-        id: 'anthropic-api-key',
-        description: 'Identified an Anthropic API Key, which may compromise AI assistant integrations and expose sensitive data to unauthorized access.',
-        regex: new RegExp(String.raw `\b(sk-ant-api03-[a-zA-Z0-9_\-]{93}AA)` + END),
-        keywords: ['sk-ant-api03'],
-    },
-    {
+        // Extra: The library has no rule for Claude OAuth tokens (`claude-code-oauth-token`, Airlock's own input).
         id: 'anthropic-oauth-token',
         description: "Found an Anthropic OAuth access token (sk-ant-oat01-), which is tied to a Claude.ai Pro/Max subscription and can be used to act on the account's behalf.",
         regex: new RegExp(String.raw `\b(sk-ant-oat01-[a-zA-Z0-9_\-]{40,})` + END_V2),
         keywords: ['sk-ant-oat01'],
     },
     {
+        // Extra: The library has no rule for Claude OAuth refresh tokens.
         id: 'anthropic-oauth-refresh-token',
         description: 'Uncovered an Anthropic OAuth refresh token (sk-ant-ort01-), which can mint new access tokens and allow prolonged unauthorized access to a Claude.ai account.',
         regex: new RegExp(String.raw `\b(sk-ant-ort01-[a-zA-Z0-9_\-]{40,})` + END_V2),
         keywords: ['sk-ant-ort01'],
     },
     {
-        id: 'openai-api-key',
-        description: 'Found an OpenAI API Key, posing a risk of unauthorized access to AI services and data manipulation.',
-        regex: new RegExp(String.raw `\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})` +
-            END),
-        keywords: ['t3blbkfj'],
-        entropy: 3,
-    },
-    {
+        // Extra: The library has no rule for Google API keys (`AIza…`), only for service-account key files.
         id: 'gcp-api-key',
         description: 'Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services and data breaches.',
         regex: new RegExp(String.raw `\b(AIza[\w-]{35})` + END),
@@ -43519,26 +51713,15 @@ const SECRET_RULES = [
         entropy: 4,
     },
     {
-        id: 'huggingface-access-token',
-        description: 'Discovered a Hugging Face Access token, which could lead to unauthorized access to AI models and sensitive data.',
-        regex: new RegExp(String.raw `\b(hf_[a-zA-Z]{34})` + END),
-        keywords: ['hf_'],
-        entropy: 2,
+        // Extra: The library has no Azure rule; Entra ID (Azure AD) client secrets have a fixed shape.
+        id: 'azure-ad-client-secret',
+        description: 'Azure AD Client Secret detected, posing a risk of unauthorized access to Azure resources and sensitive data.',
+        regex: new RegExp(String.raw `(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"\x60\s<),])`),
+        keywords: ['q~'],
+        entropy: 3,
     },
     {
-        id: 'stripe-access-token',
-        description: 'Found a Stripe Access Token, posing a risk to payment processing services and sensitive financial data.',
-        regex: new RegExp(String.raw `\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})` + END),
-        keywords: ['sk_test', 'sk_live', 'sk_prod', 'rk_test', 'rk_live', 'rk_prod'],
-        entropy: 2,
-    },
-    {
-        id: 'private-key',
-        description: 'Identified a Private Key, which may compromise cryptographic security and sensitive data encryption.',
-        regex: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:(?!-----BEGIN)[\s\S]){64,}?KEY(?: BLOCK)?-----/i,
-        keywords: ['-----begin'],
-    },
-    {
+        // Extra: The library has no JWT rule; OIDC and session tokens are JWTs.
         id: 'jwt',
         description: 'Uncovered a JSON Web Token, which may lead to unauthorized access to web applications and sensitive user data.',
         regex: new RegExp(String.raw `\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?)` +
@@ -43547,7 +51730,7 @@ const SECRET_RULES = [
         entropy: 3,
     },
     {
-        // Airlock's own rule: gitleaks has none for credentials in an arbitrary URL.
+        // Extra: The library's basic-auth rule knows only http(s)/ftp URLs with `[-A-Za-z0-9_]` passwords, and its database rule only MongoDB, MySQL and PostgreSQL.
         id: 'url-password',
         description: 'Found a password in the user-info part of a URL (scheme://user:password@host).',
         regex: /\b[a-z][a-z0-9+.-]{1,31}:\/\/[^:/@\s'"\x60]{0,128}:([^/@\s'"\x60]{1,256})@[a-z0-9[]/i,
@@ -43570,6 +51753,7 @@ const SECRET_RULES = [
         generic: true,
     },
     {
+        // Extra: The library has no catch-all rule: this one finds a high-entropy value assigned to a credential-like name, for services no specific rule knows.
         id: 'generic-api-key',
         description: 'Detected a Generic API Key, potentially exposing access to various services and sensitive operations.',
         regex: GENERIC_API_KEY,
@@ -43644,10 +51828,13 @@ const SECRET_RULES = [
 /**
  * Secret detection and redaction (pure).
  *
- * Two sources of truth: the rule table in `secret-rules.ts` (what a credential looks like) and the
- * exact values the action knows to be secret (the stripped environment, the model key, the GitHub
- * token), which the {@link Redactor} also recognises base64-, URL- and JSON-encoded.
+ * Two sources of truth for what a credential looks like: the maintained library rules (secretlint's
+ * recommended preset, `secret-library.ts`) and a few extra rules for what the library lacks
+ * (`secret-rules.ts`). And the exact values the action knows to be secret (the stripped
+ * environment, the model key, the GitHub token), which both the {@link Redactor} and the
+ * {@link secretScanner} also recognise base64-, URL- and JSON-encoded.
  */
+
 
 /** The id {@link looksLikeSecret} returns for a value that no rule matched but is token-like. */
 const HIGH_ENTROPY_RULE_ID = 'high-entropy-value';
@@ -43664,6 +51851,8 @@ const COMPILED_RULES = SECRET_RULES.map((rule, order) => ({
     regex: new RegExp(rule.regex.source, `${rule.regex.flags.replace(/[gdy]/g, '')}gd`),
     order,
 }));
+/** Library rules are ordered before every extra rule. */
+const LIBRARY_ORDER = -1;
 /**
  * Shannon entropy of a string in bits per character (0 for the empty string): how unpredictable
  * its characters are. 40 random base64 characters score about 4.8, English words 3 to 4, and hex
@@ -43743,11 +51932,17 @@ function accepted(rule, text, match, start, end) {
     }
     return true;
 }
-/** Every rule match that passes the rule's filters, unmerged, in rule order. */
-function scan(text) {
+/**
+ * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
+ * `json`: the text is a JSON file (see `libraryMatches`).
+ */
+function scan(text, json = false) {
     const findings = [];
     if (text === '')
         return findings;
+    for (const match of libraryMatches(text, json)) {
+        findings.push({ ...match, order: LIBRARY_ORDER });
+    }
     const lower = text.toLowerCase();
     for (const compiled of COMPILED_RULES) {
         const { rule, regex } = compiled;
@@ -43761,8 +51956,15 @@ function scan(text) {
                 continue;
             }
             const [start, end] = secretSpan(match);
-            if (accepted(rule, text, match, start, end))
-                findings.push({ compiled, start, end });
+            if (accepted(rule, text, match, start, end)) {
+                findings.push({
+                    rule: rule.id,
+                    generic: rule.generic === true,
+                    order: compiled.order,
+                    start,
+                    end,
+                });
+            }
         }
     }
     return findings;
@@ -43817,28 +52019,28 @@ function overlapsAny(kept, finding) {
     return previous !== undefined && previous.end > finding.start;
 }
 function byStartThenOrder(a, b) {
-    return a.start - b.start || a.compiled.order - b.compiled.order;
+    return a.start - b.start || a.order - b.order;
 }
 /**
  * Finds credential-looking strings in a text (a diff, a log, a transcript).
  *
- * Guarantees: findings are sorted by `start` and do not overlap; where a specific rule (`github-pat`)
- * and a catch-all rule (`generic-api-key`, `url-password`) match the same characters, only the
- * specific one is reported. Each rule makes one left-to-right pass with a regex that cannot
- * backtrack catastrophically: 5 MB of ordinary text take a fraction of a second, and text crafted
- * against the rules stays linear (about a second for 5 MB here).
+ * Guarantees: findings are sorted by `start` and do not overlap; where a specific rule
+ * (`secretlint-github`) and a catch-all rule (`generic-api-key`, `url-password`) match the same
+ * characters, only the specific one is reported; among overlapping specific matches the library's
+ * wins. Each rule makes one left-to-right pass with a regex that cannot backtrack
+ * catastrophically: 10 MB of ordinary code take about half a second, and text crafted against
+ * the rules stays linear. `json`: the text is a whole JSON file (enables the library's GCP
+ * service-account key check).
  */
-function findSecrets(text) {
-    const raw = scan(text);
+function findSecrets(text, json = false) {
+    const raw = scan(text, json);
     if (raw.length === 0)
         return [];
-    const specific = sweep(raw.filter((f) => f.compiled.rule.generic !== true).sort(byStartThenOrder));
-    const generic = sweep(raw
-        .filter((f) => f.compiled.rule.generic === true && !overlapsAny(specific, f))
-        .sort(byStartThenOrder));
+    const specific = sweep(raw.filter((f) => !f.generic).sort(byStartThenOrder));
+    const generic = sweep(raw.filter((f) => f.generic && !overlapsAny(specific, f)).sort(byStartThenOrder));
     const starts = lineStarts(text);
     return [...specific, ...generic].sort(byStartThenOrder).map((f) => ({
-        rule: f.compiled.rule.id,
+        rule: f.rule,
         start: f.start,
         end: f.end,
         line: lineOf(starts, f.start),
@@ -43946,12 +52148,26 @@ class LiteralMatcher {
     #fail = [0];
     /** Length of the longest pattern that ends at this state (0: none). */
     #longest = [0];
+    /** Index (in the constructor's order) of that longest pattern (-1: none). */
+    #longestId = [-1];
+    /** 1 for each UTF-16 code unit that starts some pattern. */
+    #root = null;
+    #rootCodes() {
+        if (this.#root !== null)
+            return this.#root;
+        const root = new Uint8Array(0x10000);
+        for (const code of this.#next[0]?.keys() ?? [])
+            root[code] = 1;
+        this.#root = root;
+        return root;
+    }
     constructor(patterns) {
+        let id = 0;
         for (const pattern of patterns)
-            this.#insert(pattern);
+            this.#insert(pattern, id++);
         this.#link();
     }
-    #insert(pattern) {
+    #insert(pattern, id) {
         let state = 0;
         for (let i = 0; i < pattern.length; i++) {
             const code = pattern.charCodeAt(i);
@@ -43962,11 +52178,15 @@ class LiteralMatcher {
                 this.#next.push(new Map());
                 this.#fail.push(0);
                 this.#longest.push(0);
+                this.#longestId.push(-1);
                 transitions.set(code, target);
             }
             state = target;
         }
-        this.#longest[state] = Math.max(this.#longest[state] ?? 0, pattern.length);
+        if (pattern.length > (this.#longest[state] ?? 0)) {
+            this.#longest[state] = pattern.length;
+            this.#longestId[state] = id;
+        }
     }
     /** Breadth-first: each state's failure link points to its longest proper suffix in the trie. */
     #link() {
@@ -43978,18 +52198,33 @@ class LiteralMatcher {
                 while (fallback !== 0 && !(this.#next[fallback]?.has(code) ?? false)) {
                     fallback = this.#fail[fallback] ?? 0;
                 }
-                this.#fail[target] = this.#next[fallback]?.get(code) ?? 0;
-                this.#longest[target] = Math.max(this.#longest[target] ?? 0, this.#longest[this.#fail[target] ?? 0] ?? 0);
+                const link = this.#next[fallback]?.get(code) ?? 0;
+                this.#fail[target] = link;
+                if ((this.#longest[link] ?? 0) > (this.#longest[target] ?? 0)) {
+                    this.#longest[target] = this.#longest[link] ?? 0;
+                    this.#longestId[target] = this.#longestId[link] ?? -1;
+                }
                 queue.push(target);
             }
         }
     }
     /** The union of all occurrences: sorted, non-overlapping spans. */
     spans(text) {
+        return this.occurrences(text).map(([start, end]) => [start, end]);
+    }
+    /**
+     * The union of all occurrences as sorted, non-overlapping spans, each with the index of a pattern
+     * found in it (the first found: the longest one ending where the span was first seen).
+     */
+    occurrences(text) {
         const merged = [];
         let state = 0;
+        const root = this.#rootCodes();
         for (let i = 0; i < text.length; i++) {
             const code = text.charCodeAt(i);
+            // Most characters of a text start no pattern: skip them without a map lookup.
+            if (state === 0 && root[code] === 0)
+                continue;
             let target = this.#next[state]?.get(code);
             while (target === undefined && state !== 0) {
                 state = this.#fail[state] ?? 0;
@@ -44001,45 +52236,78 @@ class LiteralMatcher {
                 continue;
             let start = i + 1 - length;
             const end = i + 1;
+            let id = this.#longestId[state] ?? -1;
             for (let top = merged.at(-1); top !== undefined && top[1] > start; top = merged.at(-1)) {
                 start = Math.min(start, top[0]);
+                id = top[2];
                 merged.pop();
             }
-            merged.push([start, end]);
+            merged.push([start, end, id]);
         }
         return merged;
     }
 }
 /** The `[REDACTED…]` markers already in a text (ours, or look-alikes the text brought). */
-const MARKER = /\[REDACTED(?::[a-z0-9-]+)?\]/g;
-/** Base64 of `bytes` as it appears at each of the 3 alignments inside a longer base64 text. */
+const secrets_MARKER = /\[REDACTED(?::[a-z0-9-]+)?\]/g;
+/**
+ * Base64 of `bytes` as it appears alone (padded and unpadded) and at each of the 3 alignments
+ * inside a longer base64 text: a value that starts at byte offset 1 of the encoded data shifts
+ * every character, so each alignment has its own form. An aligned form keeps only the characters
+ * whose 6 bits all come from `bytes`, so it is found whatever precedes or follows the value.
+ */
 function base64Forms(bytes) {
-    const forms = [bytes.toString('base64')];
+    const alone = bytes.toString('base64');
+    const forms = [alone, alone.replace(/=+$/, '')];
     for (let offset = 0; offset < 3; offset++) {
         const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-        // Keep only the characters whose 6 bits all come from `bytes`.
         const from = Math.ceil((8 * offset) / 6);
         const to = Math.floor((8 * (offset + bytes.length)) / 6);
         forms.push(encoded.slice(from, to));
     }
     return forms;
 }
-/** The value as it may show up in output: raw, trimmed, URL-encoded, JSON-escaped, base64. */
-function encodedForms(value) {
-    const plain = new Set([value, value.trim()]);
-    const forms = new Set();
+/** `%2F` → `%2f`: the same percent-encoding with lower-case hex digits. */
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+/**
+ * The percent-encodings a value takes in URLs and forms: `encodeURIComponent`, `encodeURI`, and
+ * `application/x-www-form-urlencoded` (space as `+`), each with upper- and lower-case hex.
+ */
+function urlForms(text) {
+    const forms = [
+        encodeURIComponent(text),
+        encodeURI(text),
+        new URLSearchParams({ v: text }).toString().slice(2),
+    ];
+    return [...forms, ...forms.map(lowerHex)];
+}
+/**
+ * The value as it may show up in a text, each form with its label: raw and trimmed, percent-encoded
+ * (see `urlForms`), JSON-escaped, and base64 (standard and URL-safe, padded or not, alone or at any
+ * alignment inside a longer base64 text). Forms shorter than `minLength` are left out. Where two
+ * encodings give the same string, the first label (in that order) is kept.
+ */
+function encodedForms(value, minLength = MIN_REDACT_LENGTH) {
+    const forms = new Map();
+    const add = (form, encoding) => {
+        if (form.length >= minLength && !forms.has(form))
+            forms.set(form, encoding);
+    };
+    const plain = [...new Set([value, value.trim()])];
+    for (const text of plain)
+        add(text, 'raw');
+    for (const text of plain)
+        for (const form of urlForms(text))
+            add(form, 'url-encoded');
+    for (const text of plain)
+        add(JSON.stringify(text).slice(1, -1), 'json-escaped');
     for (const text of plain) {
-        forms.add(text);
-        forms.add(encodeURIComponent(text));
-        forms.add(JSON.stringify(text).slice(1, -1));
         for (const base64 of base64Forms(Buffer.from(text, 'utf8'))) {
-            forms.add(base64);
-            forms.add(base64.replace(/\+/g, '-').replace(/\//g, '_'));
+            add(base64, 'base64');
+            add(base64.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
         }
     }
-    for (const form of forms)
-        if (form.length < MIN_REDACT_LENGTH)
-            forms.delete(form);
     return forms;
 }
 /** Upper bound on redaction passes; two are enough in practice (see `redact`). */
@@ -44050,8 +52318,9 @@ const MAX_PASSES = 5;
  *
  * Guarantees:
  * - No added value of at least {@link MIN_REDACT_LENGTH} characters survives anywhere outside a
- *   `[REDACTED…]` marker, raw, trimmed, URL-encoded (`encodeURIComponent`), JSON-escaped, or
- *   base64-encoded (standard or URL-safe, alone or at any alignment inside a longer base64 text).
+ *   `[REDACTED…]` marker in any form of {@link encodedForms}: raw, trimmed, percent-encoded
+ *   (component, URI or form encoding; upper- or lower-case hex), JSON-escaped, or base64-encoded
+ *   (standard or URL-safe, padded or not, alone or at any alignment inside a longer base64 text).
  * - `redact(redact(text)) === redact(text)`.
  * - Time is linear in the text, whatever the number of values (one automaton pass plus the rules).
  */
@@ -44066,7 +52335,7 @@ class secrets_Redactor {
     add(value) {
         if (value.length < MIN_REDACT_LENGTH)
             return;
-        for (const form of encodedForms(value)) {
+        for (const form of encodedForms(value).keys()) {
             if (!this.#forms.has(form)) {
                 this.#forms.add(form);
                 this.#matcher = null;
@@ -44095,14 +52364,14 @@ class secrets_Redactor {
             }
         }
         for (const finding of scan(text)) {
-            const rule = finding.compiled.rule.id;
+            const rule = finding.rule;
             replacements.push({ start: finding.start, end: finding.end, rule, marker: false });
         }
         if (replacements.length === 0)
             return text;
         // Markers join the merge so that a match overlapping one swallows it whole: a marker is never
         // cut, which is what keeps redaction idempotent.
-        for (const marker of text.matchAll(MARKER)) {
+        for (const marker of text.matchAll(secrets_MARKER)) {
             const start = marker.index;
             replacements.push({ start, end: start + marker[0].length, rule: undefined, marker: true });
         }
@@ -44133,16 +52402,42 @@ class secrets_Redactor {
         return out + text.slice(copied);
     }
 }
+/** Shortest known value the {@link secretScanner} looks for (shorter ones match by chance). */
+const MIN_SCAN_LENGTH = 8;
+const ENCODING_WORDS = {
+    raw: '',
+    base64: ', base64-encoded',
+    base64url: ', base64url-encoded',
+    'url-encoded': ', percent-encoded',
+    'json-escaped': ', JSON-escaped',
+};
 /**
- * The secret scan of added lines: the library rules, plus the exact values the strip stage
- * removed and the action's own tokens. Pure. A finding names the rule and a redacted form, never
- * the value.
+ * The secret scan of added lines: the library rules and the extra rules, plus the known values
+ * (what the strip stage removed, and the action's own tokens) in every form of
+ * {@link encodedForms}. Pure; builds its automaton once, so each call is one pass per rule plus one
+ * pass for all known values.
+ *
+ * A finding names the file, the 1-based line, the rule (a rule id; `stripped-value` for a known
+ * value written as is, `stripped-value-<encoding>` for an encoded one) and a redacted form of the
+ * value (`AKIA…(20)`), never the value. Known values shorter than {@link MIN_SCAN_LENGTH} are not
+ * looked for. A `.json` file is scanned as JSON too (GCP service-account keys).
  */
 function secretScanner(values) {
-    const exact = [...new Set(values.filter((v) => v.length >= 8))];
+    const known = [...new Set(values.filter((v) => v.length >= MIN_SCAN_LENGTH))];
+    const forms = [];
+    const seen = new Set();
+    for (const value of known) {
+        for (const [form, encoding] of encodedForms(value, MIN_SCAN_LENGTH)) {
+            if (seen.has(form))
+                continue;
+            seen.add(form);
+            forms.push({ form, value, encoding });
+        }
+    }
+    const matcher = forms.length > 0 ? new LiteralMatcher(forms.map((f) => f.form)) : null;
     return (file, text, firstLine) => {
         const violations = [];
-        for (const finding of findSecrets(text)) {
+        for (const finding of findSecrets(text, file.toLowerCase().endsWith('.json'))) {
             violations.push({
                 kind: 'secret',
                 path: file,
@@ -44151,19 +52446,24 @@ function secretScanner(values) {
                 detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
             });
         }
-        for (const value of exact) {
-            let at = text.indexOf(value);
-            while (at !== -1) {
-                const line = firstLine + text.slice(0, at).split('\n').length - 1;
-                violations.push({
-                    kind: 'secret',
-                    path: file,
-                    line,
-                    rule: 'stripped-value',
-                    detail: `the value of a variable Airlock stripped was added (${redactedForm(value)})`,
-                });
-                at = text.indexOf(value, at + value.length);
-            }
+        if (matcher === null)
+            return violations;
+        const occurrences = matcher.occurrences(text);
+        if (occurrences.length === 0)
+            return violations;
+        const starts = lineStarts(text);
+        for (const [start, , id] of occurrences) {
+            const form = forms[id];
+            if (form === undefined)
+                continue;
+            const rule = form.encoding === 'raw' ? 'stripped-value' : `stripped-value-${form.encoding}`;
+            violations.push({
+                kind: 'secret',
+                path: file,
+                line: firstLine + lineOf(starts, start) - 1,
+                rule,
+                detail: `the value of a variable Airlock stripped, or of its own token, was added${ENCODING_WORDS[form.encoding]} (${redactedForm(form.value)})`,
+            });
         }
         return violations;
     };
@@ -44298,16 +52598,66 @@ function describeEnvironment(result) {
  * The sticky pull-request comment: one comment per workflow + job (+ matrix entry), found again by a
  * hidden marker on its first line and updated in place on every run.
  *
- * Thin I/O: the Octokit client and the sleep function are parameters. Nothing here throws for an
+ * Thin I/O: the Octokit client, the clock and the sleep function are parameters. Nothing here throws for an
  * API failure — a read-only token (fork pull requests) is normal, and the report is also in the job
  * summary — so every failure comes back as a `warning` for the caller to log.
  */
+
 /** Attempts per API call, the first included. */
 const MAX_ATTEMPTS = 3;
 /** Delay before the second attempt; doubled before each further one. */
 const BASE_DELAY_MS = 1000;
-/** Longest wait honoured from a `retry-after` header. */
+/**
+ * Longest wait honoured from a `retry-after` or `x-ratelimit-reset` header. A rate limit that
+ * resets later than this is not waited for: the step warns and moves on.
+ */
 const MAX_DELAY_MS = 30_000;
+/** Longest `matrix` input used as it is in the marker; a longer one is hashed. */
+const MAX_PLAIN_MATRIX_KEY = 64;
+/** JSON with object keys sorted at every level, so equal matrices give equal text. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (typeof value === 'object' && value !== null) {
+        const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    // Parsed JSON: a string, number, boolean or null, each of which JSON.stringify spells.
+    return JSON.stringify(value);
+}
+/**
+ * The matrix part of the sticky marker, from the `matrix` input (by default
+ * `${{ toJSON(matrix) }}`, which the runner evaluates per leg), or `undefined` outside a matrix.
+ *
+ * - empty, `null` or `{}` (not a matrix job): `undefined`, so a plain job keeps the marker it
+ *   always had;
+ * - a JSON object or array: `m-` and the first 16 hex digits of the SHA-256 of its canonical JSON
+ *   (keys sorted): the same leg gets the same key on every run and re-run, whatever order the
+ *   runner prints the keys in, two legs differ, and no matrix value shows in the comment;
+ * - any other text (a key the workflow chose, e.g. `${{ matrix.os }}`): itself when at most 64
+ *   characters, else hashed likewise.
+ */
+function matrixKey(input) {
+    const text = input.trim();
+    if (text === '' || text === 'null' || text === '{}')
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (typeof parsed === 'object' && parsed !== null) {
+        if (!Array.isArray(parsed) && Object.keys(parsed).length === 0)
+            return undefined;
+        return `m-${sha256(canonicalJson(parsed)).slice(0, 16)}`;
+    }
+    return text.length <= MAX_PLAIN_MATRIX_KEY ? text : `m-${sha256(text).slice(0, 16)}`;
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
+}
 /**
  * The hidden first line of the sticky comment, unique per workflow, job and (optionally) matrix
  * entry: `<!-- airlock:v1 workflow="ci" job="agent" -->`, or with ` matrix="…"` before `-->`.
@@ -44373,18 +52723,18 @@ const PR_EVENTS = new Set([
  */
 function findPullRequestNumber(eventName, payload) {
     if (PR_EVENTS.has(eventName)) {
-        return positiveInteger(field(field(payload, 'pull_request'), 'number'));
+        return positiveInteger(github_field(github_field(payload, 'pull_request'), 'number'));
     }
     if (eventName === 'issue_comment') {
-        const issue = field(payload, 'issue');
-        const pr = field(issue, 'pull_request');
+        const issue = github_field(payload, 'issue');
+        const pr = github_field(issue, 'pull_request');
         if (pr === undefined || pr === null)
             return null;
-        return positiveInteger(field(issue, 'number'));
+        return positiveInteger(github_field(issue, 'number'));
     }
     return null;
 }
-function field(value, key) {
+function github_field(value, key) {
     if (typeof value !== 'object' || value === null)
         return undefined;
     return value[key];
@@ -44402,14 +52752,22 @@ function positiveInteger(value) {
  * comment on every run rather than an update.) If the in-place update is refused (the comment was
  * deleted meanwhile, or belongs to another app), a new comment is created instead.
  *
- * Server errors (5xx), rate limits (429, or 403 with `x-ratelimit-remaining: 0`) and network errors
- * are retried {@link MAX_ATTEMPTS} times with exponential backoff. Never throws: a refused write
- * (403/404, typically a read-only token) or an exhausted retry comes back as `action: 'skipped'`
- * with a `warning`. Warnings are built from the HTTP status and GitHub's own message only, never
+ * Server errors (5xx), rate limits (429, or 403 with `x-ratelimit-remaining: 0` or `retry-after`)
+ * and network errors are retried up to {@link MAX_ATTEMPTS} attempts, with exponential backoff
+ * ({@link BASE_DELAY_MS}, doubled each time), waiting longer when GitHub says so (`retry-after`
+ * seconds, or until `x-ratelimit-reset`), up to {@link MAX_DELAY_MS}; a rate limit that resets
+ * later is not waited for. Never throws: a refused write (403/404, typically a read-only token,
+ * e.g. on a pull request from a fork) or an exhausted retry comes back as `action: 'skipped'` with
+ * a `warning`; a refusal's warning names the permission the token lacks. Warnings are built from
+ * the HTTP status, GitHub's own message and its `x-accepted-github-permissions` header only, never
  * from the request (whose headers carry the token).
  */
 async function upsertStickyComment(octokit, target, deps = {}) {
-    const sleep = deps.sleep ?? defaultSleep;
+    const retry = {
+        sleep: deps.sleep ?? defaultSleep,
+        now: deps.now ?? Date.now,
+        log: deps.log,
+    };
     const { owner, repo, issueNumber, marker, body } = target;
     const where = `${owner}/${repo}#${issueNumber}`;
     let existing;
@@ -44419,7 +52777,7 @@ async function upsertStickyComment(octokit, target, deps = {}) {
             repo,
             issue_number: issueNumber,
             per_page: 100,
-        }), sleep, deps.log);
+        }), retry);
         existing = findSticky(comments, marker);
     }
     catch (error) {
@@ -44428,7 +52786,7 @@ async function upsertStickyComment(octokit, target, deps = {}) {
     if (existing !== undefined) {
         const commentId = existing.id;
         try {
-            const { data } = await withRetry(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }), sleep, deps.log);
+            const { data } = await withRetry(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }), retry);
             deps.log?.info(`Updated the Airlock comment on ${where}: ${data.html_url}`);
             return { url: data.html_url, action: 'updated' };
         }
@@ -44440,7 +52798,7 @@ async function upsertStickyComment(octokit, target, deps = {}) {
         }
     }
     try {
-        const { data } = await withRetry(() => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }), sleep, deps.log);
+        const { data } = await withRetry(() => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }), retry);
         deps.log?.info(`Created the Airlock comment on ${where}: ${data.html_url}`);
         return { url: data.html_url, action: 'created' };
     }
@@ -44462,14 +52820,16 @@ function findSticky(comments, marker) {
     return undefined;
 }
 function skipped(message, error, log) {
+    const accepted = acceptedPermissions(error);
     const warning = isRefused(error)
-        ? `${message}. The token needs \`pull-requests: write\` (or \`issues: write\`) permission; ` +
-            'pull requests from forks get a read-only token. The report is in the job summary.'
+        ? `${message}. The token needs \`pull-requests: write\` (or \`issues: write\`) permission` +
+            (accepted !== undefined ? ` (GitHub accepts: ${accepted})` : '') +
+            '; pull requests from forks get a read-only token. The report is in the job summary.'
         : `${message}. The report is in the job summary.`;
     log?.warning(warning);
     return { url: null, action: 'skipped', warning };
 }
-async function withRetry(call, sleep, log) {
+async function withRetry(call, deps) {
     for (let attempt = 1;; attempt++) {
         try {
             return await call();
@@ -44477,26 +52837,47 @@ async function withRetry(call, sleep, log) {
         catch (error) {
             if (attempt >= MAX_ATTEMPTS || !isTransient(error))
                 throw error;
-            const delay = retryDelay(error, attempt);
-            log?.info(`GitHub API: ${describe(error)}; retrying in ${delay} ms.`);
-            await sleep(delay);
+            const delay = retryDelay(error, attempt, deps.now());
+            if (delay === null)
+                throw error;
+            deps.log?.info(`GitHub API: ${describe(error)}; retrying in ${delay} ms.`);
+            await deps.sleep(delay);
         }
     }
 }
-function retryDelay(error, attempt) {
+/**
+ * How long to wait before the next attempt: the backoff, or longer when GitHub says so;
+ * `null` when GitHub says to wait longer than {@link MAX_DELAY_MS}.
+ */
+function retryDelay(error, attempt, now) {
     const backoff = BASE_DELAY_MS * 2 ** (attempt - 1);
     const retryAfter = Number(header(error, 'retry-after'));
+    let wanted = 0;
     if (Number.isFinite(retryAfter) && retryAfter > 0) {
-        return Math.min(Math.max(backoff, retryAfter * 1000), MAX_DELAY_MS);
+        wanted = retryAfter * 1000;
     }
-    return backoff;
+    else if (header(error, 'x-ratelimit-remaining') === '0') {
+        const reset = Number(header(error, 'x-ratelimit-reset'));
+        if (Number.isFinite(reset) && reset > 0)
+            wanted = reset * 1000 - now + 1000;
+    }
+    if (wanted > MAX_DELAY_MS)
+        return null;
+    return Math.max(backoff, wanted);
+}
+/** GitHub's `x-accepted-github-permissions` header (`issues=write; pull_requests=write`), if sane. */
+function acceptedPermissions(error) {
+    const value = header(error, 'x-accepted-github-permissions');
+    return value !== undefined && /^[a-z_]+=[a-z]+(?:[;,] ?[a-z_]+=[a-z]+){0,9}$/.test(value)
+        ? value
+        : undefined;
 }
 function github_status(error) {
-    const value = field(error, 'status');
+    const value = github_field(error, 'status');
     return typeof value === 'number' ? value : undefined;
 }
 function header(error, name) {
-    const value = field(field(field(error, 'response'), 'headers'), name);
+    const value = github_field(github_field(github_field(error, 'response'), 'headers'), name);
     return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 function isRateLimited(error) {
@@ -44522,7 +52903,7 @@ function isRefused(error) {
 }
 /** GitHub's `message` from the response body, one line, shortened. */
 function apiMessage(error) {
-    const message = field(field(field(error, 'response'), 'data'), 'message');
+    const message = github_field(github_field(github_field(error, 'response'), 'data'), 'message');
     if (typeof message !== 'string')
         return undefined;
     const line = message.replace(/\s+/g, ' ').trim();
@@ -44532,7 +52913,7 @@ function apiMessage(error) {
 function describe(error) {
     const code = github_status(error);
     if (code === undefined) {
-        const errno = field(error, 'code');
+        const errno = github_field(error, 'code');
         return typeof errno === 'string' && /^[A-Z][A-Z0-9_]{0,40}$/.test(errno)
             ? `network error ${errno}`
             : 'network error';
@@ -44583,7 +52964,7 @@ function readProbe() {
     return {
         exists: (path) => {
             try {
-                return external_node_fs_namespaceObject.existsSync(path);
+                return external_node_fs_.existsSync(path);
             }
             catch {
                 return false;
@@ -44592,11 +52973,11 @@ function readProbe() {
         read: (path) => {
             let fd;
             try {
-                fd = external_node_fs_namespaceObject.openSync(path, 'r');
+                fd = external_node_fs_.openSync(path, 'r');
                 const buffer = Buffer.alloc(MAX_PROBE_READ_BYTES);
                 let length = 0;
                 for (;;) {
-                    const n = external_node_fs_namespaceObject.readSync(fd, buffer, length, buffer.length - length, null);
+                    const n = external_node_fs_.readSync(fd, buffer, length, buffer.length - length, null);
                     if (n === 0)
                         break;
                     length += n;
@@ -44611,7 +52992,7 @@ function readProbe() {
             finally {
                 if (fd !== undefined) {
                     try {
-                        external_node_fs_namespaceObject.closeSync(fd);
+                        external_node_fs_.closeSync(fd);
                     }
                     catch {
                         // nothing to do: the descriptor is gone either way
@@ -44871,7 +53252,7 @@ function shellQuote(word) {
  */
 function buildLock(config, paths, options) {
     const home = paths.home;
-    const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => external_node_path_namespaceObject.join(home, p));
+    const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => external_node_path_.join(home, p));
     const runnerFolders = [
         ...(paths.runnerTemp !== null ? [paths.runnerTemp] : []),
         ...paths.runnerFiles,
@@ -44885,11 +53266,11 @@ function buildLock(config, paths, options) {
         '/sys/kernel',
         MANAGED_SETTINGS_DIR,
     ];
-    const gitDir = external_node_path_namespaceObject.join(paths.workspace, '.git');
+    const gitDir = external_node_path_.join(paths.workspace, '.git');
     const writeDenied = [
-        external_node_path_namespaceObject.join(gitDir, 'hooks'),
-        external_node_path_namespaceObject.join(gitDir, 'config'),
-        ...HOME_STARTUP_FILES.map((p) => external_node_path_namespaceObject.join(home, p)),
+        external_node_path_.join(gitDir, 'hooks'),
+        external_node_path_.join(gitDir, 'config'),
+        ...HOME_STARTUP_FILES.map((p) => external_node_path_.join(home, p)),
         MANAGED_SETTINGS_DIR,
         paths.privateDir,
         ...runnerFolders,
@@ -44897,8 +53278,8 @@ function buildLock(config, paths, options) {
     const denyRules = [
         ...SEED_BASH_DENY,
         ...SEED_FILE_DENY.flatMap((glob) => [
-            `Read(${abs(external_node_path_namespaceObject.join(paths.workspace, glob))})`,
-            `Edit(${abs(external_node_path_namespaceObject.join(paths.workspace, glob))})`,
+            `Read(${abs(external_node_path_.join(paths.workspace, glob))})`,
+            `Edit(${abs(external_node_path_.join(paths.workspace, glob))})`,
         ]),
         ...readDenied.flatMap((p) => [`Read(${abs(p)})`, `Read(${abs(p)}/**)`]),
         ...writeDenied.flatMap((p) => [`Edit(${abs(p)})`, `Edit(${abs(p)}/**)`]),
@@ -44908,7 +53289,7 @@ function buildLock(config, paths, options) {
     const networkAllowed = config.allowedDomains.length > 0;
     const tools = KNOWN_TOOLS.filter((tool) => networkAllowed || !NETWORK_TOOLS.has(tool));
     const hookCommand = (event, policyFile) => [paths.node, paths.hookScript, event, policyFile].map(shellQuote).join(' ');
-    const policyFile = external_node_path_namespaceObject.join(paths.privateDir, 'policy.json');
+    const policyFile = external_node_path_.join(paths.privateDir, 'policy.json');
     const settings = {
         permissions: { deny: uniqueDeny },
         allowManagedHooksOnly: true,
@@ -44961,8 +53342,8 @@ function buildLock(config, paths, options) {
     const hookPolicy = {
         version: 1,
         nonce: options.nonce,
-        sessionFile: external_node_path_namespaceObject.join(paths.privateDir, 'session-start'),
-        logFile: external_node_path_namespaceObject.join(paths.privateDir, 'decisions.jsonl'),
+        sessionFile: external_node_path_.join(paths.privateDir, 'session-start'),
+        logFile: external_node_path_.join(paths.privateDir, 'decisions.jsonl'),
         tools,
         writeRoots: [paths.workspace, paths.agentTmp, ...config.allowWrite],
         denyWrite: [gitDir, ...writeDenied],
@@ -45081,19 +53462,19 @@ function sudo(args) {
 }
 const direct = {
     viaSudo: false,
-    mkdir: (dir) => (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o755 }),
+    mkdir: (dir) => (0,external_node_fs_.mkdirSync)(dir, { recursive: true, mode: 0o755 }),
     install: (from, to, mode) => {
-        const staged = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(to), `.${external_node_path_namespaceObject.basename(to)}.airlock-tmp`);
-        (0,external_node_fs_namespaceObject.copyFileSync)(from, staged);
-        (0,external_node_fs_namespaceObject.chmodSync)(staged, mode);
-        (0,external_node_fs_namespaceObject.renameSync)(staged, to);
+        const staged = external_node_path_.join(external_node_path_.dirname(to), `.${external_node_path_.basename(to)}.airlock-tmp`);
+        (0,external_node_fs_.copyFileSync)(from, staged);
+        (0,external_node_fs_.chmodSync)(staged, mode);
+        (0,external_node_fs_.renameSync)(staged, to);
     },
     copy: (from, to) => (0,external_node_child_process_namespaceObject.execFileSync)('cp', ['-p', '--', from, to]),
-    move: (from, to) => (0,external_node_fs_namespaceObject.renameSync)(from, to),
-    remove: (file) => (0,external_node_fs_namespaceObject.rmSync)(file, { force: true }),
+    move: (from, to) => (0,external_node_fs_.renameSync)(from, to),
+    remove: (file) => (0,external_node_fs_.rmSync)(file, { force: true }),
     removeEmptyDir: (dir) => {
         try {
-            (0,external_node_fs_namespaceObject.rmdirSync)(dir);
+            (0,external_node_fs_.rmdirSync)(dir);
         }
         catch {
             // Not empty or already gone: leave it.
@@ -45172,25 +53553,25 @@ const MAX_LINKS = 40;
  */
 function realpathLoose(p) {
     let links = 0;
-    const pending = external_node_path_namespaceObject.resolve(p).split('/').filter(Boolean);
+    const pending = external_node_path_.resolve(p).split('/').filter(Boolean);
     let resolved = '/';
     while (pending.length > 0) {
         const part = pending.shift() ?? '';
         if (part === '.')
             continue;
         if (part === '..') {
-            resolved = external_node_path_namespaceObject.dirname(resolved);
+            resolved = external_node_path_.dirname(resolved);
             continue;
         }
-        const next = external_node_path_namespaceObject.join(resolved, part);
+        const next = external_node_path_.join(resolved, part);
         let target = null;
         try {
-            if ((0,external_node_fs_namespaceObject.lstatSync)(next).isSymbolicLink())
-                target = (0,external_node_fs_namespaceObject.readlinkSync)(next);
+            if ((0,external_node_fs_.lstatSync)(next).isSymbolicLink())
+                target = (0,external_node_fs_.readlinkSync)(next);
         }
         catch {
             // Does not exist (yet): nothing further to resolve along this path.
-            return external_node_path_namespaceObject.join(next, ...pending);
+            return external_node_path_.join(next, ...pending);
         }
         if (target === null) {
             resolved = next;
@@ -45203,6 +53584,107 @@ function realpathLoose(p) {
             resolved = '/';
     }
     return resolved;
+}
+
+;// CONCATENATED MODULE: ./build/runner.js
+
+
+/**
+ * Files of the GitHub runner's own installation that hold secrets or secret-bearing logs:
+ * `.credentials` and `.credentials_rsaparams` (the runner's registration and the RSA key it
+ * authenticates to GitHub with), `.runner`, the runner's `.env` and `.path`, and `_diag` (the
+ * runner's and worker's logs, with job messages). On a self-hosted runner they sit next to the
+ * work folder, readable by the job's user; the agent must never read them.
+ */
+const RUNNER_PRIVATE_ENTRIES = [
+    '.credentials',
+    '.credentials_rsaparams',
+    '.runner',
+    '.env',
+    '.path',
+    '_diag',
+];
+/** The runner's processes: the action is started by the worker, which the listener starts. */
+const RUNNER_PROCESSES = new Set(['Runner.Worker', 'Runner.Listener']);
+/** The runner's installation folder for an executable path such as `<root>/bin/Runner.Worker`. Pure. */
+function runnerRootOf(exe) {
+    const bin = external_node_path_.dirname(exe);
+    if (!RUNNER_PROCESSES.has(external_node_path_.basename(exe)) || external_node_path_.basename(bin) !== 'bin')
+        return null;
+    return external_node_path_.dirname(bin);
+}
+/** The paths under a runner root that the agent may not read or write. Pure. */
+function runnerPrivatePaths(root) {
+    return RUNNER_PRIVATE_ENTRIES.map((entry) => external_node_path_.join(root, entry));
+}
+/** The parent pid in the text of `/proc/<pid>/stat` (the field after the parenthesised name). Pure. */
+function parentPidOf(stat) {
+    const close = stat.lastIndexOf(')');
+    if (close < 0)
+        return null;
+    const fields = stat.slice(close + 2).split(' ');
+    const ppid = Number(fields[1]);
+    return Number.isInteger(ppid) && ppid > 0 ? ppid : null;
+}
+/**
+ * Finds the runner's installation by walking up from this process to the first ancestor whose
+ * executable is `Runner.Worker` or `Runner.Listener`. Evidence, not configuration: an
+ * environment variable could be set by the workflow. Returns null inside a job container (the
+ * runner lives on the host) or when not started by a runner.
+ */
+function findRunnerRoot(procRoot = '/proc', start = process.ppid) {
+    let pid = start;
+    for (let depth = 0; pid !== null && pid > 1 && depth < 16; depth++) {
+        try {
+            const root = runnerRootOf((0,external_node_fs_.readlinkSync)(external_node_path_.join(procRoot, String(pid), 'exe')));
+            if (root !== null)
+                return root;
+        }
+        catch {
+            // Not ours to read (another user's process) or gone: keep walking.
+        }
+        try {
+            pid = parentPidOf((0,external_node_fs_.readFileSync)(external_node_path_.join(procRoot, String(pid), 'stat'), 'utf8'));
+        }
+        catch {
+            return null;
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./build/sandbox-log.js
+/**
+ * A network request the CLI's sandbox proxy refused, as the CLI logs it to its debug file
+ * (`--debug-file`, written by the CLI process itself into Airlock's private folder, which no
+ * sandboxed command can write):
+ * `2026-11-27T04:15:05.994Z [DEBUG] [sandbox] Blocked network request to evil.example (allowManagedDomainsOnly)`.
+ */
+const BLOCKED = /^\d{4}-\d\d-\d\dT[\d:.]+Z \[[A-Z]+\] \[sandbox\] Blocked network request to (\S{1,300}) \(([^)]{0,100})\)$/;
+/** At most this many refusals are kept: an agent in a loop must not grow the report without end. */
+const MAX_SANDBOX_DENIALS = 1000;
+/**
+ * The sandbox's network refusals in some lines of the CLI's debug log. Pure.
+ *
+ * A line the agent managed to get into the log could only add a refusal, never hide one, so a
+ * forgery can fail the check (`fail-on: denial`) but never pass it.
+ */
+function sandboxDenials(lines, limit = MAX_SANDBOX_DENIALS) {
+    const out = [];
+    for (const line of lines) {
+        if (out.length >= limit)
+            break;
+        const match = BLOCKED.exec(line);
+        if (match === null)
+            continue;
+        out.push({
+            source: 'sandbox',
+            tool: 'Bash',
+            target: match[1] ?? '',
+            reason: `network request refused by the sandbox (${match[2] ?? ''})`,
+        });
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./build/report.js
@@ -45226,6 +53708,15 @@ const COMMENT_LIMIT = 65_536;
  * supports content up to a size of 1024k"), so this stays a little below 1 MiB.
  */
 const SUMMARY_LIMIT = 1_000_000;
+/** Version of the `report-file` record's shape; raised on any incompatible change. */
+const REPORT_RECORD_VERSION = 1;
+/** The `report-file` record for a report (pure; the caller redacts it as it serialises it). */
+function reportRecord(input) {
+    // The marker is the comment's plumbing, not a fact of the run.
+    const record = { version: REPORT_RECORD_VERSION, ...input };
+    delete record.marker;
+    return record;
+}
 const DEFAULT_MORE_AT = 'the job summary and the report file (`report-file` output)';
 // ---------------------------------------------------------------------------------------------
 // Policy
@@ -46053,12 +54544,12 @@ function footerSection(input) {
 function planSettingsChange(privateDir, useSudo) {
     return {
         useSudo,
-        createdDir: !(0,external_node_fs_namespaceObject.existsSync)(MANAGED_SETTINGS_DIR),
-        backup: (0,external_node_fs_namespaceObject.existsSync)(MANAGED_SETTINGS_FILE)
-            ? external_node_path_namespaceObject.join(privateDir, 'managed-settings.backup.json')
+        createdDir: !(0,external_node_fs_.existsSync)(MANAGED_SETTINGS_DIR),
+        backup: (0,external_node_fs_.existsSync)(MANAGED_SETTINGS_FILE)
+            ? external_node_path_.join(privateDir, 'managed-settings.backup.json')
             : null,
-        dropinMovedTo: (0,external_node_fs_namespaceObject.existsSync)(MANAGED_SETTINGS_DROPIN_DIR)
-            ? `${MANAGED_SETTINGS_DROPIN_DIR}.airlock-moved-${external_node_path_namespaceObject.basename(privateDir)}`
+        dropinMovedTo: (0,external_node_fs_.existsSync)(MANAGED_SETTINGS_DROPIN_DIR)
+            ? `${MANAGED_SETTINGS_DROPIN_DIR}.airlock-moved-${external_node_path_.basename(privateDir)}`
             : null,
     };
 }
@@ -46075,11 +54566,11 @@ function installManagedSettings(change, settings, privateDir, fs) {
         fs.mkdir(MANAGED_SETTINGS_DIR);
     if (change.dropinMovedTo !== null)
         fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo);
-    const staged = external_node_path_namespaceObject.join(privateDir, 'managed-settings.json');
-    (0,external_node_fs_namespaceObject.writeFileSync)(staged, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
+    const staged = external_node_path_.join(privateDir, 'managed-settings.json');
+    (0,external_node_fs_.writeFileSync)(staged, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
     fs.install(staged, MANAGED_SETTINGS_FILE, 0o644);
-    const written = (0,external_node_fs_namespaceObject.readFileSync)(MANAGED_SETTINGS_FILE, 'utf8');
-    if (written !== (0,external_node_fs_namespaceObject.readFileSync)(staged, 'utf8')) {
+    const written = (0,external_node_fs_.readFileSync)(MANAGED_SETTINGS_FILE, 'utf8');
+    if (written !== (0,external_node_fs_.readFileSync)(staged, 'utf8')) {
         throw new Error(`${MANAGED_SETTINGS_FILE} does not hold what Airlock wrote; the lock is not in force.`);
     }
 }
@@ -46098,7 +54589,7 @@ function restoreManagedSettings(change, fs) {
             warnings.push(`Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`);
         }
     };
-    if (change.backup !== null && (0,external_node_fs_namespaceObject.existsSync)(change.backup)) {
+    if (change.backup !== null && (0,external_node_fs_.existsSync)(change.backup)) {
         attempt(`restore ${MANAGED_SETTINGS_FILE} from its backup`, () => {
             fs.copy(change.backup ?? '', MANAGED_SETTINGS_FILE);
         });
@@ -46108,7 +54599,7 @@ function restoreManagedSettings(change, fs) {
             fs.remove(MANAGED_SETTINGS_FILE);
         });
     }
-    if (change.dropinMovedTo !== null && (0,external_node_fs_namespaceObject.existsSync)(change.dropinMovedTo)) {
+    if (change.dropinMovedTo !== null && (0,external_node_fs_.existsSync)(change.dropinMovedTo)) {
         attempt(`move ${MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
             fs.move(change.dropinMovedTo ?? '', MANAGED_SETTINGS_DROPIN_DIR);
         });
@@ -46179,14 +54670,14 @@ async function restoreAll(plan, options) {
     if (credentials !== null)
         warnings.push(...(await restoreGitCredentials(credentials)));
     try {
-        (0,external_node_fs_namespaceObject.rmSync)(plan.agentTmp, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(plan.agentTmp, { recursive: true, force: true });
     }
     catch {
         warnings.push(`Could not remove the agent's temp folder ${plan.agentTmp}.`);
     }
     if (options.removePrivateDir && warnings.length === 0) {
         try {
-            (0,external_node_fs_namespaceObject.rmSync)(plan.privateDir, { recursive: true, force: true });
+            (0,external_node_fs_.rmSync)(plan.privateDir, { recursive: true, force: true });
         }
         catch {
             warnings.push(`Could not remove Airlock's private folder ${plan.privateDir}.`);
@@ -46264,7 +54755,7 @@ function findProgram(program, pathVar = process.env.PATH ?? '') {
         if (dir === '' || !dir.startsWith('/'))
             continue;
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/${program}`, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
             return `${dir}/${program}`;
         }
         catch {
@@ -46278,7 +54769,7 @@ function sandbox_which(program, pathVar) {
         if (dir === '')
             return false;
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/${program}`, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
             return true;
         }
         catch {
@@ -46297,7 +54788,7 @@ function probeSandbox(weaker = false) {
     let apparmor;
     try {
         apparmor =
-            (0,external_node_fs_namespaceObject.readFileSync)('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').trim() === '1';
+            (0,external_node_fs_.readFileSync)('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').trim() === '1';
     }
     catch {
         apparmor = false;
@@ -46355,6 +54846,10 @@ function probeSandbox(weaker = false) {
 
 
 
+
+
+
+
 /** Why the action refused to run the agent; the message is the one sentence the user reads. */
 class Refusal extends Error {
     name = 'Refusal';
@@ -46365,7 +54860,7 @@ function timed(progress, stage, since) {
 }
 function outputDir() {
     const base = process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir();
-    return (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(base, 'airlock-output-'));
+    return (0,external_node_fs_.mkdtempSync)(external_node_path_.join(base, 'airlock-output-'));
 }
 /** Prints untrusted lines so the runner cannot take any of them as a workflow command. */
 class Fence {
@@ -46382,7 +54877,7 @@ class Fence {
  * fails the step. Whatever happens, the report is written and everything changed is put back.
  */
 async function run() {
-    const workspace = external_node_path_namespaceObject.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const workspace = external_node_path_.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const redactor = new secrets_Redactor();
     const progress = { config: null, stripped: [], denials: [], timings: [] };
     let outDir = null;
@@ -46418,7 +54913,7 @@ async function run() {
         }
     }
     const reportStart = Date.now();
-    await report(progress, redactor, outDir);
+    await main_report(progress, redactor, outDir);
     timed(progress, 'report', reportStart);
     info(`Timings: ${progress.timings.map(([stage, ms]) => `${stage} ${formatMs(ms)}`).join(' · ')}`);
 }
@@ -46518,15 +55013,15 @@ async function prepare(config, progress, redactor) {
     }
     info(`Strip: ${describeEnvironment(environment)}`);
     const base = process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir();
-    const privateDir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(base, 'airlock-'));
-    (0,external_node_fs_namespaceObject.chmodSync)(privateDir, 0o700);
-    const agentTmp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'airlock-agent-tmp-'));
+    const privateDir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(base, 'airlock-'));
+    (0,external_node_fs_.chmodSync)(privateDir, 0o700);
+    const agentTmp = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'airlock-agent-tmp-'));
     const plan = {
         privateDir,
         agentTmp,
         agentPid: null,
         settings: null,
-        credentialsBackupDir: external_node_path_namespaceObject.join(privateDir, 'git-credentials'),
+        credentialsBackupDir: external_node_path_.join(privateDir, 'git-credentials'),
         credentials: null,
         sysctl: null,
     };
@@ -46565,7 +55060,7 @@ async function prepare(config, progress, redactor) {
 }
 function hookScriptPath() {
     // dist/main/index.js → dist/hook/index.js
-    return external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(process.argv[1] ?? '.'), '..', 'hook', 'index.js');
+    return external_node_path_.resolve(external_node_path_.dirname(process.argv[1] ?? '.'), '..', 'hook', 'index.js');
 }
 /** Decides the sandbox, builds and validates the lock, writes it as managed settings. */
 function installLock(config, plan, agentEnv) {
@@ -46610,12 +55105,17 @@ function installLock(config, plan, agentEnv) {
     ]
         .map((name) => process.env[name])
         .filter((p) => typeof p === 'string' && p.startsWith('/'));
+    const runnerRoot = findRunnerRoot();
+    if (runnerRoot !== null) {
+        runnerFiles.push(...runnerPrivatePaths(runnerRoot));
+        info(`Lock: the runner's installation at ${runnerRoot} has its credentials and _diag logs denied to the agent`);
+    }
     const nonce = (0,external_node_crypto_.randomBytes)(24).toString('hex');
     let bwrapPath;
     const bwrap = findProgram('bwrap');
     if (isRoot() && sandbox.setting !== 'off' && bwrap !== null) {
-        bwrapPath = external_node_path_namespaceObject.join(plan.privateDir, 'bwrap-cap-drop');
-        (0,external_node_fs_namespaceObject.writeFileSync)(bwrapPath, capDropWrapper(bwrap), { mode: 0o755 });
+        bwrapPath = external_node_path_.join(plan.privateDir, 'bwrap-cap-drop');
+        (0,external_node_fs_.writeFileSync)(bwrapPath, capDropWrapper(bwrap), { mode: 0o755 });
         info('Sandbox: running as root, so sandboxed commands get no capabilities (bwrap --cap-drop ALL).');
     }
     // The hook compares real paths (symlinks resolved), so every place it guards is given as one.
@@ -46636,7 +55136,7 @@ function installLock(config, plan, agentEnv) {
     if (problems.length > 0) {
         throw new Refusal(`The lock failed validation (${problems.slice(0, 3).join('; ')}); this is a bug in Airlock, please report it.`);
     }
-    (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_namespaceObject.join(plan.privateDir, 'policy.json'), JSON.stringify(lock.hookPolicy), {
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(plan.privateDir, 'policy.json'), JSON.stringify(lock.hookPolicy), {
         mode: 0o600,
     });
     plan.settings = planSettingsChange(plan.privateDir, fs.viaSudo);
@@ -46645,7 +55145,11 @@ function installLock(config, plan, agentEnv) {
     info(`Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`);
     return lock;
 }
-function cliArgs(config, lock) {
+/** The CLI's debug log, in the private folder: the only record of the sandbox's network refusals. */
+function cliDebugLog(plan) {
+    return external_node_path_.join(plan.privateDir, 'cli-debug.log');
+}
+function cliArgs(config, lock, debugLog) {
     return [
         '-p',
         '--dangerously-skip-permissions',
@@ -46659,12 +55163,14 @@ function cliArgs(config, lock) {
         lock.tools.join(','),
         ...(config.maxTurns !== null ? ['--max-turns', String(config.maxTurns)] : []),
         ...(config.model !== null ? ['--model', config.model] : []),
+        '--debug-file',
+        debugLog,
         ...config.claudeArgs,
     ];
 }
 function cliEnv(config, plan, agentEnv) {
-    const configDir = external_node_path_namespaceObject.join(plan.privateDir, 'claude-config');
-    (0,external_node_fs_namespaceObject.mkdirSync)(configDir, { recursive: true, mode: 0o700 });
+    const configDir = external_node_path_.join(plan.privateDir, 'claude-config');
+    (0,external_node_fs_.mkdirSync)(configDir, { recursive: true, mode: 0o700 });
     return {
         ...agentEnv,
         [config.modelCredential.name]: config.modelCredential.value,
@@ -46683,13 +55189,22 @@ function cliEnv(config, plan, agentEnv) {
 }
 async function runAndAudit(config, { plan, environment, lock }, progress, redactor, outDir) {
     let since = Date.now();
-    const snapshotDir = external_node_path_namespaceObject.join(plan.privateDir, 'snapshot');
-    (0,external_node_fs_namespaceObject.mkdirSync)(snapshotDir, { recursive: true });
+    const snapshotDir = external_node_path_.join(plan.privateDir, 'snapshot');
+    (0,external_node_fs_.mkdirSync)(snapshotDir, { recursive: true });
     const baseline = await snapshotWorktree(config.workspace, snapshotDir);
     timed(progress, 'baseline snapshot', since);
     since = Date.now();
-    const claude = locateClaude(config.claudeVersion, config.claudePath, process.env.RUNNER_TOOL_CACHE ?? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.cache'));
-    const transcriptFile = external_node_path_namespaceObject.join(outDir, 'transcript.jsonl');
+    const claude = await resolveClaude({
+        version: config.claudeVersion,
+        claudePath: config.claudePath,
+        toolCache: process.env.RUNNER_TOOL_CACHE ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.cache'),
+        env: process.env,
+        log: info,
+        warn: core_warning,
+    });
+    timed(progress, 'CLI', since);
+    since = Date.now();
+    const transcriptFile = external_node_path_.join(outDir, 'transcript.jsonl');
     const transcript = [];
     const fence = new Fence();
     startGroup('Run: the agent (its output cannot issue workflow commands)');
@@ -46698,7 +55213,7 @@ async function runAndAudit(config, { plan, environment, lock }, progress, redact
     try {
         exit = await runAgent({
             claudePath: claude,
-            args: cliArgs(config, lock),
+            args: cliArgs(config, lock, cliDebugLog(plan)),
             prompt: config.prompt,
             cwd: config.workspace,
             env: cliEnv(config, plan, environment.env),
@@ -46709,7 +55224,7 @@ async function runAndAudit(config, { plan, environment, lock }, progress, redact
                 logFile: lock.hookPolicy.logFile,
                 tools: lock.tools,
                 settingsFile: MANAGED_SETTINGS_FILE,
-                settingsText: (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_namespaceObject.join(plan.privateDir, 'managed-settings.json'), 'utf8'),
+                settingsText: (0,external_node_fs_.readFileSync)(external_node_path_.join(plan.privateDir, 'managed-settings.json'), 'utf8'),
             },
             onSpawn: (pid) => {
                 plan.agentPid = pid;
@@ -46754,11 +55269,23 @@ async function runAndAudit(config, { plan, environment, lock }, progress, redact
             .filter((d) => d.toolUseId === undefined || !byHook.has(d.toolUseId))
             .map((d) => ({ ...d, target: redactor.redact(d.target) })),
         ...hookLog.denials,
+        ...(await readSandboxDenials(cliDebugLog(plan))).map((d) => ({
+            ...d,
+            target: redactor.redact(d.target),
+        })),
     ];
     for (const line of transcript)
-        (0,external_node_fs_namespaceObject.writeFileSync)(transcriptFile, `${line}\n`, { flag: 'a' });
+        (0,external_node_fs_.writeFileSync)(transcriptFile, `${line}\n`, { flag: 'a' });
     for (const entry of hookLog.entries)
-        (0,external_node_fs_namespaceObject.writeFileSync)(transcriptFile, `${entry}\n`, { flag: 'a' });
+        (0,external_node_fs_.writeFileSync)(transcriptFile, `${entry}\n`, { flag: 'a' });
+    for (const denial of progress.denials.filter((d) => d.source === 'sandbox')) {
+        const line = JSON.stringify({
+            event: 'sandbox-refusal',
+            target: denial.target,
+            reason: denial.reason,
+        });
+        (0,external_node_fs_.writeFileSync)(transcriptFile, `${line}\n`, { flag: 'a' });
+    }
     setOutput(Outputs.TranscriptFile, transcriptFile);
     if (exit.lockBroken !== null) {
         const said = exit.stderrTail.trim().split('\n').at(-1)?.slice(0, 200) ?? '';
@@ -46772,8 +55299,8 @@ async function runAndAudit(config, { plan, environment, lock }, progress, redact
     }
     // Audit
     since = Date.now();
-    const auditDir = external_node_path_namespaceObject.join(plan.privateDir, 'audit');
-    (0,external_node_fs_namespaceObject.mkdirSync)(auditDir, { recursive: true });
+    const auditDir = external_node_path_.join(plan.privateDir, 'audit');
+    (0,external_node_fs_.mkdirSync)(auditDir, { recursive: true });
     const secretsScan = secretScanner(environment.strippedValues.concat(config.modelCredential.value, config.githubToken));
     progress.audit = await group('Audit: what the agent changed', async () => {
         const record = await collectChanges(config.workspace, auditDir, baseline, {
@@ -46784,14 +55311,14 @@ async function runAndAudit(config, { plan, environment, lock }, progress, redact
         info(`Audit: ${count(record.files.length, 'file')} changed, ${count(record.commits.length, 'commit')}, ${count(record.violations.length, 'violation')}`);
         return record;
     });
-    const patchFile = external_node_path_namespaceObject.join(outDir, 'agent.patch');
+    const patchFile = external_node_path_.join(outDir, 'agent.patch');
     await writePatch(baseline, progress.audit.final.tree, patchFile);
     setOutput(Outputs.PatchFile, patchFile);
     const commits = progress.audit.commits.map((c) => ({
         sha: c.sha,
         subject: redactor.redact(c.subject),
     }));
-    (0,external_node_fs_namespaceObject.writeFileSync)(transcriptFile, `${JSON.stringify({ type: 'airlock/commits', commits })}\n`, {
+    (0,external_node_fs_.writeFileSync)(transcriptFile, `${JSON.stringify({ type: 'airlock/commits', commits })}\n`, {
         flag: 'a',
     });
     timed(progress, 'audit', since);
@@ -46833,10 +55360,25 @@ function agentRun(exit, redactor) {
         denials: exit.stream.denials,
     };
 }
+/** The sandbox's network refusals from the CLI's debug log, read as a stream (it can be long). */
+async function readSandboxDenials(file) {
+    if (!(0,external_node_fs_.existsSync)(file))
+        return [];
+    const lines = (0,external_node_readline_namespaceObject.createInterface)({ input: (0,external_node_fs_.createReadStream)(file, 'utf8'), crlfDelay: Infinity });
+    const matching = [];
+    for await (const line of lines) {
+        if (line.includes('[sandbox] Blocked network request'))
+            matching.push(line);
+        if (matching.length >= MAX_SANDBOX_DENIALS)
+            break;
+    }
+    lines.close();
+    return sandboxDenials(matching);
+}
 function readHookLog(file, redactor) {
     let text;
     try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch {
         return { sessionStarted: false, denials: [], entries: [] };
@@ -46868,7 +55410,7 @@ function readHookLog(file, redactor) {
     return log;
 }
 /** Renders and posts the report, sets every output, fails the step when the policy says so. */
-async function report(progress, redactor, outDir) {
+async function main_report(progress, redactor, outDir) {
     const config = progress.config;
     const failOn = config?.failOn ?? 'violation';
     const violations = progress.audit?.violations ?? [];
@@ -46881,7 +55423,7 @@ async function report(progress, redactor, outDir) {
     });
     const conclusion = verdict.conclusion;
     const reason = progress.refusal ?? progress.agentFailure;
-    const marker = stickyMarker(process.env.GITHUB_WORKFLOW ?? 'workflow', process.env.GITHUB_JOB ?? 'job');
+    const marker = stickyMarker(process.env.GITHUB_WORKFLOW ?? 'workflow', process.env.GITHUB_JOB ?? 'job', matrixKey(config?.matrix ?? ''));
     const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
     const runUrl = process.env.GITHUB_REPOSITORY !== undefined && process.env.GITHUB_RUN_ID !== undefined
         ? `${serverUrl}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
@@ -46937,10 +55479,10 @@ async function report(progress, redactor, outDir) {
             ...(violation.line !== undefined ? { startLine: violation.line } : {}),
         });
     }
-    const record = { version: 1, ...input, marker: undefined };
+    const record = reportRecord(input);
     if (outDir !== null) {
-        const reportFile = external_node_path_namespaceObject.join(outDir, 'report.json');
-        (0,external_node_fs_namespaceObject.writeFileSync)(reportFile, `${redactor.redact(JSON.stringify(record, null, 2))}\n`);
+        const reportFile = external_node_path_.join(outDir, 'report.json');
+        (0,external_node_fs_.writeFileSync)(reportFile, `${redactor.redact(JSON.stringify(record, null, 2))}\n`);
         setOutput(Outputs.ReportFile, reportFile);
     }
     setOutput(Outputs.Conclusion, conclusion);

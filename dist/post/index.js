@@ -31576,6 +31576,7 @@ const Inputs = {
     ClaudeVersion: 'claude-version',
     ClaudePath: 'claude-path',
     AllowedActors: 'allowed-actors',
+    Matrix: 'matrix',
 };
 const Outputs = {
     Conclusion: 'conclusion',
@@ -31604,12 +31605,9 @@ const constants_State = {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: ./build/agent.js
-
 
 
 
@@ -31826,45 +31824,13 @@ async function runAgent(options) {
         stderrTail,
     };
 }
-/**
- * The CLI binary to run: `claude-path` as is, else the pinned version installed once into the
- * tool cache (`RUNNER_TOOL_CACHE/airlock-claude/<version>/<platform>-<arch>`) with npm and an
- * exact version, then checked with `claude --version`.
- */
-function locateClaude(version, claudePath, toolCache) {
-    if (claudePath !== null) {
-        if (!existsSync(claudePath)) {
-            throw new Error(`Input 'claude-path' names '${claudePath}', which does not exist; give the path of the claude binary.`);
-        }
-        return claudePath;
-    }
-    const dir = path.join(toolCache, 'airlock-claude', version, `${process.platform}-${process.arch}`);
-    const bin = path.join(dir, 'node_modules', '.bin', 'claude');
-    if (!existsSync(path.join(dir, '.complete'))) {
-        mkdirSync(dir, { recursive: true });
-        execFileSync('npm', [
-            'install',
-            '--prefix',
-            dir,
-            '--no-save',
-            '--no-audit',
-            '--no-fund',
-            '--loglevel=error',
-            `@anthropic-ai/claude-code@${version}`,
-        ], { stdio: ['ignore', 'inherit', 'inherit'] });
-        const reported = execFileSync(bin, ['--version'], { encoding: 'utf8' });
-        if (!reported.startsWith(version)) {
-            throw new Error(`The installed CLI reports '${reported.trim()}', not ${version}; the install is not trusted.`);
-        }
-        execFileSync('touch', [path.join(dir, '.complete')]);
-    }
-    return bin;
-}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./build/credentials.js
 /**
  * Take away, for the length of the agent's run, the git credentials that earlier steps left on the
@@ -32204,6 +32170,12 @@ class Inspector {
                 this.redactor.add(value);
                 unset.add(key);
                 take({ kind: 'unset', key }, key);
+                for (const store of storeFilesOf(value ?? '', this.home)) {
+                    const real = await realOrResolved(store);
+                    if (await isFile(real)) {
+                        findings.moves.set(real, `credential store ${this.display(real)} moved aside`);
+                    }
+                }
             }
             else if (key === 'core.sshcommand' && value !== null && /(?:^|\s)-i\b/.test(value)) {
                 unset.add(key);
@@ -32279,6 +32251,30 @@ function hasUserinfo(text) {
     const found = URL_USERINFO.test(text);
     URL_USERINFO.lastIndex = 0;
     return found;
+}
+/**
+ * The files a `store` credential helper keeps credentials in: its `--file` (absolute or `~/`).
+ * The default files (`~/.git-credentials`, `~/.config/git/credentials`) are moved aside anyway.
+ * Pure.
+ */
+function storeFilesOf(helper, home) {
+    const words = helper.trim().split(/\s+/);
+    const program = words[0] ?? '';
+    if (program !== 'store' && !program.endsWith('git-credential-store'))
+        return [];
+    const files = [];
+    for (let i = 1; i < words.length; i++) {
+        const word = words[i] ?? '';
+        const file = word.startsWith('--file=') ? word.slice(7) : word === '--file' ? words[++i] : null;
+        if (file === null || file === undefined || file === '')
+            continue;
+        const unquoted = file.replace(/^(['"])(.*)\1$/, '$2');
+        if (unquoted.startsWith('~/'))
+            files.push(path.join(home, unquoted.slice(2)));
+        else if (path.isAbsolute(unquoted))
+            files.push(unquoted);
+    }
+    return files;
 }
 /**
  * Take away every git credential reachable from `repoDir` and the runner user's home: auth headers
