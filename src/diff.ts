@@ -23,7 +23,9 @@ const QUOTE = 0x22
  * UTF-8 decodes to exactly the string git would print for it.
  */
 export function decodeBytes(bytes: Uint8Array): string {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const buf = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (isUtf8(buf)) return buf.toString('utf8')
   let out = ''
   let runStart = 0
@@ -528,6 +530,10 @@ export class AddedLineParser {
     let start = 0
     while (start < chunk.length) {
       const nl = chunk.indexOf(LF, start)
+      if (nl !== -1 && this.kind === 'none' && this.wholeLine(chunk, start, nl)) {
+        start = nl + 1
+        continue
+      }
       this.append(chunk.subarray(start, nl === -1 ? chunk.length : nl))
       if (nl === -1) break
       this.finishLine()
@@ -568,6 +574,29 @@ export class AddedLineParser {
 
   private inHunk(): boolean {
     return this.oldLeft > 0 || this.newLeft > 0
+  }
+
+  /**
+   * The usual case, without copying: a line that starts and ends in this chunk and needs no
+   * cutting. Does what {@link append} then {@link finishLine} would do; returns false (having
+   * done nothing) for a line they must handle.
+   */
+  private wholeLine(chunk: Buffer, start: number, end: number): boolean {
+    if (!this.inHunk()) {
+      if (end - start > this.maxHeaderBytes) return false
+      this.otherLine(chunk.subarray(start, end))
+      return true
+    }
+    if (end > start && chunk[start] === PLUS && this.newLeft > 0) {
+      if (end - start - 1 > this.maxLineBytes) return false
+      this.emit(chunk.subarray(start + 1, end))
+      if (this.section !== null) this.section.additions += 1
+      this.newLeft -= 1
+      this.newLine += 1
+      return true
+    }
+    this.otherLine(chunk.subarray(start, end))
+    return true
   }
 
   private append(bytes: Buffer): void {
