@@ -27,6 +27,22 @@ const Z40 = '0'.repeat(40)
 const A40 = 'a'.repeat(40)
 const B40 = 'b'.repeat(40)
 
+/** One added line, as the tests spell them. */
+interface Line {
+  path: string
+  line: number
+  text: string
+}
+
+/** The parser's runs of consecutive added lines, split back into lines (checking `lines`). */
+function linesOf(added: AddedLine[]): Line[] {
+  return added.flatMap(({ path, line, text, lines }) => {
+    const parts = lines === 1 ? [text] : text.split('\n')
+    expect(parts).toHaveLength(lines)
+    return parts.map((part, i) => ({ path, line: line + i, text: part }))
+  })
+}
+
 /** Feeds `input` to a chunked parser cut at `cuts` (offsets), collecting every result. */
 function feed<T>(input: Buffer, cuts: number[], push: (chunk: Buffer) => T[]): T[] {
   const points = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b)
@@ -251,7 +267,7 @@ const RECORDED = Buffer.from(
 function readDiffTree(
   output: Buffer,
   cuts: number[] = [],
-): { entries: DiffEntry[]; lines: AddedLine[]; patch: Buffer } {
+): { entries: DiffEntry[]; lines: Line[]; patch: Buffer } {
   const splitter = new RawPatchSplitter()
   const parser = new AddedLineParser()
   const patch: Buffer[] = []
@@ -267,7 +283,7 @@ function readDiffTree(
   sections.push(...parser.sections())
   return {
     entries: joinPatchSections(splitter.rawEntries(), sections),
-    lines,
+    lines: linesOf(lines),
     patch: Buffer.concat(patch),
   }
 }
@@ -824,9 +840,9 @@ index 0000000..3e75765
 +new
 `
 
-function parseAll(patch: string | Buffer, options?: AddedLineParserOptions): AddedLine[] {
+function parseAll(patch: string | Buffer, options?: AddedLineParserOptions): Line[] {
   const parser = new AddedLineParser(options)
-  return [...parser.push(Buffer.from(patch)), ...parser.end()]
+  return linesOf([...parser.push(Buffer.from(patch)), ...parser.end()])
 }
 
 describe('AddedLineParser', () => {
@@ -1003,10 +1019,10 @@ describe('AddedLineParser', () => {
     }[],
   ): {
     patch: string
-    expected: AddedLine[]
+    expected: Line[]
   } {
     let patch = ''
-    const expected: AddedLine[] = []
+    const expected: Line[] = []
     for (const s of sections) {
       patch += `diff --git ${gitQuote('a/', s.path).trimEnd()} ${gitQuote('b/', s.path).trimEnd()}\n`
       if (s.kind === 'mode') {
@@ -1060,14 +1076,53 @@ describe('AddedLineParser', () => {
           const options = { maxLineBytes, overlapBytes: 6 }
           const whole = parseAll(patch, options)
           const parser = new AddedLineParser(options)
-          const chunked = [
+          const chunked = linesOf([
             ...feed(Buffer.from(patch), cuts, (c) => parser.push(c)),
             ...parser.end(),
-          ]
+          ])
           expect(chunked).toEqual(whole)
         },
       ),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('AddedLineParser runs of lines', () => {
+  it('joins consecutive added lines of one chunk, within maxLineBytes, and decodes them as lines', () => {
+    const patch = Buffer.concat([
+      Buffer.from('diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,7 @@\n+one\n++plus\n+'),
+      Buffer.from([0xe2, 0x9c]),
+      Buffer.from('\n'),
+      Buffer.from('+caf\xc3\xa9\n', 'latin1'),
+      Buffer.from(' same\n-gone\n+after\n+last\n'),
+    ])
+    const parser = new AddedLineParser({ maxLineBytes: 16, overlapBytes: 4 })
+    const runs = [...parser.push(patch), ...parser.end()]
+    expect(runs).toEqual([
+      { path: 'x', line: 1, text: 'one\n+plus\n\\xe2\\x9c', lines: 3 },
+      { path: 'x', line: 4, text: 'café', lines: 1 },
+      { path: 'x', line: 6, text: 'after\nlast', lines: 2 },
+    ])
+  })
+
+  it('never gives a run longer than maxLineBytes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme-ascii', maxLength: 20 }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        fc.integer({ min: 16, max: 64 }),
+        (added, maxLineBytes) => {
+          const patch = `+++ b/x\n@@ -0,0 +1,${added.length} @@\n${added.map((a) => `+${a}\n`).join('')}`
+          const parser = new AddedLineParser({ maxLineBytes, overlapBytes: 4 })
+          const runs = [...parser.push(Buffer.from(patch)), ...parser.end()]
+          for (const run of runs)
+            expect(Buffer.byteLength(run.text)).toBeLessThanOrEqual(maxLineBytes)
+          expect(linesOf(runs).map((l) => l.text)).toEqual(added)
+        },
+      ),
     )
   })
 })

@@ -657,7 +657,7 @@ class LineBlocks {
     }
     this.lines.push(line.text)
     this.length += line.text.length + 1
-    this.nextLine = line.line + 1
+    this.nextLine = line.line + line.lines
   }
 
   end(): void {

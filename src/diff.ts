@@ -462,13 +462,16 @@ export function unquoteGitPath(text: Buffer): Buffer {
 export interface AddedLine {
   /** New-side path, decoded like {@link ChangedFile.path}. */
   path: string
-  /** 1-based line number on the new side. */
+  /** 1-based line number on the new side (of the first line, when `lines` > 1). */
   line: number
   /**
-   * The line without its `+` and newline. A line longer than `maxLineBytes` comes as several
-   * pieces with the same `line`, each overlapping the previous one by `overlapBytes`.
+   * The line without its `+` and newline; or `lines` consecutive added lines joined with `\n`
+   * (at most `maxLineBytes` in all). A line longer than `maxLineBytes` comes as several pieces
+   * with the same `line` (and `lines` 1), each overlapping the previous one by `overlapBytes`.
    */
   text: string
+  /** How many lines `text` holds (1 for a piece of a long line). */
+  lines: number
 }
 
 /** Limits for {@link AddedLineParser}. */
@@ -510,6 +513,15 @@ export class AddedLineParser {
   private out: AddedLine[] = []
   private section: PatchSection | null = null
   private done: PatchSection[] = []
+  /** Consecutive added lines of the current chunk, not decoded yet. */
+  private run: {
+    chunk: Buffer
+    start: number
+    end: number
+    path: string
+    line: number
+    lines: number
+  } | null = null
 
   /** @param options limits on what is held in memory. */
   constructor(options: AddedLineParserOptions = {}) {
@@ -567,9 +579,46 @@ export class AddedLineParser {
   }
 
   private take(): AddedLine[] {
+    this.flushRun()
     const out = this.out
     this.out = []
     return out
+  }
+
+  /**
+   * Adds the added line `chunk[from, to)` (without its `+`) to the run of consecutive added
+   * lines being gathered, or starts a new run. A run is decoded once, when it ends.
+   */
+  private addToRun(chunk: Buffer, from: number, to: number): void {
+    const run = this.run
+    if (
+      run !== null &&
+      run.chunk === chunk &&
+      from === run.end + 2 &&
+      to - run.start <= this.maxLineBytes
+    ) {
+      run.end = to
+      run.lines += 1
+      return
+    }
+    this.flushRun()
+    if (this.path === null) throw new Error('The patch adds lines to a file it did not name.')
+    this.run = { chunk, start: from, end: to, path: this.path, line: this.newLine, lines: 1 }
+  }
+
+  private flushRun(): void {
+    const run = this.run
+    if (run === null) return
+    this.run = null
+    // The run's bytes are its lines joined by "\n+": every "\n+" is a line boundary, and as
+    // both are ASCII, decoding the whole run equals decoding each line.
+    const text = decodeBytes(run.chunk.subarray(run.start, run.end))
+    this.out.push({
+      path: run.path,
+      line: run.line,
+      text: run.lines === 1 ? text : text.replaceAll('\n+', '\n'),
+      lines: run.lines,
+    })
   }
 
   private inHunk(): boolean {
@@ -589,7 +638,7 @@ export class AddedLineParser {
     }
     if (end > start && chunk[start] === PLUS && this.newLeft > 0) {
       if (end - start - 1 > this.maxLineBytes) return false
-      this.emit(chunk.subarray(start + 1, end))
+      this.addToRun(chunk, start + 1, end)
       if (this.section !== null) this.section.additions += 1
       this.newLeft -= 1
       this.newLine += 1
@@ -638,7 +687,8 @@ export class AddedLineParser {
 
   private emit(bytes: Buffer): void {
     if (this.path === null) throw new Error('The patch adds lines to a file it did not name.')
-    this.out.push({ path: this.path, line: this.newLine, text: decodeBytes(bytes) })
+    this.flushRun()
+    this.out.push({ path: this.path, line: this.newLine, text: decodeBytes(bytes), lines: 1 })
   }
 
   private finishLine(): void {
