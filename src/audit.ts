@@ -368,9 +368,9 @@ async function seedIndex(
 
 /**
  * Copies an index file (or writes `content`, the bytes read from it), dated one second before
- * the original. Git hashes again every entry
- * whose file changed no earlier than the index was written ("racily clean"); a copy with a
- * newer date would hide that race and let git trust a stale entry.
+ * the original. Git hashes again every entry whose file changed no earlier than the index was
+ * written ("racily clean"); a copy with a newer date would hide that race and let git trust a
+ * stale entry.
  */
 async function copyIndex(from: string, to: string, content?: Buffer): Promise<void> {
   const { mtimeMs } = await stat(from)
