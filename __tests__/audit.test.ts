@@ -806,6 +806,25 @@ describe('the audit runs nothing the repository planted and leaves it as it was'
     expect(record.commits.map((c) => c.subject)).toEqual(['agent'])
   })
 
+  it('scans and counts a file the agent marked binary or -diff in .gitattributes', async () => {
+    const record = await audit(repoWith(), (r) => {
+      write(r, '.gitattributes', '*.txt binary\n*.cfg -diff\n')
+      write(r, '.git/info/attributes', '* binary\n')
+      write(r, 'hidden.txt', 'SECRET one\n')
+      write(r, 'hidden.cfg', 'SECRET two\n')
+    })
+    expect(record.scanned).toEqual(
+      expect.arrayContaining([
+        { path: 'hidden.txt', text: 'SECRET one', firstLine: 1 },
+        { path: 'hidden.cfg', text: 'SECRET two', firstLine: 1 },
+      ]),
+    )
+    expect(record.files.find((f) => f.path === 'hidden.txt')).toMatchObject({
+      binary: false,
+      additions: 1,
+    })
+  })
+
   it('does not fetch a missing object through a promisor remote the agent planted', async () => {
     const repo = repoWith()
     const traps = tempDir('airlock-audit-traps-')
