@@ -12,8 +12,9 @@
 //   BENCH_RUNS=1 npm run bench      one run of each (a smoke test)
 //   npm run bench -- audit          only some parts: startup, audit, install, bundles
 
-import { execFileSync, spawn } from 'node:child_process'
+import { ChildProcess, execFileSync, spawn } from 'node:child_process'
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -287,7 +288,8 @@ function otherActionRuns() {
 
 /**
  * One size of change, `runs` times: a fresh committed repository; the snapshot (child 1); the
- * agent's change; the floor (git status + diff); collect, patch and report (child 2).
+ * agent's change; the floors (git status + diff, then the same with new files' content read);
+ * collect (which writes the patch file) and report (child 2).
  */
 async function auditCase(tmp, build, c, runs) {
   /** @type {Record<string, number[]>} */
@@ -309,24 +311,30 @@ async function auditCase(tmp, build, c, runs) {
     const snap = await runChild('snapshot', jobFile, dir)
     await agentChange(repo, c)
     add('floor', floor(repo))
+    add('floorContent', floorWithContent(repo, dir))
     const col = await runChild('collect', jobFile, dir)
 
     add('snapshot', snap.snapshotMs)
     add('collect', col.collectMs)
-    add('patch', col.patchMs)
     add('render', col.renderMs)
     add('redact', col.redactMs)
     add('report', col.renderMs + col.redactMs)
-    const total = snap.snapshotMs + col.collectMs + col.patchMs + col.renderMs + col.redactMs
+    const total = snap.snapshotMs + col.collectMs + col.renderMs + col.redactMs
     add('total', total)
+    add('gitSnapshot', snap.gitProcesses)
+    add('gitCollect', col.gitProcesses)
     add('rssNode', Math.max(snap.maxRssKiB, col.maxRssKiB) / 1024)
     if (snap.treeRssKiB !== null && col.treeRssKiB !== null) {
       add('rssTree', Math.max(snap.treeRssKiB, col.treeRssKiB) / 1024)
+    }
+    if (snap.sumRssKiB !== null && col.sumRssKiB !== null) {
+      add('rssSum', Math.max(snap.sumRssKiB, col.sumRssKiB) / 1024)
     }
     add('chars', col.commentChars)
     add('bytes', col.commentBytes)
     add('ratioCollect', col.collectMs / m.floor.at(-1))
     add('ratioTotal', total / m.floor.at(-1))
+    add('ratioContent', total / m.floorContent.at(-1))
     changed = col.files
     violations = col.violations
     rmSync(dir, { recursive: true, force: true })
@@ -340,10 +348,18 @@ async function auditCase(tmp, build, c, runs) {
       : `${changed.toLocaleString('en-US')} changed (½ modified, ½ new) in a ${Math.max(1_000, c.files).toLocaleString('en-US')}-file repo`
   return [
     row(`${p}: snapshot (before the agent)`, 'ms', m.snapshot, what),
-    row(`${p}: collect (after the agent)`, 'ms', m.collect, `${violations} violation(s) found`),
-    row(`${p}: patch file`, 'ms', m.patch, 'writePatch'),
+    row(
+      `${p}: collect (after the agent)`,
+      'ms',
+      m.collect,
+      `${violations} violation(s) found; patch file written`,
+    ),
     row(`${p}: report + render`, 'ms', m.report, 'comment, summary, redacted outputs'),
-    row(`${p}: audit total`, 'ms', m.total, 'snapshot + collect + patch + report'),
+    row(`${p}: ↳ render`, 'ms', m.render, '`renderReport` ×2, `summaryLine`'),
+    row(`${p}: ↳ redact`, 'ms', m.redact, '`Redactor.redact` of each output'),
+    row(`${p}: audit total`, 'ms', m.total, 'snapshot + collect + report'),
+    row(`${p}: git processes`, 'n', m.gitSnapshot, 'started by the snapshot'),
+    row(`${p}: git processes`, 'n', m.gitCollect, 'started by collect'),
     row(`${p}: floor`, 'ms', m.floor, '`git diff --numstat` + `git status --porcelain -z`'),
     row(
       `${p}: collect ÷ floor`,
@@ -351,10 +367,27 @@ async function auditCase(tmp, build, c, runs) {
       m.ratioCollect,
       c.bigMiB !== undefined ? 'the floor never reads an untracked file' : 'same repository state',
     ),
-    row(`${p}: audit total ÷ floor`, '×', m.ratioTotal, ''),
+    row(`${p}: audit total ÷ floor`, '×', m.ratioTotal, 'the figure the targets are about'),
+    row(
+      `${p}: floor with new files read`,
+      'ms',
+      m.floorContent,
+      '`add -N` (index copy) + `diff --numstat` + `status`',
+    ),
+    row(`${p}: audit total ÷ that floor`, '×', m.ratioContent, 'see bench/README.md'),
     row(`${p}: peak RSS, node`, 'MiB', m.rssNode, 'maxRSS of the audit process'),
     ...(m.rssTree !== undefined
       ? [row(`${p}: peak RSS, node or git`, 'MiB', m.rssTree, 'largest process (`time -v`)')]
+      : []),
+    ...(m.rssSum !== undefined
+      ? [
+          row(
+            `${p}: peak RSS, node + git`,
+            'MiB',
+            m.rssSum,
+            'all processes at once, sampled every 10 ms',
+          ),
+        ]
       : []),
     row(`${p}: comment size`, 'chars', m.chars, within('chars')),
     row(`${p}: comment size`, 'bytes', m.bytes, within('bytes')),
@@ -433,6 +466,22 @@ function floor(repo) {
   return performance.now() - t
 }
 
+/**
+ * The floor, plus what git needs to count the lines of the new files too: `git add -N` (intent
+ * to add, into a copy of the index, so the repository is not changed) makes `git diff --numstat`
+ * read and count every untracked file. The copy is made outside the timing.
+ */
+function floorWithContent(repo, dir) {
+  const index = path.join(dir, 'floor.index')
+  copyFileSync(path.join(repo, '.git', 'index'), index)
+  const copy = { GIT_INDEX_FILE: index }
+  const t = performance.now()
+  git(repo, copy, 'add', '--intent-to-add', '--all')
+  git(repo, copy, 'diff', '--numstat')
+  git(repo, {}, 'status', '--porcelain', '-z', '--untracked-files=all')
+  return performance.now() - t
+}
+
 function git(repo, extraEnv, ...args) {
   return execFileSync('git', args, {
     cwd: repo,
@@ -464,11 +513,42 @@ async function runChild(phase, jobFile, dir) {
       ]
     : [process.execPath, [SELF, '--child', phase, jobFile]]
   const proc = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] })
+  let sumRssKiB = canSample() ? 0 : null
+  const sampler = setInterval(() => {
+    if (sumRssKiB !== null && proc.pid !== undefined) {
+      sumRssKiB = Math.max(sumRssKiB, treeRssKiB(proc.pid))
+    }
+  }, 10)
   const [code] = await once(proc, 'close')
+  clearInterval(sampler)
   if (code !== 0) stop(`the ${phase} child failed (exit code ${code}).`)
   const result = JSON.parse(readFileSync(resultFile, 'utf8'))
   result.treeRssKiB = time ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) : null
+  result.sumRssKiB = sumRssKiB
   return result
+}
+
+/** Whether /proc lists each process's children (Linux with CONFIG_PROC_CHILDREN). */
+function canSample() {
+  return existsSync(`/proc/${process.pid}/task/${process.pid}/children`)
+}
+
+/** The resident memory of a process and all its descendants, summed (0 once it is gone). */
+function treeRssKiB(pid) {
+  let total = 0
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    total += Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0)
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+      for (const child of children.trim().split(/\s+/).filter(Boolean)) {
+        total += treeRssKiB(Number(child))
+      }
+    }
+  } catch {
+    // The process ended while being read.
+  }
+  return total
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -476,6 +556,13 @@ async function runChild(phase, jobFile, dir) {
 
 async function child(phase, jobFile) {
   const job = JSON.parse(readFileSync(jobFile, 'utf8'))
+  // Count the git processes the audit starts (spawn() goes through ChildProcess#spawn).
+  let gitProcesses = 0
+  const spawnProcess = ChildProcess.prototype.spawn
+  ChildProcess.prototype.spawn = function (options) {
+    if (options?.file === 'git') gitProcesses += 1
+    return spawnProcess.call(this, options)
+  }
   const load = (name) => import(pathToFileURL(path.join(job.build, name)).href)
   const audit = await load('audit.js')
   const result = {}
@@ -489,7 +576,6 @@ async function child(phase, jobFile) {
   } else {
     const { resolveProtectedPaths } = await load('protected-paths.js')
     const { Redactor, secretScanner } = await load('secrets.js')
-    const { writePatch } = await load('patch.js')
     const report = await load('report.js')
     const { stickyMarker } = await load('github.js')
     const baseline = JSON.parse(readFileSync(job.snapshotFile, 'utf8'))
@@ -501,12 +587,9 @@ async function child(phase, jobFile) {
       protectedPaths: resolveProtectedPaths([]),
       workspace: job.repo,
       scanAdded: secretScanner([API_KEY, GITHUB_TOKEN]),
+      patchFile: path.join(job.privateDir, 'agent.patch'),
     })
     result.collectMs = performance.now() - t
-
-    t = performance.now()
-    await writePatch(baseline, record.final.tree, path.join(job.privateDir, 'agent.patch'))
-    result.patchMs = performance.now() - t
 
     // As report() in src/main.ts: the comment, the log line, the job summary, report.json and
     // the changed-files and violations outputs, each redacted.
@@ -560,6 +643,7 @@ async function child(phase, jobFile) {
     result.commentChars = body.length
     result.commentBytes = Buffer.byteLength(body, 'utf8')
   }
+  result.gitProcesses = gitProcesses
   result.maxRssKiB = process.resourceUsage().maxRSS
   writeFileSync(path.join(path.dirname(jobFile), `${phase}.result.json`), JSON.stringify(result))
 }
@@ -695,6 +779,7 @@ function median(values) {
 
 function format(value, unit) {
   if (unit === '×') return value < 10 ? value.toFixed(1) : value.toFixed(0)
+  if (unit === 'n') return String(value)
   if (unit === 'KiB' || unit === 'MiB') return value.toFixed(1)
   return Math.round(value).toLocaleString('en-US')
 }

@@ -22,6 +22,7 @@ import {
   mkdir,
   mkdtemp,
   readdir,
+  readFile,
   realpath,
   rm,
   stat,
@@ -33,15 +34,20 @@ import {
   AddedLineParser,
   CatFileBatchParser,
   decodeBytes,
+  indexMarks,
+  isBinaryToGit,
+  joinPatchSections,
   NulSplitter,
-  parseDiffTreeZ,
+  RawPatchSplitter,
   splitNul,
   type AddedLine,
   type DiffEntry,
+  type PatchSection,
 } from './diff.js'
 import { runGit, streamGit, type GitOptions } from './git.js'
+import { PatchFile } from './patch.js'
 import { protectedPathViolations, symlinkEscape } from './protected-paths.js'
-import type { AgentCommit, AuditRecord, ChangedFile, Violation } from './types.js'
+import type { AgentCommit, AuditRecord, Violation } from './types.js'
 
 /** The working tree at one moment, and where to find what the comparison needs. */
 export interface Snapshot {
@@ -79,12 +85,20 @@ export interface CollectOptions {
    * (which git diffs as binary) and submodules.
    */
   scanAdded?: (path: string, text: string, firstLine: number) => Violation[]
+  /**
+   * Where to write the whole change as a patch (see `PatchFile`), from the same diff pass that
+   * counts and scans the lines. Removed again if the audit fails.
+   */
+  patchFile?: string
 }
 
 /** Most ignored entries a snapshot keeps. */
 export const MAX_IGNORED = 10_000
 /** Most agent commits listed. */
 export const MAX_COMMITS = 1_000
+
+/** Size above which git diffs a file as binary (`core.bigFileThreshold` of the store's diffs). */
+const BIG_FILE_THRESHOLD = 512 * 1024 * 1024
 
 /** Attributes of the store, which outrank every `.gitattributes`: store the bytes on disk. */
 const STORE_ATTRIBUTES = '* -text -ident -filter -working-tree-encoding\n'
@@ -112,14 +126,19 @@ const STORE_CONFIG: Readonly<Record<string, string>> = Object.freeze({
   // Patch headers quote every unusual byte, which the patch parser reads back.
   'core.quotePath': 'true',
   // Diffs treat no text file as binary for its size alone.
-  'core.bigFileThreshold': '512m',
+  'core.bigFileThreshold': `${BIG_FILE_THRESHOLD}`,
+  // The store is temporary: fast zlib, not small packs (`add` of new files ~2.5× faster).
+  'core.compression': '1',
   'advice.addEmbeddedRepo': 'false',
 })
 
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
 const SYMLINK_MODE = '120000'
 const GITLINK_MODE = '160000'
+const REGULAR_MODES = new Set(['100644', '100755'])
 const SCAN_BLOCK_BYTES = 64 * 1024
+/** Largest index read to check its flags in-process; a larger one is checked by git. */
+const MAX_INDEX_READ_BYTES = 64 * 1024 * 1024
 
 interface Repository {
   workTree: string
@@ -127,6 +146,8 @@ interface Repository {
   commonDir: string
   objectsDir: string
   objectFormat: string
+  /** The commit HEAD pointed at, or `null` on an unborn branch. */
+  head: string | null
 }
 
 /**
@@ -141,15 +162,23 @@ export async function snapshotWorktree(repo: string, tmpDir: string): Promise<Sn
   const repository = await locateRepository(repo)
   const store = await createStore(path.resolve(tmpDir), repository)
   const index = path.join(store, 'baseline.index')
-  const seeded = await seedIndex(repository.gitDir, store, index)
+  const seeded = await seedIndex(repository, store, index)
   const work = workTreeOptions(store, repository.workTree, index)
-  if (seeded) await clearIndexMarks(work)
-  const tree = await writeTree(work)
-  await copyObjects(store, tree)
+  // The ignored paths do not depend on what `add` puts in the index: list them meanwhile.
+  const [tree, ignored] = await settleAll([
+    (async () => {
+      if (seeded === 'marked') await clearIndexMarks(work)
+      await runGit(['add', '--all'], work)
+      const written = await writeTreeOf(work)
+      await copyObjects(store, written)
+      return written
+    })(),
+    listIgnored(work),
+  ])
   return {
-    head: await readHead(repository.gitDir, repository.workTree),
+    head: repository.head,
     tree,
-    ignored: await listIgnored(work),
+    ignored,
     workTree: repository.workTree,
     gitDir: repository.gitDir,
     store,
@@ -179,24 +208,28 @@ export async function collectChanges(
     )
   }
   const indexDir = await mkdtemp(path.join(tmpDir, 'airlock-final-'))
+  let patch: PatchFile | null = null
   try {
+    if (options.patchFile !== undefined) patch = await PatchFile.open(options.patchFile)
     const index = path.join(indexDir, 'index')
     await copyIndex(baseline.index, index)
     const work = workTreeOptions(baseline.store, baseline.workTree, index)
-    const tree = await writeTree(work)
-    const ignoredNow = await listIgnored(work)
-    const head = await readHead(baseline.gitDir, baseline.workTree)
-    const history = await agentCommits(baseline.gitDir, baseline.workTree, baseline.head, head)
-
     const store = storeOptions(baseline.store)
-    const entries = parseDiffTreeZ(
-      await runGit(
-        ['diff-tree', '-r', '-z', '--raw', '--numstat', ...DIFF_FLAGS, baseline.tree, tree],
-        store,
+    // Independent questions at once, one git process each: the working tree staged into the
+    // final index, then (compared with the baseline, and written as a tree) side by side; the
+    // ignored paths; where HEAD went.
+    const [[tree, diff], ignoredNow, history] = await settleAll([
+      runGit(['add', '--all'], work).then(() =>
+        settleAll([
+          writeTreeOf(work),
+          diffIndex(store, index, baseline.tree, options.scanAdded, patch),
+        ]),
       ),
-    )
-    await readSymlinkTargets(store, entries)
-    const files = entries.map((entry) => entry.file)
+      listIgnored(work),
+      headHistory(baseline.gitDir, baseline.workTree, baseline.head),
+    ])
+    await readBlobFacts(store, diff.entries)
+    const files = diff.entries.map((entry) => entry.file)
 
     const violations: Violation[] = [...protectedPathViolations(files, options.protectedPaths)]
     for (const file of files) {
@@ -204,22 +237,22 @@ export async function collectChanges(
       const escape = symlinkEscape(file.path, file.symlinkTarget, options.workspace)
       if (escape !== null) violations.push(escape)
     }
-    if (options.scanAdded !== undefined) {
-      violations.push(
-        ...(await scanAddedLines(store, baseline.tree, tree, files, options.scanAdded)),
-      )
-    }
+    violations.push(...diff.secrets)
+    await patch?.close()
 
     const before = new Set(baseline.ignored)
     return {
       baseline: { head: baseline.head, tree: baseline.tree },
-      final: { head, tree },
+      final: { head: history.head, tree },
       commits: history.commits,
       historyRewritten: history.rewritten,
       files,
       ignored: ignoredNow.filter((p) => !before.has(p)),
       violations: dedupe(violations),
     }
+  } catch (error) {
+    await patch?.discard().catch(() => undefined)
+    throw error
   } finally {
     await rm(indexDir, { recursive: true, force: true })
   }
@@ -227,7 +260,10 @@ export async function collectChanges(
 
 const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv']
 
-/** Finds the repository around `repo` (the one call that lets git discover it). */
+/**
+ * Finds the repository around `repo` (the one call that lets git discover it) and the commit
+ * its HEAD points at, in one git process.
+ */
 async function locateRepository(repo: string): Promise<Repository> {
   const real = await realpath(repo)
   const out = await runGit(
@@ -240,73 +276,106 @@ async function locateRepository(repo: string): Promise<Repository> {
       '--git-path',
       'objects',
       '--show-object-format',
+      // Last: on an unborn branch it prints nothing and exits with 1.
+      '--verify',
+      '--quiet',
+      'HEAD^{commit}',
     ],
-    { cwd: real, safeDirectories: [real] },
+    { cwd: real, safeDirectories: [real], okExitCodes: [0, 1] },
   )
-  const [workTree, gitDir, commonDir, objectsDir, objectFormat, rest] = out
-    .toString('utf8')
-    .split('\n')
+  const lines = out.toString('utf8').split('\n')
+  const [workTree, gitDir, commonDir, objectsDir, objectFormat] = lines
+  const head = lines.length === 7 ? (lines[5] ?? '') : null
   if (
     workTree === undefined ||
     gitDir === undefined ||
     commonDir === undefined ||
     objectsDir === undefined ||
     objectFormat === undefined ||
-    rest !== ''
+    (lines.length !== 6 && lines.length !== 7) ||
+    lines.at(-1) !== '' ||
+    (head !== null && !OID.test(head))
   ) {
     throw new Error(`Unexpected answer from git rev-parse in ${real}.`)
   }
-  return { workTree, gitDir, commonDir, objectsDir, objectFormat }
+  return { workTree, gitDir, commonDir, objectsDir, objectFormat, head }
 }
 
-/** A new bare repository under `tmpDir` that borrows the repository's objects until copied. */
+/**
+ * A new bare repository under `tmpDir` that borrows the repository's objects until copied.
+ * Written directly, as `git init --bare --template=` would lay it out (one git process less).
+ */
 async function createStore(tmpDir: string, repository: Repository): Promise<string> {
   const store = await mkdtemp(path.join(tmpDir, 'airlock-snapshot-'))
-  await runGit(
-    [
-      'init',
-      '--quiet',
-      '--bare',
-      '--template=',
-      `--object-format=${repository.objectFormat}`,
-      store,
-    ],
-    { cwd: tmpDir },
-  )
-  await mkdir(path.join(store, 'info'), { recursive: true })
+  if (!/^(?:sha1|sha256)$/.test(repository.objectFormat)) {
+    throw new Error(`Unsupported object format ${repository.objectFormat}.`)
+  }
+  const sha1 = repository.objectFormat === 'sha1'
+  const config = [
+    '[core]',
+    `\trepositoryformatversion = ${sha1 ? 0 : 1}`,
+    '\tfilemode = true',
+    '\tbare = true',
+    ...(sha1 ? [] : ['[extensions]', `\tobjectformat = ${repository.objectFormat}`]),
+    '',
+  ].join('\n')
+  for (const dir of ['objects/pack', 'objects/info', 'refs/heads', 'refs/tags', 'info']) {
+    await mkdir(path.join(store, dir), { recursive: true })
+  }
+  await writeFile(path.join(store, 'config'), config)
+  await writeFile(path.join(store, 'HEAD'), 'ref: refs/heads/main\n')
   await writeFile(path.join(store, 'info', 'attributes'), STORE_ATTRIBUTES)
   await copyIfPresent(
     path.join(repository.commonDir, 'info', 'exclude'),
     path.join(store, 'info', 'exclude'),
   )
-  await mkdir(path.join(store, 'objects', 'info'), { recursive: true })
   await writeFile(path.join(store, 'objects', 'info', 'alternates'), `${repository.objectsDir}\n`)
   return store
 }
 
-/** Copies the repository's index (and any split-index part) to `index`; false if it has none. */
-async function seedIndex(gitDir: string, store: string, index: string): Promise<boolean> {
+/**
+ * Copies the repository's index (and any split-index part) to `index`. Returns `none` when the
+ * repository has no index, `clean` when the copy has no assume-unchanged or skip-worktree mark
+ * (read in-process), and `marked` when it may have one, for git to list and clear.
+ */
+async function seedIndex(
+  repository: Repository,
+  store: string,
+  index: string,
+): Promise<'none' | 'clean' | 'marked'> {
+  const from = path.join(repository.gitDir, 'index')
+  let marks: ReturnType<typeof indexMarks> = 'unknown'
   try {
-    await copyIndex(path.join(gitDir, 'index'), index)
+    const { size } = await stat(from)
+    if (size <= MAX_INDEX_READ_BYTES) {
+      // Check and copy the same bytes.
+      const content = await readFile(from)
+      marks = indexMarks(content, repository.objectFormat === 'sha1' ? 20 : 32)
+      await copyIndex(from, index, content)
+    } else {
+      await copyIndex(from, index)
+    }
   } catch (error) {
-    if (isNotFound(error)) return false
+    if (isNotFound(error)) return 'none'
     throw error
   }
-  for (const name of await readdir(gitDir)) {
+  for (const name of await readdir(repository.gitDir)) {
     if (name.startsWith('sharedindex.'))
-      await copyFile(path.join(gitDir, name), path.join(store, name))
+      await copyFile(path.join(repository.gitDir, name), path.join(store, name))
   }
-  return true
+  return marks === 'none' ? 'clean' : 'marked'
 }
 
 /**
- * Copies an index file, dated one second before the original. Git hashes again every entry
- * whose file changed no earlier than the index was written ("racily clean"); a copy with a
- * newer date would hide that race and let git trust a stale entry.
+ * Copies an index file (or writes `content`, the bytes read from it), dated one second before
+ * the original. Git hashes again every entry whose file changed no earlier than the index was
+ * written ("racily clean"); a copy with a newer date would hide that race and let git trust a
+ * stale entry.
  */
-async function copyIndex(from: string, to: string): Promise<void> {
+async function copyIndex(from: string, to: string, content?: Buffer): Promise<void> {
   const { mtimeMs } = await stat(from)
-  await copyFile(from, to)
+  if (content === undefined) await copyFile(from, to)
+  else await writeFile(to, content)
   const seconds = Math.floor(mtimeMs / 1000) - 1
   await utimes(to, seconds, seconds)
 }
@@ -330,9 +399,8 @@ async function clearIndexMarks(work: GitOptions): Promise<void> {
   await clear('--no-skip-worktree', skipped)
 }
 
-/** Stages the whole working tree into the temporary index and writes it as a tree. */
-async function writeTree(work: GitOptions): Promise<string> {
-  await runGit(['add', '--all'], work)
+/** Writes the temporary index (the whole working tree, once `add --all` ran) as a tree. */
+async function writeTreeOf(work: GitOptions): Promise<string> {
   return readOid(await runGit(['write-tree'], work), 'write-tree')
 }
 
@@ -393,28 +461,37 @@ async function readHead(gitDir: string, workTree: string): Promise<string | null
 }
 
 /**
- * The commits reachable from `head` and not from `base` (oldest first, at most
- * {@link MAX_COMMITS}), and whether `head` left `base`'s line of history (reset, rebase, amend,
+ * Where HEAD points now, the commits reachable from it and not from `base` (oldest first, at
+ * most {@link MAX_COMMITS}), and whether it left `base`'s line of history (reset, rebase, amend,
  * another branch). Commits are read from the repository itself: they are reported, not trusted.
  */
-async function agentCommits(
+async function headHistory(
   gitDir: string,
   workTree: string,
   base: string | null,
-  head: string | null,
-): Promise<{ commits: AgentCommit[]; rewritten: boolean }> {
-  if (head === base) return { commits: [], rewritten: false }
-  if (head === null) return { commits: [], rewritten: true }
+): Promise<{ head: string | null; commits: AgentCommit[]; rewritten: boolean }> {
+  const head = await readHead(gitDir, workTree)
+  if (head === base) return { head, commits: [], rewritten: false }
+  if (head === null) return { head, commits: [], rewritten: true }
   const options = repositoryOptions(gitDir, workTree)
-  let rewritten = false
-  if (base !== null) {
-    const code = await streamGit(
-      ['merge-base', '--is-ancestor', base, head],
-      { ...options, okExitCodes: [0, 1] },
-      () => undefined,
-    )
-    rewritten = code !== 0
-  }
+  const [rewritten, commits] = await settleAll([
+    base === null
+      ? Promise.resolve(false)
+      : streamGit(
+          ['merge-base', '--is-ancestor', base, head],
+          { ...options, okExitCodes: [0, 1] },
+          () => undefined,
+        ).then((code) => code !== 0),
+    commitsSince(options, base, head),
+  ])
+  return { head, commits, rewritten }
+}
+
+async function commitsSince(
+  options: GitOptions,
+  base: string | null,
+  head: string,
+): Promise<AgentCommit[]> {
   const commits: AgentCommit[] = []
   const splitter = new NulSplitter()
   await streamGit(
@@ -443,80 +520,122 @@ async function agentCommits(
       return undefined
     },
   )
-  return { commits, rewritten }
+  return commits
 }
 
-/** Sets `symlinkTarget` on every symlink present after the change, read from the store. */
-async function readSymlinkTargets(store: GitOptions, entries: DiffEntry[]): Promise<void> {
+/**
+ * Reads from the store what the patch did not show: the target of every symlink present after
+ * the change, and whether a file whose content did not change (a mode-only change, a rename
+ * without edits) is binary, by git's own test. One `cat-file` process, only when needed.
+ */
+async function readBlobFacts(store: GitOptions, entries: DiffEntry[]): Promise<void> {
   const links = entries.filter(
     (e) => e.file.newMode === SYMLINK_MODE && e.file.status !== 'deleted',
   )
-  if (links.length === 0) return
-  const targets = new Map<string, string>()
+  const unseen = entries.filter(
+    (e) =>
+      !e.contentShown &&
+      e.oldOid === e.newOid &&
+      REGULAR_MODES.has(e.file.oldMode ?? '') &&
+      REGULAR_MODES.has(e.file.newMode ?? ''),
+  )
+  if (links.length === 0 && unseen.length === 0) return
+  const blobs = new Map<string, { size: number; content: Buffer }>()
   const parser = new CatFileBatchParser()
-  const oids = [...new Set(links.map((e) => e.newOid))]
+  const oids = [...new Set([...links, ...unseen].map((e) => e.newOid))]
   await streamGit(
     ['cat-file', '--batch'],
     { ...store, input: oids.map((o) => `${o}\n`).join('') },
     (chunk) => {
       for (const object of parser.push(chunk)) {
-        if (object.type !== 'blob')
-          throw new Error(`Symlink object ${object.oid} is a ${object.type}.`)
-        targets.set(object.oid, decodeBytes(object.content))
+        if (object.type !== 'blob') throw new Error(`Object ${object.oid} is a ${object.type}.`)
+        blobs.set(object.oid, { size: object.size, content: object.content })
       }
       return undefined
     },
   )
   parser.end()
-  for (const entry of links) {
-    const target = targets.get(entry.newOid)
-    if (target === undefined) throw new Error(`git did not return symlink object ${entry.newOid}.`)
-    entry.file.symlinkTarget = target
+  const blob = (oid: string): { size: number; content: Buffer } => {
+    const found = blobs.get(oid)
+    if (found === undefined) throw new Error(`git did not return object ${oid}.`)
+    return found
+  }
+  for (const entry of links) entry.file.symlinkTarget = decodeBytes(blob(entry.newOid).content)
+  for (const entry of unseen) {
+    const { size, content } = blob(entry.newOid)
+    if (!isBinaryToGit(size, content, BIG_FILE_THRESHOLD)) continue
+    entry.file.binary = true
+    entry.file.additions = null
+    entry.file.deletions = null
   }
 }
 
 /**
- * Streams the patch between the two trees and hands its added lines to `scan`, in blocks of
- * consecutive lines. Holds one block and one patch line (bounded) in memory at a time.
+ * The one diff pass from the baseline tree to the final index (`diff-index --cached -z --raw -p
+ * --binary`, which prints what `diff-tree` prints for the tree that index writes), streamed: the
+ * raw records list the changes; the patch gives their line counts, its added lines go to `scan`
+ * in blocks of consecutive lines (submodules apart), and its bytes go to `patch` as they come.
+ * Runs on the bare store (no work tree, so no `.gitattributes` is read). Holds the list of
+ * changes, one block and one patch line (bounded) in memory at a time.
  */
-async function scanAddedLines(
+async function diffIndex(
   store: GitOptions,
+  index: string,
   from: string,
-  to: string,
-  files: readonly ChangedFile[],
-  scan: NonNullable<CollectOptions['scanAdded']>,
-): Promise<Violation[]> {
-  const skip = new Set(files.filter((f) => f.newMode === GITLINK_MODE).map((f) => f.path))
-  const violations: Violation[] = []
-  const blocks = new LineBlocks((file, text, firstLine) => {
-    violations.push(...scan(file, text, firstLine))
-  })
+  scan: CollectOptions['scanAdded'],
+  patch: PatchFile | null,
+): Promise<{ entries: DiffEntry[]; secrets: Violation[] }> {
+  const secrets: Violation[] = []
+  const blocks =
+    scan === undefined
+      ? null
+      : new LineBlocks((file, text, firstLine) => {
+          secrets.push(...scan(file, text, firstLine))
+        })
+  const splitter = new RawPatchSplitter()
   const parser = new AddedLineParser()
+  const sections: PatchSection[] = []
+  let skip: Set<string> | null = null
   const take = (lines: AddedLine[]): void => {
+    sections.push(...parser.sections())
+    if (blocks === null) return
+    skip ??= new Set(
+      splitter
+        .rawEntries()
+        .filter((e) => e.newMode === GITLINK_MODE)
+        .map((e) => decodeBytes(e.path)),
+    )
     for (const line of lines) if (!skip.has(line.path)) blocks.add(line)
   }
   await streamGit(
     [
-      'diff-tree',
-      '-r',
+      'diff-index',
+      '--cached',
+      '-z',
+      '--raw',
+      '--no-abbrev',
       '-p',
-      '-U0',
+      '--binary',
+      '--full-index',
       '--no-color',
       '--src-prefix=a/',
       '--dst-prefix=b/',
       ...DIFF_FLAGS,
       from,
-      to,
     ],
-    store,
-    (chunk) => {
-      take(parser.push(chunk))
+    { ...store, env: { ...store.env, GIT_INDEX_FILE: index } },
+    async (chunk) => {
+      const part = splitter.push(chunk)
+      if (part.length === 0) return undefined
+      take(parser.push(part))
+      await patch?.write(part)
       return undefined
     },
   )
+  splitter.end()
   take(parser.end())
-  blocks.end()
-  return violations
+  blocks?.end()
+  return { entries: joinPatchSections(splitter.rawEntries(), sections), secrets }
 }
 
 /** Joins consecutive added lines of one file into blocks of about {@link SCAN_BLOCK_BYTES}. */
@@ -538,7 +657,7 @@ class LineBlocks {
     }
     this.lines.push(line.text)
     this.length += line.text.length + 1
-    this.nextLine = line.line + 1
+    this.nextLine = line.line + line.lines
   }
 
   end(): void {
@@ -546,6 +665,21 @@ class LineBlocks {
     this.flush(this.path, this.lines.join('\n'), this.firstLine)
     this.lines = []
     this.length = 0
+  }
+}
+
+/**
+ * `Promise.all`, except that it waits for every promise to settle before failing, so no git
+ * process is still running (and writing under the private folder) when the caller cleans up.
+ */
+async function settleAll<T extends readonly Promise<unknown>[]>(
+  promises: readonly [...T],
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises)
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>
   }
 }
 

@@ -1,7 +1,9 @@
 /**
- * Parsers for git's machine-readable output: `diff-tree --raw --numstat -z`, unified patches,
- * `cat-file --batch`, and NUL-separated lists. Pure: bytes in, data out. The streaming parsers
- * keep at most one bounded line or field in memory, whatever the size of the input.
+ * Parsers for git's machine-readable output: `diff-tree`/`diff-index -z --raw -p` (the raw
+ * records, then the patch: its added lines and per-file line counts), `cat-file --batch`,
+ * NUL-separated lists and the index file's entry flags. Pure: bytes in, data out. The streaming
+ * parsers keep at most one bounded line or field in memory (and the raw records, one per changed
+ * file), whatever the size of the input.
  */
 import { isUtf8 } from 'node:buffer'
 import type { ChangedFile } from './types.js'
@@ -14,7 +16,6 @@ const MINUS = 0x2d
 const SPACE = 0x20
 const BACKSLASH = 0x5c
 const QUOTE = 0x22
-const COLON = 0x3a
 
 /**
  * Decodes bytes as UTF-8, rendering every byte that is not part of a valid UTF-8 sequence as
@@ -22,7 +23,9 @@ const COLON = 0x3a
  * UTF-8 decodes to exactly the string git would print for it.
  */
 export function decodeBytes(bytes: Uint8Array): string {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const buf = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (isUtf8(buf)) return buf.toString('utf8')
   let out = ''
   let runStart = 0
@@ -126,108 +129,21 @@ export class NulSplitter {
 const OID = '[0-9a-f]{40}(?:[0-9a-f]{24})?'
 const RAW_HEADER = new RegExp(`^:([0-7]{6}) ([0-7]{6}) (${OID}) (${OID}) ([A-Z])[0-9]*$`)
 const ABSENT_MODE = '000000'
+const EMPTY = Buffer.alloc(0)
 
-interface RawRecord {
+/** One record of `git diff-tree -r -z --raw`: a changed path and both sides of the change. */
+export interface RawEntry {
+  status: ChangedFile['status']
+  /** The path on the new side (the target of a rename), as raw bytes. */
+  path: Buffer
+  /** The source of a rename, as raw bytes. */
+  oldPath?: Buffer
+  /** Octal modes; `000000` for a side that does not exist. */
   oldMode: string
   newMode: string
+  /** Object names; all zeros for a side that does not exist. */
   oldOid: string
   newOid: string
-  status: string
-  path: Buffer
-  oldPath?: Buffer
-}
-
-interface NumstatRecord {
-  additions: number | null
-  deletions: number | null
-  path: Buffer
-  oldPath?: Buffer
-}
-
-/**
- * Parses the output of `git diff-tree -r -z --raw --numstat [-M] <a> <b>`: every raw record,
- * then every numstat record, in the same order. Returns one entry per changed path, in git's
- * order. Understands additions, modifications (including mode-only changes), deletions,
- * renames (`R<score>`) and type changes (`T`); binary files have `null` line counts. Throws on
- * anything else (copies, unmerged entries) and on output whose two halves do not agree.
- */
-export function parseRawNumstatZ(buf: Buffer): ChangedFile[] {
-  return parseDiffTreeZ(buf).map((entry) => entry.file)
-}
-
-/** A changed file with the object names of both sides (all zeros for a side that is absent). */
-export interface DiffEntry {
-  file: ChangedFile
-  oldOid: string
-  newOid: string
-}
-
-/** {@link parseRawNumstatZ}, keeping each side's object name. */
-export function parseDiffTreeZ(buf: Buffer): DiffEntry[] {
-  const fields = splitNul(buf)
-  let at = 0
-  const next = (what: string): Buffer => {
-    const field = fields[at]
-    if (field === undefined) throw new Error(`Truncated diff-tree output: expected ${what}.`)
-    at += 1
-    return field
-  }
-  const raws: RawRecord[] = []
-  const stats: NumstatRecord[] = []
-  while (at < fields.length) {
-    const head = next('a record')
-    if (head[0] !== COLON) {
-      stats.push(parseNumstat(head, next))
-      continue
-    }
-    const match = RAW_HEADER.exec(head.toString('latin1'))
-    if (match === null) {
-      throw new Error(`Unexpected diff-tree record ${JSON.stringify(head.toString('latin1'))}.`)
-    }
-    const [, oldMode = '', newMode = '', oldOid = '', newOid = '', status = ''] = match
-    const sides = { oldMode, newMode, oldOid, newOid, status }
-    if (status === 'R' || status === 'C') {
-      const oldPath = next('the source path of a rename')
-      raws.push({ ...sides, oldPath, path: next('the target path of a rename') })
-    } else {
-      raws.push({ ...sides, path: next('a path') })
-    }
-  }
-  if (raws.length !== stats.length) {
-    throw new Error(
-      `diff-tree printed ${raws.length} raw records but ${stats.length} numstat records.`,
-    )
-  }
-  return raws.map((raw, i) => ({
-    file: toChangedFile(raw, stats[i] as NumstatRecord),
-    oldOid: raw.oldOid,
-    newOid: raw.newOid,
-  }))
-}
-
-function parseNumstat(field: Buffer, next: (what: string) => Buffer): NumstatRecord {
-  const tab1 = field.indexOf(TAB)
-  const tab2 = tab1 === -1 ? -1 : field.indexOf(TAB, tab1 + 1)
-  if (tab2 === -1)
-    throw new Error(`Unexpected numstat record ${JSON.stringify(field.toString('latin1'))}.`)
-  const additions = parseCount(field.subarray(0, tab1))
-  const deletions = parseCount(field.subarray(tab1 + 1, tab2))
-  const path = field.subarray(tab2 + 1)
-  if (path.length > 0) return { additions, deletions, path }
-  const oldPath = next('the source path of a renamed numstat record')
-  return {
-    additions,
-    deletions,
-    oldPath,
-    path: next('the target path of a renamed numstat record'),
-  }
-}
-
-function parseCount(bytes: Buffer): number | null {
-  const text = bytes.toString('latin1')
-  if (text === '-') return null
-  if (!/^[0-9]+$/.test(text)) throw new Error(`Unexpected numstat count ${JSON.stringify(text)}.`)
-  return Number(text)
 }
 
 const STATUS: Readonly<Record<string, ChangedFile['status']>> = {
@@ -238,28 +154,264 @@ const STATUS: Readonly<Record<string, ChangedFile['status']>> = {
   T: 'type-changed',
 }
 
-function toChangedFile(raw: RawRecord, stat: NumstatRecord): ChangedFile {
-  const status = STATUS[raw.status]
-  if (status === undefined) throw new Error(`Unexpected diff-tree status ${raw.status}.`)
-  if (!raw.path.equals(stat.path) || !sameOptional(raw.oldPath, stat.oldPath)) {
-    throw new Error('diff-tree raw and numstat records are not in the same order.')
+/**
+ * Parses the NUL-separated fields of `git diff-tree -r -z --raw [-M]`, in git's order.
+ * Understands additions, modifications (mode-only ones included), deletions, renames
+ * (`R<score>`) and type changes (`T`). Throws on anything else (copies, unmerged entries) and on
+ * output cut short.
+ */
+export function parseRawZ(fields: readonly Buffer[]): RawEntry[] {
+  const entries: RawEntry[] = []
+  let at = 0
+  const next = (what: string): Buffer => {
+    const field = fields[at]
+    if (field === undefined) throw new Error(`Truncated diff-tree output: expected ${what}.`)
+    at += 1
+    return field
   }
-  const binary = stat.additions === null || stat.deletions === null
-  const file: ChangedFile = {
-    path: decodeBytes(raw.path),
-    status,
-    additions: binary ? null : stat.additions,
-    deletions: binary ? null : stat.deletions,
-    binary,
+  while (at < fields.length) {
+    const head = next('a record')
+    const match = RAW_HEADER.exec(head.toString('latin1'))
+    if (match === null) {
+      throw new Error(`Unexpected diff-tree record ${JSON.stringify(head.toString('latin1'))}.`)
+    }
+    const [, oldMode = '', newMode = '', oldOid = '', newOid = '', code = ''] = match
+    const status = STATUS[code]
+    if (status === undefined) throw new Error(`Unexpected diff-tree status ${code}.`)
+    const sides = { status, oldMode, newMode, oldOid, newOid }
+    if (code === 'R') {
+      const oldPath = next('the source path of a rename')
+      entries.push({ ...sides, oldPath, path: next('the target path of a rename') })
+    } else {
+      entries.push({ ...sides, path: next('a path') })
+    }
   }
-  if (raw.oldPath !== undefined) file.oldPath = decodeBytes(raw.oldPath)
-  if (raw.oldMode !== ABSENT_MODE) file.oldMode = raw.oldMode
-  if (raw.newMode !== ABSENT_MODE) file.newMode = raw.newMode
-  return file
+  return entries
 }
 
-function sameOptional(a: Buffer | undefined, b: Buffer | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : a.equals(b)
+/**
+ * Splits the output of `git diff-tree -r -z --raw -p` fed in chunks of any size: first the raw
+ * records (NUL-separated fields, kept), then an empty field, then the patch (handed back as it
+ * comes, never kept). An output without changes is empty.
+ */
+export class RawPatchSplitter {
+  private readonly fields: Buffer[] = []
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+  private inPatch = false
+  private parsed: RawEntry[] | null = null
+
+  /** @param maxFieldBytes the longest raw field accepted, in bytes. */
+  constructor(private readonly maxFieldBytes = 1 << 20) {}
+
+  /** Whether the raw part is over and the patch has begun. */
+  get patchStarted(): boolean {
+    return this.inPatch
+  }
+
+  /** Feeds the next chunk; returns the part of it that belongs to the patch (maybe empty). */
+  push(chunk: Buffer): Buffer {
+    if (this.inPatch) return chunk
+    let start = 0
+    for (;;) {
+      const end = chunk.indexOf(NUL, start)
+      if (end === -1) {
+        this.hold(chunk.subarray(start))
+        return EMPTY
+      }
+      this.hold(chunk.subarray(start, end))
+      const field = Buffer.concat(this.pending, this.pendingBytes)
+      this.pending = []
+      this.pendingBytes = 0
+      start = end + 1
+      this.parsed = null
+      if (field.length === 0) {
+        this.inPatch = true
+        return chunk.subarray(start)
+      }
+      this.fields.push(field)
+    }
+  }
+
+  /** The raw records, parsed; complete once the patch has begun or the output ended. */
+  rawEntries(): RawEntry[] {
+    this.parsed ??= parseRawZ(this.fields)
+    return this.parsed
+  }
+
+  /** Ends the output; throws if it stopped inside a raw field. */
+  end(): void {
+    if (this.pendingBytes > 0) throw new Error('Truncated diff-tree output inside a record.')
+  }
+
+  private hold(part: Buffer): void {
+    if (part.length === 0) return
+    this.pendingBytes += part.length
+    if (this.pendingBytes > this.maxFieldBytes) {
+      throw new Error(`A diff-tree field is longer than ${this.maxFieldBytes} bytes.`)
+    }
+    this.pending.push(part)
+  }
+}
+
+/** What one `diff --git` section of a patch showed. */
+export interface PatchSection {
+  /** The `--- a/…` path (decoded), `null` for `--- /dev/null`, absent without a `---` line. */
+  oldLabel?: string | null
+  /** The `+++ b/…` path (decoded), `null` for `+++ /dev/null`, absent without a `+++` line. */
+  newLabel?: string | null
+  /** Lines added and removed in its hunks (a line split into pieces counts once). */
+  additions: number
+  deletions: number
+  /** Whether git printed it as binary (`GIT binary patch` or `Binary files … differ`). */
+  binary: boolean
+  /** Whether it had a hunk or a binary payload, i.e. git compared the contents. */
+  contentShown: boolean
+}
+
+/** A changed file, with both object names and whether the patch showed its content. */
+export interface DiffEntry {
+  file: ChangedFile
+  oldOid: string
+  newOid: string
+  /**
+   * False when the patch had no hunk and no binary payload for it (a mode-only change, a rename
+   * without edits, an empty file): for such a file `binary` is only known from its content.
+   */
+  contentShown: boolean
+}
+
+/**
+ * Joins the raw records of one `diff-tree -r --raw -p` run with the sections of its patch, which
+ * git prints in the same order: one section per record, two for a type change (git splits it
+ * into a deletion and a creation). Line counts are the lines the patch removes and adds, which
+ * are `--numstat`'s counts for every change but a type change (numstat diffs the old file's text
+ * against the new symlink's target; here the patch deletes the one and creates the other). A file
+ * is binary when a section says so; binary files have `null` counts. Throws when the two halves
+ * do not agree (count, order or names).
+ */
+export function joinPatchSections(
+  entries: readonly RawEntry[],
+  sections: readonly PatchSection[],
+): DiffEntry[] {
+  const joined: DiffEntry[] = []
+  let at = 0
+  for (const entry of entries) {
+    const path = decodeBytes(entry.path)
+    const oldPath = entry.oldPath === undefined ? undefined : decodeBytes(entry.oldPath)
+    const own = sections.slice(at, at + (entry.status === 'type-changed' ? 2 : 1))
+    at += own.length
+    if (own.length < (entry.status === 'type-changed' ? 2 : 1)) {
+      throw new Error(`The patch has fewer sections than diff-tree listed changes (at ${path}).`)
+    }
+    let additions = 0
+    let deletions = 0
+    let binary = false
+    let contentShown = false
+    const split = entry.status === 'type-changed'
+    for (const section of own) {
+      if (
+        !labelFits(section.oldLabel, oldPath ?? path, entry.status !== 'added', split) ||
+        !labelFits(section.newLabel, path, entry.status !== 'deleted', split)
+      ) {
+        throw new Error(`The patch and diff-tree's records are not in the same order (at ${path}).`)
+      }
+      additions += section.additions
+      deletions += section.deletions
+      binary ||= section.binary
+      contentShown ||= section.contentShown
+    }
+    const file: ChangedFile = {
+      path,
+      status: entry.status,
+      additions: binary ? null : additions,
+      deletions: binary ? null : deletions,
+      binary,
+    }
+    if (oldPath !== undefined) file.oldPath = oldPath
+    if (entry.oldMode !== ABSENT_MODE) file.oldMode = entry.oldMode
+    if (entry.newMode !== ABSENT_MODE) file.newMode = entry.newMode
+    joined.push({ file, oldOid: entry.oldOid, newOid: entry.newOid, contentShown })
+  }
+  if (at !== sections.length) {
+    throw new Error(
+      `The patch has ${sections.length} sections for diff-tree's ${entries.length} changes.`,
+    )
+  }
+  return joined
+}
+
+/**
+ * Whether a `---`/`+++` label fits its side of the change: absent, the side's path when the side
+ * exists, or `/dev/null` when it does not (or may not: git splits a type change into a deletion
+ * and a creation).
+ */
+function labelFits(
+  label: string | null | undefined,
+  expected: string,
+  exists: boolean,
+  split: boolean,
+): boolean {
+  if (label === undefined) return true
+  if (label === null) return !exists || split
+  return exists && label === expected
+}
+
+/**
+ * Git's own test for a binary blob when no attribute decides (`diff_filespec_is_binary`): larger
+ * than `core.bigFileThreshold`, or a NUL byte among the first 8,000 bytes.
+ */
+export function isBinaryToGit(size: number, head: Uint8Array, bigFileThreshold: number): boolean {
+  return size > bigFileThreshold || head.subarray(0, 8000).includes(NUL)
+}
+
+/**
+ * Reads a git index file (`DIRC`, versions 2 to 4) and says whether any entry is marked
+ * assume-unchanged or skip-worktree: `none`, `some`, or `unknown` when the file is not an index
+ * this reads in full (another version, a split index, a cut or malformed file). Only an answer
+ * of `none` can be relied on; the caller asks git otherwise. `hashBytes`: 20 for SHA-1, 32 for
+ * SHA-256 repositories.
+ */
+export function indexMarks(index: Buffer, hashBytes: number): 'none' | 'some' | 'unknown' {
+  if (index.length < 12 + hashBytes || index.toString('latin1', 0, 4) !== 'DIRC') return 'unknown'
+  const version = index.readUInt32BE(4)
+  if (version < 2 || version > 4) return 'unknown'
+  const count = index.readUInt32BE(8)
+  const body = index.length - hashBytes
+  const fixed = 40 + hashBytes + 2
+  let at = 12
+  for (let i = 0; i < count; i++) {
+    if (at + fixed > body) return 'unknown'
+    const flags = index.readUInt16BE(at + fixed - 2)
+    if ((flags & 0x8000) !== 0) return 'some' // assume-valid (assume-unchanged)
+    let nameAt = at + fixed
+    if ((flags & 0x4000) !== 0) {
+      if (version < 3 || nameAt + 2 > body) return 'unknown'
+      if ((index.readUInt16BE(nameAt) & 0x4000) !== 0) return 'some' // skip-worktree
+      nameAt += 2
+    }
+    if (version === 4) {
+      // A varint (bytes to drop from the previous name), then the NUL-terminated rest.
+      let v = nameAt
+      while (v < body && ((index[v] ?? 0) & 0x80) !== 0) v += 1
+      const nul = index.indexOf(NUL, v + 1)
+      if (nul === -1 || nul >= body) return 'unknown'
+      at = nul + 1
+    } else {
+      const nul = index.indexOf(NUL, nameAt)
+      if (nul === -1 || nul >= body) return 'unknown'
+      // The entry is NUL-padded to a multiple of 8 bytes, with at least one NUL.
+      at += (nul - at + 8) & ~7
+      if (at > body) return 'unknown'
+    }
+  }
+  // Extensions: a four-byte signature and a length each. A split index keeps entries elsewhere.
+  while (at + 8 <= body) {
+    const signature = index.toString('latin1', at, at + 4)
+    if (signature === 'link' || signature === 'sdir') return 'unknown'
+    at += 8 + index.readUInt32BE(at + 4)
+  }
+  return at === body ? 'none' : 'unknown'
 }
 
 const C_ESCAPES: Readonly<Record<string, number>> = {
@@ -310,13 +462,16 @@ export function unquoteGitPath(text: Buffer): Buffer {
 export interface AddedLine {
   /** New-side path, decoded like {@link ChangedFile.path}. */
   path: string
-  /** 1-based line number on the new side. */
+  /** 1-based line number on the new side (of the first line, when `lines` > 1). */
   line: number
   /**
-   * The line without its `+` and newline. A line longer than `maxLineBytes` comes as several
-   * pieces with the same `line`, each overlapping the previous one by `overlapBytes`.
+   * The line without its `+` and newline; or `lines` consecutive added lines joined with `\n`
+   * (at most `maxLineBytes` in all). A line longer than `maxLineBytes` comes as several pieces
+   * with the same `line` (and `lines` 1), each overlapping the previous one by `overlapBytes`.
    */
   text: string
+  /** How many lines `text` holds (1 for a piece of a long line). */
+  lines: number
 }
 
 /** Limits for {@link AddedLineParser}. */
@@ -356,6 +511,17 @@ export class AddedLineParser {
   private piecesEmitted = false
   private freshBytes = 0
   private out: AddedLine[] = []
+  private section: PatchSection | null = null
+  private done: PatchSection[] = []
+  /** Consecutive added lines of the current chunk, not decoded yet. */
+  private run: {
+    chunk: Buffer
+    start: number
+    end: number
+    path: string
+    line: number
+    lines: number
+  } | null = null
 
   /** @param options limits on what is held in memory. */
   constructor(options: AddedLineParserOptions = {}) {
@@ -376,6 +542,10 @@ export class AddedLineParser {
     let start = 0
     while (start < chunk.length) {
       const nl = chunk.indexOf(LF, start)
+      if (nl !== -1 && this.kind === 'none' && this.wholeLine(chunk, start, nl)) {
+        start = nl + 1
+        continue
+      }
       this.append(chunk.subarray(start, nl === -1 ? chunk.length : nl))
       if (nl === -1) break
       this.finishLine()
@@ -388,17 +558,94 @@ export class AddedLineParser {
   end(): AddedLine[] {
     if (this.kind !== 'none') this.finishLine()
     if (this.oldLeft > 0 || this.newLeft > 0) throw new Error('The patch ended inside a hunk.')
+    this.closeSection()
     return this.take()
   }
 
+  /**
+   * The `diff --git` sections completed so far (each once, in order): their labels, line counts
+   * and whether git printed them as binary. A section completes when the next one starts, or at
+   * {@link end}.
+   */
+  sections(): PatchSection[] {
+    const done = this.done
+    this.done = []
+    return done
+  }
+
+  private closeSection(): void {
+    if (this.section !== null) this.done.push(this.section)
+    this.section = null
+  }
+
   private take(): AddedLine[] {
+    this.flushRun()
     const out = this.out
     this.out = []
     return out
   }
 
+  /**
+   * Adds the added line `chunk[from, to)` (without its `+`) to the run of consecutive added
+   * lines being gathered, or starts a new run. A run is decoded once, when it ends.
+   */
+  private addToRun(chunk: Buffer, from: number, to: number): void {
+    const run = this.run
+    if (
+      run !== null &&
+      run.chunk === chunk &&
+      from === run.end + 2 &&
+      to - run.start <= this.maxLineBytes
+    ) {
+      run.end = to
+      run.lines += 1
+      return
+    }
+    this.flushRun()
+    if (this.path === null) throw new Error('The patch adds lines to a file it did not name.')
+    this.run = { chunk, start: from, end: to, path: this.path, line: this.newLine, lines: 1 }
+  }
+
+  private flushRun(): void {
+    const run = this.run
+    if (run === null) return
+    this.run = null
+    // The run's bytes are its lines joined by "\n+": every "\n+" is a line boundary, and as
+    // both are ASCII, decoding the whole run equals decoding each line.
+    const text = decodeBytes(run.chunk.subarray(run.start, run.end))
+    this.out.push({
+      path: run.path,
+      line: run.line,
+      text: run.lines === 1 ? text : text.replaceAll('\n+', '\n'),
+      lines: run.lines,
+    })
+  }
+
   private inHunk(): boolean {
     return this.oldLeft > 0 || this.newLeft > 0
+  }
+
+  /**
+   * The usual case, without copying: a line that starts and ends in this chunk and needs no
+   * cutting. Does what {@link append} then {@link finishLine} would do; returns false (having
+   * done nothing) for a line they must handle.
+   */
+  private wholeLine(chunk: Buffer, start: number, end: number): boolean {
+    if (!this.inHunk()) {
+      if (end - start > this.maxHeaderBytes) return false
+      this.otherLine(chunk.subarray(start, end))
+      return true
+    }
+    if (end > start && chunk[start] === PLUS && this.newLeft > 0) {
+      if (end - start - 1 > this.maxLineBytes) return false
+      this.addToRun(chunk, start + 1, end)
+      if (this.section !== null) this.section.additions += 1
+      this.newLeft -= 1
+      this.newLine += 1
+      return true
+    }
+    this.otherLine(chunk.subarray(start, end))
+    return true
   }
 
   private append(bytes: Buffer): void {
@@ -440,13 +687,19 @@ export class AddedLineParser {
 
   private emit(bytes: Buffer): void {
     if (this.path === null) throw new Error('The patch adds lines to a file it did not name.')
-    this.out.push({ path: this.path, line: this.newLine, text: decodeBytes(bytes) })
+    this.flushRun()
+    this.out.push({ path: this.path, line: this.newLine, text: decodeBytes(bytes), lines: 1 })
   }
 
   private finishLine(): void {
-    const line = Buffer.concat(this.parts, this.partBytes)
+    // One part (the usual case: a line within one chunk) needs no copy.
+    const line =
+      this.parts.length === 1
+        ? (this.parts[0] as Buffer)
+        : Buffer.concat(this.parts, this.partBytes)
     if (this.kind === 'added') {
       if (!this.piecesEmitted || this.freshBytes > 0) this.emit(line)
+      if (this.section !== null) this.section.additions += 1
       this.newLeft -= 1
       this.newLine += 1
     } else {
@@ -465,6 +718,7 @@ export class AddedLineParser {
     if (this.inHunk()) {
       if (first === MINUS && this.oldLeft > 0) {
         this.oldLeft -= 1
+        if (this.section !== null) this.section.deletions += 1
       } else if ((first === SPACE || first === undefined) && this.oldLeft > 0 && this.newLeft > 0) {
         this.oldLeft -= 1
         this.newLeft -= 1
@@ -476,11 +730,23 @@ export class AddedLineParser {
     }
     if (startsWith(line, 'diff --git ')) {
       this.path = null
+      this.closeSection()
+      this.section = { additions: 0, deletions: 0, binary: false, contentShown: false }
     } else if (startsWith(line, '+++ ')) {
       if (this.truncated) throw new Error('A patch header line is too long to read.')
-      this.path = parseNewPath(line.subarray(4))
+      this.path = parseLabel(line.subarray(4), 'b/')
+      if (this.section !== null) this.section.newLabel = this.path
+    } else if (startsWith(line, '--- ')) {
+      if (this.truncated) throw new Error('A patch header line is too long to read.')
+      if (this.section !== null) this.section.oldLabel = parseLabel(line.subarray(4), 'a/')
     } else if (startsWith(line, '@@ ')) {
       this.startHunk(line)
+      if (this.section !== null) this.section.contentShown = true
+    } else if (startsWith(line, 'GIT binary patch') || startsWith(line, 'Binary files ')) {
+      if (this.section !== null) {
+        this.section.binary = true
+        this.section.contentShown = true
+      }
     } else if (
       first === PLUS ||
       first === SPACE ||
@@ -505,12 +771,17 @@ function startsWith(line: Buffer, prefix: string): boolean {
   return line.length >= prefix.length && line.toString('latin1', 0, prefix.length) === prefix
 }
 
-/** `+++ b/path`, `+++ "b/quoted"` or `+++ /dev/null` (git adds a tab after a name with a space). */
-function parseNewPath(label: Buffer): string | null {
+/**
+ * The path of a `---`/`+++` label: `a/path` or `b/path` (per `prefix`), C-quoted or not, or
+ * `/dev/null` (`null`). Git adds a tab after an unquoted name with a space.
+ */
+function parseLabel(label: Buffer, prefix: 'a/' | 'b/'): string | null {
   if (label.toString('latin1') === '/dev/null') return null
   let bytes = unquoteGitPath(label)
   if (bytes === label && bytes[bytes.length - 1] === TAB) bytes = bytes.subarray(0, -1)
-  if (!startsWith(bytes, 'b/')) throw new Error('Unexpected new-file label in patch header.')
+  if (!startsWith(bytes, prefix)) {
+    throw new Error(`Unexpected ${prefix === 'a/' ? 'old' : 'new'}-file label in patch header.`)
+  }
   return decodeBytes(bytes.subarray(2))
 }
 

@@ -16,7 +16,6 @@ import * as github from '@actions/github'
 import { actorOf, needsActorCheck, refuseActor } from './actor.js'
 import { runAgent, type AgentExit } from './agent.js'
 import { collectChanges, snapshotWorktree, type Snapshot } from './audit.js'
-import { writePatch } from './patch.js'
 import { InputError, readConfig, type Config } from './config.js'
 import { resolveClaude } from './install.js'
 import { Outputs, State } from './constants.js'
@@ -587,19 +586,19 @@ async function runAndAudit(
   const secretsScan = secretScanner(
     environment.strippedValues.concat(config.modelCredential.value, config.githubToken),
   )
+  const patchFile = path.join(outDir, 'agent.patch')
   progress.audit = await core.group('Audit: what the agent changed', async () => {
     const record = await collectChanges(config.workspace, auditDir, baseline, {
       protectedPaths: resolveProtectedPaths(config.protectedPaths),
       workspace: config.workspace,
       scanAdded: secretsScan,
+      patchFile,
     })
     core.info(
       `Audit: ${count(record.files.length, 'file')} changed, ${count(record.commits.length, 'commit')}, ${count(record.violations.length, 'violation')}`,
     )
     return record
   })
-  const patchFile = path.join(outDir, 'agent.patch')
-  await writePatch(baseline, progress.audit.final.tree, patchFile)
   core.setOutput(Outputs.PatchFile, patchFile)
   const commits = progress.audit.commits.map((c) => ({
     sha: c.sha,
