@@ -290,10 +290,12 @@ function main() {
       restore()
       const output = `${run.stdout}\n${run.stderr}`
       const failed = run.status !== 0
+      // The failed assertion, without the message a test attaches (often the action's whole log).
+      const plain = output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
       const why =
-        /(?:AssertionError|Error): ([^\n]{0,160})/.exec(
-          output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), ''),
-        )?.[1] ?? ''
+        /AssertionError: (?:[^\n]*?: )?(expected [^\n]{0,140})/.exec(plain)?.[1] ??
+        /(?:AssertionError|Error): ([^\n]{0,140})/.exec(plain)?.[1] ??
+        ''
       const seconds = Math.round((Date.now() - started) / 1000)
       process.stderr.write(
         `${failed ? 'test failed (good)' : 'TEST PASSED (bad)'} in ${seconds} s\n`,
