@@ -151,10 +151,18 @@ const MUTATIONS = [
   },
   {
     id: '6a',
-    off: 'allowManagedDomainsOnly',
+    off: 'allowManagedDomainsOnly (and the validation that requires it)',
     file: 'src/policy.ts',
     find: '        allowManagedDomainsOnly: true,',
     replace: '        allowManagedDomainsOnly: false as true,',
+    // The lock's validation refuses a lock without it; switch that check off too.
+    more: [
+      {
+        file: 'src/policy.ts',
+        find: '  if (!settings.sandbox.network.allowManagedDomainsOnly) {',
+        replace: '  if (!settings.sandbox.network.allowManagedDomainsOnly && settings === null) {',
+      },
+    ],
     test: 'attacks.test.ts',
     name: 'no loopback service',
   },
@@ -293,7 +301,9 @@ function main() {
       // The failed assertion, without the message a test attaches (often the action's whole log).
       const plain = output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
       const why =
-        /AssertionError: (?:[^\n]*?: )?(expected [^\n]{0,140})/.exec(plain)?.[1] ??
+        /(expected [^\n]{0,100}? to (?:be|equal|deeply equal|match|contain|include)[^\n]{0,80})/.exec(
+          plain,
+        )?.[1] ??
         /(?:AssertionError|Error): ([^\n]{0,140})/.exec(plain)?.[1] ??
         ''
       const seconds = Math.round((Date.now() - started) / 1000)
