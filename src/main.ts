@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import * as github from '@actions/github'
 import { actorOf, needsActorCheck, refuseActor } from './actor.js'
 import { locateClaude, runAgent, type AgentExit } from './agent.js'
@@ -701,9 +701,7 @@ async function report(
 
   let commentUrl = ''
   try {
-    await core.summary
-      .addRaw(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
-      .write()
+    await core.appendSummary(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
   } catch (error) {
     core.warning(
       `Could not write the job summary: ${error instanceof Error ? error.message : 'unknown error'}`,
