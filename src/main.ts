@@ -3,7 +3,6 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import os from 'node:os'
 import path from 'node:path'
 import * as core from './actions-core.js'
-import * as github from '@actions/github'
 import { actorOf, needsActorCheck, refuseActor } from './actor.js'
 import { locateClaude, runAgent, type AgentExit } from './agent.js'
 import { collectChanges, snapshotWorktree, type Snapshot } from './audit.js'
@@ -17,7 +16,6 @@ import {
   isCredentialName,
   type AgentEnvironmentBuild,
 } from './environment.js'
-import { findPullRequestNumber, stickyMarker, upsertStickyComment } from './github.js'
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
 import { MANAGED_SETTINGS_FILE } from './lock-defaults.js'
@@ -30,14 +28,7 @@ import {
 } from './privileged.js'
 import { realpathLoose } from './realpath.js'
 import { resolveProtectedPaths } from './protected-paths.js'
-import {
-  conclusionFor,
-  renderReport,
-  summaryLine,
-  SUMMARY_LIMIT,
-  type LockSummary,
-  type ReportInput,
-} from './report.js'
+import type { LockSummary, ReportInput } from './report.js'
 import { restoreAll, savePlan, type RestorePlan } from './restore.js'
 import { capDropWrapper, decideSandbox, findProgram, probeSandbox } from './sandbox.js'
 import { looksLikeSecret, Redactor, secretScanner } from './secrets.js'
@@ -136,8 +127,10 @@ export async function run(): Promise<void> {
  * write access who is not in `allowed-actors`.
  */
 async function checkActor(config: Config): Promise<void> {
+  if (!needsActorCheck(process.env.GITHUB_EVENT_NAME ?? '')) return
+  // Loaded only when needed: Octokit is most of what @actions/github weighs.
+  const github = await import('@actions/github')
   const eventName = github.context.eventName
-  if (!needsActorCheck(eventName)) return
   const actor = actorOf(github.context.payload)
   let permission: string | null = null
   const listed = config.allowedActors.some(
@@ -660,6 +653,10 @@ async function report(
   redactor: Redactor,
   outDir: string | null,
 ): Promise<void> {
+  // Loaded here, after the agent, not at start-up: the report's number formatting alone (ICU)
+  // took 50 ms or more to set up.
+  const { conclusionFor, renderReport, summaryLine, SUMMARY_LIMIT } = await import('./report.js')
+  const { findPullRequestNumber, stickyMarker, upsertStickyComment } = await import('./github.js')
   const config = progress.config
   const failOn = config?.failOn ?? 'violation'
   const violations = progress.audit?.violations ?? []
@@ -707,24 +704,25 @@ async function report(
       `Could not write the job summary: ${error instanceof Error ? error.message : 'unknown error'}`,
     )
   }
-  const prNumber = findPullRequestNumber(github.context.eventName, github.context.payload)
   const changed = (progress.audit?.files.length ?? 0) > 0
-  const wantComment =
-    config !== null &&
-    prNumber !== null &&
-    config.comment !== 'never' &&
-    (config.comment === 'always' || changed || conclusion !== 'success')
-  if (wantComment && config.githubToken !== '') {
+  if (config !== null && config.comment !== 'never' && config.githubToken !== '') {
     try {
-      const octokit = github.getOctokit(config.githubToken)
-      const { owner, repo } = github.context.repo
-      const result = await upsertStickyComment(
-        octokit,
-        { owner, repo, issueNumber: prNumber, marker, body },
-        { log: { info: core.info, warning: core.warning } },
-      )
-      if (result.warning !== undefined) core.warning(redactor.redact(result.warning))
-      commentUrl = result.url ?? ''
+      // Loaded only here, after the agent: Octokit is most of what @actions/github weighs.
+      const github = await import('@actions/github')
+      const prNumber = findPullRequestNumber(github.context.eventName, github.context.payload)
+      const wantComment =
+        prNumber !== null && (config.comment === 'always' || changed || conclusion !== 'success')
+      if (wantComment) {
+        const octokit = github.getOctokit(config.githubToken)
+        const { owner, repo } = github.context.repo
+        const result = await upsertStickyComment(
+          octokit,
+          { owner, repo, issueNumber: prNumber, marker, body },
+          { log: { info: core.info, warning: core.warning } },
+        )
+        if (result.warning !== undefined) core.warning(redactor.redact(result.warning))
+        commentUrl = result.url ?? ''
+      }
     } catch (error) {
       core.warning(
         redactor.redact(
