@@ -276,6 +276,10 @@ function otherActionRuns() {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
+      // `flock <lock> npx vitest …` waiting for the machine lock has not started anything yet
+      // (once it holds the lock, its child is found by itself): counting it would make a bench
+      // that holds the lock wait for runs queued behind it.
+      if (path.basename(cmdline[0] ?? '') === 'flock') continue
       const action = cmdline.some((arg) => arg.endsWith('dist/main/index.js'))
       const at = cmdline.findIndex((arg) => /(^|\/)vitest(\.m?js)?$/.test(arg))
       const args = cmdline.slice(at + 1)
