@@ -580,14 +580,30 @@ async function child(phase, jobFile) {
 // 5. Bundles
 
 function bundleRows() {
-  return BUNDLES.map((name) => {
-    const bytes = statSync(path.join(ROOT, 'dist', name, 'index.js')).size
-    return row(
-      `Bundle dist/${name}/index.js`,
-      'KiB',
-      [bytes / 1024],
-      `${bytes.toLocaleString('en-US')} bytes`,
-    )
+  return BUNDLES.flatMap((name) => {
+    const dir = path.join(ROOT, 'dist', name)
+    const bytes = statSync(path.join(dir, 'index.js')).size
+    // Chunks ncc splits off at a dynamic import(): loaded only when that code runs.
+    const chunks = readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'index.js')
+    const chunkBytes = chunks.reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0)
+    return [
+      row(
+        `Bundle dist/${name}/index.js`,
+        'KiB',
+        [bytes / 1024],
+        `${bytes.toLocaleString('en-US')} bytes`,
+      ),
+      ...(chunks.length > 0
+        ? [
+            row(
+              `  dist/${name}: ${chunks.length} chunk(s) loaded on use`,
+              'KiB',
+              [chunkBytes / 1024],
+              `${chunkBytes.toLocaleString('en-US')} bytes (${chunks.join(', ')})`,
+            ),
+          ]
+        : []),
+    ]
   })
 }
 
