@@ -224,14 +224,18 @@ async function prepare(config: Config, progress: Progress, redactor: Redactor): 
   // The snapshot only reads the working tree (strip and lock write nothing there) and writes into
   // the private folder, so its git processes run while strip and lock do their work.
   const snapshotSince = Date.now()
-  const snapshot = takeSnapshot(config.workspace, plan.privateDir)
+  let snapshotMs = 0
+  const snapshot = takeSnapshot(config.workspace, plan.privateDir).then((baseline) => {
+    snapshotMs = Date.now() - snapshotSince
+    return baseline
+  })
   // Awaited below; until then a failure must not count as an unhandled rejection.
   snapshot.catch(() => undefined)
   try {
     const environment = await strip(config, plan, progress, redactor)
     const lock = await lockDown(config, plan, environment, progress)
     const baseline = await snapshot
-    timed(progress, 'baseline snapshot (alongside strip and lock)', snapshotSince)
+    progress.timings.push(['baseline snapshot (alongside strip and lock)', snapshotMs])
     return { plan, environment, lock, baseline }
   } catch (error) {
     // Let the snapshot's git processes end before the private folder is removed.
