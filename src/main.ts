@@ -224,18 +224,14 @@ async function prepare(config: Config, progress: Progress, redactor: Redactor): 
   // The snapshot only reads the working tree (strip and lock write nothing there) and writes into
   // the private folder, so its git processes run while strip and lock do their work.
   const snapshotSince = Date.now()
-  let snapshotMs = 0
-  const snapshot = takeSnapshot(config.workspace, plan.privateDir).then((baseline) => {
-    snapshotMs = Date.now() - snapshotSince
-    return baseline
-  })
+  const snapshot = takeSnapshot(config.workspace, plan.privateDir)
   // Awaited below; until then a failure must not count as an unhandled rejection.
   snapshot.catch(() => undefined)
   try {
     const environment = await strip(config, plan, progress, redactor)
     const lock = await lockDown(config, plan, environment, progress)
     const baseline = await snapshot
-    progress.timings.push(['baseline snapshot (alongside strip and lock)', snapshotMs])
+    timed(progress, 'baseline snapshot (alongside strip and lock)', snapshotSince)
     return { plan, environment, lock, baseline }
   } catch (error) {
     // Let the snapshot's git processes end before the private folder is removed.
