@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from './actions-core.js'
@@ -184,22 +183,17 @@ function onCancel(redactor: Redactor): void {
   process.once('SIGTERM', handler)
 }
 
-/** What guard, strip and lock produced, for the run, and the baseline the audit compares with. */
+/** What guard, strip and lock produced, for the run. */
 interface Prepared {
   plan: RestorePlan
   environment: AgentEnvironmentBuild
   lock: Lock
-  baseline: Snapshot
 }
 
-/**
- * Guard, strip and lock, with the baseline snapshot taken alongside strip and lock. Records each
- * change in state before making it. Returns only once all of them are done: the agent never
- * starts before the lock is in force.
- */
+/** Guard, strip and lock. Records each change in state before making it. */
 async function prepare(config: Config, progress: Progress, redactor: Redactor): Promise<Prepared> {
   // Guard
-  const since = Date.now()
+  let since = Date.now()
   const verdict = core.group('Guard: is this runner isolated?', () => {
     const result = decideIsolation(detectIsolation(readProbe()), config.isolation)
     for (const line of result.evidence) core.info(line)
@@ -219,62 +213,8 @@ async function prepare(config: Config, progress: Progress, redactor: Redactor): 
       'isolation: none — the isolation check was skipped; the agent may run on a shared machine.',
     )
 
-  // From here on the runner changes: the plan of what to put back is saved first.
-  const plan = createPlan()
-  // The snapshot only reads the working tree (strip and lock write nothing there) and writes into
-  // the private folder, so its git processes run while strip and lock do their work.
-  const snapshotSince = Date.now()
-  const snapshot = takeSnapshot(config.workspace, plan.privateDir)
-  // Awaited below; until then a failure must not count as an unhandled rejection.
-  snapshot.catch(() => undefined)
-  try {
-    const environment = await strip(config, plan, progress, redactor)
-    const lock = await lockDown(config, plan, environment, progress)
-    const baseline = await snapshot
-    timed(progress, 'baseline snapshot (alongside strip and lock)', snapshotSince)
-    return { plan, environment, lock, baseline }
-  } catch (error) {
-    // Let the snapshot's git processes end before the private folder is removed.
-    await snapshot.catch(() => undefined)
-    throw error
-  }
-}
-
-/** Creates the private and temp folders and saves the restore plan before anything else changes. */
-function createPlan(): RestorePlan {
-  const base = process.env.RUNNER_TEMP ?? os.tmpdir()
-  const privateDir = mkdtempSync(path.join(base, 'airlock-'))
-  chmodSync(privateDir, 0o700)
-  const agentTmp = mkdtempSync(path.join(os.tmpdir(), 'airlock-agent-tmp-'))
-  const plan: RestorePlan = {
-    privateDir,
-    agentTmp,
-    agentPid: null,
-    settings: null,
-    credentialsBackupDir: path.join(privateDir, 'git-credentials'),
-    credentials: null,
-    sysctl: null,
-  }
-  savePlan(plan)
-  activePlan = plan
-  return plan
-}
-
-/** The audit's baseline: the whole working tree, stored in the private folder. */
-async function takeSnapshot(workspace: string, privateDir: string): Promise<Snapshot> {
-  const snapshotDir = path.join(privateDir, 'snapshot')
-  await mkdir(snapshotDir, { recursive: true })
-  return snapshotWorktree(workspace, snapshotDir)
-}
-
-/** Strip: the agent's environment, and git credentials taken away (recorded in state first). */
-async function strip(
-  config: Config,
-  plan: RestorePlan,
-  progress: Progress,
-  redactor: Redactor,
-): Promise<AgentEnvironmentBuild> {
-  const since = Date.now()
+  // Strip
+  since = Date.now()
   const environment = buildAgentEnvironment(process.env, {
     passEnv: config.passEnv,
     stripEnv: config.stripEnv,
@@ -294,6 +234,21 @@ async function strip(
   }
   core.info(`Strip: ${describeEnvironment(environment)}`)
 
+  const base = process.env.RUNNER_TEMP ?? os.tmpdir()
+  const privateDir = mkdtempSync(path.join(base, 'airlock-'))
+  chmodSync(privateDir, 0o700)
+  const agentTmp = mkdtempSync(path.join(os.tmpdir(), 'airlock-agent-tmp-'))
+  const plan: RestorePlan = {
+    privateDir,
+    agentTmp,
+    agentPid: null,
+    settings: null,
+    credentialsBackupDir: path.join(privateDir, 'git-credentials'),
+    credentials: null,
+    sysctl: null,
+  }
+  savePlan(plan)
+  activePlan = plan
   const home = process.env.HOME ?? os.homedir()
   plan.credentials = await neutralizeGitCredentials(
     config.workspace,
@@ -310,17 +265,7 @@ async function strip(
       : 'Strip: no persisted git credentials found',
   )
   timed(progress, 'strip', since)
-  return environment
-}
-
-/** Lock: the sandbox decision and the managed settings, written and checked. */
-async function lockDown(
-  config: Config,
-  plan: RestorePlan,
-  environment: AgentEnvironmentBuild,
-  progress: Progress,
-): Promise<Lock> {
-  const since = Date.now()
+  since = Date.now()
   progress.lock = {
     sandbox: 'off',
     allowedDomains: [...config.allowedDomains],
@@ -341,7 +286,7 @@ async function lockDown(
     hookVerified: false,
   }
   timed(progress, 'lock', since)
-  return lock
+  return { plan, environment, lock }
 }
 
 function hookScriptPath(): string {
@@ -487,12 +432,17 @@ function cliEnv(
 
 async function runAndAudit(
   config: Config,
-  { plan, environment, lock, baseline }: Prepared,
+  { plan, environment, lock }: Prepared,
   progress: Progress,
   redactor: Redactor,
   outDir: string,
 ): Promise<void> {
   let since = Date.now()
+  const snapshotDir = path.join(plan.privateDir, 'snapshot')
+  mkdirSync(snapshotDir, { recursive: true })
+  const baseline: Snapshot = await snapshotWorktree(config.workspace, snapshotDir)
+  timed(progress, 'baseline snapshot', since)
+  since = Date.now()
   const claude = locateClaude(
     config.claudeVersion,
     config.claudePath,
