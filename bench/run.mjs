@@ -196,10 +196,8 @@ const STARTUP_NOTES = {
   strip: 'environment + git credentials',
   'lock: sandbox probe': 'bwrap + socat probe',
   'lock: managed settings': 'build, validate, install',
-  'baseline snapshot: wait after lock': 'what is left of the snapshot once the lock is in force',
+  'baseline snapshot': 'audit store of the (2-file) workspace',
   'spawn CLI': 'spawn to stub start',
-  'baseline snapshot (alongside strip and lock)':
-    'whole snapshot of the (2-file) workspace; overlaps the rows above',
 }
 
 /** Splits the start-up by the log lines that open and close each stage. */
@@ -225,23 +223,14 @@ function startupPhases(lines, spawnedAt) {
   const marks = [first, guardEnd, stripEnd, lockStart, sandbox, lockEnd, run]
   if (marks.some((m) => m === null)) return {}
   const [a, b, c, d, e, f, g] = /** @type {number[]} */ (marks)
-  // The snapshot runs alongside strip and lock; the action's own `Timings:` line gives its length.
-  const timings = lines.find(([, l]) => l.startsWith('Timings: '))?.[1] ?? ''
-  const snapshot = /baseline snapshot \(alongside strip and lock\) ([\d.]+) (ms|s)\b/.exec(timings)
   return {
     'load bundle + read inputs': a,
     guard: b - a,
     strip: c - b,
     'lock: sandbox probe': e - d,
     'lock: managed settings': f - e + (d - c),
-    'baseline snapshot: wait after lock': g - f,
+    'baseline snapshot': g - f,
     'spawn CLI': spawnedAt - g,
-    ...(snapshot !== null
-      ? {
-          'baseline snapshot (alongside strip and lock)':
-            Number(snapshot[1]) * (snapshot[2] === 's' ? 1000 : 1),
-        }
-      : {}),
   }
 }
 
