@@ -6,6 +6,7 @@ import {
   describeEnvironment,
   isAlwaysRemoved,
   isCredentialName,
+  matcher,
 } from '../src/environment.js'
 import type { EnvironmentOptions, StripReason } from '../src/environment.js'
 import { ALWAYS_REMOVED_ENV, BASE_ENV_ALLOWLIST, EXCLUDED_RUNNER_ENV } from '../src/defaults.js'
@@ -412,5 +413,61 @@ describe('describeEnvironment', () => {
     expect(line).toBe('kept 1 variable, stripped 1 (0 by value)')
     expect(line).not.toContain('GH_TOKEN')
     expect(line).not.toContain(GHS)
+  })
+})
+
+describe('matcher', () => {
+  const picomatchOf = (patterns: string[]): ((name: string) => boolean) => {
+    const usable = patterns.filter((p) => p !== '')
+    return usable.length === 0 ? () => false : picomatch(usable, { dot: true })
+  }
+  const defaults = [ALWAYS_REMOVED_ENV, BASE_ENV_ALLOWLIST, EXCLUDED_RUNNER_ENV].map((rules) =>
+    rules.map((rule) => rule.pattern),
+  )
+  const names = [
+    ...defaults.flat(),
+    ...defaults.flat().map((p) => p.replace(/\*/g, 'X_1')),
+    '',
+    '.hidden',
+    'LC_ALL',
+    'lc_all',
+    'INPUT_',
+    'INPUT_ANTHROPIC-API-KEY',
+    'GIT_CONFIG_COUNT',
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'PATHX',
+    'XPATH',
+    'a/b',
+    '!PATH',
+    '__proto__',
+  ]
+
+  it.each(defaults.map((patterns, i) => [i, patterns] as const))(
+    'answers as picomatch does for the built-in list %i',
+    (_i, patterns) => {
+      const ours = matcher(patterns)
+      const theirs = picomatchOf(patterns)
+      for (const name of names) expect(ours(name), name).toBe(theirs(name))
+    },
+  )
+
+  it('answers as picomatch does for any patterns and names (property)', () => {
+    const char = fc.constantFrom(...'AZaz09_-.*?[]{}!()+@,/\\^$|'.split(''))
+    const text = fc.array(char, { maxLength: 8 }).map((chars) => chars.join(''))
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 5 }),
+        fc.array(text, { maxLength: 10 }),
+        (patterns, candidates) => {
+          const ours = matcher(patterns)
+          const theirs = picomatchOf(patterns)
+          for (const name of [...candidates, ...patterns]) {
+            if (ours(name) !== theirs(name)) return false
+          }
+          return true
+        },
+      ),
+      { numRuns: 2000 },
+    )
   })
 })

@@ -269,6 +269,10 @@ function otherActionRuns() {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
+      // `flock <lock> npx vitest …` waiting for the machine lock has not started anything yet
+      // (once it holds the lock, its child is found by itself): counting it would make a bench
+      // that holds the lock wait for runs queued behind it.
+      if (path.basename(cmdline[0] ?? '') === 'flock') continue
       const action = cmdline.some((arg) => arg.endsWith('dist/main/index.js'))
       const at = cmdline.findIndex((arg) => /(^|\/)vitest(\.m?js)?$/.test(arg))
       const args = cmdline.slice(at + 1)
@@ -744,14 +748,30 @@ async function unreachable(registry) {
 // 6. Bundles
 
 function bundleRows() {
-  return BUNDLES.map((name) => {
-    const bytes = statSync(path.join(ROOT, 'dist', name, 'index.js')).size
-    return row(
-      `Bundle dist/${name}/index.js`,
-      'KiB',
-      [bytes / 1024],
-      `${bytes.toLocaleString('en-US')} bytes`,
-    )
+  return BUNDLES.flatMap((name) => {
+    const dir = path.join(ROOT, 'dist', name)
+    const bytes = statSync(path.join(dir, 'index.js')).size
+    // Chunks ncc splits off at a dynamic import(): loaded only when that code runs.
+    const chunks = readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'index.js')
+    const chunkBytes = chunks.reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0)
+    return [
+      row(
+        `Bundle dist/${name}/index.js`,
+        'KiB',
+        [bytes / 1024],
+        `${bytes.toLocaleString('en-US')} bytes`,
+      ),
+      ...(chunks.length > 0
+        ? [
+            row(
+              `  dist/${name}: ${chunks.length} chunk(s) loaded on use`,
+              'KiB',
+              [chunkBytes / 1024],
+              `${chunkBytes.toLocaleString('en-US')} bytes (${chunks.join(', ')})`,
+            ),
+          ]
+        : []),
+    ]
   })
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import { Inputs } from './constants.js'
 import {
   DEFAULT_CLAUDE_VERSION,

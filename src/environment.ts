@@ -41,10 +41,33 @@ export interface AgentEnvironmentBuild extends AgentEnvironment {
   readonly reasons: Readonly<Record<string, StripReason>>
 }
 
-/** Matches names against patterns; `dot` so that a name starting with `.` is not special. */
-function matcher(patterns: readonly string[]): (name: string) => boolean {
+/**
+ * Matches names against patterns; `dot` so that a name starting with `.` is not special.
+ *
+ * Same answers as `picomatch(patterns, { dot: true })` (a name equal to a pattern, or matched by
+ * the pattern's regular expression; never the empty name), but with the patterns' expressions
+ * joined into one: picomatch's own matcher tries each pattern in turn with a few objects per try,
+ * and this runs for every variable of the runner's environment (on a GitHub-hosted runner, 115
+ * names against some 90 patterns took 35 ms that way, 6 ms this way). Falls back to picomatch's
+ * matcher if the expressions cannot be joined.
+ */
+export function matcher(patterns: readonly string[]): (name: string) => boolean {
   const usable = patterns.filter((pattern) => pattern !== '')
-  return usable.length === 0 ? () => false : picomatch(usable, { dot: true })
+  if (usable.length === 0) return () => false
+  const options = { dot: true }
+  const regexes = usable.map((pattern) => picomatch.makeRe(pattern, options))
+  let joined: RegExp | null = null
+  if (regexes.every((regex) => regex.flags === '')) {
+    try {
+      joined = new RegExp(regexes.map((regex) => `(?:${regex.source})`).join('|'))
+    } catch {
+      joined = null
+    }
+  }
+  if (joined === null) return picomatch(usable, options)
+  const exact = new Set(usable)
+  const any = joined
+  return (name) => name !== '' && (exact.has(name) || any.test(name))
 }
 
 const isAlwaysRemovedName = matcher(ALWAYS_REMOVED_ENV.map((rule) => rule.pattern))
@@ -69,11 +92,13 @@ export function isCredentialName(name: string): boolean {
 
 /**
  * An absolute path whose every segment is ordinary (no token-like part, so `/hooks/T0/B0/<token>`
- * is not plain): never a credential, and common in reports.
+ * is not plain): never a credential, and common in reports. `isSecret` answers
+ * `looksLikeSecret(segment) !== null` (the caller remembers the answers: the runner's paths
+ * share most of their segments).
  */
-function isPlainPath(value: string): boolean {
+function isPlainPath(value: string, isSecret: (segment: string) => boolean): boolean {
   if (!/^(?:\/[\w.+@-]+)+\/?$/.test(value)) return false
-  return value.split('/').every((segment) => looksLikeSecret(segment) === null)
+  return value.split('/').every((segment) => !isSecret(segment))
 }
 
 /**
@@ -108,6 +133,16 @@ export function buildAgentEnvironment(
     return null
   }
 
+  const secretSegments = new Map<string, boolean>()
+  const isSecretSegment = (segment: string): boolean => {
+    let answer = secretSegments.get(segment)
+    if (answer === undefined) {
+      answer = looksLikeSecret(segment) !== null
+      secretSegments.set(segment, answer)
+    }
+    return answer
+  }
+
   const kept: [string, string][] = []
   const removed: [string, StripReason][] = []
   const strippedValues = new Set<string>()
@@ -122,7 +157,7 @@ export function buildAgentEnvironment(
       continue
     }
     removed.push([name, reason])
-    if (value !== '' && !(reason === 'not-allowed' && isPlainPath(value))) {
+    if (value !== '' && !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment))) {
       strippedValues.add(value)
     }
   }

@@ -11,8 +11,7 @@ import {
 import { createInterface } from 'node:readline'
 import os from 'node:os'
 import path from 'node:path'
-import * as core from '@actions/core'
-import * as github from '@actions/github'
+import * as core from './actions-core.js'
 import { actorOf, needsActorCheck, refuseActor } from './actor.js'
 import { runAgent, type AgentExit } from './agent.js'
 import { collectChanges, snapshotWorktree, type Snapshot } from './audit.js'
@@ -26,7 +25,6 @@ import {
   isCredentialName,
   type AgentEnvironmentBuild,
 } from './environment.js'
-import { findPullRequestNumber, matrixKey, stickyMarker, upsertStickyComment } from './github.js'
 import { decideIsolation, detectIsolation, readProbe } from './isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from './policy.js'
 import { MANAGED_SETTINGS_FILE } from './lock-defaults.js'
@@ -41,15 +39,7 @@ import { realpathLoose } from './realpath.js'
 import { findRunnerRoot, runnerPrivatePaths } from './runner.js'
 import { MAX_SANDBOX_DENIALS, sandboxDenials } from './sandbox-log.js'
 import { resolveProtectedPaths } from './protected-paths.js'
-import {
-  conclusionFor,
-  renderReport,
-  reportRecord,
-  summaryLine,
-  SUMMARY_LIMIT,
-  type LockSummary,
-  type ReportInput,
-} from './report.js'
+import type { LockSummary, ReportInput } from './report.js'
 import { restoreAll, savePlan, type RestorePlan } from './restore.js'
 import { capDropWrapper, decideSandbox, findProgram, probeSandbox } from './sandbox.js'
 import { looksLikeSecret, Redactor, secretScanner } from './secrets.js'
@@ -148,8 +138,10 @@ export async function run(): Promise<void> {
  * write access who is not in `allowed-actors`.
  */
 async function checkActor(config: Config): Promise<void> {
+  if (!needsActorCheck(process.env.GITHUB_EVENT_NAME ?? '')) return
+  // Loaded only when needed: Octokit is most of what @actions/github weighs.
+  const github = await import('@actions/github')
   const eventName = github.context.eventName
-  if (!needsActorCheck(eventName)) return
   const actor = actorOf(github.context.payload)
   let permission: string | null = null
   const listed = config.allowedActors.some(
@@ -716,6 +708,12 @@ async function report(
   redactor: Redactor,
   outDir: string | null,
 ): Promise<void> {
+  // Loaded here, after the agent, not at start-up: the report's number formatting alone (ICU)
+  // took 50 ms or more to set up.
+  const { conclusionFor, renderReport, reportRecord, summaryLine, SUMMARY_LIMIT } =
+    await import('./report.js')
+  const { findPullRequestNumber, matrixKey, stickyMarker, upsertStickyComment } =
+    await import('./github.js')
   const config = progress.config
   const failOn = config?.failOn ?? 'violation'
   const violations = progress.audit?.violations ?? []
@@ -758,32 +756,31 @@ async function report(
 
   let commentUrl = ''
   try {
-    await core.summary
-      .addRaw(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
-      .write()
+    await core.appendSummary(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
   } catch (error) {
     core.warning(
       `Could not write the job summary: ${error instanceof Error ? error.message : 'unknown error'}`,
     )
   }
-  const prNumber = findPullRequestNumber(github.context.eventName, github.context.payload)
   const changed = (progress.audit?.files.length ?? 0) > 0
-  const wantComment =
-    config !== null &&
-    prNumber !== null &&
-    config.comment !== 'never' &&
-    (config.comment === 'always' || changed || conclusion !== 'success')
-  if (wantComment && config.githubToken !== '') {
+  if (config !== null && config.comment !== 'never' && config.githubToken !== '') {
     try {
-      const octokit = github.getOctokit(config.githubToken)
-      const { owner, repo } = github.context.repo
-      const result = await upsertStickyComment(
-        octokit,
-        { owner, repo, issueNumber: prNumber, marker, body },
-        { log: { info: core.info, warning: core.warning } },
-      )
-      if (result.warning !== undefined) core.warning(redactor.redact(result.warning))
-      commentUrl = result.url ?? ''
+      // Loaded only here, after the agent: Octokit is most of what @actions/github weighs.
+      const github = await import('@actions/github')
+      const prNumber = findPullRequestNumber(github.context.eventName, github.context.payload)
+      const wantComment =
+        prNumber !== null && (config.comment === 'always' || changed || conclusion !== 'success')
+      if (wantComment) {
+        const octokit = github.getOctokit(config.githubToken)
+        const { owner, repo } = github.context.repo
+        const result = await upsertStickyComment(
+          octokit,
+          { owner, repo, issueNumber: prNumber, marker, body },
+          { log: { info: core.info, warning: core.warning } },
+        )
+        if (result.warning !== undefined) core.warning(redactor.redact(result.warning))
+        commentUrl = result.url ?? ''
+      }
     } catch (error) {
       core.warning(
         redactor.redact(

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import { State } from './constants.js'
 import { loadPlan, restoreAll } from './restore.js'
 

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs'
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import { endAgentProcesses } from './agent.js'
 import { State } from './constants.js'
 import {
