@@ -142,6 +142,50 @@ describe('the whole pipeline against the real CLI', () => {
     expect(run.outputs['comment-url']).toBe('')
   })
 
+  it('a fork pull request, whose token cannot comment: a warning naming the permission, the summary, no failure', async () => {
+    const { model, github } = await fakes(
+      [
+        {
+          toolUses: [
+            { name: 'Bash', input: { command: 'echo x > fork.txt', description: 'edit' } },
+          ],
+        },
+        { text: 'Done.' },
+      ],
+      { readOnly: true },
+    )
+    const run = await runAction({ repo, inputs: baseInputs(model.url), githubApiUrl: github.url })
+    expect(run.outputs.conclusion, run.stdout).toBe('success')
+    expect(run.exitCode).toBe(0)
+    expect(github.comments).toHaveLength(0)
+    expect(run.stdout).toMatch(/::warning::[^\n]*pull-requests: write/)
+    expect(run.summary).toContain('fork.txt')
+    expect(run.outputs['comment-url']).toBe('')
+    expect(run.everything).not.toContain('ghs_e2eGithubToken0123456789abcdefXYZ')
+  })
+
+  it('a comment on a pull request (issue_comment) finds its pull request and comments there', async () => {
+    const { model, github } = await fakes([{ text: 'Nothing to change.' }], {
+      permissions: { maintainer: 'write' },
+    })
+    const run = await runAction({
+      repo,
+      inputs: baseInputs(model.url),
+      githubApiUrl: github.url,
+      eventName: 'issue_comment',
+      event: {
+        action: 'created',
+        issue: { number: 1, pull_request: { url: 'https://api.github.com/repos/o/r/pulls/1' } },
+        comment: { body: '@airlock go', user: { login: 'maintainer', type: 'User' } },
+        sender: { login: 'maintainer', type: 'User' },
+      },
+    })
+    expect(run.outputs.conclusion, run.stdout).toBe('success')
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]?.issue_url).toMatch(/\/issues\/1$/)
+    expect(run.outputs['comment-url']).toContain('/1#issuecomment-')
+  })
+
   it('the model API down: agent-failed, the report is still posted, the step fails', async () => {
     const model = await startFakeAnthropic({ mode: 'down' })
     const github = await startFakeGitHub({})
