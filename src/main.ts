@@ -36,6 +36,7 @@ import {
   setSysctl,
 } from './privileged.js'
 import { realpathLoose } from './realpath.js'
+import { privilegedViolations, scanPrivilegedFiles } from './privileged-files.js'
 import { findRunnerRoot, runnerPrivatePaths } from './runner.js'
 import { MAX_SANDBOX_DENIALS, sandboxDenials } from './sandbox-log.js'
 import { resolveProtectedPaths } from './protected-paths.js'
@@ -466,6 +467,14 @@ async function runAndAudit(
   const snapshotDir = path.join(plan.privateDir, 'snapshot')
   mkdirSync(snapshotDir, { recursive: true })
   const baseline: Snapshot = await snapshotWorktree(config.workspace, snapshotDir)
+  // As root the agent keeps CAP_SETFCAP, and git records neither file capabilities nor setuid
+  // bits: note which files are privileged now, to flag any the agent makes so.
+  const privilegedBefore = isRoot() ? await scanPrivilegedFiles(config.workspace) : null
+  if (privilegedBefore?.capabilitiesChecked === false) {
+    core.warning(
+      'File capabilities in the workspace will not be checked after the run: getcap is not installed (Debian/Ubuntu: apt-get install -y libcap2-bin).',
+    )
+  }
   timed(progress, 'baseline snapshot', since)
   since = Date.now()
   const claude = await resolveClaude({
@@ -586,6 +595,10 @@ async function runAndAudit(
       scanAdded: secretsScan,
       patchFile,
     })
+    if (privilegedBefore !== null) {
+      const after = await scanPrivilegedFiles(config.workspace)
+      record.violations.push(...privilegedViolations(privilegedBefore, after))
+    }
     core.info(
       `Audit: ${count(record.files.length, 'file')} changed, ${count(record.commits.length, 'commit')}, ${count(record.violations.length, 'violation')}`,
     )

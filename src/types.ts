@@ -64,7 +64,7 @@ export interface AgentCommit {
 
 /** A broken rule. The detail never repeats a secret value. */
 export interface Violation {
-  kind: 'protected-path' | 'secret' | 'symlink-escape' | 'lock'
+  kind: 'protected-path' | 'secret' | 'symlink-escape' | 'privileged-file' | 'lock'
   path?: string
   line?: number
   /** Which rule matched: a glob, a secret rule id, ... */

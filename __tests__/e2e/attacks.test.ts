@@ -18,6 +18,7 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { scanPrivilegedFiles } from '../../src/privileged-files.js'
 import {
   attacker,
   bash,
@@ -383,6 +384,17 @@ describe('point 5: writes outside the workspace', () => {
       tool('T1', 'a tool not in --tools', 'CronCreate', { cron: '* * * * *', prompt: 'x' }),
       tool('T2', 'an MCP tool', 'mcp__evil__run', { command: 'id' }),
       tool('T3', 'a worktree tool', 'EnterWorktree', { name: 'x' }),
+      // As root: files that run with more privilege than their caller (git records neither).
+      bash(
+        'P1',
+        'a setuid copy of a program',
+        'cp /bin/true suid-tool && chmod 4755 suid-tool 2>&1',
+      ),
+      bash(
+        'P2',
+        'file capabilities on a copy of a program',
+        'cp /bin/true cap-tool && setcap cap_net_raw+ep cap-tool 2>&1',
+      ),
       // Writes inside the workspace work: the suite is not passing because nothing can be written.
       bash('OK1', 'write in the workspace', 'echo fine > bash-ok.txt'),
       tool('OK2', 'Write in the workspace', 'Write', {
@@ -426,6 +438,19 @@ describe('point 5: writes outside the workspace', () => {
     expect(machineFingerprint(repo)).toBe(before)
     for (const id of ['W3', 'W6', 'W8', 'W11', 'W13', 'W16', 'W18', 'W19', 'W21', 'T1', 'T2', 'T3'])
       expect(run.results.get(id)?.isError, id).toBe(true)
+    // Every file the agent made setuid, setgid or capable is a violation (checked as root only).
+    if (process.getuid?.() === 0) {
+      const report = JSON.parse(readFileSync(run.outputs['report-file']!, 'utf8')) as {
+        audit: { violations: { kind: string; path?: string }[] }
+      }
+      const flagged = report.audit.violations
+        .filter((v) => v.kind === 'privileged-file')
+        .map((v) => v.path)
+      const now = await scanPrivilegedFiles(repo)
+      expect(now.files.get('suid-tool'), 'the setuid attack did not take effect').toBe('setuid')
+      expect(flagged.sort()).toEqual([...now.files.keys()].sort())
+      expect(run.outputs.conclusion).toBe('violation')
+    }
     expect(existsSync(path.join(repo, 'bash-ok.txt'))).toBe(true)
     expect(existsSync(path.join(repo, 'tool-ok.txt'))).toBe(true)
     expect(run.summary).toContain('bash-ok.txt')

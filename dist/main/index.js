@@ -16778,6 +16778,205 @@ function realpathLoose(p) {
     return resolved;
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./build/sandbox.js
+
+
+/**
+ * Turns a probe result and the `sandbox` input into a decision, with one sentence naming the fix.
+ * `required` fails closed; `best-effort` may fall back to the weaker nested sandbox (when that
+ * probe passes) or, last, to no sandbox, always with a warning; `off` never probes.
+ */
+function decideSandbox(mode, full, weaker) {
+    if (mode === 'off') {
+        return {
+            setting: 'off',
+            refusal: null,
+            warnings: [
+                'The OS sandbox is off (sandbox: off): commands the agent runs are confined by deny rules only, not by the kernel.',
+            ],
+        };
+    }
+    if (full?.ok === true)
+        return { setting: 'on', refusal: null, warnings: [] };
+    const why = explainProbeFailure(full);
+    if (mode === 'required') {
+        return { setting: 'off', refusal: `The OS sandbox cannot start here: ${why}`, warnings: [] };
+    }
+    if (weaker?.ok === true) {
+        return {
+            setting: 'weaker-nested',
+            refusal: null,
+            warnings: [
+                `The full OS sandbox cannot start here (${why}); using the weaker nested sandbox (sandbox: best-effort), which shares /proc with the container.`,
+            ],
+        };
+    }
+    return {
+        setting: 'off',
+        refusal: null,
+        warnings: [
+            `The OS sandbox cannot start here (${why}); running without it (sandbox: best-effort).`,
+        ],
+    };
+}
+/** One sentence: what failed and how to fix it. */
+function explainProbeFailure(result) {
+    if (result === null)
+        return 'it was not probed.';
+    if (result.missing.length > 0) {
+        return `${result.missing.join(' and ')} not found; install them first (Debian/Ubuntu: sudo apt-get install -y bubblewrap socat).`;
+    }
+    if (result.apparmorRestrictsUserns) {
+        return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` in a step before Airlock.';
+    }
+    const detail = (result.error ?? 'unknown error').split('\n')[0]?.slice(0, 200) ?? '';
+    return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`;
+}
+/**
+ * The wrapper the CLI runs instead of bubblewrap when it runs as root: bubblewrap started by root
+ * keeps root's capabilities inside the sandbox, and with CAP_SYS_ADMIN a command can simply
+ * remount the read-only views writable (seen here: `mount -o remount,bind,rw /` succeeded).
+ * `--cap-drop ALL` takes every capability from the sandboxed command.
+ */
+function capDropWrapper(bwrap) {
+    return `#!/bin/sh\nexec '${bwrap.replaceAll("'", `'\\''`)}' --cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_SETFCAP "$@"\n`;
+}
+/** The absolute path of a program on PATH, or null. */
+function findProgram(program, pathVar = process.env.PATH ?? '') {
+    for (const dir of pathVar.split(':')) {
+        if (dir === '' || !dir.startsWith('/'))
+            continue;
+        try {
+            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
+            return `${dir}/${program}`;
+        }
+        catch {
+            // Not here.
+        }
+    }
+    return null;
+}
+function which(program, pathVar) {
+    return pathVar.split(':').some((dir) => {
+        if (dir === '')
+            return false;
+        try {
+            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/**
+ * Starts bubblewrap with the namespaces the CLI uses (new session, PID and network namespaces,
+ * a fresh /proc) — or, for `weaker`, the CLI's nested variant (user namespace, /proc bound) —
+ * and runs `/bin/true` in it.
+ */
+function probeSandbox(weaker = false) {
+    const pathVar = process.env.PATH ?? '/usr/bin:/bin';
+    const missing = ['bwrap', 'socat'].filter((program) => !which(program, pathVar));
+    let apparmor;
+    try {
+        apparmor =
+            (0,external_node_fs_.readFileSync)('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').trim() === '1';
+    }
+    catch {
+        apparmor = false;
+    }
+    if (missing.includes('bwrap'))
+        return { ok: false, missing, error: null, apparmorRestrictsUserns: apparmor };
+    const procArgs = weaker ? ['--unshare-user', '--bind', '/proc', '/proc'] : ['--proc', '/proc'];
+    const run = (0,external_node_child_process_namespaceObject.spawnSync)('bwrap', [
+        '--new-session',
+        '--die-with-parent',
+        '--unshare-net',
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--unshare-pid',
+        ...procArgs,
+        '--',
+        '/bin/true',
+    ], { encoding: 'utf8', timeout: 15_000 });
+    const ok = run.status === 0 && missing.length === 0;
+    return {
+        ok,
+        missing,
+        error: run.status === 0 ? null : run.stderr || run.error?.message || `exit ${String(run.status)}`,
+        apparmorRestrictsUserns: apparmor && run.status !== 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./build/privileged-files.js
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Paths from `find … -print0`, relative to `root`. Pure. */
+function parseFindOutput(output, root) {
+    return output
+        .split('\0')
+        .filter((p) => p !== '')
+        .map((p) => external_node_path_.relative(root, p));
+}
+/**
+ * `getcap -r` lines: `/path cap_net_raw=ep` (libcap ≥ 2.48) or `/path = cap_net_raw+ep` (older).
+ * Pure.
+ */
+function parseGetcap(output, root) {
+    const out = new Map();
+    for (const line of output.split('\n')) {
+        const match = /^(.+?) (?:= )?(cap_[\w,]+[=+-][eip]+.*)$/.exec(line);
+        if (match?.[1] === undefined || match[2] === undefined)
+            continue;
+        out.set(external_node_path_.relative(root, match[1]), match[2].trim());
+    }
+    return out;
+}
+/** What changed between two scans: files that became privileged, or differently so. Pure. */
+function privilegedViolations(before, after) {
+    const out = [];
+    for (const [file, what] of [...after.files].sort(([a], [b]) => a.localeCompare(b))) {
+        if (before.files.get(file) === what)
+            continue;
+        out.push({
+            kind: 'privileged-file',
+            path: file,
+            rule: what,
+            detail: `"${file}" was given ${what} during the run; a later step running it would get more privilege than its caller`,
+        });
+    }
+    return out;
+}
+/** Scans the workspace (one `find`, one `getcap -r`), the `.git` folder included. */
+async function scanPrivilegedFiles(workspace) {
+    const files = new Map();
+    const opts = { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' };
+    for (const [perm, what] of [
+        ['-4000', 'setuid'],
+        ['-2000', 'setgid'],
+    ]) {
+        const found = await run('find', [workspace, '-xdev', '-type', 'f', '-perm', perm, '-print0'], opts);
+        for (const file of parseFindOutput(found.stdout, workspace)) {
+            files.set(file, files.has(file) ? `${files.get(file) ?? ''}+${what}` : what);
+        }
+    }
+    const getcap = findProgram('getcap', `${process.env.PATH ?? ''}:/usr/sbin:/sbin`);
+    if (getcap === null)
+        return { files, capabilitiesChecked: false };
+    const caps = await run(getcap, ['-r', workspace], opts);
+    for (const [file, what] of parseGetcap(caps.stdout, workspace))
+        files.set(file, what);
+    return { files, capabilitiesChecked: true };
+}
+
 ;// CONCATENATED MODULE: ./build/runner.js
 
 
@@ -17032,140 +17231,8 @@ async function restoreAll(plan, options) {
     return warnings;
 }
 
-;// CONCATENATED MODULE: ./build/sandbox.js
-
-
-/**
- * Turns a probe result and the `sandbox` input into a decision, with one sentence naming the fix.
- * `required` fails closed; `best-effort` may fall back to the weaker nested sandbox (when that
- * probe passes) or, last, to no sandbox, always with a warning; `off` never probes.
- */
-function decideSandbox(mode, full, weaker) {
-    if (mode === 'off') {
-        return {
-            setting: 'off',
-            refusal: null,
-            warnings: [
-                'The OS sandbox is off (sandbox: off): commands the agent runs are confined by deny rules only, not by the kernel.',
-            ],
-        };
-    }
-    if (full?.ok === true)
-        return { setting: 'on', refusal: null, warnings: [] };
-    const why = explainProbeFailure(full);
-    if (mode === 'required') {
-        return { setting: 'off', refusal: `The OS sandbox cannot start here: ${why}`, warnings: [] };
-    }
-    if (weaker?.ok === true) {
-        return {
-            setting: 'weaker-nested',
-            refusal: null,
-            warnings: [
-                `The full OS sandbox cannot start here (${why}); using the weaker nested sandbox (sandbox: best-effort), which shares /proc with the container.`,
-            ],
-        };
-    }
-    return {
-        setting: 'off',
-        refusal: null,
-        warnings: [
-            `The OS sandbox cannot start here (${why}); running without it (sandbox: best-effort).`,
-        ],
-    };
-}
-/** One sentence: what failed and how to fix it. */
-function explainProbeFailure(result) {
-    if (result === null)
-        return 'it was not probed.';
-    if (result.missing.length > 0) {
-        return `${result.missing.join(' and ')} not found; install them first (Debian/Ubuntu: sudo apt-get install -y bubblewrap socat).`;
-    }
-    if (result.apparmorRestrictsUserns) {
-        return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` in a step before Airlock.';
-    }
-    const detail = (result.error ?? 'unknown error').split('\n')[0]?.slice(0, 200) ?? '';
-    return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`;
-}
-/**
- * The wrapper the CLI runs instead of bubblewrap when it runs as root: bubblewrap started by root
- * keeps root's capabilities inside the sandbox, and with CAP_SYS_ADMIN a command can simply
- * remount the read-only views writable (seen here: `mount -o remount,bind,rw /` succeeded).
- * `--cap-drop ALL` takes every capability from the sandboxed command.
- */
-function capDropWrapper(bwrap) {
-    return `#!/bin/sh\nexec '${bwrap.replaceAll("'", `'\\''`)}' --cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_SETFCAP "$@"\n`;
-}
-/** The absolute path of a program on PATH, or null. */
-function findProgram(program, pathVar = process.env.PATH ?? '') {
-    for (const dir of pathVar.split(':')) {
-        if (dir === '' || !dir.startsWith('/'))
-            continue;
-        try {
-            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
-            return `${dir}/${program}`;
-        }
-        catch {
-            // Not here.
-        }
-    }
-    return null;
-}
-function which(program, pathVar) {
-    return pathVar.split(':').some((dir) => {
-        if (dir === '')
-            return false;
-        try {
-            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    });
-}
-/**
- * Starts bubblewrap with the namespaces the CLI uses (new session, PID and network namespaces,
- * a fresh /proc) — or, for `weaker`, the CLI's nested variant (user namespace, /proc bound) —
- * and runs `/bin/true` in it.
- */
-function probeSandbox(weaker = false) {
-    const pathVar = process.env.PATH ?? '/usr/bin:/bin';
-    const missing = ['bwrap', 'socat'].filter((program) => !which(program, pathVar));
-    let apparmor;
-    try {
-        apparmor =
-            (0,external_node_fs_.readFileSync)('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').trim() === '1';
-    }
-    catch {
-        apparmor = false;
-    }
-    if (missing.includes('bwrap'))
-        return { ok: false, missing, error: null, apparmorRestrictsUserns: apparmor };
-    const procArgs = weaker ? ['--unshare-user', '--bind', '/proc', '/proc'] : ['--proc', '/proc'];
-    const run = (0,external_node_child_process_namespaceObject.spawnSync)('bwrap', [
-        '--new-session',
-        '--die-with-parent',
-        '--unshare-net',
-        '--ro-bind',
-        '/',
-        '/',
-        '--dev',
-        '/dev',
-        '--unshare-pid',
-        ...procArgs,
-        '--',
-        '/bin/true',
-    ], { encoding: 'utf8', timeout: 15_000 });
-    const ok = run.status === 0 && missing.length === 0;
-    return {
-        ok,
-        missing,
-        error: run.status === 0 ? null : run.stderr || run.error?.message || `exit ${String(run.status)}`,
-        apparmorRestrictsUserns: apparmor && run.status !== 0,
-    };
-}
-
 ;// CONCATENATED MODULE: ./build/main.js
+
 
 
 
@@ -17218,7 +17285,7 @@ class Fence {
  * Runs the whole pipeline: guard, strip, lock, run, restore, audit, report. The only place that
  * fails the step. Whatever happens, the report is written and everything changed is put back.
  */
-async function run() {
+async function main_run() {
     const workspace = external_node_path_.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const redactor = new secrets_Redactor();
     const progress = { config: null, stripped: [], denials: [], timings: [] };
@@ -17536,6 +17603,12 @@ async function runAndAudit(config, { plan, environment, lock }, progress, redact
     const snapshotDir = external_node_path_.join(plan.privateDir, 'snapshot');
     (0,external_node_fs_.mkdirSync)(snapshotDir, { recursive: true });
     const baseline = await snapshotWorktree(config.workspace, snapshotDir);
+    // As root the agent keeps CAP_SETFCAP, and git records neither file capabilities nor setuid
+    // bits: note which files are privileged now, to flag any the agent makes so.
+    const privilegedBefore = isRoot() ? await scanPrivilegedFiles(config.workspace) : null;
+    if (privilegedBefore?.capabilitiesChecked === false) {
+        actions_core_warning('File capabilities in the workspace will not be checked after the run: getcap is not installed (Debian/Ubuntu: apt-get install -y libcap2-bin).');
+    }
     timed(progress, 'baseline snapshot', since);
     since = Date.now();
     const claude = await resolveClaude({
@@ -17654,6 +17727,10 @@ async function runAndAudit(config, { plan, environment, lock }, progress, redact
             scanAdded: secretsScan,
             patchFile,
         });
+        if (privilegedBefore !== null) {
+            const after = await scanPrivilegedFiles(config.workspace);
+            record.violations.push(...privilegedViolations(privilegedBefore, after));
+        }
         info(`Audit: ${count(record.files.length, 'file')} changed, ${count(record.commits.length, 'commit')}, ${count(record.violations.length, 'violation')}`);
         return record;
     });
@@ -17864,7 +17941,7 @@ function failureSentence(conclusion, reason, violations, denials) {
 ;// CONCATENATED MODULE: ./build/bin/main.js
 
 
-run().catch((error) => {
+main_run().catch((error) => {
     setFailed(`Airlock failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
 });
 
