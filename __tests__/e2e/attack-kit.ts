@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { expect } from 'vitest'
 import { startFakeAnthropic, toolResultBlocksOf } from '../fakes/anthropic.mjs'
-import { CLAUDE, leaks, prepareStep } from './harness.js'
+import { CLAUDE, leaks, runAction } from './harness.js'
 
 /** One attack: one tool call the scripted agent makes. */
 export interface Attack {
@@ -124,7 +124,7 @@ export async function runAttacks(options: AttackOptions): Promise<AttackRun> {
   ]
   const model = await startFakeAnthropic({ script })
   closers.push(() => model.close())
-  const step = prepareStep({
+  const run = await runAction({
     repo: options.repo,
     inputs: {
       prompt: 'Try every attack.',
@@ -136,38 +136,19 @@ export async function runAttacks(options: AttackOptions): Promise<AttackRun> {
     },
     ...(options.env !== undefined ? { env: options.env } : {}),
     ...(options.runnerRoot !== undefined ? { runnerRoot: options.runnerRoot } : {}),
+    beforeMain: (step: { runnerTemp: string; files: Record<string, string> }) => {
+      closers.push(() => rmSync(step.runnerTemp, { recursive: true, force: true }))
+      options.plant?.(step)
+      // Paths under RUNNER_TEMP are only known now: fill them into the attacks (the script holds
+      // the same input objects, and the fake model reads them when it answers).
+      for (const attack of options.attacks) {
+        for (const [key, value] of Object.entries(attack.input)) {
+          if (typeof value === 'string')
+            attack.input[key] = value.replaceAll('@RUNNER_TEMP@', step.runnerTemp)
+        }
+      }
+    },
   })
-  closers.push(() => rmSync(step.runnerTemp, { recursive: true, force: true }))
-  options.plant?.(step)
-  // Paths under RUNNER_TEMP are only known now: fill them into the attacks (the script holds the
-  // same input objects, and the fake model reads them when it answers).
-  for (const attack of options.attacks) {
-    for (const [key, value] of Object.entries(attack.input)) {
-      if (typeof value === 'string')
-        attack.input[key] = value.replaceAll('@RUNNER_TEMP@', step.runnerTemp)
-    }
-  }
-  const main = await step.main()
-  const post = await step.post()
-  const outputs = parseOutputs(readFileSync(step.files.GITHUB_OUTPUT, 'utf8'))
-  const summary = readFileSync(step.files.GITHUB_STEP_SUMMARY, 'utf8')
-  const files = ['report-file', 'transcript-file']
-    .map((key) => outputs[key])
-    .filter((f): f is string => f !== undefined && f !== '' && existsSync(f))
-    .map((f) => readFileSync(f, 'utf8'))
-  const everything = [
-    main.stdout,
-    main.stderr,
-    post.stdout,
-    post.stderr,
-    summary,
-    JSON.stringify(outputs),
-    ...files,
-  ]
-    .join('\n')
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n')
   const results = new Map<string, ToolOutcome>()
   const byToolUse = new Map(options.attacks.map((a) => [toolUseId(a), a.id]))
   for (const request of model.mainRequests) {
@@ -177,12 +158,7 @@ export async function runAttacks(options: AttackOptions): Promise<AttackRun> {
     }
   }
   return {
-    exitCode: main.exitCode,
-    stdout: main.stdout,
-    outputs,
-    summary,
-    everything,
-    post,
+    ...run,
     results,
     bodies: model.requests.map((r: { rawBody: string }) => r.rawBody).join('\n'),
     modelRequests: model.requests.length,
@@ -191,19 +167,6 @@ export async function runAttacks(options: AttackOptions): Promise<AttackRun> {
 
 function toolUseId(attack: Attack): string {
   return `toolu_01Attack${attack.id}`
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i] ?? '')
-    if (heredoc === null) continue
-    const value: string[] = []
-    for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i] ?? '')
-    out[heredoc[1] ?? ''] = value.join('\n')
-  }
-  return out
 }
 
 /**

@@ -1,29 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeAnthropic } from '../fakes/anthropic.mjs'
+import { attacker, closeAll } from './attack-kit.js'
 import { CLAUDE, cleanup, leaks, machineFingerprint, makeRepo, runAction } from './harness.js'
 
 const closers: (() => Promise<void> | void)[] = []
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close()
+  await closeAll()
 })
-
-/** A loopback "attacker" that counts every request it gets. */
-async function attacker(): Promise<{ port: number; hits: string[] }> {
-  const hits: string[] = []
-  const server = createServer((req, res) => {
-    hits.push(`${req.method ?? ''} ${req.url ?? ''}`)
-    res.end('ok')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const address = server.address()
-  return { port: typeof address === 'object' && address !== null ? address.port : 0, hits }
-}
 
 describe('containment: a determined agent reaches nothing and changes nothing outside', () => {
   it('holds against escapes, credential files, symlinks, interpreters, loopback and start-up files', async () => {

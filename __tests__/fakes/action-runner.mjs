@@ -144,6 +144,9 @@ function runNode(script, env, cwd, runnerRoot) {
  * @property {boolean} [skipPost] Do not run the post step.
  * @property {string} [runnerRoot] Start main and post as children of this emulated runner
  *   installation's `bin/Runner.Worker` (see makeRunnerInstall).
+ * @property {(step: { runnerTemp: string, files: Record<string, string> }) => void} [beforeMain]
+ *   Called once RUNNER_TEMP and the file-command files exist, before main starts (to plant files
+ *   there, or to learn their paths).
  */
 
 /**
@@ -254,6 +257,7 @@ export function prepareStep(options) {
  */
 export async function runAction(options) {
   const step = prepareStep(options)
+  options.beforeMain?.(step)
   const main = await step.main()
   const state = step.state()
   /** @type {{ exitCode: number | null, stdout: string, stderr: string }} */
