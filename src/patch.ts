@@ -18,7 +18,7 @@ export class PatchFile {
 
   /** Creates (or empties) `file`, readable by later steps (mode 0644). */
   static async open(file: string): Promise<PatchFile> {
-    const out = createWriteStream(file, { mode: 0o644 })
+    const out = createWriteStream(file, { mode: 0o644, highWaterMark: 1024 * 1024 })
     await once(out, 'open')
     return new PatchFile(file, out)
   }

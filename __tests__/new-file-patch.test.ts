@@ -1,0 +1,232 @@
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parseLsTree, treeName, type TreeFile } from '../src/git-tree.js'
+import {
+  addedLines,
+  countLines,
+  newBinaryPatch,
+  newFileHeader,
+  newFileHunkStart,
+  quotedName,
+} from '../src/new-file-patch.js'
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+function scratchRepo(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'airlock-newfile-'))
+  dirs.push(dir)
+  git(dir, 'init', '--quiet')
+  return dir
+}
+
+function git(cwd: string, ...args: string[]): Buffer {
+  return execFileSync('git', args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    maxBuffer: 1 << 28,
+  })
+}
+
+/** What git prints for `files` (raw names) as new files: `add -N`, then the audit's diff flags. */
+function gitPatch(repo: string, names: readonly Buffer[]): Buffer {
+  const list = Buffer.concat(names.flatMap((n) => [n, Buffer.from([0])]))
+  execFileSync('git', ['add', '-N', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+    cwd: repo,
+    input: list,
+    env: { PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+  })
+  return git(
+    repo,
+    '-c',
+    'core.quotePath=true',
+    'diff',
+    '-p',
+    '--binary',
+    '--full-index',
+    '--no-color',
+    '--no-renames',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+  )
+}
+
+/** The section this module builds for one new file, as `new-files.ts` assembles it. */
+function ourSection(name: Buffer, content: Buffer, mode: string, binary: boolean): Buffer {
+  const oid = createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex')
+  const parts = [newFileHeader(name, mode, oid, '0'.repeat(40))]
+  if (binary) parts.push(newBinaryPatch(content))
+  else if (content.length > 0) {
+    parts.push(newFileHunkStart(name, countLines(content)), addedLines(content, true, true))
+  }
+  return Buffer.concat(parts)
+}
+
+describe('new file sections are byte for byte what git prints', () => {
+  const cases: { name: Buffer; content: Buffer; mode?: string; binary?: boolean }[] = [
+    { name: Buffer.from('plain.txt'), content: Buffer.from('one\ntwo\n') },
+    { name: Buffer.from('one-line.txt'), content: Buffer.from('only\n') },
+    { name: Buffer.from('no-eol.txt'), content: Buffer.from('a\nlast') },
+    { name: Buffer.from('single-no-eol'), content: Buffer.from('x') },
+    { name: Buffer.from('crlf.txt'), content: Buffer.from('a\r\nb\r\n') },
+    { name: Buffer.from('blank-lines.txt'), content: Buffer.from('\n\n\n') },
+    { name: Buffer.from('empty.txt'), content: Buffer.alloc(0) },
+    { name: Buffer.from('name with spaces.txt'), content: Buffer.from('s\n') },
+    { name: Buffer.from('tab\tand "quote" and \\.txt'), content: Buffer.from('q\n') },
+    { name: Buffer.from('new\nline é.txt'), content: Buffer.from('u\n') },
+    { name: Buffer.from('spaced é.txt'), content: Buffer.from('both\n') },
+    { name: Buffer.from([0x62, 0xff, 0x2e, 0x74]), content: Buffer.from('latin1 name\n') },
+    { name: Buffer.from('ctrl\x01\x7f.txt'), content: Buffer.from('c\n') },
+    { name: Buffer.from('dir/sub/deep.txt'), content: Buffer.from('deep\n') },
+    { name: Buffer.from('tool.sh'), content: Buffer.from('echo hi\n'), mode: '100755' },
+    { name: Buffer.from('blob.bin'), content: Buffer.from([0, 1, 2, 0xff]), binary: true },
+  ]
+
+  it.each(cases.map((c) => [c.name.toString('latin1'), c] as const))('%j', (_label, c) => {
+    const repo = scratchRepo()
+    const full = Buffer.concat([Buffer.from(`${repo}/`), c.name])
+    mkdirSync(path.dirname(full.toString('latin1')), { recursive: true })
+    writeFileSync(full, c.content)
+    if (c.mode === '100755') chmodSync(full, 0o755)
+    const expected = gitPatch(repo, [c.name])
+    expect(ourSection(c.name, c.content, c.mode ?? '100644', c.binary ?? false)).toEqual(expected)
+  })
+
+  it('writes a binary patch git applies, whatever bytes its zlib chose', () => {
+    // Node's zlib and git's may deflate the same bytes differently: compare what applies.
+    const content = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * i * 7) % 256))
+    const section = ourSection(Buffer.from('long-binary.bin'), content, '100644', true)
+    const repo = scratchRepo()
+    execFileSync('git', ['apply', '--index', '-'], { cwd: repo, input: section })
+    const stored = git(repo, 'ls-files', '-s', 'long-binary.bin').toString()
+    const oid = createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex')
+    expect(stored).toBe(`100644 ${oid} 0\tlong-binary.bin\n`)
+    expect(section.toString('latin1')).toMatch(
+      /\nliteral 3000\n[\s\S]*\n\nliteral 0\nHcmV\?d00001\n\n$/,
+    )
+  })
+
+  it('matches git for a symlink', () => {
+    const repo = scratchRepo()
+    symlinkSync('../target file', path.join(repo, 'link'))
+    const target = Buffer.from('../target file')
+    const oid = createHash('sha1').update(`blob ${target.length}\0`).update(target).digest('hex')
+    const ours = Buffer.concat([
+      newFileHeader(Buffer.from('link'), '120000', oid, '0'.repeat(40)),
+      newFileHunkStart(Buffer.from('link'), 1),
+      addedLines(target, true, true),
+    ])
+    expect(ours).toEqual(gitPatch(repo, [Buffer.from('link')]))
+  })
+
+  it('writes any text cut into pieces as the whole would be written', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', 'é') }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (text, cuts) => {
+          const content = Buffer.from(text)
+          const points = [...new Set(cuts.map((c) => c % (content.length + 1)))].sort(
+            (a, b) => a - b,
+          )
+          const pieces: Buffer[] = []
+          let from = 0
+          for (const at of [...points, content.length]) {
+            pieces.push(content.subarray(from, at))
+            from = at
+          }
+          const nonEmpty = pieces.filter((p) => p.length > 0)
+          let atLineStart = true
+          const out = nonEmpty.map((piece, i) => {
+            const lines = addedLines(piece, atLineStart, i === nonEmpty.length - 1)
+            atLineStart = piece[piece.length - 1] === 0x0a
+            return lines
+          })
+          expect(Buffer.concat(out)).toEqual(addedLines(content, true, true))
+        },
+      ),
+    )
+  })
+
+  it('quotes a name only when git does', () => {
+    expect(quotedName('b/', Buffer.from('a b.txt')).toString()).toBe('b/a b.txt')
+    expect(quotedName('b/', Buffer.from('caf\u00e9')).toString('latin1')).toBe('"b/caf\\303\\251"')
+  })
+})
+
+describe('tree names are the ones git writes', () => {
+  /** The tree git writes for `files` (path → mode and content), built with update-index. */
+  function gitTree(files: ReadonlyMap<string, { mode: string; content: string }>): string {
+    const repo = scratchRepo()
+    const lines: Buffer[] = []
+    for (const [name, { mode, content }] of files) {
+      // A submodule's commit need not exist; a blob is stored, as add would.
+      const blob =
+        mode === '160000'
+          ? createHash('sha1').update(content).digest('hex')
+          : execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: content })
+              .toString()
+              .trim()
+      lines.push(Buffer.from(`${mode} ${blob}\t`), Buffer.from(name, 'latin1'), Buffer.from([0]))
+    }
+    execFileSync('git', ['update-index', '-z', '--index-info'], {
+      cwd: repo,
+      input: Buffer.concat(lines),
+    })
+    return git(repo, 'write-tree').toString().trim()
+  }
+
+  it('agrees with git write-tree on names that sort around "/"', { timeout: 120_000 }, () => {
+    const names = ['a', 'a.b', 'a-b', 'a/b', 'a/c/d', 'a0', 'b/a', 'b.c/d', 'b-c', '\xff', 'z z']
+    fc.assert(
+      fc.property(
+        fc.subarray(names, { minLength: 1 }),
+        fc.array(fc.constantFrom('100644', '100755', '120000', '160000'), {
+          minLength: names.length,
+          maxLength: names.length,
+        }),
+        (chosen, modes) => {
+          // A path cannot be both a file and a folder: keep the first of each clash.
+          const kept = chosen.filter(
+            (n) => !chosen.some((m) => m !== n && (m.startsWith(`${n}/`) || n.startsWith(`${m}/`))),
+          )
+          if (kept.length === 0) return
+          const files = new Map(kept.map((n, i) => [n, { mode: modes[i] ?? '100644', content: n }]))
+          const listed = new Map<string, TreeFile>()
+          const repo = scratchRepo()
+          for (const [n, f] of files) {
+            const oid =
+              f.mode === '160000'
+                ? createHash('sha1').update(f.content).digest('hex')
+                : execFileSync('git', ['hash-object', '--stdin'], { cwd: repo, input: f.content })
+                    .toString()
+                    .trim()
+            listed.set(n, { mode: f.mode, oid })
+          }
+          expect(treeName(listed, 'sha1')).toBe(gitTree(files))
+        },
+      ),
+      { numRuns: 15 },
+    )
+  })
+
+  it('names the empty tree as git does, and reads ls-tree output back', () => {
+    expect(treeName(new Map(), 'sha1')).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904')
+    const repo = scratchRepo()
+    writeFileSync(path.join(repo, 'a b'), 'x\n')
+    mkdirSync(path.join(repo, 'd'))
+    writeFileSync(path.join(repo, 'd', 'e'), 'y\n')
+    git(repo, 'add', '--all')
+    const tree = git(repo, 'write-tree').toString().trim()
+    const listed = parseLsTree(git(repo, 'ls-tree', '-r', '-z', '--full-tree', tree))
+    expect([...listed.keys()]).toEqual(['a b', 'd/e'])
+    expect(treeName(listed, 'sha1')).toBe(tree)
+  })
+})

@@ -1,0 +1,169 @@
+/**
+ * The patch section git prints for a file that did not exist before (`git diff --binary
+ * --full-index --src-prefix=a/ --dst-prefix=b/` with `core.quotePath` on), built from the
+ * file's bytes, for the audit's new files: it reads them itself rather than have git store them
+ * first (see `collectChanges`). Pure: bytes in, bytes out. Every header line is byte for byte
+ * what git 2.39 prints, so the same parser reads both, and `git apply` takes the result.
+ */
+import { deflateSync } from 'node:zlib'
+
+const LF = 0x0a
+const PLUS = 0x2b
+
+/** What git writes after the last line of a file that does not end with a newline. */
+const NO_NEWLINE = Buffer.from('\n\\ No newline at end of file\n')
+
+/**
+ * How git quotes each byte in a path (`cq_lookup` in quote.c, with `core.quotePath` on): `null`
+ * for a byte printed as it is, else its escape.
+ */
+const QUOTED: readonly (string | null)[] = Array.from({ length: 256 }, (_, byte) => {
+  const named: Readonly<Record<number, string>> = {
+    0x07: '\\a',
+    0x08: '\\b',
+    0x09: '\\t',
+    0x0a: '\\n',
+    0x0b: '\\v',
+    0x0c: '\\f',
+    0x0d: '\\r',
+    0x22: '\\"',
+    0x5c: '\\\\',
+  }
+  if (named[byte] !== undefined) return named[byte]
+  if (byte < 0x20 || byte >= 0x7f) return `\\${byte.toString(8).padStart(3, '0')}`
+  return null
+})
+
+/**
+ * `prefix` + `path` as git prints a name in a patch header (`quote_two`): as is, or the whole
+ * C-quoted (`"b/caf\303\251"`) when the path holds a byte git quotes.
+ */
+export function quotedName(prefix: string, path: Buffer): Buffer {
+  if (!path.some((byte) => QUOTED[byte] !== null)) {
+    return Buffer.concat([Buffer.from(prefix, 'latin1'), path])
+  }
+  const parts: Buffer[] = [Buffer.from(`"${prefix}`, 'latin1')]
+  let run = 0
+  for (let i = 0; i < path.length; i++) {
+    const escape = QUOTED[path[i] ?? 0]
+    if (escape === null || escape === undefined) continue
+    parts.push(path.subarray(run, i), Buffer.from(escape, 'latin1'))
+    run = i + 1
+  }
+  parts.push(path.subarray(run), Buffer.from('"', 'latin1'))
+  return Buffer.concat(parts)
+}
+
+/**
+ * The lines that open a new file's section: `diff --git`, `new file mode`, `index`. `oid` is the
+ * blob's full name; `zeroOid` the all-zero name of the repository's hash (40 or 64 digits).
+ */
+export function newFileHeader(path: Buffer, mode: string, oid: string, zeroOid: string): Buffer {
+  return Buffer.concat([
+    Buffer.from('diff --git ', 'latin1'),
+    quotedName('a/', path),
+    Buffer.from(' ', 'latin1'),
+    quotedName('b/', path),
+    Buffer.from(`\nnew file mode ${mode}\nindex ${zeroOid}..${oid}\n`, 'latin1'),
+  ])
+}
+
+/**
+ * The `---`/`+++` labels and the hunk header of a new text file of `lines` lines (at least
+ * one). Git ends a label with a tab when the name holds a space.
+ */
+export function newFileHunkStart(path: Buffer, lines: number): Buffer {
+  const tab = path.includes(0x20) ? '\t' : ''
+  return Buffer.concat([
+    Buffer.from('--- /dev/null\n+++ ', 'latin1'),
+    quotedName('b/', path),
+    Buffer.from(`${tab}\n@@ -0,0 +1${lines === 1 ? '' : `,${lines}`} @@\n`, 'latin1'),
+  ])
+}
+
+/** How many newlines `content` holds. */
+export function countNewlines(content: Buffer): number {
+  let lines = 0
+  let at = content.indexOf(LF)
+  while (at !== -1) {
+    lines += 1
+    at = content.indexOf(LF, at + 1)
+  }
+  return lines
+}
+
+/** How many lines git counts in `content`: its newlines, plus one for an unfinished last line. */
+export function countLines(content: Buffer): number {
+  const lines = countNewlines(content)
+  return content.length > 0 && content[content.length - 1] !== LF ? lines + 1 : lines
+}
+
+/**
+ * A piece of a new file's content as hunk lines: `+` before every line that starts in it.
+ * `atLineStart`: whether the piece starts a line (true for the first piece of a file, then
+ * whether the previous piece ended with a newline); `last`: the file's last piece, after which
+ * an unfinished line gets git's "No newline at end of file" marker.
+ */
+export function addedLines(piece: Buffer, atLineStart: boolean, last: boolean): Buffer {
+  const starts: number[] = []
+  if (atLineStart && piece.length > 0) starts.push(0)
+  let at = piece.indexOf(LF)
+  while (at !== -1 && at + 1 < piece.length) {
+    starts.push(at + 1)
+    at = piece.indexOf(LF, at + 1)
+  }
+  const open = last && piece.length > 0 && piece[piece.length - 1] !== LF
+  const out = Buffer.allocUnsafe(piece.length + starts.length + (open ? NO_NEWLINE.length : 0))
+  let written = 0
+  let copied = 0
+  for (const start of starts) {
+    written += piece.copy(out, written, copied, start)
+    out[written++] = PLUS
+    copied = start
+  }
+  written += piece.copy(out, written, copied)
+  if (open) NO_NEWLINE.copy(out, written)
+  return out
+}
+
+const BASE85 =
+  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~'
+
+/** `encode_85` of base85.c: each group of up to 4 bytes (zero-padded) as 5 characters. */
+function encode85(data: Buffer): string {
+  let out = ''
+  for (let i = 0; i < data.length; i += 4) {
+    let acc = 0
+    for (let k = 0; k < 4; k++) acc = acc * 256 + (data[i + k] ?? 0)
+    let group = ''
+    for (let k = 0; k < 5; k++) {
+      group = (BASE85[acc % 85] ?? '') + group
+      acc = Math.floor(acc / 85)
+    }
+    out += group
+  }
+  return out
+}
+
+/** One `literal` block of a binary patch: the deflated bytes, 52 to a line, then a blank line. */
+function literalBlock(content: Buffer): string {
+  const deflated = deflateSync(content, { level: 1 })
+  let out = `literal ${content.length}\n`
+  for (let i = 0; i < deflated.length; i += 52) {
+    const line = deflated.subarray(i, i + 52)
+    const length = line.length <= 26 ? 0x40 + line.length : 0x60 + line.length - 26
+    out += `${String.fromCharCode(length)}${encode85(line)}\n`
+  }
+  return `${out}\n`
+}
+
+/**
+ * The binary patch of a new file (`--binary`): the content deflated, then the reverse (the empty
+ * file), as git prints both. Any zlib stream applies; this one uses git's default level (1).
+ */
+export function newBinaryPatch(content: Buffer): Buffer {
+  return Buffer.from(
+    `GIT binary patch\n${literalBlock(content)}${literalBlock(Buffer.alloc(0))}`,
+    'latin1',
+  )
+}
