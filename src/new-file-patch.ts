@@ -34,12 +34,17 @@ const QUOTED: readonly (string | null)[] = Array.from({ length: 256 }, (_, byte)
   return null
 })
 
+function needsQuoting(path: Buffer): boolean {
+  for (const byte of path) if (QUOTED[byte] !== null) return true
+  return false
+}
+
 /**
  * `prefix` + `path` as git prints a name in a patch header (`quote_two`): as is, or the whole
  * C-quoted (`"b/caf\303\251"`) when the path holds a byte git quotes.
  */
 export function quotedName(prefix: string, path: Buffer): Buffer {
-  if (!path.some((byte) => QUOTED[byte] !== null)) {
+  if (!needsQuoting(path)) {
     return Buffer.concat([Buffer.from(prefix, 'latin1'), path])
   }
   const parts: Buffer[] = [Buffer.from(`"${prefix}`, 'latin1')]
@@ -59,12 +64,17 @@ export function quotedName(prefix: string, path: Buffer): Buffer {
  * blob's full name; `zeroOid` the all-zero name of the repository's hash (40 or 64 digits).
  */
 export function newFileHeader(path: Buffer, mode: string, oid: string, zeroOid: string): Buffer {
+  const tail = `\nnew file mode ${mode}\nindex ${zeroOid}..${oid}\n`
+  if (!needsQuoting(path)) {
+    const name = path.toString('latin1')
+    return Buffer.from(`diff --git a/${name} b/${name}${tail}`, 'latin1')
+  }
   return Buffer.concat([
     Buffer.from('diff --git ', 'latin1'),
     quotedName('a/', path),
     Buffer.from(' ', 'latin1'),
     quotedName('b/', path),
-    Buffer.from(`\nnew file mode ${mode}\nindex ${zeroOid}..${oid}\n`, 'latin1'),
+    Buffer.from(tail, 'latin1'),
   ])
 }
 

@@ -68,8 +68,9 @@ export async function readNewFiles(
     // Not opened because it is a symlink: git stores its target.
     const target = readlinkSync(full, { encoding: 'buffer' })
     const oid = blobName(format, [target], target.length)
-    await emit(newFileHeader(rel, '120000', oid, zeroOid))
-    await emitText(rel, [target], emit)
+    await emit(
+      Buffer.concat([newFileHeader(rel, '120000', oid, zeroOid), ...textHunk(rel, target)]),
+    )
     entries.push(added(rel, '120000', oid, zeroOid))
   }
   return { entries }
@@ -86,16 +87,11 @@ function blobName(format: ObjectFormat, pieces: readonly Buffer[], size: number)
   return hash.digest('hex')
 }
 
-/** The hunk of a new text file held in memory as `pieces` (nothing for an empty file). */
-async function emitText(
-  rel: Buffer,
-  pieces: readonly Buffer[],
-  emit: (bytes: Buffer) => Promise<void>,
-): Promise<void> {
-  const lines = pieces.reduce((sum, p) => sum + countLines(p), 0)
-  if (lines === 0) return
-  await emit(newFileHunkStart(rel, lines))
-  for (const piece of pieces) await emit(addedLines(piece, true, true))
+/** The hunk of a new text file held in memory (nothing for an empty file). */
+function textHunk(rel: Buffer, content: Buffer): Buffer[] {
+  const lines = countLines(content)
+  if (lines === 0) return []
+  return [newFileHunkStart(rel, lines), addedLines(content, true, true)]
 }
 
 /**
@@ -127,9 +123,10 @@ async function readRegular(
       const content = readWhole(fd, size, rel)
       const binary = isBinaryToGit(size, content, BIG_FILE_THRESHOLD)
       const oid = blobName(format, [content], size)
-      await emit(newFileHeader(rel, mode, oid, zeroOid))
-      if (binary) await emit(newBinaryPatch(content))
-      else await emitText(rel, [content], emit)
+      // One piece per file: its header and its content.
+      const header = newFileHeader(rel, mode, oid, zeroOid)
+      const body = binary ? [newBinaryPatch(content)] : textHunk(rel, content)
+      await emit(body.length === 0 ? header : Buffer.concat([header, ...body]))
       return added(rel, mode, oid, zeroOid)
     }
     const head = readExactly(fd, 0, SNIFF_BYTES, rel)
@@ -137,11 +134,11 @@ async function readRegular(
       if (size > MAX_BINARY_BYTES) return 'a new binary file over 64 MiB'
       const content = readWhole(fd, size, rel)
       const oid = blobName(format, [content], size)
-      await emit(newFileHeader(rel, mode, oid, zeroOid))
-      await emit(newBinaryPatch(content))
+      await emit(Buffer.concat([newFileHeader(rel, mode, oid, zeroOid), newBinaryPatch(content)]))
       return added(rel, mode, oid, zeroOid)
     }
-    // A large text file: one pass for its name and line count, one to write its lines.
+    // A large text file: one pass for its name and line count, one to write its lines, with the
+    // file's size and times unchanged from the first to the end of the second.
     const hash = createHash(format).update(`blob ${size}\0`)
     let lines = 0
     let lastByte = 0x0a
@@ -153,17 +150,23 @@ async function readRegular(
     }
     if (lastByte !== 0x0a) lines += 1
     const oid = hash.digest('hex')
-    await emit(newFileHeader(rel, mode, oid, zeroOid))
-    await emit(newFileHunkStart(rel, lines))
-    const check = createHash(format).update(`blob ${size}\0`)
+    await emit(
+      Buffer.concat([newFileHeader(rel, mode, oid, zeroOid), newFileHunkStart(rel, lines)]),
+    )
     let atLineStart = true
     for (let at = 0; at < size; at += PIECE_BYTES) {
       const piece = readExactly(fd, at, Math.min(PIECE_BYTES, size - at), rel)
-      check.update(piece)
       await emit(addedLines(piece, atLineStart, at + piece.length >= size))
       atLineStart = piece[piece.length - 1] === 0x0a
     }
-    if (fstatSync(fd).size !== size || check.digest('hex') !== oid) throw changed(rel)
+    const after = fstatSync(fd)
+    if (
+      after.size !== size ||
+      after.mtimeMs !== opened.mtimeMs ||
+      after.ctimeMs !== opened.ctimeMs
+    ) {
+      throw changed(rel)
+    }
     return added(rel, mode, oid, zeroOid)
   } finally {
     closeSync(fd)
