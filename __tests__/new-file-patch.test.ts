@@ -5,7 +5,6 @@ import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseLsTree, treeName, type TreeFile } from '../src/git-tree.js'
 import {
   addedLines,
   countLines,
@@ -158,75 +157,5 @@ describe('new file sections are byte for byte what git prints', () => {
   it('quotes a name only when git does', () => {
     expect(quotedName('b/', Buffer.from('a b.txt')).toString()).toBe('b/a b.txt')
     expect(quotedName('b/', Buffer.from('caf\u00e9')).toString('latin1')).toBe('"b/caf\\303\\251"')
-  })
-})
-
-describe('tree names are the ones git writes', () => {
-  /** The tree git writes for `files` (path → mode and content), built with update-index. */
-  function gitTree(files: ReadonlyMap<string, { mode: string; content: string }>): string {
-    const repo = scratchRepo()
-    const lines: Buffer[] = []
-    for (const [name, { mode, content }] of files) {
-      // A submodule's commit need not exist; a blob is stored, as add would.
-      const blob =
-        mode === '160000'
-          ? createHash('sha1').update(content).digest('hex')
-          : execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: content })
-              .toString()
-              .trim()
-      lines.push(Buffer.from(`${mode} ${blob}\t`), Buffer.from(name, 'latin1'), Buffer.from([0]))
-    }
-    execFileSync('git', ['update-index', '-z', '--index-info'], {
-      cwd: repo,
-      input: Buffer.concat(lines),
-    })
-    return git(repo, 'write-tree').toString().trim()
-  }
-
-  it('agrees with git write-tree on names that sort around "/"', { timeout: 120_000 }, () => {
-    const names = ['a', 'a.b', 'a-b', 'a/b', 'a/c/d', 'a0', 'b/a', 'b.c/d', 'b-c', '\xff', 'z z']
-    fc.assert(
-      fc.property(
-        fc.subarray(names, { minLength: 1 }),
-        fc.array(fc.constantFrom('100644', '100755', '120000', '160000'), {
-          minLength: names.length,
-          maxLength: names.length,
-        }),
-        (chosen, modes) => {
-          // A path cannot be both a file and a folder: keep the first of each clash.
-          const kept = chosen.filter(
-            (n) => !chosen.some((m) => m !== n && (m.startsWith(`${n}/`) || n.startsWith(`${m}/`))),
-          )
-          if (kept.length === 0) return
-          const files = new Map(kept.map((n, i) => [n, { mode: modes[i] ?? '100644', content: n }]))
-          const listed = new Map<string, TreeFile>()
-          const repo = scratchRepo()
-          for (const [n, f] of files) {
-            const oid =
-              f.mode === '160000'
-                ? createHash('sha1').update(f.content).digest('hex')
-                : execFileSync('git', ['hash-object', '--stdin'], { cwd: repo, input: f.content })
-                    .toString()
-                    .trim()
-            listed.set(n, { mode: f.mode, oid })
-          }
-          expect(treeName(listed, 'sha1')).toBe(gitTree(files))
-        },
-      ),
-      { numRuns: 15 },
-    )
-  })
-
-  it('names the empty tree as git does, and reads ls-tree output back', () => {
-    expect(treeName(new Map(), 'sha1')).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904')
-    const repo = scratchRepo()
-    writeFileSync(path.join(repo, 'a b'), 'x\n')
-    mkdirSync(path.join(repo, 'd'))
-    writeFileSync(path.join(repo, 'd', 'e'), 'y\n')
-    git(repo, 'add', '--all')
-    const tree = git(repo, 'write-tree').toString().trim()
-    const listed = parseLsTree(git(repo, 'ls-tree', '-r', '-z', '--full-tree', tree))
-    expect([...listed.keys()]).toEqual(['a b', 'd/e'])
-    expect(treeName(listed, 'sha1')).toBe(tree)
   })
 })

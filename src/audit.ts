@@ -1,6 +1,6 @@
 /**
- * The audit's git layer: what the agent changed, read from the files on disk, not from anything
- * the agent could have arranged.
+ * The audit's git layer: what the agent changed, read by git from the files on disk, not from
+ * anything the agent could have arranged.
  *
  * A snapshot is the whole working tree (tracked, untracked, staged or not; ignored files
  * apart) written as a tree object. It is built in a private bare repository (the store) inside
@@ -12,21 +12,17 @@
  *   neither run a filter nor rewrite content on its way in;
  * - every object the comparison reads lives in the store, not in the repository's object
  *   database, which the agent could write to (a forged loose object under the name of a
- *   baseline blob would otherwise change what "before" means); what is there now is read from
- *   the files on disk;
+ *   baseline blob would otherwise change what "before" means);
  * - the user's index, HEAD, refs, object database and working tree are never written.
  *
  * `tmpDir` must be a folder the agent cannot write to: the store is only as trustworthy as it.
  */
-import { constants, createReadStream } from 'node:fs'
 import {
   copyFile,
   mkdir,
   mkdtemp,
-  open,
   readdir,
   readFile,
-  readlink,
   realpath,
   rm,
   stat,
@@ -47,11 +43,8 @@ import {
   type AddedLine,
   type DiffEntry,
   type PatchSection,
-  type RawEntry,
 } from './diff.js'
-import { runGit, runGitToFile, streamGit, type GitOptions } from './git.js'
-import { BIG_FILE_THRESHOLD, readNewFiles, type NewFiles, type ObjectFormat } from './new-files.js'
-import { parseLsTree, treeName } from './git-tree.js'
+import { runGit, streamGit, type GitOptions } from './git.js'
 import { PatchFile } from './patch.js'
 import { protectedPathViolations, symlinkEscape } from './protected-paths.js'
 import type { AgentCommit, AuditRecord, Violation } from './types.js'
@@ -89,9 +82,7 @@ export interface CollectOptions {
    * number of the first), at most about 64 KiB at a time; returns what it found. A line longer
    * than that comes in overlapping pieces. Not scanned, for now: binary files (git's test: a
    * NUL byte in the first 8,000 bytes, so a NUL can hide a file's text), files over 512 MiB
-   * (which git diffs as binary) and submodules. Must be free of side effects: when the audit
-   * gives up its usual route for the staging one (see `collectChanges`), lines already passed
-   * are passed again, and only the violations returned on the route that completes count.
+   * (which git diffs as binary) and submodules.
    */
   scanAdded?: (path: string, text: string, firstLine: number) => Violation[]
   /**
@@ -106,11 +97,11 @@ export const MAX_IGNORED = 10_000
 /** Most agent commits listed. */
 export const MAX_COMMITS = 1_000
 
-/**
- * Attributes of the store, which outrank every `.gitattributes`: read and store the bytes on
- * disk, and let git's own test (not a planted `-diff` or `binary`) say what is binary.
- */
-const STORE_ATTRIBUTES = '* -text -ident -filter -working-tree-encoding !diff\n'
+/** Size above which git diffs a file as binary (`core.bigFileThreshold` of the store's diffs). */
+const BIG_FILE_THRESHOLD = 512 * 1024 * 1024
+
+/** Attributes of the store, which outrank every `.gitattributes`: store the bytes on disk. */
+const STORE_ATTRIBUTES = '* -text -ident -filter -working-tree-encoding\n'
 
 /** Settings for every command run against the store (on top of git.ts's hardening). */
 const STORE_CONFIG: Readonly<Record<string, string>> = Object.freeze({
@@ -146,8 +137,6 @@ const SYMLINK_MODE = '120000'
 const GITLINK_MODE = '160000'
 const REGULAR_MODES = new Set(['100644', '100755'])
 const SCAN_BLOCK_BYTES = 64 * 1024
-/** Size of the writes that gather the new files' patch sections. */
-const PATCH_WRITE_BYTES = 1024 * 1024
 /** Largest index read to check its flags in-process; a larger one is checked by git. */
 const MAX_INDEX_READ_BYTES = 64 * 1024 * 1024
 
@@ -198,19 +187,13 @@ export async function snapshotWorktree(repo: string, tmpDir: string): Promise<Sn
 }
 
 /**
- * Compares the working tree after the agent ran with `baseline`: the baseline tree (from the
- * store) against the files on disk now, through a copy of the baseline index, never the
- * repository's own index, history or objects, so a change cannot hide in history (amend, reset,
+ * Snapshots the working tree again after the agent ran and compares it with `baseline`.
+ * The file list compares the two trees, so a change cannot hide in history (amend, reset,
  * rebase) or in the index. HEAD's move is reported apart, with the commits the new HEAD has
  * that the old one did not. Violations: protected paths, symlinks pointing out of the tree,
  * and whatever `scanAdded` finds in added lines. Fails (rather than report less) when git
  * cannot read the working tree, for instance an unreadable file or a nested repository
  * without a commit.
- *
- * Two routes, with the same result: the usual one stores nothing (`compareWorkTree`); the
- * staging one (`compareStaged`) has git store the whole working tree first, and is taken when
- * the change holds what only it reads exactly as git does (renames, submodules, nested
- * repositories, special or very large files).
  */
 export async function collectChanges(
   repo: string,
@@ -232,24 +215,20 @@ export async function collectChanges(
     await copyIndex(baseline.index, index)
     const work = workTreeOptions(baseline.store, baseline.workTree, index)
     const store = storeOptions(baseline.store)
-    // Independent questions at once: the comparison (below), the ignored paths, where HEAD went.
-    const [compared, ignoredNow, history] = await settleAll([
-      (async (): Promise<Compared> => {
-        const fast = await compareWorkTree(baseline, index, indexDir, options.scanAdded, patch)
-        if (!('unsupported' in fast)) return fast
-        // The change holds something only git's own staging reads right: start again that way.
-        if (patch !== null && options.patchFile !== undefined) {
-          await patch.discard()
-          patch = await PatchFile.open(options.patchFile)
-        }
-        await copyIndex(baseline.index, index)
-        return compareStaged(work, store, index, baseline.tree, options.scanAdded, patch)
-      })(),
+    // Independent questions at once, one git process each: the working tree staged into the
+    // final index, then (compared with the baseline, and written as a tree) side by side; the
+    // ignored paths; where HEAD went.
+    const [[tree, diff], ignoredNow, history] = await settleAll([
+      runGit(['add', '--all'], work).then(() =>
+        settleAll([
+          writeTreeOf(work),
+          diffIndex(store, index, baseline.tree, options.scanAdded, patch),
+        ]),
+      ),
       listIgnored(work),
       headHistory(baseline.gitDir, baseline.workTree, baseline.head),
     ])
-    const { tree, diff } = compared
-    await compared.readFacts(diff.entries)
+    await readBlobFacts(store, diff.entries)
     const files = diff.entries.map((entry) => entry.file)
 
     const violations: Violation[] = [...protectedPathViolations(files, options.protectedPaths)]
@@ -280,222 +259,6 @@ export async function collectChanges(
 }
 
 const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv']
-
-/** The change between the baseline and now, and the tree the working tree is now. */
-interface Compared {
-  tree: string
-  diff: { entries: DiffEntry[]; secrets: Violation[] }
-  /** Fills in what the patch did not show (see {@link readBlobFacts}). */
-  readFacts: (entries: DiffEntry[]) => Promise<void>
-}
-
-/**
- * The staging route: git stores the whole working tree in the store (`add --all`), then diffs
- * the baseline tree against that index while writing it as the final tree. Reads everything
- * exactly as git does (renames, submodules, nested repositories); costs a blob written per new
- * or changed file.
- */
-async function compareStaged(
-  work: GitOptions,
-  store: GitOptions,
-  index: string,
-  from: string,
-  scan: CollectOptions['scanAdded'],
-  patch: PatchFile | null,
-): Promise<Compared> {
-  await runGit(['add', '--all'], work)
-  const [tree, diff] = await settleAll([
-    writeTreeOf(work),
-    diffIndex(store, index, from, scan, patch),
-  ])
-  return { tree, diff, readFacts: (entries) => readBlobFacts(store, entries) }
-}
-
-/**
- * The usual route, which stores nothing: git diffs the baseline tree against the tracked files
- * on disk (`git diff <tree>`, through the baseline index, whose stat data spares every file the
- * agent did not touch; a file touched but not changed is hashed and dropped), with its output
- * going straight to a file, while the new files are read here (`readNewFiles`) at the same time.
- * Both patches then go through the same parser, scanner and patch file. The final tree is named
- * here (`treeName`) from the baseline tree's listing and the change: no blob or tree is stored.
- *
- * Returns `unsupported` when the change holds what only the staging route reads as git does:
- * deletions together with new files (git pairs them as renames), a submodule or nested
- * repository, a special or very large file. The caller then takes that route, and discards what
- * this one wrote.
- */
-async function compareWorkTree(
-  baseline: Snapshot,
-  index: string,
-  tmpDir: string,
-  scan: CollectOptions['scanAdded'],
-  patch: PatchFile | null,
-): Promise<Compared | { unsupported: string }> {
-  const format: ObjectFormat = baseline.tree.length === 40 ? 'sha1' : 'sha256'
-  const work: GitOptions = {
-    cwd: baseline.workTree,
-    env: { GIT_DIR: baseline.store, GIT_WORK_TREE: baseline.workTree, GIT_INDEX_FILE: index },
-    config: STORE_CONFIG,
-  }
-  const secrets: Violation[] = []
-  const blocks =
-    scan === undefined
-      ? null
-      : new LineBlocks((file, text, firstLine) => {
-          secrets.push(...scan(file, text, firstLine))
-        })
-  // The baseline's files, to name the final tree from: read meanwhile, from the store.
-  const listing = runGit(['ls-tree', '-r', '-z', '--full-tree', baseline.tree], {
-    ...storeOptions(baseline.store),
-    maxOutputBytes: 1 << 30,
-  })
-  void listing.catch(() => undefined) // awaited below, or left when the route is given up
-  const trackedPatch = path.join(tmpDir, 'tracked.diff')
-  const output = await open(trackedPatch, 'w', 0o600)
-  const newSections: PatchSection[] = []
-  let newFiles: NewFiles
-  try {
-    ;[, newFiles] = await settleAll([
-      runGitToFile(
-        [
-          'diff',
-          '-z',
-          '--raw',
-          '--no-abbrev',
-          '-p',
-          '--binary',
-          '--full-index',
-          '--no-color',
-          '--no-renames',
-          '--ignore-submodules=dirty',
-          '--src-prefix=a/',
-          '--dst-prefix=b/',
-          '--no-ext-diff',
-          '--no-textconv',
-          baseline.tree,
-          '--',
-        ],
-        work,
-        output.fd,
-      ),
-      (async (): Promise<NewFiles> => {
-        const listed = splitNul(
-          await runGit(['ls-files', '-z', '--others', '--exclude-standard'], work),
-        )
-        const parser = new AddedLineParser()
-        // Small sections are gathered into writes of about 1 MiB.
-        let pending: Buffer[] = []
-        let pendingBytes = 0
-        const flush = async (): Promise<void> => {
-          const bytes = Buffer.concat(pending, pendingBytes)
-          pending = []
-          pendingBytes = 0
-          await patch?.write(bytes)
-        }
-        const found = await readNewFiles(baseline.workTree, listed, format, async (bytes) => {
-          for (const line of parser.push(bytes)) blocks?.add(line)
-          newSections.push(...parser.sections())
-          pending.push(bytes)
-          pendingBytes += bytes.length
-          if (pendingBytes >= PATCH_WRITE_BYTES) await flush()
-        })
-        await flush()
-        for (const line of parser.end()) blocks?.add(line)
-        newSections.push(...parser.sections())
-        blocks?.end()
-        return found
-      })(),
-    ])
-  } finally {
-    await output.close()
-  }
-  if ('unsupported' in newFiles) return newFiles
-
-  const splitter = new RawPatchSplitter()
-  const parser = new AddedLineParser()
-  const sections: PatchSection[] = []
-  for await (const chunk of createReadStream(trackedPatch, { highWaterMark: 1 << 20 })) {
-    const part = splitter.push(chunk as Buffer)
-    if (part.length === 0) continue
-    for (const line of parser.push(part)) blocks?.add(line)
-    sections.push(...parser.sections())
-    await patch?.write(part)
-  }
-  splitter.end()
-  for (const line of parser.end()) blocks?.add(line)
-  sections.push(...parser.sections())
-  blocks?.end()
-  const tracked = splitter.rawEntries()
-  if (tracked.some((e) => e.oldMode === GITLINK_MODE || e.newMode === GITLINK_MODE)) {
-    return { unsupported: 'a submodule changed' }
-  }
-  if (newFiles.entries.length > 0 && tracked.some((e) => e.status === 'deleted')) {
-    return { unsupported: 'files were deleted and others added (git pairs them as renames)' }
-  }
-
-  // Both lists in git's order (by the bytes of the path), each entry with its raw path.
-  const raw = [...tracked, ...newFiles.entries]
-  const joined = [
-    ...joinPatchSections(tracked, sections),
-    ...joinPatchSections(newFiles.entries, newSections),
-  ].map((entry, i) => ({ entry, path: (raw[i] as RawEntry).path }))
-  joined.sort((a, b) => Buffer.compare(a.path, b.path))
-  await readWorkTreeFacts(baseline.workTree, joined)
-
-  const files = parseLsTree(await listing)
-  for (const { entry, path: name } of joined) {
-    const key = name.toString('latin1')
-    if (entry.file.status === 'deleted') files.delete(key)
-    else files.set(key, { mode: entry.file.newMode ?? '', oid: entry.newOid })
-  }
-  const tree = treeName(files, format)
-  secrets.sort((a, b) => Buffer.compare(Buffer.from(a.path ?? ''), Buffer.from(b.path ?? '')))
-  return {
-    tree,
-    diff: { entries: joined.map((j) => j.entry), secrets },
-    readFacts: () => Promise.resolve(),
-  }
-}
-
-/**
- * What the patch did not show, read from disk: the target of every symlink present after the
- * change, and whether a file whose content did not change (a mode-only change) is binary.
- */
-async function readWorkTreeFacts(
-  workTree: string,
-  entries: readonly { entry: DiffEntry; path: Buffer }[],
-): Promise<void> {
-  const root = Buffer.from(`${workTree}/`)
-  for (const { entry, path: name } of entries) {
-    const full = Buffer.concat([root, name])
-    const { file } = entry
-    if (file.newMode === SYMLINK_MODE && file.status !== 'deleted') {
-      file.symlinkTarget = decodeBytes(await readlink(full, { encoding: 'buffer' }))
-    } else if (
-      !entry.contentShown &&
-      entry.oldOid === entry.newOid &&
-      REGULAR_MODES.has(file.oldMode ?? '') &&
-      REGULAR_MODES.has(file.newMode ?? '')
-    ) {
-      const handle = await open(
-        full,
-        constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-      )
-      try {
-        const { size } = await handle.stat()
-        const head = Buffer.alloc(Math.min(size, 8000))
-        await handle.read(head, 0, head.length, 0)
-        if (isBinaryToGit(size, head, BIG_FILE_THRESHOLD)) {
-          file.binary = true
-          file.additions = null
-          file.deletions = null
-        }
-      } finally {
-        await handle.close()
-      }
-    }
-  }
-}
 
 /**
  * Finds the repository around `repo` (the one call that lets git discover it) and the commit

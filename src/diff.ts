@@ -267,8 +267,6 @@ export interface PatchSection {
   binary: boolean
   /** Whether it had a hunk or a binary payload, i.e. git compared the contents. */
   contentShown: boolean
-  /** The new side's object name from its `index` line, when it has one. */
-  newOid?: string
 }
 
 /** A changed file, with both object names and whether the patch showed its content. */
@@ -333,13 +331,7 @@ export function joinPatchSections(
     if (oldPath !== undefined) file.oldPath = oldPath
     if (entry.oldMode !== ABSENT_MODE) file.oldMode = entry.oldMode
     if (entry.newMode !== ABSENT_MODE) file.newMode = entry.newMode
-    // A work-tree side git did not hash for the raw record (all zeros): its name is on the
-    // section's `index` line, or, without one (a mode-only change), the old side's.
-    let newOid = entry.newOid
-    if (entry.newMode !== ABSENT_MODE && /^0+$/.test(newOid)) {
-      newOid = own.at(-1)?.newOid ?? entry.oldOid
-    }
-    joined.push({ file, oldOid: entry.oldOid, newOid, contentShown })
+    joined.push({ file, oldOid: entry.oldOid, newOid: entry.newOid, contentShown })
   }
   if (at !== sections.length) {
     throw new Error(
@@ -747,9 +739,6 @@ export class AddedLineParser {
     } else if (startsWith(line, '--- ')) {
       if (this.truncated) throw new Error('A patch header line is too long to read.')
       if (this.section !== null) this.section.oldLabel = parseLabel(line.subarray(4), 'a/')
-    } else if (startsWith(line, 'index ')) {
-      const oids = /^index [0-9a-f]+\.\.([0-9a-f]+)/.exec(line.toString('latin1'))
-      if (this.section !== null && oids?.[1] !== undefined) this.section.newOid = oids[1]
     } else if (startsWith(line, '@@ ')) {
       this.startHunk(line)
       if (this.section !== null) this.section.contentShown = true

@@ -4,7 +4,7 @@
  * starts git with a clean environment and command-line settings that switch off each way git
  * can be made to run another program, and never through a shell.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 
 /**
  * Settings given with `-c` to every git call. Command-line settings outrank every config file,
@@ -129,56 +129,13 @@ export async function streamGit(
   options: GitOptions,
   onChunk: (chunk: Buffer) => boolean | undefined | Promise<boolean | undefined>,
 ): Promise<number> {
-  const run = startGit(args, options, 'pipe')
-  let stopped = false
-  try {
-    for await (const chunk of (run.child.stdout as AsyncIterable<Buffer> | null) ?? []) {
-      if ((await onChunk(chunk)) === false) {
-        stopped = true
-        break
-      }
-    }
-  } catch (error) {
-    run.child.kill()
-    await run.exited.catch(() => undefined)
-    throw error
-  }
-  if (stopped) {
-    run.child.kill()
-    await run.exited.catch(() => undefined)
-    return -1
-  }
-  return finishGit(args, options, run)
-}
-
-/**
- * Runs git with its standard output written straight to the open file `fd` (no pass through
- * Node, so git runs at its own pace while the caller does other work). Resolves to git's exit
- * code when it is one of `okExitCodes`, and rejects with a {@link GitError} when it is not.
- */
-export async function runGitToFile(
-  args: readonly string[],
-  options: GitOptions,
-  fd: number,
-): Promise<number> {
-  return finishGit(args, options, startGit(args, options, fd))
-}
-
-interface GitRun {
-  child: ChildProcess
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  stderr: Buffer[]
-}
-
-function startGit(args: readonly string[], options: GitOptions, stdout: 'pipe' | number): GitRun {
+  const subcommand = args[0] ?? ''
   const child = spawn('git', gitArgs(args, options), {
     cwd: options.cwd,
     env: gitEnv(options.env),
-    stdio: ['pipe', stdout, 'pipe'],
   })
   const stderr: Buffer[] = []
   let stderrBytes = 0
-  if (child.stdin === null || child.stderr === null) throw new Error('git started without pipes.')
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderrBytes >= MAX_STDERR_BYTES) return
     stderr.push(chunk.subarray(0, MAX_STDERR_BYTES - stderrBytes))
@@ -192,30 +149,39 @@ function startGit(args: readonly string[], options: GitOptions, stdout: 'pipe' |
       })
     },
   )
-  // Awaited by the caller; this only keeps an early spawn failure from being reported as unhandled.
+  // Awaited below; this only keeps an early spawn failure from being reported as unhandled.
   void exited.catch(() => undefined)
   child.stdin.on('error', () => undefined) // git may exit before reading it all; its exit code tells
   child.stdin.end(options.input)
-  return { child, exited, stderr }
-}
 
-async function finishGit(
-  args: readonly string[],
-  options: GitOptions,
-  run: GitRun,
-): Promise<number> {
-  const subcommand = args[0] ?? ''
+  let stopped = false
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      if ((await onChunk(chunk)) === false) {
+        stopped = true
+        break
+      }
+    }
+  } catch (error) {
+    child.kill()
+    await exited.catch(() => undefined)
+    throw error
+  }
+  if (stopped) child.kill()
+
   let result: { code: number | null; signal: NodeJS.Signals | null }
   try {
-    result = await run.exited
+    result = await exited
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new GitError(subcommand, null, '', `git ${subcommand} could not start: ${reason}`)
   }
+  const message = Buffer.concat(stderr).toString('utf8').trim()
+  if (stopped) return -1
   if (result.code !== null && (options.okExitCodes ?? [0]).includes(result.code)) {
     return result.code
   }
-  throw new GitError(subcommand, result.code, Buffer.concat(run.stderr).toString('utf8').trim())
+  throw new GitError(subcommand, result.code, message)
 }
 
 /**
