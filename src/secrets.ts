@@ -7,7 +7,7 @@
  * environment, the model key, the GitHub token), which both the {@link Redactor} and the
  * {@link secretScanner} also recognise base64-, URL- and JSON-encoded.
  */
-import { libraryMatches } from './secret-library.js'
+import { libraryMatches, libraryMayMatch, libraryRuleGates } from './secret-library.js'
 import { GLOBAL_ALLOWLIST, SECRET_RULES } from './secret-rules.js'
 import type { SecretAllowlist, SecretRule } from './secret-rules.js'
 import type { Violation } from './types.js'
@@ -158,19 +158,155 @@ function accepted(
 }
 
 /**
- * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
- * `json`: the text is a JSON file (see `libraryMatches`).
+ * Literals that much ordinary text holds: each is looked for with `indexOf`, which stops at the
+ * first occurrence, where the alternation of all the others would stop at every one. (Speed only:
+ * any literal gives the same answer either way.)
  */
-function scan(text: string, json = false): RawFinding[] {
+const FREQUENT_TRIGGERS = new Set(['://', 'ey', 'ccount'])
+
+/** Which rules may match in a text: the library rules by their index in `libraryRuleGates()`, the
+ * extra rules by theirs in `SECRET_RULES`. */
+interface RuleGate {
+  readonly library: (rule: number) => boolean
+  readonly extra: (rule: number) => boolean
+}
+
+/** Case-sensitive and caseless trigger literals of one rule (none: the rule always runs). */
+interface TriggerLiterals {
+  readonly triggers: readonly string[]
+  readonly caseless: readonly string[]
+}
+
+/** `literal` as a regex that matches exactly it (no `u` flag). */
+function escapeRegExp(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+}
+
+/**
+ * The trigger literals of a list of rules, looked for in a few passes over a text: `indexOf` for
+ * the frequent literals, one alternation of all the others, and one case-insensitive regex per
+ * rule with caseless literals.
+ */
+class Triggers {
+  readonly #rules: number
+  /** Rules without triggers: they run on every text. */
+  readonly #always: readonly number[]
+  readonly #frequent: readonly { literal: string; rules: readonly number[] }[]
+  /** Longest first: where several literals match at one position, the longest is the one seen. */
+  readonly #alternation: RegExp | null
+  /** For each literal of the alternation: the rules it or any literal that is its prefix wakes. */
+  readonly #wakes = new Map<string, readonly number[]>()
+  readonly #caseless: readonly { regex: RegExp; rule: number }[]
+
+  constructor(gates: readonly TriggerLiterals[]) {
+    this.#rules = gates.length
+    const rulesOf = new Map<string, number[]>()
+    const always: number[] = []
+    const caseless: { regex: RegExp; rule: number }[] = []
+    gates.forEach((gate, rule) => {
+      if (gate.triggers.length === 0 && gate.caseless.length === 0) always.push(rule)
+      for (const literal of gate.triggers) {
+        rulesOf.set(literal, [...(rulesOf.get(literal) ?? []), rule])
+      }
+      if (gate.caseless.length > 0) {
+        caseless.push({ regex: new RegExp(gate.caseless.map(escapeRegExp).join('|'), 'i'), rule })
+      }
+    })
+    this.#always = always
+    this.#caseless = caseless
+    this.#frequent = [...rulesOf]
+      .filter(([literal]) => FREQUENT_TRIGGERS.has(literal))
+      .map(([literal, rules]) => ({ literal, rules }))
+    const rare = [...rulesOf.keys()].filter((literal) => !FREQUENT_TRIGGERS.has(literal))
+    for (const literal of rare) {
+      const woken = rare
+        .filter((other) => literal.startsWith(other))
+        .flatMap((other) => rulesOf.get(other) ?? [])
+      this.#wakes.set(literal, [...new Set(woken)])
+    }
+    const longestFirst = [...rare].sort((a, b) => b.length - a.length)
+    this.#alternation =
+      rare.length > 0 ? new RegExp(longestFirst.map(escapeRegExp).join('|'), 'g') : null
+  }
+
+  /** `found[rule]` is 1 when the text holds one of the rule's triggers (or it has none). */
+  find(text: string): Uint8Array {
+    const found = new Uint8Array(this.#rules)
+    for (const rule of this.#always) found[rule] = 1
+    for (const { literal, rules } of this.#frequent) {
+      if (text.includes(literal)) for (const rule of rules) found[rule] = 1
+    }
+    for (const { regex, rule } of this.#caseless) if (regex.test(text)) found[rule] = 1
+    const alternation = this.#alternation
+    if (alternation !== null) {
+      // Every occurrence, overlapping ones included: a match may hide another literal's start.
+      alternation.lastIndex = 0
+      for (let match = alternation.exec(text); match !== null; match = alternation.exec(text)) {
+        for (const rule of this.#wakes.get(match[0]) ?? []) found[rule] = 1
+        alternation.lastIndex = match.index + 1
+      }
+    }
+    return found
+  }
+}
+
+/** The library's and the extra rules' triggers, built on first use. */
+let searches: {
+  library: Triggers
+  jsonOnly: readonly boolean[]
+  extra: Triggers
+} | null = null
+
+function triggerSearches(): NonNullable<typeof searches> {
+  if (searches !== null) return searches
+  const library = libraryRuleGates()
+  searches = {
+    library: new Triggers(library.map((g) => ({ triggers: g.triggers ?? [], caseless: [] }))),
+    jsonOnly: library.map((g) => g.jsonOnly),
+    extra: new Triggers(
+      SECRET_RULES.map((rule) => ({
+        triggers: rule.triggers ?? [],
+        caseless: rule.caselessTriggers ?? [],
+      })),
+    ),
+  }
+  return searches
+}
+
+/**
+ * The rules that may match in `text`, for a JSON file or not: a rule runs where one of its
+ * triggers is (or it has none); a JSON-only library rule where the text is a JSON file. The
+ * library's triggers are only looked for when the text passes the library's first check
+ * (`libraryMayMatch`), without which no library rule reports anything.
+ */
+function gateFor(text: string, json: boolean): RuleGate {
+  const { library, jsonOnly, extra } = triggerSearches()
+  const libraryFound = libraryMayMatch(text) ? library.find(text) : null
+  const extraFound = extra.find(text)
+  return {
+    library: (rule) => (jsonOnly[rule] === true ? json : libraryFound?.[rule] === 1),
+    extra: (rule) => extraFound[rule] === 1,
+  }
+}
+
+/**
+ * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
+ * `json`: the text is a JSON file (see `libraryMatches`). `gate`: the rules that may match in this
+ * text (see {@link Triggers}); the others are skipped, with the same result. Without it, every
+ * library rule runs and the extra rules run where gitleaks' keywords are (the reference).
+ */
+function scan(text: string, json: boolean, gate: RuleGate | undefined): RawFinding[] {
   const findings: RawFinding[] = []
   if (text === '') return findings
-  for (const match of libraryMatches(text, json)) {
+  for (const match of libraryMatches(text, json, gate?.library)) {
     findings.push({ ...match, order: LIBRARY_ORDER })
   }
-  const lower = text.toLowerCase()
+  const lower = gate === undefined ? text.toLowerCase() : ''
   for (const compiled of COMPILED_RULES) {
     const { rule, regex } = compiled
-    if (rule.keywords !== undefined && !rule.keywords.some((word) => lower.includes(word))) {
+    if (gate !== undefined) {
+      if (!gate.extra(compiled.order)) continue
+    } else if (rule.keywords !== undefined && !rule.keywords.some((w) => lower.includes(w))) {
       continue
     }
     regex.lastIndex = 0
@@ -255,11 +391,26 @@ function byStartThenOrder(a: RawFinding, b: RawFinding): number {
  * characters, only the specific one is reported; among overlapping specific matches the library's
  * wins. Each rule makes one left-to-right pass with a regex that cannot backtrack
  * catastrophically: 10 MB of ordinary code take about half a second, and text crafted against
- * the rules stays linear. `json`: the text is a whole JSON file (enables the library's GCP
- * service-account key check).
+ * the rules stays linear. A rule runs only on a text that holds one of its trigger literals
+ * (`LibraryRuleGate.triggers`, `SecretRule.triggers`): every match of the rule holds one, so the
+ * findings are those of running every rule ({@link findSecretsUngated}). `json`: the text is a
+ * whole JSON file (enables the library's GCP service-account key check).
  */
 export function findSecrets(text: string, json = false): SecretFinding[] {
-  const raw = scan(text, json)
+  return merged(text, scan(text, json, text === '' ? undefined : gateFor(text, json)))
+}
+
+/**
+ * {@link findSecrets} with every library rule run on every text that passes its first check,
+ * and the extra rules gated by gitleaks' keywords, as before the trigger literals: the same
+ * findings, slower. For the tests, which hold the gated scan to it.
+ */
+export function findSecretsUngated(text: string, json = false): SecretFinding[] {
+  return merged(text, scan(text, json, undefined))
+}
+
+/** The findings of {@link findSecrets} from the unmerged matches of `scan`. */
+function merged(text: string, raw: RawFinding[]): SecretFinding[] {
   if (raw.length === 0) return []
   const specific = sweep(raw.filter((f) => !f.generic).sort(byStartThenOrder))
   const generic = sweep(
@@ -610,7 +761,7 @@ export class Redactor {
         replacements.push({ start, end, rule: undefined, marker: false })
       }
     }
-    for (const finding of scan(text)) {
+    for (const finding of scan(text, false, gateFor(text, false))) {
       const rule = finding.rule
       replacements.push({ start: finding.start, end: finding.end, rule, marker: false })
     }
@@ -661,8 +812,9 @@ const ENCODING_WORDS: Record<Encoding, string> = {
 /**
  * The secret scan of added lines: the library rules and the extra rules, plus the known values
  * (what the strip stage removed, and the action's own tokens) in every form of
- * {@link encodedForms}. Pure; builds its automaton once, so each call is one pass per rule plus one
- * pass for all known values.
+ * {@link encodedForms}. Pure; builds its automaton once, so each call is a few passes for the
+ * rules' trigger literals, one pass per rule whose trigger the text holds, and one pass for all
+ * known values.
  *
  * A finding names the file, the 1-based line, the rule (a rule id; `stripped-value` for a known
  * value written as is, `stripped-value-<encoding>` for an encoded one) and a redacted form of the
