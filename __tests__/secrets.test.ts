@@ -6,6 +6,7 @@ import {
   MIN_SCAN_LENGTH,
   REDACTED,
   Redactor,
+  encodedForms,
   findSecrets,
   findSecretsUngated,
   looksLikeSecret,
@@ -421,6 +422,16 @@ describe('Redactor', () => {
     const text = `${T.awsId}${neighbour}`
     const redacted = new Redactor([neighbour]).redact(text)
     expect(redacted).toBe('[REDACTED:secretlint-aws][REDACTED]')
+  })
+
+  it('redacts with so many values that their forms do not fit one quick pre-check regex', () => {
+    const values = Array.from({ length: 450 }, (_, i) => `${i}-${rnd(ALNUM, 24)}`)
+    // More forms than the 2,000 the pre-check takes: the automaton runs on every text.
+    expect(new Set(values.flatMap((v) => [...encodedForms(v).keys()])).size).toBeGreaterThan(2000)
+    const redactor = new Redactor(values)
+    const text = `a ${values[449]} b ${Buffer.from(values[7]!).toString('base64')} c`
+    const redacted = redactor.redact(text)
+    expect(redacted).toBe(`a ${REDACTED} b ${REDACTED} c`)
   })
 
   it('handles many values in one pass over a long text', () => {

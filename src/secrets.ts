@@ -532,13 +532,13 @@ class LiteralMatcher {
   readonly #longest: number[] = [0]
   /** Index (in the constructor's order) of that longest pattern (-1: none). */
   readonly #longestId: number[] = [-1]
-  /** 1 for each UTF-16 code unit that starts some pattern. */
-  #root: Uint8Array | null = null
+  /** The root's transitions as a table: the state each UTF-16 code unit leads to (0: none). */
+  #root: Int32Array | null = null
 
-  #rootCodes(): Uint8Array {
+  #rootTable(): Int32Array {
     if (this.#root !== null) return this.#root
-    const root = new Uint8Array(0x10000)
-    for (const code of this.#next[0]?.keys() ?? []) root[code] = 1
+    const root = new Int32Array(0x10000)
+    for (const [code, target] of this.#next[0] ?? []) root[code] = target
     this.#root = root
     return root
   }
@@ -604,17 +604,17 @@ class LiteralMatcher {
   occurrences(text: string): [start: number, end: number, id: number][] {
     const merged: [number, number, number][] = []
     let state = 0
-    const root = this.#rootCodes()
+    const root = this.#rootTable()
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i)
-      // Most characters of a text start no pattern: skip them without a map lookup.
-      if (state === 0 && root[code] === 0) continue
-      let target = this.#next[state]?.get(code)
+      let target = state === 0 ? undefined : this.#next[state]?.get(code)
       while (target === undefined && state !== 0) {
         state = this.#fail[state] ?? 0
-        target = this.#next[state]?.get(code)
+        target = state === 0 ? undefined : this.#next[state]?.get(code)
       }
-      state = target ?? 0
+      // At the root, a table lookup: most characters of a text start no pattern.
+      state = target ?? root[code] ?? 0
+      if (state === 0) continue
       const length = this.#longest[state] ?? 0
       if (length === 0) continue
       let start = i + 1 - length
@@ -628,6 +628,24 @@ class LiteralMatcher {
       merged.push([start, end, id])
     }
     return merged
+  }
+}
+
+/** Most literals {@link anyOf} puts in one regex. */
+const MAX_ANY_OF = 2000
+
+/**
+ * A regex that matches where any of `literals` occurs: a quick first check before the
+ * {@link LiteralMatcher}, since irregexp skips through a text that holds none of them faster than
+ * the automaton walks it. `null` (no check: run the automaton) when there are none, too many, or
+ * the regex cannot be built.
+ */
+function anyOf(literals: readonly string[]): RegExp | null {
+  if (literals.length === 0 || literals.length > MAX_ANY_OF) return null
+  try {
+    return new RegExp(literals.map(escapeRegExp).join('|'))
+  } catch {
+    return null
   }
 }
 
@@ -724,6 +742,8 @@ const MAX_PASSES = 5
 export class Redactor {
   readonly #forms = new Set<string>()
   #matcher: LiteralMatcher | null = null
+  /** {@link anyOf} the forms; `undefined`: not built since the last `add`. */
+  #any: RegExp | null | undefined = undefined
 
   constructor(values: Iterable<string> = []) {
     for (const value of values) this.add(value)
@@ -736,6 +756,7 @@ export class Redactor {
       if (!this.#forms.has(form)) {
         this.#forms.add(form)
         this.#matcher = null
+        this.#any = undefined
       }
     }
   }
@@ -757,7 +778,9 @@ export class Redactor {
     const replacements: Replacement[] = []
     if (this.#forms.size > 0) {
       this.#matcher ??= new LiteralMatcher(this.#forms)
-      for (const [start, end] of this.#matcher.spans(text)) {
+      if (this.#any === undefined) this.#any = anyOf([...this.#forms])
+      const spans = this.#any?.test(text) === false ? [] : this.#matcher.spans(text)
+      for (const [start, end] of spans) {
         replacements.push({ start, end, rule: undefined, marker: false })
       }
     }
@@ -813,8 +836,8 @@ const ENCODING_WORDS: Record<Encoding, string> = {
  * The secret scan of added lines: the library rules and the extra rules, plus the known values
  * (what the strip stage removed, and the action's own tokens) in every form of
  * {@link encodedForms}. Pure; builds its automaton once, so each call is a few passes for the
- * rules' trigger literals, one pass per rule whose trigger the text holds, and one pass for all
- * known values.
+ * rules' trigger literals, one pass per rule whose trigger the text holds, and one quick pass for
+ * all known values (the automaton runs only where that finds one).
  *
  * A finding names the file, the 1-based line, the rule (a rule id; `stripped-value` for a known
  * value written as is, `stripped-value-<encoding>` for an encoded one) and a redacted form of the
@@ -835,6 +858,7 @@ export function secretScanner(
     }
   }
   const matcher = forms.length > 0 ? new LiteralMatcher(forms.map((f) => f.form)) : null
+  const anyForm = anyOf(forms.map((f) => f.form))
   return (file, text, firstLine) => {
     const violations: Violation[] = []
     for (const finding of findSecrets(text, file.toLowerCase().endsWith('.json'))) {
@@ -846,7 +870,7 @@ export function secretScanner(
         detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
       })
     }
-    if (matcher === null) return violations
+    if (matcher === null || anyForm?.test(text) === false) return violations
     const occurrences = matcher.occurrences(text)
     if (occurrences.length === 0) return violations
     const starts = lineStarts(text)
