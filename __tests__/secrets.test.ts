@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { AddedBlock } from '../src/secrets.js'
 import fc from 'fast-check'
 import {
   HIGH_ENTROPY_RULE_ID,
@@ -814,5 +815,117 @@ describe('trigger literals (rules skipped where their literals are absent)', () 
         : literals.some((l) => text.includes(l))
       expect(holds || rule === 'secretlint-gcp', `${rule} in ${JSON.stringify(text)}`).toBe(true)
     }
+  })
+})
+
+describe('secretScanner().scanBlocks', () => {
+  const value = `p/ss+w=rd &é-${rnd(ALNUM, 12)}`
+  const multiline = `line one ${rnd(ALNUM, 8)}\nline two ${rnd(ALNUM, 8)}`
+  const scan = secretScanner([value, multiline, T.ghs])
+  const gcpKey = JSON.stringify({
+    type: 'service_account',
+    private_key_id: rnd(HEXL, 40),
+    private_key: T.privateKey.replace(/\n/g, '\\n'),
+    client_email: 'x@p.iam.gserviceaccount.com',
+  })
+  const perBlock = (blocks: readonly AddedBlock[]): ReturnType<typeof scan> =>
+    blocks.flatMap((b) => scan(b.file, b.text, b.firstLine))
+
+  const pieces = [
+    ...Object.values(T),
+    value,
+    Buffer.from(value).toString('base64'),
+    encodeURIComponent(value),
+    multiline,
+    multiline.replace('\n', '\r\n'),
+    'api_key = "',
+    'AWS_SECRET_ACCESS_KEY=',
+    'https://user:',
+    '@example.com/',
+    '-----BEGIN RSA PRIVATE KEY-----\n',
+    '\n',
+    '\r\n',
+    ' ',
+    '"',
+    '',
+  ]
+  const blockText = fc.oneof(
+    {
+      weight: 9,
+      arbitrary: fc
+        .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 10 })), {
+          maxLength: 10,
+        })
+        .map((parts) => parts.join('')),
+    },
+    { weight: 1, arbitrary: fc.constant(gcpKey) },
+  )
+  const block = fc.record({
+    file: fc.constantFrom(
+      'src/a.ts',
+      'sa.json',
+      'keys/SA.JSON',
+      'b/c.yml',
+      '.npmrc',
+      'package.json',
+    ),
+    text: blockText,
+    firstLine: fc.integer({ min: 1, max: 10_000 }),
+  })
+
+  it('gives exactly the per-block results, in order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 12 }), (blocks) => {
+        expect(scan.scanBlocks(blocks)).toEqual(perBlock(blocks))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  const tables: [what: string, blocks: AddedBlock[], rules: string[]][] = [
+    ['no blocks', [], []],
+    ['an empty block', [{ file: 'a', text: '', firstLine: 1 }], []],
+    [
+      'secrets at the start and end of adjacent blocks',
+      [
+        { file: 'a.ts', text: `x\n${T.ghp}`, firstLine: 3 },
+        { file: 'a.ts', text: `${T.npm}\ny`, firstLine: 9 },
+      ],
+      ['secretlint-github', 'secretlint-npm'],
+    ],
+    [
+      'a private key split over two blocks (found in neither)',
+      [
+        { file: 'k.pem', text: T.privateKey.slice(0, 120), firstLine: 1 },
+        { file: 'k.pem', text: T.privateKey.slice(120), firstLine: 20 },
+      ],
+      [],
+    ],
+    [
+      'a GCP key in a JSON file between two other blocks',
+      [
+        { file: 'a.ts', text: `token ${T.gho}`, firstLine: 1 },
+        { file: 'sa.json', text: gcpKey, firstLine: 1 },
+        { file: 'b.ts', text: `\r\n${T.glpat}\r\n`, firstLine: 7 },
+      ],
+      // The GCP finding spans the whole file, so the key inside it is not reported again.
+      ['secretlint-github', 'secretlint-gcp', 'secretlint-gitlab'],
+    ],
+    [
+      'a known value in one block, and one written across two',
+      [
+        { file: 'a.ts', text: `p = "${value}"`, firstLine: 4 },
+        { file: 'a.ts', text: multiline.split('\n')[0] ?? '', firstLine: 5 },
+        { file: 'a.ts', text: multiline.split('\n')[1] ?? '', firstLine: 6 },
+        { file: 'a.ts', text: multiline, firstLine: 8 },
+      ],
+      ['stripped-value', 'stripped-value'],
+    ],
+  ]
+
+  it.each(tables)('scans %s like one call per block', (_what, blocks, rules) => {
+    const found = scan.scanBlocks(blocks)
+    expect(found).toEqual(perBlock(blocks))
+    expect(found.map((v) => v.rule)).toEqual(rules)
   })
 })
