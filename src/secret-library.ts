@@ -19,9 +19,12 @@
  *   key from the start of `AWS_SECRET_ACCESS_KEY=`). The reported span is the union of the rule's
  *   range and the secret's occurrence, extended over the token characters (`[A-Za-z0-9_-]`) that
  *   directly follow it, so redaction never leaves a tail of a key behind.
- * - Texts are given with no file path (so the npm rule checks every text for `.npmrc` and
- *   `package.json` forms) and the extension `.json` only for JSON files (GCP service-account keys);
- *   never `.p12`, the one case in which a rule would read a file from disk.
+ * - Texts are given with no file path and the extension `.json` only for JSON files (GCP
+ *   service-account keys); never `.p12`, the one case in which a rule would read a file from disk.
+ *   With no path the npm rule checks every text for `npm_` tokens and the `package.json` form
+ *   (`https://…:x-oauth-basic@github.com/`), but not for `.npmrc`'s `_authToken=`: the rule tests
+ *   that form only in an `else` branch after the `package.json` one, which a text without a path
+ *   always takes. (`generic-api-key` still finds an `_authToken=` whose value looks random.)
  */
 import { rules as presetRules } from '@secretlint/secretlint-rule-preset-recommend'
 import type {
@@ -36,7 +39,8 @@ export interface LibraryRuleGate {
   /** `secretlint-<rule>` (see {@link libraryRuleId}). */
   readonly rule: string
   /**
-   * Case-sensitive literals: the rule reports nothing in a text that contains none of them. `null`: no such literals are known; the rule runs on every text.
+   * Case-sensitive literals: the rule reports nothing in a text that contains none of them.
+   * `null`: no such literals are known; the rule runs on every text.
    */
   readonly triggers: readonly string[] | null
   /** The rule reports nothing unless the text is scanned as a JSON file. */

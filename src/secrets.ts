@@ -164,8 +164,10 @@ function accepted(
  */
 const FREQUENT_TRIGGERS = new Set(['://', 'ey', 'ccount'])
 
-/** Which rules may match in a text: the library rules by their index in `libraryRuleGates()`, the
- * extra rules by theirs in `SECRET_RULES`. */
+/**
+ * Which rules may match in a text: the library rules by their index in `libraryRuleGates()`, the
+ * extra rules by theirs in `SECRET_RULES`.
+ */
 interface RuleGate {
   readonly library: (rule: number) => boolean
   readonly extra: (rule: number) => boolean
