@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { AddedBlock } from '../src/secrets.js'
 import fc from 'fast-check'
 import {
   HIGH_ENTROPY_RULE_ID,
@@ -6,13 +7,15 @@ import {
   MIN_SCAN_LENGTH,
   REDACTED,
   Redactor,
+  encodedForms,
   findSecrets,
+  findSecretsUngated,
   looksLikeSecret,
   redactedForm,
   secretScanner,
   shannonEntropy,
 } from '../src/secrets.js'
-import { libraryRuleIds } from '../src/secret-library.js'
+import { libraryMatches, libraryRuleGates, libraryRuleIds } from '../src/secret-library.js'
 import { SECRET_RULES } from '../src/secret-rules.js'
 
 // Test tokens are generated, never written out, so this file does not trip secret scanners.
@@ -92,49 +95,49 @@ const T = {
   azure: rnd(ALNUM, 3) + '8Q~' + rnd(ALNUM + '_~.-', 34),
 }
 
-describe('findSecrets', () => {
-  // [rule, text, secret]: the finding's span holds the secret (library rules may report the
-  // whole assignment or URL around it, never less than the secret).
-  const positives: [rule: string, text: string, secret: string][] = [
-    ['secretlint-aws', `aws_access_key_id = ${T.awsId}`, T.awsId],
-    ['secretlint-aws', `AWS_SECRET_ACCESS_KEY=${T.awsSecret}`, T.awsSecret],
-    ['secretlint-aws', `aws_secret_access_key: "${T.awsSecret}"`, T.awsSecret],
-    ['secretlint-github', `git clone https://${T.ghp}@github.com/o/r`, T.ghp],
-    ['secretlint-github', `token ${T.gho}`, T.gho],
-    ['secretlint-github', `GITHUB_TOKEN: ${T.ghs}`, T.ghs],
-    ['secretlint-github', T.ghu, T.ghu],
-    ['secretlint-github', `refresh=${T.ghr}`, T.ghr],
-    ['secretlint-github', `GH_TOKEN="${T.githubPat}"`, T.githubPat],
-    ['secretlint-gitlab', `CI_JOB=${T.glpat}`, T.glpat],
-    ['secretlint-slack', `SLACK=${T.slackBot}`, T.slackBot],
-    ['secretlint-slack', T.slackUser, T.slackUser],
-    ['secretlint-slack', `app ${T.slackApp}`, T.slackApp],
-    ['secretlint-slack', `curl -X POST ${T.slackWebhook}`, T.slackWebhook],
-    ['secretlint-npm', `//registry.npmjs.org/:_authToken=${T.npm}\n`, T.npm],
-    ['pypi-upload-token', `password = ${T.pypi}`, T.pypi],
-    ['secretlint-anthropic', `export ANTHROPIC_API_KEY='${T.anthropic}'`, T.anthropic],
-    ['anthropic-admin-api-key', `key: ${T.anthropicAdmin}`, T.anthropicAdmin],
-    ['anthropic-oauth-token', `CLAUDE_CODE_OAUTH_TOKEN=${T.anthropicOauth}`, T.anthropicOauth],
-    ['secretlint-openai', `OPENAI_API_KEY=${T.openai}`, T.openai],
-    ['gcp-api-key', `"${T.gcp}"`, T.gcp],
-    ['azure-ad-client-secret', `AZURE_CLIENT_SECRET="${T.azure}"`, T.azure],
-    ['secretlint-huggingface', `HF_TOKEN=${T.hf}`, T.hf],
-    ['secretlint-stripe', `stripe.key = "${T.stripe}"`, T.stripe],
-    ['jwt', `Authorization: Bearer ${T.jwt}\n`, T.jwt],
-    ['secretlint-privatekey', `key.pem:\n${T.privateKey}\n`, T.privateKey],
-    [
-      'secretlint-database-connection-string',
-      `DATABASE_URL=postgres://app:${T.password}@db.internal:5432/app`,
-      T.password,
-    ],
-    ['secretlint-basicauth', `https://user:${T.password}@example.com/`, T.password],
-    ['url-password', `REDIS_URL=redis://default:${T.password}@cache:6379/0`, T.password],
-    ['url-password', `https://user:${T.password}!x@example.com/`, T.password],
-    ['generic-api-key', `api_key = "${T.generic}"`, T.generic],
-    ['generic-api-key', `{"client_secret": "${T.generic}"}`, T.generic],
-    ['generic-api-key', `DB_PASSWORD: ${T.password}\n`, T.password],
-  ]
+// [rule, text, secret]: the finding's span holds the secret (library rules may report the
+// whole assignment or URL around it, never less than the secret).
+const positives: [rule: string, text: string, secret: string][] = [
+  ['secretlint-aws', `aws_access_key_id = ${T.awsId}`, T.awsId],
+  ['secretlint-aws', `AWS_SECRET_ACCESS_KEY=${T.awsSecret}`, T.awsSecret],
+  ['secretlint-aws', `aws_secret_access_key: "${T.awsSecret}"`, T.awsSecret],
+  ['secretlint-github', `git clone https://${T.ghp}@github.com/o/r`, T.ghp],
+  ['secretlint-github', `token ${T.gho}`, T.gho],
+  ['secretlint-github', `GITHUB_TOKEN: ${T.ghs}`, T.ghs],
+  ['secretlint-github', T.ghu, T.ghu],
+  ['secretlint-github', `refresh=${T.ghr}`, T.ghr],
+  ['secretlint-github', `GH_TOKEN="${T.githubPat}"`, T.githubPat],
+  ['secretlint-gitlab', `CI_JOB=${T.glpat}`, T.glpat],
+  ['secretlint-slack', `SLACK=${T.slackBot}`, T.slackBot],
+  ['secretlint-slack', T.slackUser, T.slackUser],
+  ['secretlint-slack', `app ${T.slackApp}`, T.slackApp],
+  ['secretlint-slack', `curl -X POST ${T.slackWebhook}`, T.slackWebhook],
+  ['secretlint-npm', `//registry.npmjs.org/:_authToken=${T.npm}\n`, T.npm],
+  ['pypi-upload-token', `password = ${T.pypi}`, T.pypi],
+  ['secretlint-anthropic', `export ANTHROPIC_API_KEY='${T.anthropic}'`, T.anthropic],
+  ['anthropic-admin-api-key', `key: ${T.anthropicAdmin}`, T.anthropicAdmin],
+  ['anthropic-oauth-token', `CLAUDE_CODE_OAUTH_TOKEN=${T.anthropicOauth}`, T.anthropicOauth],
+  ['secretlint-openai', `OPENAI_API_KEY=${T.openai}`, T.openai],
+  ['gcp-api-key', `"${T.gcp}"`, T.gcp],
+  ['azure-ad-client-secret', `AZURE_CLIENT_SECRET="${T.azure}"`, T.azure],
+  ['secretlint-huggingface', `HF_TOKEN=${T.hf}`, T.hf],
+  ['secretlint-stripe', `stripe.key = "${T.stripe}"`, T.stripe],
+  ['jwt', `Authorization: Bearer ${T.jwt}\n`, T.jwt],
+  ['secretlint-privatekey', `key.pem:\n${T.privateKey}\n`, T.privateKey],
+  [
+    'secretlint-database-connection-string',
+    `DATABASE_URL=postgres://app:${T.password}@db.internal:5432/app`,
+    T.password,
+  ],
+  ['secretlint-basicauth', `https://user:${T.password}@example.com/`, T.password],
+  ['url-password', `REDIS_URL=redis://default:${T.password}@cache:6379/0`, T.password],
+  ['url-password', `https://user:${T.password}!x@example.com/`, T.password],
+  ['generic-api-key', `api_key = "${T.generic}"`, T.generic],
+  ['generic-api-key', `{"client_secret": "${T.generic}"}`, T.generic],
+  ['generic-api-key', `DB_PASSWORD: ${T.password}\n`, T.password],
+]
 
+describe('findSecrets', () => {
   it.each(positives)('finds %s in %j', (rule, text, secret) => {
     const found = findSecrets(text)
     expect(found.map((f) => f.rule)).toEqual([rule])
@@ -418,6 +421,16 @@ describe('Redactor', () => {
     expect(redacted).toBe('[REDACTED:secretlint-aws][REDACTED]')
   })
 
+  it('redacts with so many values that their forms do not fit one quick pre-check regex', () => {
+    const values = Array.from({ length: 450 }, (_, i) => `${i}-${rnd(ALNUM, 24)}`)
+    // More forms than the 2,000 the pre-check takes: the automaton runs on every text.
+    expect(new Set(values.flatMap((v) => [...encodedForms(v).keys()])).size).toBeGreaterThan(2000)
+    const redactor = new Redactor(values)
+    const text = `a ${values[449]} b ${Buffer.from(values[7]!).toString('base64')} c`
+    const redacted = redactor.redact(text)
+    expect(redacted).toBe(`a ${REDACTED} b ${REDACTED} c`)
+  })
+
   it('handles many values in one pass over a long text', () => {
     const values = Array.from({ length: 300 }, () => rnd(ALNUM, 24))
     const redactor = new Redactor(values)
@@ -633,5 +646,281 @@ describe('secretScanner', () => {
     })
     const rules = secretScanner([])('sa.json', key, 1).map((v) => v.rule)
     expect(rules).toContain('secretlint-gcp')
+  })
+})
+
+describe('trigger literals (rules skipped where their literals are absent)', () => {
+  const gcpKey = JSON.stringify({
+    type: 'service_account',
+    private_key_id: rnd(HEXL, 40),
+    private_key: T.privateKey.replace(/\n/g, '\\n'),
+    client_email: 'x@p.iam.gserviceaccount.com',
+  })
+  const secrets = Object.values(T)
+  /** Every literal some rule is gated on, so that texts hold triggers without matches too. */
+  const triggers = [
+    ...libraryRuleGates().flatMap((gate) => gate.triggers ?? []),
+    ...SECRET_RULES.flatMap((rule) => [...(rule.triggers ?? []), ...(rule.caselessTriggers ?? [])]),
+  ]
+  const contexts = [
+    'aws_secret_access_key = ',
+    'AWS_SECRET_ACCESS_KEY=',
+    'Aws_Secret_Access_Key: "',
+    'aws_account_id = 1234-5678-9012',
+    'AWS_ACCOUNT_ID: 123456789012',
+    'api_key = "',
+    'API_KEY=',
+    'ApiKey: ',
+    'PASSWORD: ',
+    'client_secret": "',
+    'token=',
+    'https://user:',
+    'https://x-access-token:',
+    '@example.com/',
+    '@github.com/o/r',
+    ':x-oauth-basic@github.com/',
+    'postgres://app:',
+    'mongodb+srv://u:',
+    'mysql://root:',
+    'redis://default:',
+    '-----BEGIN RSA PRIVATE KEY-----\n',
+    '\n-----END RSA PRIVATE KEY-----',
+    '_authToken=',
+    '// secretlint-disable\n',
+    '${{ secrets.TOKEN }}',
+    'import { key } from "./k"',
+    // toLowerCase() turns the Kelvin sign into `k` and `İ` into `i̇`: the old keyword check saw
+    // `key` and `api` where no regex can match.
+    '\u212Aey=',
+    'AP\u0130 = ',
+    'é',
+    '\u2028',
+  ]
+  const separators = [' ', '\n', '\r\n', '\r', '"', "'", '=', ':', '\t', '', ',', ';', '\\n']
+  const fragment = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...secrets) },
+    { weight: 2, arbitrary: fc.constantFrom(...triggers) },
+    { weight: 3, arbitrary: fc.constantFrom(...contexts) },
+    { weight: 3, arbitrary: fc.constantFrom(...separators) },
+    { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z0-9_+/=.~-]{1,40}$/) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+  )
+  const text = fc.oneof(
+    { weight: 9, arbitrary: fc.array(fragment, { maxLength: 24 }).map((parts) => parts.join('')) },
+    { weight: 1, arbitrary: fc.constant(gcpKey) },
+  )
+
+  it('finds exactly what running every rule finds (property)', () => {
+    fc.assert(
+      fc.property(text, fc.boolean(), (t, json) => {
+        expect(findSecrets(t, json)).toEqual(findSecretsUngated(t, json))
+      }),
+      { numRuns: 600 },
+    )
+  })
+
+  const cases: [what: string, text: string, json: boolean][] = [
+    ...secrets.map((secret): [string, string, boolean] => [
+      `fixture ${secret.slice(0, 4)}`,
+      secret,
+      false,
+    ]),
+    ...contexts.map((context): [string, string, boolean] => [
+      `context ${JSON.stringify(context)}`,
+      `${context}${T.generic}`,
+      false,
+    ]),
+    ['a GCP key in a JSON file', gcpKey, true],
+    ['a GCP key outside a JSON file', gcpKey, false],
+    [
+      'the AWS secret key rule spelled with mixed case',
+      `Aws_Secret_Access_Key: "${T.awsSecret}"`,
+      false,
+    ],
+    [
+      'an AWS account id next to a token run',
+      'aws_account_id = 1234-5678-9012 ' + rnd(ALNUM, 20),
+      false,
+    ],
+    ['an AWS account id alone (the library skips it)', 'aws_account_id = 1234-5678-9012', false],
+    ['generic keywords in upper case', `PASSWORD: ${T.password}\nAPI_TOKEN=${T.generic}`, false],
+    ['the Kelvin sign before ey', `\u212Aey=${T.generic}`, false],
+    ['a Slack webhook in upper case', T.slackWebhook.toUpperCase(), false],
+    ['a PostgreSQL URL in upper case', `POSTGRES://app:${T.password}@db.internal:5432/app`, false],
+    ['a secret behind a CRLF', `a=1\r\n${T.ghp}\r\n`, false],
+  ]
+
+  it.each(cases)('finds the same as every rule in %s', (_what, t, json) => {
+    expect(findSecrets(t, json)).toEqual(findSecretsUngated(t, json))
+  })
+
+  it('still finds what the positives need (the gate is not vacuous)', () => {
+    expect(findSecrets(`AWS_SECRET_ACCESS_KEY=${T.awsSecret}`).map((f) => f.rule)).toEqual([
+      'secretlint-aws',
+    ])
+    expect(findSecrets(gcpKey, true).map((f) => f.rule)).toContain('secretlint-gcp')
+  })
+
+  it('checks for a run of 16 token characters in linear time, with the same answers', () => {
+    // `libraryMatches` with `runs` uses the linear first check, without it the original one.
+    const all = (): boolean => true
+    const runs = fc.array(
+      fc.oneof(
+        fc.stringMatching(/^[A-Za-z0-9_+/=.~-]{1,20}$/),
+        fc.constantFrom(
+          ' ',
+          '\n',
+          ':',
+          '://',
+          '-----BEGIN',
+          T.ghp,
+          T.awsId,
+          'aws_account_id = 1234-5678-9012',
+        ),
+      ),
+      { maxLength: 12 },
+    )
+    fc.assert(
+      fc.property(runs, (parts) => {
+        const t = parts.join('')
+        expect(libraryMatches(t, false, all)).toEqual(libraryMatches(t))
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('names a trigger or JSON-only for every library rule', () => {
+    for (const gate of libraryRuleGates()) {
+      expect(gate.triggers !== null || gate.jsonOnly, gate.rule).toBe(true)
+    }
+  })
+
+  it('gates every rule on literals that each of its positives holds', () => {
+    const gates = new Map(libraryRuleGates().map((gate) => [gate.rule, gate.triggers]))
+    for (const rule of SECRET_RULES) {
+      const literals = rule.triggers ?? rule.caselessTriggers
+      gates.set(rule.id, literals === undefined ? null : literals)
+    }
+    const caseless = new Set(SECRET_RULES.filter((r) => r.caselessTriggers).map((r) => r.id))
+    for (const [rule, text] of positives) {
+      const literals = gates.get(rule)
+      if (literals === null || literals === undefined) continue
+      const holds = caseless.has(rule)
+        ? literals.some((l) => text.toLowerCase().includes(l.toLowerCase()))
+        : literals.some((l) => text.includes(l))
+      expect(holds, `${rule} in ${JSON.stringify(text)}`).toBe(true)
+    }
+  })
+})
+
+describe('secretScanner().scanBlocks', () => {
+  const value = `p/ss+w=rd &é-${rnd(ALNUM, 12)}`
+  const multiline = `line one ${rnd(ALNUM, 8)}\nline two ${rnd(ALNUM, 8)}`
+  const scan = secretScanner([value, multiline, T.ghs])
+  const gcpKey = JSON.stringify({
+    type: 'service_account',
+    private_key_id: rnd(HEXL, 40),
+    private_key: T.privateKey.replace(/\n/g, '\\n'),
+    client_email: 'x@p.iam.gserviceaccount.com',
+  })
+  const perBlock = (blocks: readonly AddedBlock[]): ReturnType<typeof scan> =>
+    blocks.flatMap((b) => scan(b.file, b.text, b.firstLine))
+
+  const pieces = [
+    ...Object.values(T),
+    value,
+    Buffer.from(value).toString('base64'),
+    encodeURIComponent(value),
+    multiline,
+    multiline.replace('\n', '\r\n'),
+    'api_key = "',
+    'AWS_SECRET_ACCESS_KEY=',
+    'https://user:',
+    '@example.com/',
+    '-----BEGIN RSA PRIVATE KEY-----\n',
+    '\n',
+    '\r\n',
+    ' ',
+    '"',
+    '',
+  ]
+  const blockText = fc.oneof(
+    {
+      weight: 9,
+      arbitrary: fc
+        .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 10 })), {
+          maxLength: 10,
+        })
+        .map((parts) => parts.join('')),
+    },
+    { weight: 1, arbitrary: fc.constant(gcpKey) },
+  )
+  const block = fc.record({
+    file: fc.constantFrom(
+      'src/a.ts',
+      'sa.json',
+      'keys/SA.JSON',
+      'b/c.yml',
+      '.npmrc',
+      'package.json',
+    ),
+    text: blockText,
+    firstLine: fc.integer({ min: 1, max: 10_000 }),
+  })
+
+  it('gives exactly the per-block results, in order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 12 }), (blocks) => {
+        expect(scan.scanBlocks(blocks)).toEqual(perBlock(blocks))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  const tables: [what: string, blocks: AddedBlock[], rules: string[]][] = [
+    ['no blocks', [], []],
+    ['an empty block', [{ file: 'a', text: '', firstLine: 1 }], []],
+    [
+      'secrets at the start and end of adjacent blocks',
+      [
+        { file: 'a.ts', text: `x\n${T.ghp}`, firstLine: 3 },
+        { file: 'a.ts', text: `${T.npm}\ny`, firstLine: 9 },
+      ],
+      ['secretlint-github', 'secretlint-npm'],
+    ],
+    [
+      'a private key split over two blocks (found in neither)',
+      [
+        { file: 'k.pem', text: T.privateKey.slice(0, 120), firstLine: 1 },
+        { file: 'k.pem', text: T.privateKey.slice(120), firstLine: 20 },
+      ],
+      [],
+    ],
+    [
+      'a GCP key in a JSON file between two other blocks',
+      [
+        { file: 'a.ts', text: `token ${T.gho}`, firstLine: 1 },
+        { file: 'sa.json', text: gcpKey, firstLine: 1 },
+        { file: 'b.ts', text: `\r\n${T.glpat}\r\n`, firstLine: 7 },
+      ],
+      // The GCP finding spans the whole file, so the key inside it is not reported again.
+      ['secretlint-github', 'secretlint-gcp', 'secretlint-gitlab'],
+    ],
+    [
+      'a known value in one block, and one written across two',
+      [
+        { file: 'a.ts', text: `p = "${value}"`, firstLine: 4 },
+        { file: 'a.ts', text: multiline.split('\n')[0] ?? '', firstLine: 5 },
+        { file: 'a.ts', text: multiline.split('\n')[1] ?? '', firstLine: 6 },
+        { file: 'a.ts', text: multiline, firstLine: 8 },
+      ],
+      ['stripped-value', 'stripped-value'],
+    ],
+  ]
+
+  it.each(tables)('scans %s like one call per block', (_what, blocks, rules) => {
+    const found = scan.scanBlocks(blocks)
+    expect(found).toEqual(perBlock(blocks))
+    expect(found.map((v) => v.rule)).toEqual(rules)
   })
 })

@@ -69,6 +69,20 @@ export interface SecretRule {
   readonly regex: RegExp
   /** Lower-case strings; the rule only runs on text that contains at least one of them. */
   readonly keywords?: readonly string[]
+  /**
+   * Case-sensitive literals one of which every match of `regex` contains: the
+   * scanner skips the rule on a text without any of them. Each also contains, lower-cased, one of
+   * `keywords`, so skipping on these is never skipping a text gitleaks' keyword check would let
+   * through to a match. With neither this nor `caselessTriggers`, the rule runs on every text, and
+   * must then be a rule whose every match contains one of `keywords` in some letter case (so that
+   * it finds nothing where the keyword check would have stopped it).
+   */
+  readonly triggers?: readonly string[]
+  /**
+   * Like `triggers`, in any ASCII letter case: every match contains one of them spelled with
+   * upper- or lower-case letters (and, lower-cased, one of `keywords`).
+   */
+  readonly caselessTriggers?: readonly string[]
   /** The secret is reported only if its Shannon entropy (bits per character) is above this. */
   readonly entropy?: number
   readonly allowlists?: readonly SecretAllowlist[]
@@ -259,6 +273,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
       'Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity.',
     regex: /pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}/,
     keywords: ['pypi-ageichlwas5vcmc'],
+    // The regex starts with this literal (no `i` flag).
+    triggers: ['pypi-AgEIcHlwaS5vcmc'],
     entropy: 3,
   },
   {
@@ -268,6 +284,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
       'Detected an Anthropic Admin API Key, risking unauthorized access to administrative functions and sensitive AI model configurations.',
     regex: new RegExp(String.raw`\b(sk-ant-admin01-[a-zA-Z0-9_\-]{93}AA)` + END),
     keywords: ['sk-ant-admin01'],
+    // The regex's group starts with this literal (no `i` flag).
+    triggers: ['sk-ant-admin01-'],
   },
   {
     // Extra: The library has no rule for Claude OAuth tokens (`claude-code-oauth-token`, Airlock's own input).
@@ -276,6 +294,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
       "Found an Anthropic OAuth access token (sk-ant-oat01-), which is tied to a Claude.ai Pro/Max subscription and can be used to act on the account's behalf.",
     regex: new RegExp(String.raw`\b(sk-ant-oat01-[a-zA-Z0-9_\-]{40,})` + END_V2),
     keywords: ['sk-ant-oat01'],
+    // The regex's group starts with this literal (no `i` flag).
+    triggers: ['sk-ant-oat01-'],
   },
   {
     // Extra: The library has no rule for Claude OAuth refresh tokens.
@@ -284,6 +304,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
       'Uncovered an Anthropic OAuth refresh token (sk-ant-ort01-), which can mint new access tokens and allow prolonged unauthorized access to a Claude.ai account.',
     regex: new RegExp(String.raw`\b(sk-ant-ort01-[a-zA-Z0-9_\-]{40,})` + END_V2),
     keywords: ['sk-ant-ort01'],
+    // The regex's group starts with this literal (no `i` flag).
+    triggers: ['sk-ant-ort01-'],
   },
   {
     // Extra: The library has no rule for Google API keys (`AIza…`), only for service-account key files.
@@ -292,6 +314,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
       'Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services and data breaches.',
     regex: new RegExp(String.raw`\b(AIza[\w-]{35})` + END),
     keywords: ['aiza'],
+    // The regex's group starts with this literal (no `i` flag).
+    triggers: ['AIza'],
     entropy: 4,
   },
   {
@@ -303,6 +327,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
       String.raw`(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"\x60\s<),])`,
     ),
     keywords: ['q~'],
+    // The group holds `\dQ~` (no `i` flag).
+    triggers: ['Q~'],
     entropy: 3,
   },
   {
@@ -315,6 +341,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
         END,
     ),
     keywords: ['ey'],
+    // The group starts with `ey` (no `i` flag).
+    triggers: ['ey'],
     entropy: 3,
   },
   {
@@ -323,6 +351,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     description: 'Found a password in the user-info part of a URL (scheme://user:password@host).',
     regex: /\b[a-z][a-z0-9+.-]{1,31}:\/\/[^:/@\s'"\x60]{0,128}:([^/@\s'"\x60]{1,256})@[a-z0-9[]/i,
     keywords: ['://'],
+    // The regex holds `:\/\/` (its `i` flag changes no letter of it).
+    triggers: ['://'],
     allowlists: [
       {
         // Placeholders and already-redacted text, not passwords.
@@ -358,6 +388,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
       'secret',
       'token',
     ],
+    // Every match starts with one of the first group's words, each letter in either case (`api`
+    // as `api`, `Api` or `API`; `passw(or)?d` starts with `passw`; `credential` and `creds` with
+    // `cred`).
+    caselessTriggers: ['access', 'auth', 'api', 'cred', 'key', 'passw', 'secret', 'token'],
     entropy: 3.5,
     identifierPrefix: 50,
     generic: true,

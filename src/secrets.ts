@@ -7,7 +7,7 @@
  * environment, the model key, the GitHub token), which both the {@link Redactor} and the
  * {@link secretScanner} also recognise base64-, URL- and JSON-encoded.
  */
-import { libraryMatches } from './secret-library.js'
+import { libraryMatches, libraryMayMatch, libraryRuleGates } from './secret-library.js'
 import { GLOBAL_ALLOWLIST, SECRET_RULES } from './secret-rules.js'
 import type { SecretAllowlist, SecretRule } from './secret-rules.js'
 import type { Violation } from './types.js'
@@ -158,19 +158,157 @@ function accepted(
 }
 
 /**
- * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
- * `json`: the text is a JSON file (see `libraryMatches`).
+ * Literals that much ordinary text holds: each is looked for with `indexOf`, which stops at the
+ * first occurrence, where the alternation of all the others would stop at every one. (Speed only:
+ * any literal gives the same answer either way.)
  */
-function scan(text: string, json = false): RawFinding[] {
+const FREQUENT_TRIGGERS = new Set(['://', 'ey', 'ccount'])
+
+/**
+ * Which rules may match in a text: the library rules by their index in `libraryRuleGates()`, the
+ * extra rules by theirs in `SECRET_RULES`.
+ */
+interface RuleGate {
+  readonly library: (rule: number) => boolean
+  readonly extra: (rule: number) => boolean
+}
+
+/** Case-sensitive and caseless trigger literals of one rule (none: the rule always runs). */
+interface TriggerLiterals {
+  readonly triggers: readonly string[]
+  readonly caseless: readonly string[]
+}
+
+/** `literal` as a regex that matches exactly it (no `u` flag). */
+function escapeRegExp(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+}
+
+/**
+ * The trigger literals of a list of rules, looked for in a few passes over a text: `indexOf` for
+ * the frequent literals, one alternation of all the others, and one case-insensitive regex per
+ * rule with caseless literals.
+ */
+class Triggers {
+  readonly #rules: number
+  /** Rules without triggers: they run on every text. */
+  readonly #always: readonly number[]
+  readonly #frequent: readonly { literal: string; rules: readonly number[] }[]
+  /** Longest first: where several literals match at one position, the longest is the one seen. */
+  readonly #alternation: RegExp | null
+  /** For each literal of the alternation: the rules it or any literal that is its prefix wakes. */
+  readonly #wakes = new Map<string, readonly number[]>()
+  readonly #caseless: readonly { regex: RegExp; rule: number }[]
+
+  constructor(gates: readonly TriggerLiterals[]) {
+    this.#rules = gates.length
+    const rulesOf = new Map<string, number[]>()
+    const always: number[] = []
+    const caseless: { regex: RegExp; rule: number }[] = []
+    gates.forEach((gate, rule) => {
+      if (gate.triggers.length === 0 && gate.caseless.length === 0) always.push(rule)
+      for (const literal of gate.triggers) {
+        rulesOf.set(literal, [...(rulesOf.get(literal) ?? []), rule])
+      }
+      if (gate.caseless.length > 0) {
+        caseless.push({ regex: new RegExp(gate.caseless.map(escapeRegExp).join('|'), 'i'), rule })
+      }
+    })
+    this.#always = always
+    this.#caseless = caseless
+    this.#frequent = [...rulesOf]
+      .filter(([literal]) => FREQUENT_TRIGGERS.has(literal))
+      .map(([literal, rules]) => ({ literal, rules }))
+    const rare = [...rulesOf.keys()].filter((literal) => !FREQUENT_TRIGGERS.has(literal))
+    for (const literal of rare) {
+      const woken = rare
+        .filter((other) => literal.startsWith(other))
+        .flatMap((other) => rulesOf.get(other) ?? [])
+      this.#wakes.set(literal, [...new Set(woken)])
+    }
+    const longestFirst = [...rare].sort((a, b) => b.length - a.length)
+    this.#alternation =
+      rare.length > 0 ? new RegExp(longestFirst.map(escapeRegExp).join('|'), 'g') : null
+  }
+
+  /** `found[rule]` is 1 when the text holds one of the rule's triggers (or it has none). */
+  find(text: string): Uint8Array {
+    const found = new Uint8Array(this.#rules)
+    for (const rule of this.#always) found[rule] = 1
+    for (const { literal, rules } of this.#frequent) {
+      if (text.includes(literal)) for (const rule of rules) found[rule] = 1
+    }
+    for (const { regex, rule } of this.#caseless) if (regex.test(text)) found[rule] = 1
+    const alternation = this.#alternation
+    if (alternation !== null) {
+      // Every occurrence, overlapping ones included: a match may hide another literal's start.
+      alternation.lastIndex = 0
+      for (let match = alternation.exec(text); match !== null; match = alternation.exec(text)) {
+        for (const rule of this.#wakes.get(match[0]) ?? []) found[rule] = 1
+        alternation.lastIndex = match.index + 1
+      }
+    }
+    return found
+  }
+}
+
+/** The library's and the extra rules' triggers, built on first use. */
+let searches: {
+  library: Triggers
+  jsonOnly: readonly boolean[]
+  extra: Triggers
+} | null = null
+
+function triggerSearches(): NonNullable<typeof searches> {
+  if (searches !== null) return searches
+  const library = libraryRuleGates()
+  searches = {
+    library: new Triggers(library.map((g) => ({ triggers: g.triggers ?? [], caseless: [] }))),
+    jsonOnly: library.map((g) => g.jsonOnly),
+    extra: new Triggers(
+      SECRET_RULES.map((rule) => ({
+        triggers: rule.triggers ?? [],
+        caseless: rule.caselessTriggers ?? [],
+      })),
+    ),
+  }
+  return searches
+}
+
+/**
+ * The rules that may match in `text`, for a JSON file or not: a rule runs where one of its
+ * triggers is (or it has none); a JSON-only library rule where the text is a JSON file. The
+ * library's triggers are only looked for when the text passes the library's first check
+ * (`libraryMayMatch`), without which no library rule reports anything.
+ */
+function gateFor(text: string, json: boolean): RuleGate {
+  const { library, jsonOnly, extra } = triggerSearches()
+  const libraryFound = libraryMayMatch(text) ? library.find(text) : null
+  const extraFound = extra.find(text)
+  return {
+    library: (rule) => (jsonOnly[rule] === true ? json : libraryFound?.[rule] === 1),
+    extra: (rule) => extraFound[rule] === 1,
+  }
+}
+
+/**
+ * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
+ * `json`: the text is a JSON file (see `libraryMatches`). `gate`: the rules that may match in this
+ * text (see {@link Triggers}); the others are skipped, with the same result. Without it, every
+ * library rule runs and the extra rules run where gitleaks' keywords are (the reference).
+ */
+function scan(text: string, json: boolean, gate: RuleGate | undefined): RawFinding[] {
   const findings: RawFinding[] = []
   if (text === '') return findings
-  for (const match of libraryMatches(text, json)) {
+  for (const match of libraryMatches(text, json, gate?.library)) {
     findings.push({ ...match, order: LIBRARY_ORDER })
   }
-  const lower = text.toLowerCase()
+  const lower = gate === undefined ? text.toLowerCase() : ''
   for (const compiled of COMPILED_RULES) {
     const { rule, regex } = compiled
-    if (rule.keywords !== undefined && !rule.keywords.some((word) => lower.includes(word))) {
+    if (gate !== undefined) {
+      if (!gate.extra(compiled.order)) continue
+    } else if (rule.keywords !== undefined && !rule.keywords.some((w) => lower.includes(w))) {
       continue
     }
     regex.lastIndex = 0
@@ -255,11 +393,26 @@ function byStartThenOrder(a: RawFinding, b: RawFinding): number {
  * characters, only the specific one is reported; among overlapping specific matches the library's
  * wins. Each rule makes one left-to-right pass with a regex that cannot backtrack
  * catastrophically: 10 MB of ordinary code take about half a second, and text crafted against
- * the rules stays linear. `json`: the text is a whole JSON file (enables the library's GCP
- * service-account key check).
+ * the rules stays linear. A rule runs only on a text that holds one of its trigger literals
+ * (`LibraryRuleGate.triggers`, `SecretRule.triggers`): every match of the rule holds one, so the
+ * findings are those of running every rule ({@link findSecretsUngated}). `json`: the text is a
+ * whole JSON file (enables the library's GCP service-account key check).
  */
 export function findSecrets(text: string, json = false): SecretFinding[] {
-  const raw = scan(text, json)
+  return merged(text, scan(text, json, text === '' ? undefined : gateFor(text, json)))
+}
+
+/**
+ * {@link findSecrets} with every library rule run on every text that passes its first check,
+ * and the extra rules gated by gitleaks' keywords, as before the trigger literals: the same
+ * findings, slower. For the tests, which hold the gated scan to it.
+ */
+export function findSecretsUngated(text: string, json = false): SecretFinding[] {
+  return merged(text, scan(text, json, undefined))
+}
+
+/** The findings of {@link findSecrets} from the unmerged matches of `scan`. */
+function merged(text: string, raw: RawFinding[]): SecretFinding[] {
   if (raw.length === 0) return []
   const specific = sweep(raw.filter((f) => !f.generic).sort(byStartThenOrder))
   const generic = sweep(
@@ -381,13 +534,13 @@ class LiteralMatcher {
   readonly #longest: number[] = [0]
   /** Index (in the constructor's order) of that longest pattern (-1: none). */
   readonly #longestId: number[] = [-1]
-  /** 1 for each UTF-16 code unit that starts some pattern. */
-  #root: Uint8Array | null = null
+  /** The root's transitions as a table: the state each UTF-16 code unit leads to (0: none). */
+  #root: Int32Array | null = null
 
-  #rootCodes(): Uint8Array {
+  #rootTable(): Int32Array {
     if (this.#root !== null) return this.#root
-    const root = new Uint8Array(0x10000)
-    for (const code of this.#next[0]?.keys() ?? []) root[code] = 1
+    const root = new Int32Array(0x10000)
+    for (const [code, target] of this.#next[0] ?? []) root[code] = target
     this.#root = root
     return root
   }
@@ -453,17 +606,17 @@ class LiteralMatcher {
   occurrences(text: string): [start: number, end: number, id: number][] {
     const merged: [number, number, number][] = []
     let state = 0
-    const root = this.#rootCodes()
+    const root = this.#rootTable()
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i)
-      // Most characters of a text start no pattern: skip them without a map lookup.
-      if (state === 0 && root[code] === 0) continue
-      let target = this.#next[state]?.get(code)
+      let target = state === 0 ? undefined : this.#next[state]?.get(code)
       while (target === undefined && state !== 0) {
         state = this.#fail[state] ?? 0
-        target = this.#next[state]?.get(code)
+        target = state === 0 ? undefined : this.#next[state]?.get(code)
       }
-      state = target ?? 0
+      // At the root, a table lookup: most characters of a text start no pattern.
+      state = target ?? root[code] ?? 0
+      if (state === 0) continue
       const length = this.#longest[state] ?? 0
       if (length === 0) continue
       let start = i + 1 - length
@@ -477,6 +630,24 @@ class LiteralMatcher {
       merged.push([start, end, id])
     }
     return merged
+  }
+}
+
+/** Most literals {@link anyOf} puts in one regex. */
+const MAX_ANY_OF = 2000
+
+/**
+ * A regex that matches where any of `literals` occurs: a quick first check before the
+ * {@link LiteralMatcher}, since irregexp skips through a text that holds none of them faster than
+ * the automaton walks it. `null` (no check: run the automaton) when there are none, too many, or
+ * the regex cannot be built.
+ */
+function anyOf(literals: readonly string[]): RegExp | null {
+  if (literals.length === 0 || literals.length > MAX_ANY_OF) return null
+  try {
+    return new RegExp(literals.map(escapeRegExp).join('|'))
+  } catch {
+    return null
   }
 }
 
@@ -573,6 +744,8 @@ const MAX_PASSES = 5
 export class Redactor {
   readonly #forms = new Set<string>()
   #matcher: LiteralMatcher | null = null
+  /** {@link anyOf} the forms; `undefined`: not built since the last `add`. */
+  #any: RegExp | null | undefined = undefined
 
   constructor(values: Iterable<string> = []) {
     for (const value of values) this.add(value)
@@ -585,6 +758,7 @@ export class Redactor {
       if (!this.#forms.has(form)) {
         this.#forms.add(form)
         this.#matcher = null
+        this.#any = undefined
       }
     }
   }
@@ -606,11 +780,13 @@ export class Redactor {
     const replacements: Replacement[] = []
     if (this.#forms.size > 0) {
       this.#matcher ??= new LiteralMatcher(this.#forms)
-      for (const [start, end] of this.#matcher.spans(text)) {
+      if (this.#any === undefined) this.#any = anyOf([...this.#forms])
+      const spans = this.#any?.test(text) === false ? [] : this.#matcher.spans(text)
+      for (const [start, end] of spans) {
         replacements.push({ start, end, rule: undefined, marker: false })
       }
     }
-    for (const finding of scan(text)) {
+    for (const finding of scan(text, false, gateFor(text, false))) {
       const rule = finding.rule
       replacements.push({ start: finding.start, end: finding.end, rule, marker: false })
     }
@@ -658,20 +834,45 @@ const ENCODING_WORDS: Record<Encoding, string> = {
   'json-escaped': ', JSON-escaped',
 }
 
+/** One block of consecutive added lines of one file, as the audit hands them to the scanner. */
+export interface AddedBlock {
+  /** The file's path in the repository. */
+  readonly file: string
+  /** The lines, joined by `\n`. */
+  readonly text: string
+  /** 1-based line number of the block's first line in the file. */
+  readonly firstLine: number
+}
+
+/** What {@link secretScanner} returns: a scan of one block of added lines, or of many. */
+export interface SecretScanner {
+  /** The violations in one block of added lines (see {@link AddedBlock}). */
+  (file: string, text: string, firstLine: number): Violation[]
+  /**
+   * The violations in many blocks, of one file or many: exactly what calling the scanner on each
+   * block in order and concatenating the results gives (same violations, same order, same lines
+   * and details). Each block is scanned on its own, so no match spans two blocks and a `.json`
+   * file's block is checked as a whole JSON file. (Scanning the blocks joined into one text was
+   * measured and did not pay: once the rules are gated by their triggers, the cost per block is
+   * small next to copying the text, and one non-Latin-1 character makes the whole joined text
+   * two bytes a character for every regex.)
+   */
+  scanBlocks(blocks: readonly AddedBlock[]): Violation[]
+}
+
 /**
  * The secret scan of added lines: the library rules and the extra rules, plus the known values
  * (what the strip stage removed, and the action's own tokens) in every form of
- * {@link encodedForms}. Pure; builds its automaton once, so each call is one pass per rule plus one
- * pass for all known values.
+ * {@link encodedForms}. Pure; builds its automaton once, so each call is a few passes for the
+ * rules' trigger literals, one pass per rule whose trigger the text holds, and one quick pass for
+ * all known values (the automaton runs only where that finds one).
  *
  * A finding names the file, the 1-based line, the rule (a rule id; `stripped-value` for a known
  * value written as is, `stripped-value-<encoding>` for an encoded one) and a redacted form of the
  * value (`AKIA…(20)`), never the value. Known values shorter than {@link MIN_SCAN_LENGTH} are not
  * looked for. A `.json` file is scanned as JSON too (GCP service-account keys).
  */
-export function secretScanner(
-  values: string[],
-): (file: string, text: string, firstLine: number) => Violation[] {
+export function secretScanner(values: string[]): SecretScanner {
   const known = [...new Set(values.filter((v) => v.length >= MIN_SCAN_LENGTH))]
   const forms: { form: string; value: string; encoding: Encoding }[] = []
   const seen = new Set<string>()
@@ -683,7 +884,8 @@ export function secretScanner(
     }
   }
   const matcher = forms.length > 0 ? new LiteralMatcher(forms.map((f) => f.form)) : null
-  return (file, text, firstLine) => {
+  const anyForm = anyOf(forms.map((f) => f.form))
+  const scanner = (file: string, text: string, firstLine: number): Violation[] => {
     const violations: Violation[] = []
     for (const finding of findSecrets(text, file.toLowerCase().endsWith('.json'))) {
       violations.push({
@@ -694,7 +896,7 @@ export function secretScanner(
         detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
       })
     }
-    if (matcher === null) return violations
+    if (matcher === null || anyForm?.test(text) === false) return violations
     const occurrences = matcher.occurrences(text)
     if (occurrences.length === 0) return violations
     const starts = lineStarts(text)
@@ -712,4 +914,14 @@ export function secretScanner(
     }
     return violations
   }
+
+  const scanBlocks = (blocks: readonly AddedBlock[]): Violation[] => {
+    const violations: Violation[] = []
+    for (const { file, text, firstLine } of blocks) {
+      for (const violation of scanner(file, text, firstLine)) violations.push(violation)
+    }
+    return violations
+  }
+
+  return Object.assign(scanner, { scanBlocks })
 }
