@@ -9,6 +9,8 @@ import {
   CatFileBatchParser,
   decodeBytes,
   indexMarks,
+  walkIndex,
+  type IndexEntry,
   isBinaryToGit,
   joinPatchSections,
   NulSplitter,
@@ -1285,6 +1287,21 @@ describe('indexMarks (checked against indexes git wrote)', () => {
   ]
   it.each(cases)('reads $name as $expected', ({ paths, steps, expected }) => {
     expect(indexMarks(indexOf(paths, steps), 20)).toBe(expected)
+  })
+
+  it.each([2, 3, 4])('walkIndex reads every entry of a version %i index as git lists it', (v) => {
+    const paths = ['a', 'b/c', 'b/cd', 'b/c\u00e9 d', long, `${long}2`, 'z']
+    const steps = [['update-index', '--index-version', String(v)]]
+    if (v === 3) steps.push(['update-index', '--skip-worktree', 'b/cd'])
+    const entries: IndexEntry[] = []
+    expect(walkIndex(indexOf(paths, steps), 20, (e) => void entries.push(e))).toBe(true)
+    expect(entries.map((e) => e.path.toString('utf8'))).toEqual([...paths].sort())
+    expect(new Set(entries.map((e) => `${e.mode} ${e.oid} ${e.size}`))).toEqual(
+      new Set(['100644 e69de29bb2d1d6434b8b29ae775ad8c2e48c5391 0']),
+    )
+    expect(entries.filter((e) => e.skipWorktree).map((e) => e.path.toString())).toEqual(
+      v === 3 ? ['b/cd'] : [],
+    )
   })
 
   it('reads a SHA-256 index', () => {

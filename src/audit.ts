@@ -29,6 +29,7 @@ import {
   utimes,
   writeFile,
 } from 'node:fs/promises'
+import { isUtf8 } from 'node:buffer'
 import path from 'node:path'
 import {
   AddedLineParser,
@@ -36,6 +37,8 @@ import {
   decodeBytes,
   indexMarks,
   isBinaryToGit,
+  walkIndex,
+  type IndexEntry,
   joinPatchSections,
   NulSplitter,
   RawPatchSplitter,
@@ -45,6 +48,7 @@ import {
   type PatchSection,
 } from './diff.js'
 import { runGit, streamGit, type GitOptions } from './git.js'
+import { addedLines, countNewlines, newFileHeader, newFileHunkStart } from './new-file-patch.js'
 import { PatchFile } from './patch.js'
 import { protectedPathViolations, symlinkEscape } from './protected-paths.js'
 import type { AgentCommit, AuditRecord, Violation } from './types.js'
@@ -137,6 +141,11 @@ const SYMLINK_MODE = '120000'
 const GITLINK_MODE = '160000'
 const REGULAR_MODES = new Set(['100644', '100755'])
 const SCAN_BLOCK_BYTES = 64 * 1024
+/**
+ * New text files at least this large are streamed into the patch by the audit rather than
+ * diffed by git (see `largeNewTextFiles`).
+ */
+const STREAMED_FILE_BYTES = 16 * 1024 * 1024
 /** Largest index read to check its flags in-process; a larger one is checked by git. */
 const MAX_INDEX_READ_BYTES = 64 * 1024 * 1024
 
@@ -219,12 +228,13 @@ export async function collectChanges(
     // final index, then (compared with the baseline, and written as a tree) side by side; the
     // ignored paths; where HEAD went.
     const [[tree, diff], ignoredNow, history] = await settleAll([
-      runGit(['add', '--all'], work).then(() =>
-        settleAll([
+      runGit(['add', '--all'], work).then(async () => {
+        const streamed = await largeNewTextFiles(store, index, baseline.index, baseline.tree)
+        return settleAll([
           writeTreeOf(work),
-          diffIndex(store, index, baseline.tree, options.scanAdded, patch),
-        ]),
-      ),
+          diffIndex(store, index, baseline.tree, options.scanAdded, patch, streamed),
+        ])
+      }),
       listIgnored(work),
       headHistory(baseline.gitDir, baseline.workTree, baseline.head),
     ])
@@ -584,6 +594,7 @@ async function diffIndex(
   from: string,
   scan: CollectOptions['scanAdded'],
   patch: PatchFile | null,
+  streamed: readonly LargeNewFile[] = [],
 ): Promise<{ entries: DiffEntry[]; secrets: Violation[] }> {
   const secrets: Violation[] = []
   const blocks =
@@ -622,6 +633,9 @@ async function diffIndex(
       '--dst-prefix=b/',
       ...DIFF_FLAGS,
       from,
+      ...(streamed.length === 0
+        ? []
+        : ['--', ...streamed.map((f) => `:(exclude,literal,top)${f.name}`)]),
     ],
     { ...store, env: { ...store.env, GIT_INDEX_FILE: index } },
     async (chunk) => {
@@ -635,7 +649,139 @@ async function diffIndex(
   splitter.end()
   take(parser.end())
   blocks?.end()
-  return { entries: joinPatchSections(splitter.rawEntries(), sections), secrets }
+  const entries = joinPatchSections(splitter.rawEntries(), sections)
+  if (streamed.length === 0) return { entries, secrets }
+
+  // The large new files git was told to leave out: their sections, after git's, built here.
+  const bigParser = new AddedLineParser()
+  const bigSections: PatchSection[] = []
+  const zero = '0'.repeat(from.length)
+  for (const file of streamed) {
+    const lines = file.lines
+    const head = Buffer.concat([
+      newFileHeader(file.path, file.mode, file.oid, zero),
+      newFileHunkStart(file.path, lines),
+    ])
+    const emit = async (bytes: Buffer): Promise<void> => {
+      for (const line of bigParser.push(bytes)) blocks?.add(line)
+      bigSections.push(...bigParser.sections())
+      await patch?.write(bytes)
+    }
+    await emit(head)
+    let atLineStart = true
+    let seen = 0
+    await streamGit(['cat-file', 'blob', file.oid], streamingOptions(store), async (chunk) => {
+      seen += chunk.length
+      await emit(addedLines(chunk, atLineStart, seen === file.size))
+      atLineStart = chunk[chunk.length - 1] === 0x0a
+      return undefined
+    })
+    if (seen !== file.size)
+      throw new Error(`git returned ${seen} bytes of a ${file.size}-byte file.`)
+  }
+  for (const line of bigParser.end()) blocks?.add(line)
+  bigSections.push(...bigParser.sections())
+  blocks?.end()
+  const bigEntries = joinPatchSections(
+    streamed.map((f) => ({
+      status: 'added' as const,
+      path: f.path,
+      oldMode: '000000',
+      newMode: f.mode,
+      oldOid: zero,
+      newOid: f.oid,
+    })),
+    bigSections,
+  )
+  // One list in git's order: by the path's bytes.
+  const byPath = (e: DiffEntry): Buffer => Buffer.from(e.file.path)
+  return {
+    entries: [...entries, ...bigEntries].sort((a, b) => Buffer.compare(byPath(a), byPath(b))),
+    secrets,
+  }
+}
+
+/** A new text file large enough to be streamed into the patch rather than diffed by git. */
+interface LargeNewFile {
+  /** Raw path, and the same as a string (the pathspec; only valid UTF-8 paths are streamed). */
+  path: Buffer
+  name: string
+  mode: string
+  oid: string
+  size: number
+  /** Lines, as git counts them. */
+  lines: number
+}
+
+/**
+ * The new text files (not in the baseline) of at least {@link STREAMED_FILE_BYTES} in the final
+ * index, with their line counts, read from the store a piece at a time. Git's diff holds the
+ * whole of both sides in memory, so a 200 MB new file took 300 MB in git; streamed, memory stays
+ * at one piece. Files of {@link BIG_FILE_THRESHOLD} or more, binary files (a NUL in the first
+ * 8,000 bytes), symlinks, names that are not UTF-8 and indexes this cannot read stay with git.
+ */
+async function largeNewTextFiles(
+  store: GitOptions,
+  index: string,
+  baselineIndex: string,
+  baselineTree: string,
+): Promise<LargeNewFile[]> {
+  const hashBytes = baselineTree.length / 2
+  const candidates: IndexEntry[] = []
+  const finalIndex = await readIndexIfSmall(index)
+  if (finalIndex === null) return []
+  const whole = walkIndex(finalIndex, hashBytes, (entry) => {
+    if (
+      REGULAR_MODES.has(entry.mode) &&
+      entry.size >= STREAMED_FILE_BYTES &&
+      entry.size < BIG_FILE_THRESHOLD &&
+      isUtf8(entry.path)
+    ) {
+      candidates.push(entry)
+    }
+    return undefined
+  })
+  if (!whole || candidates.length === 0) return []
+  const before = new Set<string>()
+  const baseline = await readIndexIfSmall(baselineIndex)
+  if (baseline === null) return []
+  if (!walkIndex(baseline, hashBytes, (entry) => void before.add(entry.path.toString('latin1')))) {
+    return []
+  }
+  const files: LargeNewFile[] = []
+  for (const entry of candidates) {
+    if (before.has(entry.path.toString('latin1'))) continue
+    const read = { lines: 0, last: 0x0a, seen: 0, binary: false }
+    await streamGit(['cat-file', 'blob', entry.oid], streamingOptions(store), (chunk) => {
+      if (read.seen < 8000 && chunk.subarray(0, 8000 - read.seen).includes(0)) read.binary = true
+      read.seen += chunk.length
+      if (read.binary) return false
+      read.lines += countNewlines(chunk)
+      read.last = chunk[chunk.length - 1] ?? read.last
+      return undefined
+    })
+    if (read.binary) continue
+    if (read.seen !== entry.size) {
+      throw new Error(`git returned ${read.seen} bytes of a ${entry.size}-byte file.`)
+    }
+    const name = entry.path.toString('utf8')
+    files.push({ ...entry, name, lines: read.last === 0x0a ? read.lines : read.lines + 1 })
+  }
+  return files
+}
+
+/**
+ * Options under which `cat-file blob` streams a blob rather than inflate it whole in memory: git
+ * streams only objects above `core.bigFileThreshold`.
+ */
+function streamingOptions(store: GitOptions): GitOptions {
+  return { ...store, config: { ...store.config, 'core.bigFileThreshold': '1' } }
+}
+
+/** An index file's bytes, or `null` when it is too large to read whole. */
+async function readIndexIfSmall(file: string): Promise<Buffer | null> {
+  const { size } = await stat(file)
+  return size <= MAX_INDEX_READ_BYTES ? readFile(file) : null
 }
 
 /** Joins consecutive added lines of one file into blocks of about {@link SCAN_BLOCK_BYTES}. */

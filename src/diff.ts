@@ -365,53 +365,109 @@ export function isBinaryToGit(size: number, head: Uint8Array, bigFileThreshold: 
   return size > bigFileThreshold || head.subarray(0, 8000).includes(NUL)
 }
 
+/** One entry of a git index, as {@link walkIndex} reads it. */
+export interface IndexEntry {
+  /** The path, as raw bytes. */
+  path: Buffer
+  /** Octal mode (`100644`, `100755`, `120000`, `160000`). */
+  mode: string
+  /** The object name (hex). */
+  oid: string
+  /** The file's size when it was staged, modulo 2^32 (the index keeps 32 bits). */
+  size: number
+  assumeUnchanged: boolean
+  skipWorktree: boolean
+}
+
 /**
- * Reads a git index file (`DIRC`, versions 2 to 4) and says whether any entry is marked
- * assume-unchanged or skip-worktree: `none`, `some`, or `unknown` when the file is not an index
- * this reads in full (another version, a split index, a cut or malformed file). Only an answer
- * of `none` can be relied on; the caller asks git otherwise. `hashBytes`: 20 for SHA-1, 32 for
- * SHA-256 repositories.
+ * Reads the entries of a git index file (`DIRC`, versions 2 to 4, `hashBytes` 20 for SHA-1 and
+ * 32 for SHA-256 repositories), passing each to `visit` until it returns `false`. Returns
+ * `false` when the file is not an index this reads in full (another version, a split index, a
+ * cut or malformed file): then the entries seen are not all there are, and the caller asks git.
  */
-export function indexMarks(index: Buffer, hashBytes: number): 'none' | 'some' | 'unknown' {
-  if (index.length < 12 + hashBytes || index.toString('latin1', 0, 4) !== 'DIRC') return 'unknown'
+export function walkIndex(
+  index: Buffer,
+  hashBytes: number,
+  visit: (entry: IndexEntry) => boolean | undefined,
+): boolean {
+  if (index.length < 12 + hashBytes || index.toString('latin1', 0, 4) !== 'DIRC') return false
   const version = index.readUInt32BE(4)
-  if (version < 2 || version > 4) return 'unknown'
+  if (version < 2 || version > 4) return false
   const count = index.readUInt32BE(8)
   const body = index.length - hashBytes
   const fixed = 40 + hashBytes + 2
+  let previous: Buffer = Buffer.alloc(0)
   let at = 12
   for (let i = 0; i < count; i++) {
-    if (at + fixed > body) return 'unknown'
+    if (at + fixed > body) return false
     const flags = index.readUInt16BE(at + fixed - 2)
-    if ((flags & 0x8000) !== 0) return 'some' // assume-valid (assume-unchanged)
     let nameAt = at + fixed
+    let skipWorktree = false
     if ((flags & 0x4000) !== 0) {
-      if (version < 3 || nameAt + 2 > body) return 'unknown'
-      if ((index.readUInt16BE(nameAt) & 0x4000) !== 0) return 'some' // skip-worktree
+      if (version < 3 || nameAt + 2 > body) return false
+      skipWorktree = (index.readUInt16BE(nameAt) & 0x4000) !== 0
       nameAt += 2
     }
+    let path: Buffer
     if (version === 4) {
       // A varint (bytes to drop from the previous name), then the NUL-terminated rest.
+      let drop = 0
       let v = nameAt
-      while (v < body && ((index[v] ?? 0) & 0x80) !== 0) v += 1
-      const nul = index.indexOf(NUL, v + 1)
-      if (nul === -1 || nul >= body) return 'unknown'
-      at = nul + 1
+      for (;;) {
+        if (v >= body) return false
+        const byte = index[v] ?? 0
+        drop = drop * 128 + (byte & 0x7f)
+        v += 1
+        if ((byte & 0x80) === 0) break
+        drop += 1
+      }
+      const nul = index.indexOf(NUL, v)
+      if (nul === -1 || nul >= body || drop > previous.length) return false
+      path = Buffer.concat([previous.subarray(0, previous.length - drop), index.subarray(v, nul)])
+      previous = path
+      nameAt = nul + 1
     } else {
       const nul = index.indexOf(NUL, nameAt)
-      if (nul === -1 || nul >= body) return 'unknown'
+      if (nul === -1 || nul >= body) return false
+      path = index.subarray(nameAt, nul)
       // The entry is NUL-padded to a multiple of 8 bytes, with at least one NUL.
-      at += (nul - at + 8) & ~7
-      if (at > body) return 'unknown'
+      nameAt = at + ((nul - at + 8) & ~7)
+      if (nameAt > body) return false
     }
+    const entry: IndexEntry = {
+      path,
+      mode: index.readUInt32BE(at + 24).toString(8),
+      oid: index.toString('hex', at + 40, at + 40 + hashBytes),
+      size: index.readUInt32BE(at + 36),
+      assumeUnchanged: (flags & 0x8000) !== 0,
+      skipWorktree,
+    }
+    if (visit(entry) === false) return true
+    at = nameAt
   }
   // Extensions: a four-byte signature and a length each. A split index keeps entries elsewhere.
   while (at + 8 <= body) {
     const signature = index.toString('latin1', at, at + 4)
-    if (signature === 'link' || signature === 'sdir') return 'unknown'
+    if (signature === 'link' || signature === 'sdir') return false
     at += 8 + index.readUInt32BE(at + 4)
   }
-  return at === body ? 'none' : 'unknown'
+  return at === body
+}
+
+/**
+ * Says whether any entry of a git index is marked assume-unchanged or skip-worktree: `none`,
+ * `some`, or `unknown` when the file is not an index {@link walkIndex} reads in full. Only an
+ * answer of `none` can be relied on; the caller asks git otherwise.
+ */
+export function indexMarks(index: Buffer, hashBytes: number): 'none' | 'some' | 'unknown' {
+  const marked: IndexEntry[] = []
+  const whole = walkIndex(index, hashBytes, (entry) => {
+    if (!entry.assumeUnchanged && !entry.skipWorktree) return undefined
+    marked.push(entry)
+    return false
+  })
+  if (marked.length > 0) return 'some'
+  return whole ? 'none' : 'unknown'
 }
 
 const C_ESCAPES: Readonly<Record<string, number>> = {
