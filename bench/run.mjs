@@ -363,7 +363,12 @@ async function auditCase(tmp, build, c, runs) {
     row(`${p}: report + render`, 'ms', m.report, 'comment, summary, redacted outputs'),
     row(`${p}: ↳ render`, 'ms', m.render, '`renderReport` ×2, `summaryLine`'),
     row(`${p}: ↳ redact`, 'ms', m.redact, '`Redactor.redact` of each output'),
-    row(`${p}: audit + report`, 'ms', m.after, 'collect + report: all Airlock does after the agent'),
+    row(
+      `${p}: audit + report`,
+      'ms',
+      m.after,
+      'collect + report: all Airlock does after the agent',
+    ),
     row(`${p}: with the snapshot`, 'ms', m.total, 'snapshot + collect + report'),
     row(`${p}: git processes`, 'n', m.gitSnapshot, 'started by the snapshot'),
     row(`${p}: git processes`, 'n', m.gitCollect, 'started by collect'),
