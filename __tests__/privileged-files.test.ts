@@ -98,4 +98,17 @@ describe.runIf(process.getuid?.() === 0)('scanPrivilegedFiles on a real folder (
       capable: 'cap_net_raw=ep',
     })
   })
+
+  it('fails rather than skip a setuid file whose path is too long to read its mode', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'airlock-priv-'))
+    // 25 folders of 200 characters: find walks them, a single path to the file is too long.
+    const script =
+      'cd "$1" && for i in $(seq 25); do mkdir "$2" && cd -P "$2" || exit 1; done && touch f && chmod 4755 f'
+    try {
+      execFileSync('sh', ['-c', script, 'sh', dir, 'd'.repeat(200)])
+      await expect(scanPrivilegedFiles(dir)).rejects.toThrow(/ENAMETOOLONG/)
+    } finally {
+      execFileSync('rm', ['-rf', '--', dir]) // rmSync cannot remove a path this long
+    }
+  })
 })

@@ -68,7 +68,8 @@ export function setIdBits(mode: number): string | null {
 
 /**
  * Scans the workspace, the `.git` folder included: one `find` for setuid and setgid files (their
- * bits then read with `lstat`) and, at the same time, one `getcap -r`.
+ * bits then read with `lstat`) and, at the same time, one `getcap -r`. Rejects when a listed
+ * file's mode cannot be read.
  */
 export async function scanPrivilegedFiles(workspace: string): Promise<PrivilegedFiles> {
   const opts = { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' as const }
@@ -96,12 +97,9 @@ export async function scanPrivilegedFiles(workspace: string): Promise<Privileged
   ])
   const files = new Map<string, string>()
   for (const file of parseFindOutput(found.stdout, workspace)) {
-    let what: string | null
-    try {
-      what = setIdBits((await lstat(path.resolve(workspace, file))).mode)
-    } catch {
-      continue // gone since find listed it
-    }
+    // Nothing runs in the workspace during a scan: a file find listed but lstat cannot read (a
+    // path longer than PATH_MAX, which find walks and lstat refuses) fails the scan, never skips.
+    const what = setIdBits((await lstat(path.resolve(workspace, file))).mode)
     if (what !== null) files.set(file, what)
   }
   if (caps === null) return { files, capabilitiesChecked: false }
