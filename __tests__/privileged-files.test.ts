@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -8,6 +16,7 @@ import {
   parseGetcap,
   privilegedViolations,
   scanPrivilegedFiles,
+  setIdBits,
 } from '../src/privileged-files.js'
 
 describe('parsing', () => {
@@ -22,6 +31,19 @@ describe('parsing', () => {
       ['ping', 'cap_net_raw=ep'],
       ['old tool', 'cap_net_admin+ep'],
     ])
+  })
+})
+
+describe('setIdBits', () => {
+  it.each([
+    [0o100755, null],
+    [0o104755, 'setuid'],
+    [0o102755, 'setgid'],
+    [0o106755, 'setuid+setgid'],
+    [0o101755, null],
+    [0o4000, 'setuid'],
+  ])('mode %o → %s', (mode, what) => {
+    expect(setIdBits(mode)).toBe(what)
   })
 })
 
@@ -59,6 +81,12 @@ describe.runIf(process.getuid?.() === 0)('scanPrivilegedFiles on a real folder (
     chmodSync(path.join(dir, 'suid'), 0o4755)
     writeFileSync(path.join(dir, 'sgid'), 'x')
     chmodSync(path.join(dir, 'sgid'), 0o2755)
+    mkdirSync(path.join(dir, '.git', 'hooks'), { recursive: true })
+    writeFileSync(path.join(dir, '.git', 'hooks', 'both'), 'x')
+    chmodSync(path.join(dir, '.git', 'hooks', 'both'), 0o6755)
+    writeFileSync(path.join(dir, 'sticky'), 'x')
+    chmodSync(path.join(dir, 'sticky'), 0o1755)
+    symlinkSync('suid', path.join(dir, 'link-to-suid'))
     copyFileSync('/bin/true', path.join(dir, 'capable'))
     execFileSync('setcap', ['cap_net_raw+ep', path.join(dir, 'capable')])
     const found = await scanPrivilegedFiles(dir)
@@ -66,7 +94,21 @@ describe.runIf(process.getuid?.() === 0)('scanPrivilegedFiles on a real folder (
     expect(Object.fromEntries(found.files)).toEqual({
       suid: 'setuid',
       sgid: 'setgid',
+      '.git/hooks/both': 'setuid+setgid',
       capable: 'cap_net_raw=ep',
     })
+  })
+
+  it('fails rather than skip a setuid file whose path is too long to read its mode', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'airlock-priv-'))
+    // 25 folders of 200 characters: find walks them, a single path to the file is too long.
+    const script =
+      'cd "$1" && for i in $(seq 25); do mkdir "$2" && cd -P "$2" || exit 1; done && touch f && chmod 4755 f'
+    try {
+      execFileSync('sh', ['-c', script, 'sh', dir, 'd'.repeat(200)])
+      await expect(scanPrivilegedFiles(dir)).rejects.toThrow(/ENAMETOOLONG/)
+    } finally {
+      execFileSync('rm', ['-rf', '--', dir]) // rmSync cannot remove a path this long
+    }
   })
 })

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { lstat } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { findProgram } from './sandbox.js'
@@ -56,26 +57,52 @@ export function privilegedViolations(before: PrivilegedFiles, after: PrivilegedF
   return out
 }
 
-/** Scans the workspace (one `find`, one `getcap -r`), the `.git` folder included. */
+/** What a file's mode makes it: `setuid`, `setgid`, `setuid+setgid`, or `null` (neither). Pure. */
+export function setIdBits(mode: number): string | null {
+  const bits = [
+    ...((mode & 0o4000) !== 0 ? ['setuid'] : []),
+    ...((mode & 0o2000) !== 0 ? ['setgid'] : []),
+  ]
+  return bits.length > 0 ? bits.join('+') : null
+}
+
+/**
+ * Scans the workspace, the `.git` folder included: one `find` for setuid and setgid files (their
+ * bits then read with `lstat`) and, at the same time, one `getcap -r`. Rejects when a listed
+ * file's mode cannot be read.
+ */
 export async function scanPrivilegedFiles(workspace: string): Promise<PrivilegedFiles> {
-  const files = new Map<string, string>()
   const opts = { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' as const }
-  for (const [perm, what] of [
-    ['-4000', 'setuid'],
-    ['-2000', 'setgid'],
-  ] as const) {
-    const found = await run(
-      'find',
-      [workspace, '-xdev', '-type', 'f', '-perm', perm, '-print0'],
-      opts,
-    )
-    for (const file of parseFindOutput(found.stdout, workspace)) {
-      files.set(file, files.has(file) ? `${files.get(file) ?? ''}+${what}` : what)
-    }
-  }
   const getcap = findProgram('getcap', `${process.env.PATH ?? ''}:/usr/sbin:/sbin`)
-  if (getcap === null) return { files, capabilitiesChecked: false }
-  const caps = await run(getcap, ['-r', workspace], opts)
+  const [found, caps] = await Promise.all([
+    run(
+      'find',
+      [
+        workspace,
+        '-xdev',
+        '-type',
+        'f',
+        '(',
+        '-perm',
+        '-4000',
+        '-o',
+        '-perm',
+        '-2000',
+        ')',
+        '-print0',
+      ],
+      opts,
+    ),
+    getcap === null ? null : run(getcap, ['-r', workspace], opts),
+  ])
+  const files = new Map<string, string>()
+  for (const file of parseFindOutput(found.stdout, workspace)) {
+    // Nothing runs in the workspace during a scan: a file find listed but lstat cannot read (a
+    // path longer than PATH_MAX, which find walks and lstat refuses) fails the scan, never skips.
+    const what = setIdBits((await lstat(path.resolve(workspace, file))).mode)
+    if (what !== null) files.set(file, what)
+  }
+  if (caps === null) return { files, capabilitiesChecked: false }
   for (const [file, what] of parseGetcap(caps.stdout, workspace)) files.set(file, what)
   return { files, capabilitiesChecked: true }
 }
