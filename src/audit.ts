@@ -149,7 +149,8 @@ const STREAMED_FILE_BYTES = 16 * 1024 * 1024
 /** Largest index read to check its flags in-process; a larger one is checked by git. */
 const MAX_INDEX_READ_BYTES = 64 * 1024 * 1024
 
-interface Repository {
+/** Where a repository's parts are, as `git rev-parse` says. */
+export interface Repository {
   workTree: string
   gitDir: string
   commonDir: string
@@ -167,8 +168,12 @@ interface Repository {
  * behind one is compared like any other. The store keeps a packed copy of every file in the
  * tree (about the size of the repository's own pack); `tmpDir` is the caller's to remove.
  */
-export async function snapshotWorktree(repo: string, tmpDir: string): Promise<Snapshot> {
-  const repository = await locateRepository(repo)
+export async function snapshotWorktree(
+  repo: string,
+  tmpDir: string,
+  located: Promise<Repository> = locateRepository(repo),
+): Promise<Snapshot> {
+  const repository = await located
   const store = await createStore(path.resolve(tmpDir), repository)
   const index = path.join(store, 'baseline.index')
   const seeded = await seedIndex(repository, store, index)
@@ -272,9 +277,11 @@ const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv']
 
 /**
  * Finds the repository around `repo` (the one call that lets git discover it) and the commit
- * its HEAD points at, in one git process.
+ * its HEAD points at, in one git process. {@link snapshotWorktree} calls it, unless given its
+ * answer: the caller may start it earlier, beside other work, when nothing in between can move
+ * HEAD or the repository.
  */
-async function locateRepository(repo: string): Promise<Repository> {
+export async function locateRepository(repo: string): Promise<Repository> {
   const real = await realpath(repo)
   const out = await runGit(
     [

@@ -14,7 +14,13 @@ import path from 'node:path'
 import * as core from './actions-core.js'
 import { actorOf, needsActorCheck, refuseActor } from './actor.js'
 import { runAgent, type AgentExit } from './agent.js'
-import { collectChanges, snapshotWorktree, type Snapshot } from './audit.js'
+import {
+  collectChanges,
+  locateRepository,
+  snapshotWorktree,
+  type Repository,
+  type Snapshot,
+} from './audit.js'
 import { InputError, readConfig, type Config } from './config.js'
 import { resolveClaude } from './install.js'
 import { Outputs, State } from './constants.js'
@@ -200,6 +206,8 @@ interface Prepared {
   plan: RestorePlan
   environment: AgentEnvironmentBuild
   lock: Lock
+  /** The snapshot's first question, already asked (see `locateRepository`). */
+  located: Promise<Repository>
 }
 
 /** Guard, strip and lock. Records each change in state before making it. */
@@ -277,6 +285,10 @@ async function prepare(config: Config, progress: Progress, redactor: Redactor): 
       : 'Strip: no persisted git credentials found',
   )
   timed(progress, 'strip', since)
+  // The snapshot's first git process, started now so that it runs beside the lock: nothing the
+  // lock does moves HEAD or the repository.
+  const located = locateRepository(config.workspace)
+  located.catch(() => undefined) // awaited by the snapshot; a refusal before it leaves it be
   since = Date.now()
   progress.lock = {
     sandbox: 'off',
@@ -298,7 +310,7 @@ async function prepare(config: Config, progress: Progress, redactor: Redactor): 
     hookVerified: false,
   }
   timed(progress, 'lock', since)
-  return { plan, environment, lock }
+  return { plan, environment, lock, located }
 }
 
 function hookScriptPath(): string {
@@ -458,7 +470,7 @@ function cliEnv(
 
 async function runAndAudit(
   config: Config,
-  { plan, environment, lock }: Prepared,
+  { plan, environment, lock, located }: Prepared,
   progress: Progress,
   redactor: Redactor,
   outDir: string,
@@ -466,7 +478,7 @@ async function runAndAudit(
   let since = Date.now()
   const snapshotDir = path.join(plan.privateDir, 'snapshot')
   mkdirSync(snapshotDir, { recursive: true })
-  const baseline: Snapshot = await snapshotWorktree(config.workspace, snapshotDir)
+  const baseline: Snapshot = await snapshotWorktree(config.workspace, snapshotDir, located)
   // As root the agent keeps CAP_SETFCAP, and git records neither file capabilities nor setuid
   // bits: note which files are privileged now, to flag any the agent makes so.
   const privilegedBefore = isRoot() ? await scanPrivilegedFiles(config.workspace) : null
