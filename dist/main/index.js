@@ -3877,64 +3877,103 @@ function isBinaryToGit(size, head, bigFileThreshold) {
     return size > bigFileThreshold || head.subarray(0, 8000).includes(NUL);
 }
 /**
- * Reads a git index file (`DIRC`, versions 2 to 4) and says whether any entry is marked
- * assume-unchanged or skip-worktree: `none`, `some`, or `unknown` when the file is not an index
- * this reads in full (another version, a split index, a cut or malformed file). Only an answer
- * of `none` can be relied on; the caller asks git otherwise. `hashBytes`: 20 for SHA-1, 32 for
- * SHA-256 repositories.
+ * Reads the entries of a git index file (`DIRC`, versions 2 to 4, `hashBytes` 20 for SHA-1 and
+ * 32 for SHA-256 repositories), passing each to `visit` until it returns `false`. Returns
+ * `false` when the file is not an index this reads in full (another version, a split index, a
+ * cut or malformed file): then the entries seen are not all there are, and the caller asks git.
  */
-function indexMarks(index, hashBytes) {
+function walkIndex(index, hashBytes, visit) {
     if (index.length < 12 + hashBytes || index.toString('latin1', 0, 4) !== 'DIRC')
-        return 'unknown';
+        return false;
     const version = index.readUInt32BE(4);
     if (version < 2 || version > 4)
-        return 'unknown';
+        return false;
     const count = index.readUInt32BE(8);
     const body = index.length - hashBytes;
     const fixed = 40 + hashBytes + 2;
+    let previous = Buffer.alloc(0);
     let at = 12;
     for (let i = 0; i < count; i++) {
         if (at + fixed > body)
-            return 'unknown';
+            return false;
         const flags = index.readUInt16BE(at + fixed - 2);
-        if ((flags & 0x8000) !== 0)
-            return 'some'; // assume-valid (assume-unchanged)
         let nameAt = at + fixed;
+        let skipWorktree = false;
         if ((flags & 0x4000) !== 0) {
             if (version < 3 || nameAt + 2 > body)
-                return 'unknown';
-            if ((index.readUInt16BE(nameAt) & 0x4000) !== 0)
-                return 'some'; // skip-worktree
+                return false;
+            skipWorktree = (index.readUInt16BE(nameAt) & 0x4000) !== 0;
             nameAt += 2;
         }
+        let path;
         if (version === 4) {
             // A varint (bytes to drop from the previous name), then the NUL-terminated rest.
+            let drop = 0;
             let v = nameAt;
-            while (v < body && ((index[v] ?? 0) & 0x80) !== 0)
+            for (;;) {
+                if (v >= body)
+                    return false;
+                const byte = index[v] ?? 0;
+                drop = drop * 128 + (byte & 0x7f);
                 v += 1;
-            const nul = index.indexOf(NUL, v + 1);
-            if (nul === -1 || nul >= body)
-                return 'unknown';
-            at = nul + 1;
+                if ((byte & 0x80) === 0)
+                    break;
+                drop += 1;
+            }
+            const nul = index.indexOf(NUL, v);
+            if (nul === -1 || nul >= body || drop > previous.length)
+                return false;
+            path = Buffer.concat([previous.subarray(0, previous.length - drop), index.subarray(v, nul)]);
+            previous = path;
+            nameAt = nul + 1;
         }
         else {
             const nul = index.indexOf(NUL, nameAt);
             if (nul === -1 || nul >= body)
-                return 'unknown';
+                return false;
+            path = index.subarray(nameAt, nul);
             // The entry is NUL-padded to a multiple of 8 bytes, with at least one NUL.
-            at += (nul - at + 8) & ~7;
-            if (at > body)
-                return 'unknown';
+            nameAt = at + ((nul - at + 8) & ~7);
+            if (nameAt > body)
+                return false;
         }
+        const entry = {
+            path,
+            mode: index.readUInt32BE(at + 24).toString(8),
+            oid: index.toString('hex', at + 40, at + 40 + hashBytes),
+            size: index.readUInt32BE(at + 36),
+            assumeUnchanged: (flags & 0x8000) !== 0,
+            skipWorktree,
+        };
+        if (visit(entry) === false)
+            return true;
+        at = nameAt;
     }
     // Extensions: a four-byte signature and a length each. A split index keeps entries elsewhere.
     while (at + 8 <= body) {
         const signature = index.toString('latin1', at, at + 4);
         if (signature === 'link' || signature === 'sdir')
-            return 'unknown';
+            return false;
         at += 8 + index.readUInt32BE(at + 4);
     }
-    return at === body ? 'none' : 'unknown';
+    return at === body;
+}
+/**
+ * Says whether any entry of a git index is marked assume-unchanged or skip-worktree: `none`,
+ * `some`, or `unknown` when the file is not an index {@link walkIndex} reads in full. Only an
+ * answer of `none` can be relied on; the caller asks git otherwise.
+ */
+function indexMarks(index, hashBytes) {
+    const marked = [];
+    const whole = walkIndex(index, hashBytes, (entry) => {
+        if (!entry.assumeUnchanged && !entry.skipWorktree)
+            return undefined;
+        marked.push(entry);
+        return false;
+    });
+    if (marked.length > 0)
+        return 'some';
+    return whole ? 'none' : 'unknown';
 }
 const C_ESCAPES = {
     a: 0x07,
@@ -4554,6 +4593,179 @@ async function runGit(args, options) {
     return Buffer.concat(chunks, size);
 }
 
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./build/new-file-patch.js
+/**
+ * The patch section git prints for a file that did not exist before (`git diff --binary
+ * --full-index --src-prefix=a/ --dst-prefix=b/` with `core.quotePath` on), built from the
+ * file's bytes, for the audit's new files: it reads them itself rather than have git store them
+ * first (see `collectChanges`). Pure: bytes in, bytes out. Every header line is byte for byte
+ * what git 2.39 prints, so the same parser reads both, and `git apply` takes the result.
+ */
+
+const new_file_patch_LF = 0x0a;
+const new_file_patch_PLUS = 0x2b;
+/** What git writes after the last line of a file that does not end with a newline. */
+const NO_NEWLINE = Buffer.from('\n\\ No newline at end of file\n');
+/**
+ * How git quotes each byte in a path (`cq_lookup` in quote.c, with `core.quotePath` on): `null`
+ * for a byte printed as it is, else its escape.
+ */
+const QUOTED = Array.from({ length: 256 }, (_, byte) => {
+    const named = {
+        0x07: '\\a',
+        0x08: '\\b',
+        0x09: '\\t',
+        0x0a: '\\n',
+        0x0b: '\\v',
+        0x0c: '\\f',
+        0x0d: '\\r',
+        0x22: '\\"',
+        0x5c: '\\\\',
+    };
+    if (named[byte] !== undefined)
+        return named[byte];
+    if (byte < 0x20 || byte >= 0x7f)
+        return `\\${byte.toString(8).padStart(3, '0')}`;
+    return null;
+});
+function needsQuoting(path) {
+    for (const byte of path)
+        if (QUOTED[byte] !== null)
+            return true;
+    return false;
+}
+/**
+ * `prefix` + `path` as git prints a name in a patch header (`quote_two`): as is, or the whole
+ * C-quoted (`"b/caf\303\251"`) when the path holds a byte git quotes.
+ */
+function quotedName(prefix, path) {
+    if (!needsQuoting(path)) {
+        return Buffer.concat([Buffer.from(prefix, 'latin1'), path]);
+    }
+    const parts = [Buffer.from(`"${prefix}`, 'latin1')];
+    let run = 0;
+    for (let i = 0; i < path.length; i++) {
+        const escape = QUOTED[path[i] ?? 0];
+        if (escape === null || escape === undefined)
+            continue;
+        parts.push(path.subarray(run, i), Buffer.from(escape, 'latin1'));
+        run = i + 1;
+    }
+    parts.push(path.subarray(run), Buffer.from('"', 'latin1'));
+    return Buffer.concat(parts);
+}
+/**
+ * The lines that open a new file's section: `diff --git`, `new file mode`, `index`. `oid` is the
+ * blob's full name; `zeroOid` the all-zero name of the repository's hash (40 or 64 digits).
+ */
+function newFileHeader(path, mode, oid, zeroOid) {
+    const tail = `\nnew file mode ${mode}\nindex ${zeroOid}..${oid}\n`;
+    if (!needsQuoting(path)) {
+        const name = path.toString('latin1');
+        return Buffer.from(`diff --git a/${name} b/${name}${tail}`, 'latin1');
+    }
+    return Buffer.concat([
+        Buffer.from('diff --git ', 'latin1'),
+        quotedName('a/', path),
+        Buffer.from(' ', 'latin1'),
+        quotedName('b/', path),
+        Buffer.from(tail, 'latin1'),
+    ]);
+}
+/**
+ * The `---`/`+++` labels and the hunk header of a new text file of `lines` lines (at least
+ * one). Git ends a label with a tab when the name holds a space.
+ */
+function newFileHunkStart(path, lines) {
+    const tab = path.includes(0x20) ? '\t' : '';
+    return Buffer.concat([
+        Buffer.from('--- /dev/null\n+++ ', 'latin1'),
+        quotedName('b/', path),
+        Buffer.from(`${tab}\n@@ -0,0 +1${lines === 1 ? '' : `,${lines}`} @@\n`, 'latin1'),
+    ]);
+}
+/** How many newlines `content` holds. */
+function countNewlines(content) {
+    let lines = 0;
+    let at = content.indexOf(new_file_patch_LF);
+    while (at !== -1) {
+        lines += 1;
+        at = content.indexOf(new_file_patch_LF, at + 1);
+    }
+    return lines;
+}
+/** How many lines git counts in `content`: its newlines, plus one for an unfinished last line. */
+function countLines(content) {
+    const lines = countNewlines(content);
+    return content.length > 0 && content[content.length - 1] !== new_file_patch_LF ? lines + 1 : lines;
+}
+/**
+ * A piece of a new file's content as hunk lines: `+` before every line that starts in it.
+ * `atLineStart`: whether the piece starts a line (true for the first piece of a file, then
+ * whether the previous piece ended with a newline); `last`: the file's last piece, after which
+ * an unfinished line gets git's "No newline at end of file" marker.
+ */
+function addedLines(piece, atLineStart, last) {
+    const starts = [];
+    if (atLineStart && piece.length > 0)
+        starts.push(0);
+    let at = piece.indexOf(new_file_patch_LF);
+    while (at !== -1 && at + 1 < piece.length) {
+        starts.push(at + 1);
+        at = piece.indexOf(new_file_patch_LF, at + 1);
+    }
+    const open = last && piece.length > 0 && piece[piece.length - 1] !== new_file_patch_LF;
+    const out = Buffer.allocUnsafe(piece.length + starts.length + (open ? NO_NEWLINE.length : 0));
+    let written = 0;
+    let copied = 0;
+    for (const start of starts) {
+        written += piece.copy(out, written, copied, start);
+        out[written++] = new_file_patch_PLUS;
+        copied = start;
+    }
+    written += piece.copy(out, written, copied);
+    if (open)
+        NO_NEWLINE.copy(out, written);
+    return out;
+}
+const BASE85 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~';
+/** `encode_85` of base85.c: each group of up to 4 bytes (zero-padded) as 5 characters. */
+function encode85(data) {
+    let out = '';
+    for (let i = 0; i < data.length; i += 4) {
+        let acc = 0;
+        for (let k = 0; k < 4; k++)
+            acc = acc * 256 + (data[i + k] ?? 0);
+        let group = '';
+        for (let k = 0; k < 5; k++) {
+            group = (BASE85[acc % 85] ?? '') + group;
+            acc = Math.floor(acc / 85);
+        }
+        out += group;
+    }
+    return out;
+}
+/** One `literal` block of a binary patch: the deflated bytes, 52 to a line, then a blank line. */
+function literalBlock(content) {
+    const deflated = deflateSync(content, { level: 1 });
+    let out = `literal ${content.length}\n`;
+    for (let i = 0; i < deflated.length; i += 52) {
+        const line = deflated.subarray(i, i + 52);
+        const length = line.length <= 26 ? 0x40 + line.length : 0x60 + line.length - 26;
+        out += `${String.fromCharCode(length)}${encode85(line)}\n`;
+    }
+    return `${out}\n`;
+}
+/**
+ * The binary patch of a new file (`--binary`): the content deflated, then the reverse (the empty
+ * file), as git prints both. Any zlib stream applies; this one uses git's default level (1).
+ */
+function newBinaryPatch(content) {
+    return Buffer.from(`GIT binary patch\n${literalBlock(content)}${literalBlock(Buffer.alloc(0))}`, 'latin1');
+}
+
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./build/patch.js
@@ -4577,7 +4789,7 @@ class PatchFile {
     }
     /** Creates (or empties) `file`, readable by later steps (mode 0644). */
     static async open(file) {
-        const out = (0,external_node_fs_.createWriteStream)(file, { mode: 0o644 });
+        const out = (0,external_node_fs_.createWriteStream)(file, { mode: 0o644, highWaterMark: 1024 * 1024 });
         await (0,external_node_events_.once)(out, 'open');
         return new PatchFile(file, out);
     }
@@ -4784,6 +4996,8 @@ function isInside(p, root) {
 
 
 
+
+
 /** Most ignored entries a snapshot keeps. */
 const MAX_IGNORED = 10_000;
 /** Most agent commits listed. */
@@ -4825,6 +5039,11 @@ const SYMLINK_MODE = '120000';
 const GITLINK_MODE = '160000';
 const REGULAR_MODES = new Set(['100644', '100755']);
 const SCAN_BLOCK_BYTES = 64 * 1024;
+/**
+ * New text files at least this large are streamed into the patch by the audit rather than
+ * diffed by git (see `largeNewTextFiles`).
+ */
+const STREAMED_FILE_BYTES = 16 * 1024 * 1024;
 /** Largest index read to check its flags in-process; a larger one is checked by git. */
 const MAX_INDEX_READ_BYTES = 64 * 1024 * 1024;
 /**
@@ -4835,8 +5054,8 @@ const MAX_INDEX_READ_BYTES = 64 * 1024 * 1024;
  * behind one is compared like any other. The store keeps a packed copy of every file in the
  * tree (about the size of the repository's own pack); `tmpDir` is the caller's to remove.
  */
-async function snapshotWorktree(repo, tmpDir) {
-    const repository = await locateRepository(repo);
+async function snapshotWorktree(repo, tmpDir, located = locateRepository(repo)) {
+    const repository = await located;
     const store = await createStore(external_node_path_.resolve(tmpDir), repository);
     const index = external_node_path_.join(store, 'baseline.index');
     const seeded = await seedIndex(repository, store, index);
@@ -4890,10 +5109,13 @@ async function collectChanges(repo, tmpDir, baseline, options) {
         // final index, then (compared with the baseline, and written as a tree) side by side; the
         // ignored paths; where HEAD went.
         const [[tree, diff], ignoredNow, history] = await settleAll([
-            runGit(['add', '--all'], work).then(() => settleAll([
-                writeTreeOf(work),
-                diffIndex(store, index, baseline.tree, options.scanAdded, patch),
-            ])),
+            runGit(['add', '--all'], work).then(async () => {
+                const streamed = await largeNewTextFiles(store, index, baseline.index, baseline.tree);
+                return settleAll([
+                    writeTreeOf(work),
+                    diffIndex(store, index, baseline.tree, options.scanAdded, patch, streamed),
+                ]);
+            }),
             listIgnored(work),
             headHistory(baseline.gitDir, baseline.workTree, baseline.head),
         ]);
@@ -4931,7 +5153,9 @@ async function collectChanges(repo, tmpDir, baseline, options) {
 const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv'];
 /**
  * Finds the repository around `repo` (the one call that lets git discover it) and the commit
- * its HEAD points at, in one git process.
+ * its HEAD points at, in one git process. {@link snapshotWorktree} calls it, unless given its
+ * answer: the caller may start it earlier, beside other work, when nothing in between can move
+ * HEAD or the repository.
  */
 async function locateRepository(repo) {
     const real = await (0,promises_namespaceObject.realpath)(repo);
@@ -5209,7 +5433,7 @@ async function readBlobFacts(store, entries) {
  * Runs on the bare store (no work tree, so no `.gitattributes` is read). Holds the list of
  * changes, one block and one patch line (bounded) in memory at a time.
  */
-async function diffIndex(store, index, from, scan, patch) {
+async function diffIndex(store, index, from, scan, patch, streamed = []) {
     const secrets = [];
     const blocks = scan === undefined
         ? null
@@ -5246,6 +5470,9 @@ async function diffIndex(store, index, from, scan, patch) {
         '--dst-prefix=b/',
         ...DIFF_FLAGS,
         from,
+        ...(streamed.length === 0
+            ? []
+            : ['--', ...streamed.map((f) => `:(exclude,literal,top)${f.name}`)]),
     ], { ...store, env: { ...store.env, GIT_INDEX_FILE: index } }, async (chunk) => {
         const part = splitter.push(chunk);
         if (part.length === 0)
@@ -5257,7 +5484,123 @@ async function diffIndex(store, index, from, scan, patch) {
     splitter.end();
     take(parser.end());
     blocks?.end();
-    return { entries: joinPatchSections(splitter.rawEntries(), sections), secrets };
+    const entries = joinPatchSections(splitter.rawEntries(), sections);
+    if (streamed.length === 0)
+        return { entries, secrets };
+    // The large new files git was told to leave out: their sections, after git's, built here.
+    const bigParser = new AddedLineParser();
+    const bigSections = [];
+    const zero = '0'.repeat(from.length);
+    for (const file of streamed) {
+        const lines = file.lines;
+        const head = Buffer.concat([
+            newFileHeader(file.path, file.mode, file.oid, zero),
+            newFileHunkStart(file.path, lines),
+        ]);
+        const emit = async (bytes) => {
+            for (const line of bigParser.push(bytes))
+                blocks?.add(line);
+            bigSections.push(...bigParser.sections());
+            await patch?.write(bytes);
+        };
+        await emit(head);
+        let atLineStart = true;
+        let seen = 0;
+        await streamGit(['cat-file', 'blob', file.oid], streamingOptions(store), async (chunk) => {
+            seen += chunk.length;
+            await emit(addedLines(chunk, atLineStart, seen === file.size));
+            atLineStart = chunk[chunk.length - 1] === 0x0a;
+            return undefined;
+        });
+        if (seen !== file.size)
+            throw new Error(`git returned ${seen} bytes of a ${file.size}-byte file.`);
+    }
+    for (const line of bigParser.end())
+        blocks?.add(line);
+    bigSections.push(...bigParser.sections());
+    blocks?.end();
+    const bigEntries = joinPatchSections(streamed.map((f) => ({
+        status: 'added',
+        path: f.path,
+        oldMode: '000000',
+        newMode: f.mode,
+        oldOid: zero,
+        newOid: f.oid,
+    })), bigSections);
+    // One list in git's order: by the path's bytes.
+    const byPath = (e) => Buffer.from(e.file.path);
+    return {
+        entries: [...entries, ...bigEntries].sort((a, b) => Buffer.compare(byPath(a), byPath(b))),
+        secrets,
+    };
+}
+/**
+ * The new text files (not in the baseline) of at least {@link STREAMED_FILE_BYTES} in the final
+ * index, with their line counts, read from the store a piece at a time. Git's diff holds the
+ * whole of both sides in memory, so a 200 MB new file took 300 MB in git; streamed, memory stays
+ * at one piece. Files of {@link BIG_FILE_THRESHOLD} or more, binary files (a NUL in the first
+ * 8,000 bytes), symlinks, names that are not UTF-8 and indexes this cannot read stay with git.
+ */
+async function largeNewTextFiles(store, index, baselineIndex, baselineTree) {
+    const hashBytes = baselineTree.length / 2;
+    const candidates = [];
+    const finalIndex = await readIndexIfSmall(index);
+    if (finalIndex === null)
+        return [];
+    const whole = walkIndex(finalIndex, hashBytes, (entry) => {
+        if (REGULAR_MODES.has(entry.mode) &&
+            entry.size >= STREAMED_FILE_BYTES &&
+            entry.size < BIG_FILE_THRESHOLD &&
+            (0,external_node_buffer_.isUtf8)(entry.path)) {
+            candidates.push(entry);
+        }
+        return undefined;
+    });
+    if (!whole || candidates.length === 0)
+        return [];
+    const before = new Set();
+    const baseline = await readIndexIfSmall(baselineIndex);
+    if (baseline === null)
+        return [];
+    if (!walkIndex(baseline, hashBytes, (entry) => void before.add(entry.path.toString('latin1')))) {
+        return [];
+    }
+    const files = [];
+    for (const entry of candidates) {
+        if (before.has(entry.path.toString('latin1')))
+            continue;
+        const read = { lines: 0, last: 0x0a, seen: 0, binary: false };
+        await streamGit(['cat-file', 'blob', entry.oid], streamingOptions(store), (chunk) => {
+            if (read.seen < 8000 && chunk.subarray(0, 8000 - read.seen).includes(0))
+                read.binary = true;
+            read.seen += chunk.length;
+            if (read.binary)
+                return false;
+            read.lines += countNewlines(chunk);
+            read.last = chunk[chunk.length - 1] ?? read.last;
+            return undefined;
+        });
+        if (read.binary)
+            continue;
+        if (read.seen !== entry.size) {
+            throw new Error(`git returned ${read.seen} bytes of a ${entry.size}-byte file.`);
+        }
+        const name = entry.path.toString('utf8');
+        files.push({ ...entry, name, lines: read.last === 0x0a ? read.lines : read.lines + 1 });
+    }
+    return files;
+}
+/**
+ * Options under which `cat-file blob` streams a blob rather than inflate it whole in memory: git
+ * streams only objects above `core.bigFileThreshold`.
+ */
+function streamingOptions(store) {
+    return { ...store, config: { ...store.config, 'core.bigFileThreshold': '1' } };
+}
+/** An index file's bytes, or `null` when it is too large to read whole. */
+async function readIndexIfSmall(file) {
+    const { size } = await (0,promises_namespaceObject.stat)(file);
+    return size <= MAX_INDEX_READ_BYTES ? (0,promises_namespaceObject.readFile)(file) : null;
 }
 /** Joins consecutive added lines of one file into blocks of about {@link SCAN_BLOCK_BYTES}. */
 class LineBlocks {
@@ -5780,8 +6123,6 @@ function readConfig(workspace) {
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./build/claude-pins.js
 // Generated by scripts/pin-claude.mjs from package-lock.json; do not edit by hand.
 /** The CLI version whose native packages are pinned below (Airlock's default `claude-version`). */
@@ -6808,10 +7149,24 @@ class Git {
             });
         });
     }
-    /** The entries of one file, includes not followed; `null` when there is no such file. */
+    /**
+     * The entries of one file, includes not followed; `null` when there is no such file. A file
+     * whose bytes {@link mayHoldCredential} clears is not given to git (one process less): its
+     * entries hold no credential, so it counts as having none. A file that cannot be read is given
+     * to git, whose error then fails the run.
+     */
     async list(file) {
         if (!(await isFile(file)))
             return null;
+        let text = null;
+        try {
+            text = (await promises_namespaceObject.readFile(file)).toString('latin1');
+        }
+        catch {
+            // git reports why
+        }
+        if (text !== null && !mayHoldCredential(text))
+            return [];
         const out = await this.run(['config', '--file', file, '--list', '-z']);
         return out
             .split('\0')
@@ -7067,6 +7422,33 @@ class Inspector {
         }
         return files;
     }
+}
+/** The names of every key {@link Inspector} acts on (`includeif` contains `include`). */
+const CREDENTIAL_NAMES = /extraheader|helper|askpass|sshcommand|include/;
+/**
+ * `scheme://userinfo@` as {@link URL_USERINFO} matches it, and more: no word boundary, an empty
+ * userinfo, and only ASCII whitespace ends it (git's output is read as UTF-8, the file as latin1).
+ */
+const LOOSE_USERINFO = /https?:\/\/[^/@\t\n\v\f\r ?#]*@/;
+/**
+ * Whether a config file's text (bytes as latin1) could hold anything {@link Inspector} takes away:
+ * `false` only when no key git could parse from it is a credential key and no key or value holds
+ * `http(s)://userinfo@`. Conservative by construction, so a `false` needs no git process:
+ * - Section and variable names cannot be escaped or split, and git compares them ASCII
+ *   case-insensitively, so a credential key's name (`extraHeader`, `helper`, `askPass`,
+ *   `sshCommand`, `include`/`includeIf`) appears in the text, in some case.
+ * - Quotes, backslash escapes and continuation lines can split a URL in a value or a subsection
+ *   (`"https:"//tok@x`, `https:\<newline>//tok@x`, `[url "https:\/\/tok\@x"]`); every `"`,
+ *   every `\` and every backslash-newline is removed first, which turns each of those back into
+ *   the URL git reads, and leaves any other escape as a character the URL pattern still accepts.
+ * Comments are looked at too (a needless git process, never a missed credential). Pure.
+ */
+function mayHoldCredential(text) {
+    const plain = text
+        .replace(/\\\r?\n/g, '')
+        .replace(/["\\]/g, '')
+        .toLowerCase();
+    return CREDENTIAL_NAMES.test(plain) || LOOSE_USERINFO.test(plain);
 }
 function hasUserinfo(text) {
     URL_USERINFO.lastIndex = 0;
@@ -14818,9 +15200,12 @@ const creator = {
  *   key from the start of `AWS_SECRET_ACCESS_KEY=`). The reported span is the union of the rule's
  *   range and the secret's occurrence, extended over the token characters (`[A-Za-z0-9_-]`) that
  *   directly follow it, so redaction never leaves a tail of a key behind.
- * - Texts are given with no file path (so the npm rule checks every text for `.npmrc` and
- *   `package.json` forms) and the extension `.json` only for JSON files (GCP service-account keys);
- *   never `.p12`, the one case in which a rule would read a file from disk.
+ * - Texts are given with no file path and the extension `.json` only for JSON files (GCP
+ *   service-account keys); never `.p12`, the one case in which a rule would read a file from disk.
+ *   With no path the npm rule checks every text for `npm_` tokens and the `package.json` form
+ *   (`https://…:x-oauth-basic@github.com/`), but not for `.npmrc`'s `_authToken=`: the rule tests
+ *   that form only in an `else` branch after the `package.json` one, which a text without a path
+ *   always takes. (`generic-api-key` still finds an `_authToken=` whose value looks random.)
  */
 
 /**
@@ -14836,6 +15221,96 @@ const OPTIONS = {
     '@secretlint/secretlint-rule-aws': { enableIDScanRule: true },
 };
 const PREFIX = '@secretlint/secretlint-rule-';
+/**
+ * For each rule of the preset, case-sensitive literals one of which every report of the rule
+ * needs in the text: the scanner skips the rule on a text that holds none of them, with the same
+ * findings. Each entry was checked against the rule's source in
+ * `@secretlint/secretlint-rule-preset-recommend` 13.1.0 (`module/index.js`): every regex the rule
+ * reports from is named, and every match of it contains one of the literals, letter case
+ * included. A rule missing from this table (a rule a newer preset adds) runs on every text.
+ */
+const TRIGGERS = {
+    // `\b(A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b` (flags `g`); with
+    // `enableIDScanRule`, `…(ACCOUNT|account|Account)_?(ID|id|Id)?…` (`g`: each spelling holds
+    // `CCOUNT` or `ccount`); and `…(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?…` (`g`: the
+    // end of one spelling of `secret`, an optional `_`, one spelling of `access`).
+    '@secretlint/secretlint-rule-aws': [
+        'A3T',
+        'AKIA',
+        'AGPA',
+        'AIDA',
+        'AROA',
+        'AIPA',
+        'ANPA',
+        'ANVA',
+        'ASIA',
+        'CCOUNT',
+        'ccount',
+        ...['ECRET', 'ecret'].flatMap((secret) => ['', '_'].flatMap((gap) => ['ACCESS', 'access', 'Access'].map((access) => `${secret}${gap}${access}`))),
+    ],
+    // PEM_CONTENT_PATTERN `-----BEGIN[ ]?(?:…)?PRIVATE KEY…` (flags `gm`, no `i`).
+    '@secretlint/secretlint-rule-privatekey': ['-----BEGIN'],
+    // With no file path only two checks run: `https?:\/\/(.{1,256}):x-oauth-basic@github.com\/`
+    // (`g`) and `(?<!\p{L})npm_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])` (`gu`); the `.npmrc` check sits
+    // in an `else` branch that a text without a path never reaches.
+    '@secretlint/secretlint-rule-npm': [':x-oauth-basic@github', 'npm_'],
+    // `(?<protocol>(?:https?|ftp|ftps)):\/\/…` (`g`).
+    '@secretlint/secretlint-rule-basicauth': ['://'],
+    // `\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-…` (`g`: each prefix holds `xox` or is `xapp`), and the
+    // webhook `https:\/\/hooks\.slack\.com\/…` (`gi`: `://` has no letter to change case).
+    '@secretlint/secretlint-rule-slack': ['xox', 'xapp-', '://'],
+    // `(?<!\p{L})SG\.\w{1,128}\.…` (`gu`).
+    '@secretlint/secretlint-rule-sendgrid': ['SG.'],
+    // `(?<!\p{L})(shppa|shpca|shpat|shpss)_…` (`gu`).
+    '@secretlint/secretlint-rule-shopify': ['shppa_', 'shpca_', 'shpat_', 'shpss_'],
+    // `(?<!\p{L})(?<prefix>sk_live|sk_test|rk_live|rk_test)_…` (`gu`).
+    '@secretlint/secretlint-rule-stripe': ['k_live_', 'k_test_'],
+    // `(?<!\p{L})(?<type>ghp|gho|ghu|ghs|ghr)_…`, `(?<!\p{L})(?<type>github_pat)_…` and
+    // `(?<!\p{L})(?<type>ghs)_[0-9]{1,20}_…` (all `gu`).
+    '@secretlint/secretlint-rule-github': ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+    // `(?<!\p{L})glpat-…` (`gu`).
+    '@secretlint/secretlint-rule-gitlab': ['glpat-'],
+    // `(?<!\p{L})glc_…` and `(?<!\p{L})glsa_…` (`gu`).
+    '@secretlint/secretlint-rule-grafana': ['glc_', 'glsa_'],
+    // `sk-(?:proj|svcacct|admin)-…T3BlbkFJ…|sk-[a-zA-Z0-9]{20}T3BlbkFJ…` (`g`): both alternatives
+    // hold `T3BlbkFJ`.
+    '@secretlint/secretlint-rule-openai': ['T3BlbkFJ'],
+    // `(?<!\p{L})sk-ant-api0\d-…` (`gu`).
+    '@secretlint/secretlint-rule-anthropic': ['sk-ant-api0'],
+    // `(?<!\p{L})gsk_…` (`gu`).
+    '@secretlint/secretlint-rule-groq': ['gsk_'],
+    // `(?<!\p{L})hf_[a-zA-Z]{34}…` (`gu`).
+    '@secretlint/secretlint-rule-huggingface': ['hf_'],
+    // `(?<!\p{L})lin_api_…` (`gu`).
+    '@secretlint/secretlint-rule-linear': ['lin_api_'],
+    // `(?<!\p{L})ntn_[0-9]{11}…` (`gu`).
+    '@secretlint/secretlint-rule-notion': ['ntn_'],
+    // `(?<!\p{L})ops_(ey[A-Za-z0-9+/=]{100,1280}fQ={0,2})…` (`gu`).
+    '@secretlint/secretlint-rule-1password': ['ops_ey'],
+    // `mongodb(?:\+srv)?:\/\/…`, `(?:jdbc:)?mysql(?:x)?:\/\/…`, `postgres(?:ql)?:\/\/…` (all `gi`:
+    // `://` has no letter to change case).
+    '@secretlint/secretlint-rule-database-connection-string': ['://'],
+    // `(?<!\p{L})hvs\.…`, `(?<!\p{L})hvb\.…`, `(?<!\p{L})hvr\.…` (`gu`).
+    '@secretlint/secretlint-rule-hashicorp-vault': ['hvs.', 'hvb.', 'hvr.'],
+    // `(?<!\p{L})(?<prefix>vcp|vci|vca|vcr|vck)_…` (`gu`).
+    '@secretlint/secretlint-rule-vercel': ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'],
+    // `(?<!\p{L})dapi[A-Fa-f0-9]{32}…` (`gu`).
+    '@secretlint/secretlint-rule-databricks': ['dapi'],
+    // `(?<!\p{L})dckr_pat_…` (`gu`).
+    '@secretlint/secretlint-rule-docker': ['dckr_pat_'],
+    // `(?<!\p{L})figd_…` (`gu`).
+    '@secretlint/secretlint-rule-figma': ['figd_'],
+    // `(?<!\p{L})(?<prefix>cfk|cfut|cfat)_…` (`gu`).
+    '@secretlint/secretlint-rule-cloudflare': ['cfk_', 'cfut_', 'cfat_'],
+    // `(?<!\p{L})tskey-(?<type>[a-z]{2,20})-…` (`gu`).
+    '@secretlint/secretlint-rule-tailscale': ['tskey-'],
+};
+/**
+ * Rules that report only in a JSON file: the GCP rule reads a service-account key from a text
+ * whose extension is `.json` (or a `.p12` file, which this host never gives it) and does nothing
+ * otherwise.
+ */
+const JSON_ONLY = new Set(['@secretlint/secretlint-rule-gcp']);
 /** `@secretlint/secretlint-rule-aws` → `secretlint-aws`. */
 function libraryRuleId(secretlintId) {
     const short = secretlintId.startsWith(PREFIX) ? secretlintId.slice(PREFIX.length) : secretlintId;
@@ -14902,7 +15377,12 @@ function hostedRules() {
             report: (descriptor) => report(rule, descriptor),
             ignore: () => undefined,
         };
-        created.push({ rule, handler: creator.create(context, OPTIONS[id] ?? {}) });
+        created.push({
+            rule,
+            triggers: TRIGGERS[id] ?? null,
+            jsonOnly: JSON_ONLY.has(id),
+            handler: creator.create(context, OPTIONS[id] ?? {}),
+        });
     }
     hosted = created;
     return hosted;
@@ -14913,23 +15393,46 @@ function hostedRules() {
  * URLs) or a PEM header. A text without any of them (most environment values: `true`, `1.2.3`,
  * `en_US.UTF-8`) skips the 27 rules, which keeps the strip stage cheap. The only report this
  * skips is the AWS account id (12 digits), which is not a credential.
+ *
+ * Written so that the run is only tried where one starts (at the text's start or after a
+ * character outside the run's class): the same texts match as with `[\w+/=.~-]{16}` alone, which
+ * tries 16 characters at every position of a text with many short runs (ordinary code).
  */
-const MAY_MATCH = /[\w+/=.~-]{16}|:\/\/|-----BEGIN/;
+const MAY_MATCH = /(?:^|[^\w+/=.~-])[\w+/=.~-]{16}|:\/\/|-----BEGIN/;
+/** {@link MAY_MATCH} as it was first written: the reference the tests hold it to. */
+const MAY_MATCH_REFERENCE = /[\w+/=.~-]{16}|:\/\/|-----BEGIN/;
 /** The ids ({@link libraryRuleId}) of every library rule this host runs. */
 function libraryRuleIds() {
     return hostedRules().map((r) => r.rule);
 }
 /**
+ * The library's first check: whether any of its rules can report in `text` at all (see
+ * `MAY_MATCH`). `libraryMatches` makes it too.
+ */
+function libraryMayMatch(text) {
+    return MAY_MATCH.test(text);
+}
+/** The gate of every library rule this host runs, in the order `libraryMatches` runs them. */
+function libraryRuleGates() {
+    return hostedRules().map(({ rule, triggers, jsonOnly }) => ({ rule, triggers, jsonOnly }));
+}
+/**
  * Every match of the library's rules in `text`, in rule order, possibly overlapping. `json`: the
  * text is a JSON file (enables the GCP service-account key check).
+ *
+ * `runs(i)` false skips the i-th rule of {@link libraryRuleGates}: the caller has checked that
+ * its gate rules it out for this text, so the matches are the same as with every rule run.
+ * Without `runs`, every rule runs (the reference the gated scan is tested against).
  *
  * A rule that throws or answers asynchronously (none does for text input) contributes nothing
  * rather than failing the scan.
  */
-function libraryMatches(text, json = false) {
-    if (!MAY_MATCH.test(text))
-        return [];
+function libraryMatches(text, json = false, runs) {
     const rules = hostedRules();
+    if (runs !== undefined && !rules.some((_, i) => runs(i)))
+        return [];
+    if (!(runs === undefined ? MAY_MATCH_REFERENCE : MAY_MATCH).test(text))
+        return [];
     const source = {
         content: text,
         filePath: '',
@@ -14939,9 +15442,12 @@ function libraryMatches(text, json = false) {
     const previous = current;
     current = { text, matches: [] };
     try {
-        for (const { handler } of rules) {
+        for (let i = 0; i < rules.length; i++) {
+            if (runs !== undefined && !runs(i))
+                continue;
+            const handler = rules[i]?.handler;
             try {
-                const result = handler.file?.(source);
+                const result = handler?.file?.(source);
                 if (result instanceof Promise)
                     result.catch(() => undefined);
             }
@@ -15170,6 +15676,8 @@ const SECRET_RULES = [
         description: 'Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity.',
         regex: /pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}/,
         keywords: ['pypi-ageichlwas5vcmc'],
+        // The regex starts with this literal (no `i` flag).
+        triggers: ['pypi-AgEIcHlwaS5vcmc'],
         entropy: 3,
     },
     {
@@ -15178,6 +15686,8 @@ const SECRET_RULES = [
         description: 'Detected an Anthropic Admin API Key, risking unauthorized access to administrative functions and sensitive AI model configurations.',
         regex: new RegExp(String.raw `\b(sk-ant-admin01-[a-zA-Z0-9_\-]{93}AA)` + END),
         keywords: ['sk-ant-admin01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-admin01-'],
     },
     {
         // Extra: The library has no rule for Claude OAuth tokens (`claude-code-oauth-token`, Airlock's own input).
@@ -15185,6 +15695,8 @@ const SECRET_RULES = [
         description: "Found an Anthropic OAuth access token (sk-ant-oat01-), which is tied to a Claude.ai Pro/Max subscription and can be used to act on the account's behalf.",
         regex: new RegExp(String.raw `\b(sk-ant-oat01-[a-zA-Z0-9_\-]{40,})` + END_V2),
         keywords: ['sk-ant-oat01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-oat01-'],
     },
     {
         // Extra: The library has no rule for Claude OAuth refresh tokens.
@@ -15192,6 +15704,8 @@ const SECRET_RULES = [
         description: 'Uncovered an Anthropic OAuth refresh token (sk-ant-ort01-), which can mint new access tokens and allow prolonged unauthorized access to a Claude.ai account.',
         regex: new RegExp(String.raw `\b(sk-ant-ort01-[a-zA-Z0-9_\-]{40,})` + END_V2),
         keywords: ['sk-ant-ort01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-ort01-'],
     },
     {
         // Extra: The library has no rule for Google API keys (`AIza…`), only for service-account key files.
@@ -15199,6 +15713,8 @@ const SECRET_RULES = [
         description: 'Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services and data breaches.',
         regex: new RegExp(String.raw `\b(AIza[\w-]{35})` + END),
         keywords: ['aiza'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['AIza'],
         entropy: 4,
     },
     {
@@ -15207,6 +15723,8 @@ const SECRET_RULES = [
         description: 'Azure AD Client Secret detected, posing a risk of unauthorized access to Azure resources and sensitive data.',
         regex: new RegExp(String.raw `(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"\x60\s<),])`),
         keywords: ['q~'],
+        // The group holds `\dQ~` (no `i` flag).
+        triggers: ['Q~'],
         entropy: 3,
     },
     {
@@ -15216,6 +15734,8 @@ const SECRET_RULES = [
         regex: new RegExp(String.raw `\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?)` +
             END),
         keywords: ['ey'],
+        // The group starts with `ey` (no `i` flag).
+        triggers: ['ey'],
         entropy: 3,
     },
     {
@@ -15224,6 +15744,8 @@ const SECRET_RULES = [
         description: 'Found a password in the user-info part of a URL (scheme://user:password@host).',
         regex: /\b[a-z][a-z0-9+.-]{1,31}:\/\/[^:/@\s'"\x60]{0,128}:([^/@\s'"\x60]{1,256})@[a-z0-9[]/i,
         keywords: ['://'],
+        // The regex holds `:\/\/` (its `i` flag changes no letter of it).
+        triggers: ['://'],
         allowlists: [
             {
                 // Placeholders and already-redacted text, not passwords.
@@ -15258,6 +15780,10 @@ const SECRET_RULES = [
             'secret',
             'token',
         ],
+        // Every match starts with one of the first group's words, each letter in either case (`api`
+        // as `api`, `Api` or `API`; `passw(or)?d` starts with `passw`; `credential` and `creds` with
+        // `cred`).
+        caselessTriggers: ['access', 'auth', 'api', 'cred', 'key', 'passw', 'secret', 'token'],
         entropy: 3.5,
         identifierPrefix: 50,
         generic: true,
@@ -15422,20 +15948,139 @@ function accepted(rule, text, match, start, end) {
     return true;
 }
 /**
- * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
- * `json`: the text is a JSON file (see `libraryMatches`).
+ * Literals that much ordinary text holds: each is looked for with `indexOf`, which stops at the
+ * first occurrence, where the alternation of all the others would stop at every one. (Speed only:
+ * any literal gives the same answer either way.)
  */
-function scan(text, json = false) {
+const FREQUENT_TRIGGERS = new Set(['://', 'ey', 'ccount']);
+/** `literal` as a regex that matches exactly it (no `u` flag). */
+function escapeRegExp(literal) {
+    return literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+/**
+ * The trigger literals of a list of rules, looked for in a few passes over a text: `indexOf` for
+ * the frequent literals, one alternation of all the others, and one case-insensitive regex per
+ * rule with caseless literals.
+ */
+class Triggers {
+    #rules;
+    /** Rules without triggers: they run on every text. */
+    #always;
+    #frequent;
+    /** Longest first: where several literals match at one position, the longest is the one seen. */
+    #alternation;
+    /** For each literal of the alternation: the rules it or any literal that is its prefix wakes. */
+    #wakes = new Map();
+    #caseless;
+    constructor(gates) {
+        this.#rules = gates.length;
+        const rulesOf = new Map();
+        const always = [];
+        const caseless = [];
+        gates.forEach((gate, rule) => {
+            if (gate.triggers.length === 0 && gate.caseless.length === 0)
+                always.push(rule);
+            for (const literal of gate.triggers) {
+                rulesOf.set(literal, [...(rulesOf.get(literal) ?? []), rule]);
+            }
+            if (gate.caseless.length > 0) {
+                caseless.push({ regex: new RegExp(gate.caseless.map(escapeRegExp).join('|'), 'i'), rule });
+            }
+        });
+        this.#always = always;
+        this.#caseless = caseless;
+        this.#frequent = [...rulesOf]
+            .filter(([literal]) => FREQUENT_TRIGGERS.has(literal))
+            .map(([literal, rules]) => ({ literal, rules }));
+        const rare = [...rulesOf.keys()].filter((literal) => !FREQUENT_TRIGGERS.has(literal));
+        for (const literal of rare) {
+            const woken = rare
+                .filter((other) => literal.startsWith(other))
+                .flatMap((other) => rulesOf.get(other) ?? []);
+            this.#wakes.set(literal, [...new Set(woken)]);
+        }
+        const longestFirst = [...rare].sort((a, b) => b.length - a.length);
+        this.#alternation =
+            rare.length > 0 ? new RegExp(longestFirst.map(escapeRegExp).join('|'), 'g') : null;
+    }
+    /** `found[rule]` is 1 when the text holds one of the rule's triggers (or it has none). */
+    find(text) {
+        const found = new Uint8Array(this.#rules);
+        for (const rule of this.#always)
+            found[rule] = 1;
+        for (const { literal, rules } of this.#frequent) {
+            if (text.includes(literal))
+                for (const rule of rules)
+                    found[rule] = 1;
+        }
+        for (const { regex, rule } of this.#caseless)
+            if (regex.test(text))
+                found[rule] = 1;
+        const alternation = this.#alternation;
+        if (alternation !== null) {
+            // Every occurrence, overlapping ones included: a match may hide another literal's start.
+            alternation.lastIndex = 0;
+            for (let match = alternation.exec(text); match !== null; match = alternation.exec(text)) {
+                for (const rule of this.#wakes.get(match[0]) ?? [])
+                    found[rule] = 1;
+                alternation.lastIndex = match.index + 1;
+            }
+        }
+        return found;
+    }
+}
+/** The library's and the extra rules' triggers, built on first use. */
+let searches = null;
+function triggerSearches() {
+    if (searches !== null)
+        return searches;
+    const library = libraryRuleGates();
+    searches = {
+        library: new Triggers(library.map((g) => ({ triggers: g.triggers ?? [], caseless: [] }))),
+        jsonOnly: library.map((g) => g.jsonOnly),
+        extra: new Triggers(SECRET_RULES.map((rule) => ({
+            triggers: rule.triggers ?? [],
+            caseless: rule.caselessTriggers ?? [],
+        }))),
+    };
+    return searches;
+}
+/**
+ * The rules that may match in `text`, for a JSON file or not: a rule runs where one of its
+ * triggers is (or it has none); a JSON-only library rule where the text is a JSON file. The
+ * library's triggers are only looked for when the text passes the library's first check
+ * (`libraryMayMatch`), without which no library rule reports anything.
+ */
+function gateFor(text, json) {
+    const { library, jsonOnly, extra } = triggerSearches();
+    const libraryFound = libraryMayMatch(text) ? library.find(text) : null;
+    const extraFound = extra.find(text);
+    return {
+        library: (rule) => (jsonOnly[rule] === true ? json : libraryFound?.[rule] === 1),
+        extra: (rule) => extraFound[rule] === 1,
+    };
+}
+/**
+ * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
+ * `json`: the text is a JSON file (see `libraryMatches`). `gate`: the rules that may match in this
+ * text (see {@link Triggers}); the others are skipped, with the same result. Without it, every
+ * library rule runs and the extra rules run where gitleaks' keywords are (the reference).
+ */
+function scan(text, json, gate) {
     const findings = [];
     if (text === '')
         return findings;
-    for (const match of libraryMatches(text, json)) {
+    for (const match of libraryMatches(text, json, gate?.library)) {
         findings.push({ ...match, order: LIBRARY_ORDER });
     }
-    const lower = text.toLowerCase();
+    const lower = gate === undefined ? text.toLowerCase() : '';
     for (const compiled of COMPILED_RULES) {
         const { rule, regex } = compiled;
-        if (rule.keywords !== undefined && !rule.keywords.some((word) => lower.includes(word))) {
+        if (gate !== undefined) {
+            if (!gate.extra(compiled.order))
+                continue;
+        }
+        else if (rule.keywords !== undefined && !rule.keywords.some((w) => lower.includes(w))) {
             continue;
         }
         regex.lastIndex = 0;
@@ -15518,11 +16163,24 @@ function byStartThenOrder(a, b) {
  * characters, only the specific one is reported; among overlapping specific matches the library's
  * wins. Each rule makes one left-to-right pass with a regex that cannot backtrack
  * catastrophically: 10 MB of ordinary code take about half a second, and text crafted against
- * the rules stays linear. `json`: the text is a whole JSON file (enables the library's GCP
- * service-account key check).
+ * the rules stays linear. A rule runs only on a text that holds one of its trigger literals
+ * (`LibraryRuleGate.triggers`, `SecretRule.triggers`): every match of the rule holds one, so the
+ * findings are those of running every rule ({@link findSecretsUngated}). `json`: the text is a
+ * whole JSON file (enables the library's GCP service-account key check).
  */
 function findSecrets(text, json = false) {
-    const raw = scan(text, json);
+    return merged(text, scan(text, json, text === '' ? undefined : gateFor(text, json)));
+}
+/**
+ * {@link findSecrets} with every library rule run on every text that passes its first check,
+ * and the extra rules gated by gitleaks' keywords, as before the trigger literals: the same
+ * findings, slower. For the tests, which hold the gated scan to it.
+ */
+function findSecretsUngated(text, json = false) {
+    return merged(text, scan(text, json, undefined));
+}
+/** The findings of {@link findSecrets} from the unmerged matches of `scan`. */
+function merged(text, raw) {
     if (raw.length === 0)
         return [];
     const specific = sweep(raw.filter((f) => !f.generic).sort(byStartThenOrder));
@@ -15639,14 +16297,14 @@ class LiteralMatcher {
     #longest = [0];
     /** Index (in the constructor's order) of that longest pattern (-1: none). */
     #longestId = [-1];
-    /** 1 for each UTF-16 code unit that starts some pattern. */
+    /** The root's transitions as a table: the state each UTF-16 code unit leads to (0: none). */
     #root = null;
-    #rootCodes() {
+    #rootTable() {
         if (this.#root !== null)
             return this.#root;
-        const root = new Uint8Array(0x10000);
-        for (const code of this.#next[0]?.keys() ?? [])
-            root[code] = 1;
+        const root = new Int32Array(0x10000);
+        for (const [code, target] of this.#next[0] ?? [])
+            root[code] = target;
         this.#root = root;
         return root;
     }
@@ -15708,18 +16366,18 @@ class LiteralMatcher {
     occurrences(text) {
         const merged = [];
         let state = 0;
-        const root = this.#rootCodes();
+        const root = this.#rootTable();
         for (let i = 0; i < text.length; i++) {
             const code = text.charCodeAt(i);
-            // Most characters of a text start no pattern: skip them without a map lookup.
-            if (state === 0 && root[code] === 0)
-                continue;
-            let target = this.#next[state]?.get(code);
+            let target = state === 0 ? undefined : this.#next[state]?.get(code);
             while (target === undefined && state !== 0) {
                 state = this.#fail[state] ?? 0;
-                target = this.#next[state]?.get(code);
+                target = state === 0 ? undefined : this.#next[state]?.get(code);
             }
-            state = target ?? 0;
+            // At the root, a table lookup: most characters of a text start no pattern.
+            state = target ?? root[code] ?? 0;
+            if (state === 0)
+                continue;
             const length = this.#longest[state] ?? 0;
             if (length === 0)
                 continue;
@@ -15734,6 +16392,24 @@ class LiteralMatcher {
             merged.push([start, end, id]);
         }
         return merged;
+    }
+}
+/** Most literals {@link anyOf} puts in one regex. */
+const MAX_ANY_OF = 2000;
+/**
+ * A regex that matches where any of `literals` occurs: a quick first check before the
+ * {@link LiteralMatcher}, since irregexp skips through a text that holds none of them faster than
+ * the automaton walks it. `null` (no check: run the automaton) when there are none, too many, or
+ * the regex cannot be built.
+ */
+function anyOf(literals) {
+    if (literals.length === 0 || literals.length > MAX_ANY_OF)
+        return null;
+    try {
+        return new RegExp(literals.map(escapeRegExp).join('|'));
+    }
+    catch {
+        return null;
     }
 }
 /** The `[REDACTED…]` markers already in a text (ours, or look-alikes the text brought). */
@@ -15816,6 +16492,8 @@ const MAX_PASSES = 5;
 class secrets_Redactor {
     #forms = new Set();
     #matcher = null;
+    /** {@link anyOf} the forms; `undefined`: not built since the last `add`. */
+    #any = undefined;
     constructor(values = []) {
         for (const value of values)
             this.add(value);
@@ -15828,6 +16506,7 @@ class secrets_Redactor {
             if (!this.#forms.has(form)) {
                 this.#forms.add(form);
                 this.#matcher = null;
+                this.#any = undefined;
             }
         }
     }
@@ -15848,11 +16527,14 @@ class secrets_Redactor {
         const replacements = [];
         if (this.#forms.size > 0) {
             this.#matcher ??= new LiteralMatcher(this.#forms);
-            for (const [start, end] of this.#matcher.spans(text)) {
+            if (this.#any === undefined)
+                this.#any = anyOf([...this.#forms]);
+            const spans = this.#any?.test(text) === false ? [] : this.#matcher.spans(text);
+            for (const [start, end] of spans) {
                 replacements.push({ start, end, rule: undefined, marker: false });
             }
         }
-        for (const finding of scan(text)) {
+        for (const finding of scan(text, false, gateFor(text, false))) {
             const rule = finding.rule;
             replacements.push({ start: finding.start, end: finding.end, rule, marker: false });
         }
@@ -15903,8 +16585,9 @@ const ENCODING_WORDS = {
 /**
  * The secret scan of added lines: the library rules and the extra rules, plus the known values
  * (what the strip stage removed, and the action's own tokens) in every form of
- * {@link encodedForms}. Pure; builds its automaton once, so each call is one pass per rule plus one
- * pass for all known values.
+ * {@link encodedForms}. Pure; builds its automaton once, so each call is a few passes for the
+ * rules' trigger literals, one pass per rule whose trigger the text holds, and one quick pass for
+ * all known values (the automaton runs only where that finds one).
  *
  * A finding names the file, the 1-based line, the rule (a rule id; `stripped-value` for a known
  * value written as is, `stripped-value-<encoding>` for an encoded one) and a redacted form of the
@@ -15924,7 +16607,8 @@ function secretScanner(values) {
         }
     }
     const matcher = forms.length > 0 ? new LiteralMatcher(forms.map((f) => f.form)) : null;
-    return (file, text, firstLine) => {
+    const anyForm = anyOf(forms.map((f) => f.form));
+    const scanner = (file, text, firstLine) => {
         const violations = [];
         for (const finding of findSecrets(text, file.toLowerCase().endsWith('.json'))) {
             violations.push({
@@ -15935,7 +16619,7 @@ function secretScanner(values) {
                 detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
             });
         }
-        if (matcher === null)
+        if (matcher === null || anyForm?.test(text) === false)
             return violations;
         const occurrences = matcher.occurrences(text);
         if (occurrences.length === 0)
@@ -15956,6 +16640,15 @@ function secretScanner(values) {
         }
         return violations;
     };
+    const scanBlocks = (blocks) => {
+        const violations = [];
+        for (const { file, text, firstLine } of blocks) {
+            for (const violation of scanner(file, text, firstLine))
+                violations.push(violation);
+        }
+        return violations;
+    };
+    return Object.assign(scanner, { scanBlocks });
 }
 
 ;// CONCATENATED MODULE: ./build/environment.js
@@ -16918,6 +17611,7 @@ function probeSandbox(weaker = false) {
 
 
 
+
 const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 /** Paths from `find … -print0`, relative to `root`. Pure. */
 function parseFindOutput(output, root) {
@@ -16955,23 +17649,49 @@ function privilegedViolations(before, after) {
     }
     return out;
 }
-/** Scans the workspace (one `find`, one `getcap -r`), the `.git` folder included. */
+/** What a file's mode makes it: `setuid`, `setgid`, `setuid+setgid`, or `null` (neither). Pure. */
+function setIdBits(mode) {
+    const bits = [
+        ...((mode & 0o4000) !== 0 ? ['setuid'] : []),
+        ...((mode & 0o2000) !== 0 ? ['setgid'] : []),
+    ];
+    return bits.length > 0 ? bits.join('+') : null;
+}
+/**
+ * Scans the workspace, the `.git` folder included: one `find` for setuid and setgid files (their
+ * bits then read with `lstat`) and, at the same time, one `getcap -r`. Rejects when a listed
+ * file's mode cannot be read.
+ */
 async function scanPrivilegedFiles(workspace) {
-    const files = new Map();
     const opts = { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' };
-    for (const [perm, what] of [
-        ['-4000', 'setuid'],
-        ['-2000', 'setgid'],
-    ]) {
-        const found = await run('find', [workspace, '-xdev', '-type', 'f', '-perm', perm, '-print0'], opts);
-        for (const file of parseFindOutput(found.stdout, workspace)) {
-            files.set(file, files.has(file) ? `${files.get(file) ?? ''}+${what}` : what);
-        }
-    }
     const getcap = findProgram('getcap', `${process.env.PATH ?? ''}:/usr/sbin:/sbin`);
-    if (getcap === null)
+    const [found, caps] = await Promise.all([
+        run('find', [
+            workspace,
+            '-xdev',
+            '-type',
+            'f',
+            '(',
+            '-perm',
+            '-4000',
+            '-o',
+            '-perm',
+            '-2000',
+            ')',
+            '-print0',
+        ], opts),
+        getcap === null ? null : run(getcap, ['-r', workspace], opts),
+    ]);
+    const files = new Map();
+    for (const file of parseFindOutput(found.stdout, workspace)) {
+        // Nothing runs in the workspace during a scan: a file find listed but lstat cannot read (a
+        // path longer than PATH_MAX, which find walks and lstat refuses) fails the scan, never skips.
+        const what = setIdBits((await (0,promises_namespaceObject.lstat)(external_node_path_.resolve(workspace, file))).mode);
+        if (what !== null)
+            files.set(file, what);
+    }
+    if (caps === null)
         return { files, capabilitiesChecked: false };
-    const caps = await run(getcap, ['-r', workspace], opts);
     for (const [file, what] of parseGetcap(caps.stdout, workspace))
         files.set(file, what);
     return { files, capabilitiesChecked: true };
@@ -17448,6 +18168,10 @@ async function prepare(config, progress, redactor) {
         ? `Strip: git credentials taken away for the run: ${plan.credentials.removed.join('; ')}`
         : 'Strip: no persisted git credentials found');
     timed(progress, 'strip', since);
+    // The snapshot's first git process, started now so that it runs beside the lock: nothing the
+    // lock does moves HEAD or the repository.
+    const located = locateRepository(config.workspace);
+    located.catch(() => undefined); // awaited by the snapshot; a refusal before it leaves it be
     since = Date.now();
     progress.lock = {
         sandbox: 'off',
@@ -17467,7 +18191,7 @@ async function prepare(config, progress, redactor) {
         hookVerified: false,
     };
     timed(progress, 'lock', since);
-    return { plan, environment, lock };
+    return { plan, environment, lock, located };
 }
 function hookScriptPath() {
     // dist/main/index.js → dist/hook/index.js
@@ -17598,11 +18322,11 @@ function cliEnv(config, plan, agentEnv) {
         CLAUDE_CODE_MAX_RETRIES: process.env.AIRLOCK_MODEL_MAX_RETRIES ?? '4',
     };
 }
-async function runAndAudit(config, { plan, environment, lock }, progress, redactor, outDir) {
+async function runAndAudit(config, { plan, environment, lock, located }, progress, redactor, outDir) {
     let since = Date.now();
     const snapshotDir = external_node_path_.join(plan.privateDir, 'snapshot');
     (0,external_node_fs_.mkdirSync)(snapshotDir, { recursive: true });
-    const baseline = await snapshotWorktree(config.workspace, snapshotDir);
+    const baseline = await snapshotWorktree(config.workspace, snapshotDir, located);
     // As root the agent keeps CAP_SETFCAP, and git records neither file capabilities nor setuid
     // bits: note which files are privileged now, to flag any the agent makes so.
     const privilegedBefore = isRoot() ? await scanPrivilegedFiles(config.workspace) : null;

@@ -599,10 +599,24 @@ class Git {
             });
         });
     }
-    /** The entries of one file, includes not followed; `null` when there is no such file. */
+    /**
+     * The entries of one file, includes not followed; `null` when there is no such file. A file
+     * whose bytes {@link mayHoldCredential} clears is not given to git (one process less): its
+     * entries hold no credential, so it counts as having none. A file that cannot be read is given
+     * to git, whose error then fails the run.
+     */
     async list(file) {
         if (!(await isFile(file)))
             return null;
+        let text = null;
+        try {
+            text = (await fs.readFile(file)).toString('latin1');
+        }
+        catch {
+            // git reports why
+        }
+        if (text !== null && !mayHoldCredential(text))
+            return [];
         const out = await this.run(['config', '--file', file, '--list', '-z']);
         return out
             .split('\0')
@@ -858,6 +872,33 @@ class Inspector {
         }
         return files;
     }
+}
+/** The names of every key {@link Inspector} acts on (`includeif` contains `include`). */
+const CREDENTIAL_NAMES = /extraheader|helper|askpass|sshcommand|include/;
+/**
+ * `scheme://userinfo@` as {@link URL_USERINFO} matches it, and more: no word boundary, an empty
+ * userinfo, and only ASCII whitespace ends it (git's output is read as UTF-8, the file as latin1).
+ */
+const LOOSE_USERINFO = /https?:\/\/[^/@\t\n\v\f\r ?#]*@/;
+/**
+ * Whether a config file's text (bytes as latin1) could hold anything {@link Inspector} takes away:
+ * `false` only when no key git could parse from it is a credential key and no key or value holds
+ * `http(s)://userinfo@`. Conservative by construction, so a `false` needs no git process:
+ * - Section and variable names cannot be escaped or split, and git compares them ASCII
+ *   case-insensitively, so a credential key's name (`extraHeader`, `helper`, `askPass`,
+ *   `sshCommand`, `include`/`includeIf`) appears in the text, in some case.
+ * - Quotes, backslash escapes and continuation lines can split a URL in a value or a subsection
+ *   (`"https:"//tok@x`, `https:\<newline>//tok@x`, `[url "https:\/\/tok\@x"]`); every `"`,
+ *   every `\` and every backslash-newline is removed first, which turns each of those back into
+ *   the URL git reads, and leaves any other escape as a character the URL pattern still accepts.
+ * Comments are looked at too (a needless git process, never a missed credential). Pure.
+ */
+function mayHoldCredential(text) {
+    const plain = text
+        .replace(/\\\r?\n/g, '')
+        .replace(/["\\]/g, '')
+        .toLowerCase();
+    return CREDENTIAL_NAMES.test(plain) || LOOSE_USERINFO.test(plain);
 }
 function hasUserinfo(text) {
     URL_USERINFO.lastIndex = 0;
