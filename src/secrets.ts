@@ -834,32 +834,6 @@ const ENCODING_WORDS: Record<Encoding, string> = {
   'json-escaped': ', JSON-escaped',
 }
 
-/** One block of consecutive added lines of one file, as the audit hands them to the scanner. */
-export interface AddedBlock {
-  /** The file's path in the repository. */
-  readonly file: string
-  /** The lines, joined by `\n`. */
-  readonly text: string
-  /** 1-based line number of the block's first line in the file. */
-  readonly firstLine: number
-}
-
-/** What {@link secretScanner} returns: a scan of one block of added lines, or of many. */
-export interface SecretScanner {
-  /** The violations in one block of added lines (see {@link AddedBlock}). */
-  (file: string, text: string, firstLine: number): Violation[]
-  /**
-   * The violations in many blocks, of one file or many: exactly what calling the scanner on each
-   * block in order and concatenating the results gives (same violations, same order, same lines
-   * and details). Each block is scanned on its own, so no match spans two blocks and a `.json`
-   * file's block is checked as a whole JSON file. (Scanning the blocks joined into one text was
-   * measured and did not pay: once the rules are gated by their triggers, the cost per block is
-   * small next to copying the text, and one non-Latin-1 character makes the whole joined text
-   * two bytes a character for every regex.)
-   */
-  scanBlocks(blocks: readonly AddedBlock[]): Violation[]
-}
-
 /**
  * The secret scan of added lines: the library rules and the extra rules, plus the known values
  * (what the strip stage removed, and the action's own tokens) in every form of
@@ -872,7 +846,9 @@ export interface SecretScanner {
  * value (`AKIA…(20)`), never the value. Known values shorter than {@link MIN_SCAN_LENGTH} are not
  * looked for. A `.json` file is scanned as JSON too (GCP service-account keys).
  */
-export function secretScanner(values: string[]): SecretScanner {
+export function secretScanner(
+  values: string[],
+): (file: string, text: string, firstLine: number) => Violation[] {
   const known = [...new Set(values.filter((v) => v.length >= MIN_SCAN_LENGTH))]
   const forms: { form: string; value: string; encoding: Encoding }[] = []
   const seen = new Set<string>()
@@ -885,7 +861,7 @@ export function secretScanner(values: string[]): SecretScanner {
   }
   const matcher = forms.length > 0 ? new LiteralMatcher(forms.map((f) => f.form)) : null
   const anyForm = anyOf(forms.map((f) => f.form))
-  const scanner = (file: string, text: string, firstLine: number): Violation[] => {
+  return (file: string, text: string, firstLine: number): Violation[] => {
     const violations: Violation[] = []
     for (const finding of findSecrets(text, file.toLowerCase().endsWith('.json'))) {
       violations.push({
@@ -914,14 +890,4 @@ export function secretScanner(values: string[]): SecretScanner {
     }
     return violations
   }
-
-  const scanBlocks = (blocks: readonly AddedBlock[]): Violation[] => {
-    const violations: Violation[] = []
-    for (const { file, text, firstLine } of blocks) {
-      for (const violation of scanner(file, text, firstLine)) violations.push(violation)
-    }
-    return violations
-  }
-
-  return Object.assign(scanner, { scanBlocks })
 }
