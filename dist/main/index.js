@@ -16608,7 +16608,7 @@ function secretScanner(values) {
     }
     const matcher = forms.length > 0 ? new LiteralMatcher(forms.map((f) => f.form)) : null;
     const anyForm = anyOf(forms.map((f) => f.form));
-    const scanner = (file, text, firstLine) => {
+    return (file, text, firstLine) => {
         const violations = [];
         for (const finding of findSecrets(text, file.toLowerCase().endsWith('.json'))) {
             violations.push({
@@ -16640,15 +16640,6 @@ function secretScanner(values) {
         }
         return violations;
     };
-    const scanBlocks = (blocks) => {
-        const violations = [];
-        for (const { file, text, firstLine } of blocks) {
-            for (const violation of scanner(file, text, firstLine))
-                violations.push(violation);
-        }
-        return violations;
-    };
-    return Object.assign(scanner, { scanBlocks });
 }
 
 ;// CONCATENATED MODULE: ./build/environment.js
