@@ -737,17 +737,17 @@ async function largeNewTextFiles(
   const candidates: IndexEntry[] = []
   const finalIndex = await readIndexIfSmall(index)
   if (finalIndex === null) return []
-  const whole = walkIndex(finalIndex, hashBytes, (entry) => {
-    if (
-      REGULAR_MODES.has(entry.mode) &&
-      entry.size >= STREAMED_FILE_BYTES &&
-      entry.size < BIG_FILE_THRESHOLD &&
-      isUtf8(entry.path)
-    ) {
-      candidates.push(entry)
-    }
-    return undefined
-  })
+  const whole = walkIndex(
+    finalIndex,
+    hashBytes,
+    (entry) => {
+      if (REGULAR_MODES.has(entry.mode) && entry.size < BIG_FILE_THRESHOLD && isUtf8(entry.path)) {
+        candidates.push(entry)
+      }
+      return undefined
+    },
+    STREAMED_FILE_BYTES,
+  )
   if (!whole || candidates.length === 0) return []
   const before = new Set<string>()
   const baseline = await readIndexIfSmall(baselineIndex)
@@ -772,7 +772,14 @@ async function largeNewTextFiles(
       throw new Error(`git returned ${read.seen} bytes of a ${entry.size}-byte file.`)
     }
     const name = entry.path.toString('utf8')
-    files.push({ ...entry, name, lines: read.last === 0x0a ? read.lines : read.lines + 1 })
+    files.push({
+      path: entry.path,
+      name,
+      mode: entry.mode,
+      oid: entry.oid,
+      size: entry.size,
+      lines: read.last === 0x0a ? read.lines : read.lines + 1,
+    })
   }
   return files
 }

@@ -368,20 +368,55 @@ export function isBinaryToGit(size: number, head: Uint8Array, bigFileThreshold: 
 /** One entry of a git index, as {@link walkIndex} reads it. */
 export interface IndexEntry {
   /** The path, as raw bytes. */
-  path: Buffer
+  readonly path: Buffer
   /** Octal mode (`100644`, `100755`, `120000`, `160000`). */
-  mode: string
+  readonly mode: string
   /** The object name (hex). */
-  oid: string
+  readonly oid: string
   /** The file's size when it was staged, modulo 2^32 (the index keeps 32 bits). */
-  size: number
-  assumeUnchanged: boolean
-  skipWorktree: boolean
+  readonly size: number
+  readonly assumeUnchanged: boolean
+  readonly skipWorktree: boolean
+}
+
+/** An index entry read where it lies: each field is decoded only when asked for. */
+class IndexRecord implements IndexEntry {
+  skipWorktree = false
+
+  constructor(
+    private readonly index: Buffer,
+    private readonly at: number,
+    private readonly hashBytes: number,
+    private readonly fullPath: Buffer | null,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
+  ) {}
+
+  get path(): Buffer {
+    return this.fullPath ?? this.index.subarray(this.nameStart, this.nameEnd)
+  }
+
+  get mode(): string {
+    return this.index.readUInt32BE(this.at + 24).toString(8)
+  }
+
+  get oid(): string {
+    return this.index.toString('hex', this.at + 40, this.at + 40 + this.hashBytes)
+  }
+
+  get size(): number {
+    return this.index.readUInt32BE(this.at + 36)
+  }
+
+  get assumeUnchanged(): boolean {
+    return (this.index.readUInt16BE(this.at + 40 + this.hashBytes) & 0x8000) !== 0
+  }
 }
 
 /**
  * Reads the entries of a git index file (`DIRC`, versions 2 to 4, `hashBytes` 20 for SHA-1 and
- * 32 for SHA-256 repositories), passing each to `visit` until it returns `false`. Returns
+ * 32 for SHA-256 repositories), passing each of at least `minSize` bytes to `visit` until it
+ * returns `false`. Returns
  * `false` when the file is not an index this reads in full (another version, a split index, a
  * cut or malformed file): then the entries seen are not all there are, and the caller asks git.
  */
@@ -389,6 +424,7 @@ export function walkIndex(
   index: Buffer,
   hashBytes: number,
   visit: (entry: IndexEntry) => boolean | undefined,
+  minSize = 0,
 ): boolean {
   if (index.length < 12 + hashBytes || index.toString('latin1', 0, 4) !== 'DIRC') return false
   const version = index.readUInt32BE(4)
@@ -403,12 +439,14 @@ export function walkIndex(
     const flags = index.readUInt16BE(at + fixed - 2)
     let nameAt = at + fixed
     let skipWorktree = false
-    if ((flags & 0x4000) !== 0) {
+    const extended = (flags & 0x4000) !== 0
+    if (extended) {
       if (version < 3 || nameAt + 2 > body) return false
       skipWorktree = (index.readUInt16BE(nameAt) & 0x4000) !== 0
       nameAt += 2
     }
-    let path: Buffer
+    let nameEnd: number
+    let path: Buffer | null = null
     if (version === 4) {
       // A varint (bytes to drop from the previous name), then the NUL-terminated rest.
       let drop = 0
@@ -425,23 +463,30 @@ export function walkIndex(
       if (nul === -1 || nul >= body || drop > previous.length) return false
       path = Buffer.concat([previous.subarray(0, previous.length - drop), index.subarray(v, nul)])
       previous = path
+      nameEnd = nul
       nameAt = nul + 1
     } else {
       const nul = index.indexOf(NUL, nameAt)
       if (nul === -1 || nul >= body) return false
-      path = index.subarray(nameAt, nul)
+      nameEnd = nul
       // The entry is NUL-padded to a multiple of 8 bytes, with at least one NUL.
-      nameAt = at + ((nul - at + 8) & ~7)
-      if (nameAt > body) return false
+      const next = at + ((nul - at + 8) & ~7)
+      if (next > body) return false
+      nameAt = next
     }
-    const entry: IndexEntry = {
+    if (minSize > 0 && index.readUInt32BE(at + 36) < minSize) {
+      at = nameAt
+      continue
+    }
+    const entry = new IndexRecord(
+      index,
+      at,
+      hashBytes,
       path,
-      mode: index.readUInt32BE(at + 24).toString(8),
-      oid: index.toString('hex', at + 40, at + 40 + hashBytes),
-      size: index.readUInt32BE(at + 36),
-      assumeUnchanged: (flags & 0x8000) !== 0,
-      skipWorktree,
-    }
+      at + fixed + (extended ? 2 : 0),
+      nameEnd,
+    )
+    entry.skipWorktree = skipWorktree
     if (visit(entry) === false) return true
     at = nameAt
   }
