@@ -3876,13 +3876,47 @@ function labelFits(label, expected, exists, split) {
 function isBinaryToGit(size, head, bigFileThreshold) {
     return size > bigFileThreshold || head.subarray(0, 8000).includes(NUL);
 }
+/** An index entry read where it lies: each field is decoded only when asked for. */
+class IndexRecord {
+    index;
+    at;
+    hashBytes;
+    fullPath;
+    nameStart;
+    nameEnd;
+    skipWorktree = false;
+    constructor(index, at, hashBytes, fullPath, nameStart, nameEnd) {
+        this.index = index;
+        this.at = at;
+        this.hashBytes = hashBytes;
+        this.fullPath = fullPath;
+        this.nameStart = nameStart;
+        this.nameEnd = nameEnd;
+    }
+    get path() {
+        return this.fullPath ?? this.index.subarray(this.nameStart, this.nameEnd);
+    }
+    get mode() {
+        return this.index.readUInt32BE(this.at + 24).toString(8);
+    }
+    get oid() {
+        return this.index.toString('hex', this.at + 40, this.at + 40 + this.hashBytes);
+    }
+    get size() {
+        return this.index.readUInt32BE(this.at + 36);
+    }
+    get assumeUnchanged() {
+        return (this.index.readUInt16BE(this.at + 40 + this.hashBytes) & 0x8000) !== 0;
+    }
+}
 /**
  * Reads the entries of a git index file (`DIRC`, versions 2 to 4, `hashBytes` 20 for SHA-1 and
- * 32 for SHA-256 repositories), passing each to `visit` until it returns `false`. Returns
+ * 32 for SHA-256 repositories), passing each of at least `minSize` bytes to `visit` until it
+ * returns `false`. Returns
  * `false` when the file is not an index this reads in full (another version, a split index, a
  * cut or malformed file): then the entries seen are not all there are, and the caller asks git.
  */
-function walkIndex(index, hashBytes, visit) {
+function walkIndex(index, hashBytes, visit, minSize = 0) {
     if (index.length < 12 + hashBytes || index.toString('latin1', 0, 4) !== 'DIRC')
         return false;
     const version = index.readUInt32BE(4);
@@ -3899,13 +3933,15 @@ function walkIndex(index, hashBytes, visit) {
         const flags = index.readUInt16BE(at + fixed - 2);
         let nameAt = at + fixed;
         let skipWorktree = false;
-        if ((flags & 0x4000) !== 0) {
+        const extended = (flags & 0x4000) !== 0;
+        if (extended) {
             if (version < 3 || nameAt + 2 > body)
                 return false;
             skipWorktree = (index.readUInt16BE(nameAt) & 0x4000) !== 0;
             nameAt += 2;
         }
-        let path;
+        let nameEnd;
+        let path = null;
         if (version === 4) {
             // A varint (bytes to drop from the previous name), then the NUL-terminated rest.
             let drop = 0;
@@ -3925,26 +3961,26 @@ function walkIndex(index, hashBytes, visit) {
                 return false;
             path = Buffer.concat([previous.subarray(0, previous.length - drop), index.subarray(v, nul)]);
             previous = path;
+            nameEnd = nul;
             nameAt = nul + 1;
         }
         else {
             const nul = index.indexOf(NUL, nameAt);
             if (nul === -1 || nul >= body)
                 return false;
-            path = index.subarray(nameAt, nul);
+            nameEnd = nul;
             // The entry is NUL-padded to a multiple of 8 bytes, with at least one NUL.
-            nameAt = at + ((nul - at + 8) & ~7);
-            if (nameAt > body)
+            const next = at + ((nul - at + 8) & ~7);
+            if (next > body)
                 return false;
+            nameAt = next;
         }
-        const entry = {
-            path,
-            mode: index.readUInt32BE(at + 24).toString(8),
-            oid: index.toString('hex', at + 40, at + 40 + hashBytes),
-            size: index.readUInt32BE(at + 36),
-            assumeUnchanged: (flags & 0x8000) !== 0,
-            skipWorktree,
-        };
+        if (minSize > 0 && index.readUInt32BE(at + 36) < minSize) {
+            at = nameAt;
+            continue;
+        }
+        const entry = new IndexRecord(index, at, hashBytes, path, at + fixed + (extended ? 2 : 0), nameEnd);
+        entry.skipWorktree = skipWorktree;
         if (visit(entry) === false)
             return true;
         at = nameAt;
@@ -5548,14 +5584,11 @@ async function largeNewTextFiles(store, index, baselineIndex, baselineTree) {
     if (finalIndex === null)
         return [];
     const whole = walkIndex(finalIndex, hashBytes, (entry) => {
-        if (REGULAR_MODES.has(entry.mode) &&
-            entry.size >= STREAMED_FILE_BYTES &&
-            entry.size < BIG_FILE_THRESHOLD &&
-            (0,external_node_buffer_.isUtf8)(entry.path)) {
+        if (REGULAR_MODES.has(entry.mode) && entry.size < BIG_FILE_THRESHOLD && (0,external_node_buffer_.isUtf8)(entry.path)) {
             candidates.push(entry);
         }
         return undefined;
-    });
+    }, STREAMED_FILE_BYTES);
     if (!whole || candidates.length === 0)
         return [];
     const before = new Set();
@@ -5586,7 +5619,14 @@ async function largeNewTextFiles(store, index, baselineIndex, baselineTree) {
             throw new Error(`git returned ${read.seen} bytes of a ${entry.size}-byte file.`);
         }
         const name = entry.path.toString('utf8');
-        files.push({ ...entry, name, lines: read.last === 0x0a ? read.lines : read.lines + 1 });
+        files.push({
+            path: entry.path,
+            name,
+            mode: entry.mode,
+            oid: entry.oid,
+            size: entry.size,
+            lines: read.last === 0x0a ? read.lines : read.lines + 1,
+        });
     }
     return files;
 }
