@@ -5607,13 +5607,14 @@ async function largeNewTextFiles(store, index, baselineIndex, baselineTree) {
             if (read.seen < 8000 && chunk.subarray(0, 8000 - read.seen).includes(0))
                 read.binary = true;
             read.seen += chunk.length;
-            if (read.binary)
+            // Binary, or larger than the index said (it keeps the size modulo 4 GiB): git's to diff.
+            if (read.binary || read.seen > entry.size)
                 return false;
             read.lines += countNewlines(chunk);
             read.last = chunk[chunk.length - 1] ?? read.last;
             return undefined;
         });
-        if (read.binary)
+        if (read.binary || read.seen > entry.size)
             continue;
         if (read.seen !== entry.size) {
             throw new Error(`git returned ${read.seen} bytes of a ${entry.size}-byte file.`);
