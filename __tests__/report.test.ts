@@ -663,6 +663,13 @@ describe('renderReport: size', () => {
     expect(md).toMatch(
       /> \*\*Shortened to fit the 65,536-byte limit\.\*\* Left out: .*changed-file rows/,
     )
+    // Only rows that can fit are built; the counts still add up to every file.
+    const shownRows = md
+      .split('\n')
+      .filter((l) => /^\| (added|modified|deleted|renamed) \|/.test(l))
+    const hidden = Number(/… and ([\d,]+) more files/.exec(md)?.[1]?.replaceAll(',', ''))
+    expect(shownRows.length + hidden).toBe(10_000)
+    expect(md).toContain(`${hidden.toLocaleString('en-US')} of 10,000 changed-file rows`)
     expect(md).toContain("the agent's final message")
     // The rows of the files with a violation are kept.
     expect(md).toContain(`| modified | \`${files[9_999]!.path}\` | +1 −0 | **violation** |`)

@@ -406,7 +406,10 @@ function agentFailure(agent: AgentRun | undefined): string {
 interface RowBlock {
   /** Lines before the rows (heading, table header), joined with `\n`. */
   head: string
+  /** The rows built: all of them, or (see {@link rowBlock}) more than can ever be shown. */
   rows: string[]
+  /** How many rows there are, built or not. */
+  total: number
   /** `prefix[k]`: bytes of the first `k` rows, each with its newline. */
   prefix: number[]
   shown: number
@@ -414,25 +417,35 @@ interface RowBlock {
   more: (hidden: number) => string
 }
 
-function rowBlock(head: string, rows: string[], more: (hidden: number) => string): RowBlock {
+/**
+ * `total`: how many rows there are, when only the first `rows.length` are built. Build more rows
+ * than `limit` bytes can hold (or all of them): a document that cannot show the rest is cut
+ * exactly as if they were there.
+ */
+function rowBlock(
+  head: string,
+  rows: string[],
+  more: (hidden: number) => string,
+  total = rows.length,
+): RowBlock {
   const prefix = [0]
-  let total = 0
+  let bytes = 0
   for (const r of rows) {
-    total += size(r) + 1
-    prefix.push(total)
+    bytes += size(r) + 1
+    prefix.push(bytes)
   }
-  return { head, rows, prefix, shown: rows.length, more }
+  return { head, rows, total, prefix, shown: rows.length, more }
 }
 
 function rowBlockSize(block: RowBlock, shown = block.shown): number {
-  const hidden = block.rows.length - shown
+  const hidden = block.total - shown
   const more = hidden > 0 ? size(block.more(hidden)) + 2 : 0
   return size(block.head) + (block.prefix[shown] ?? 0) + more
 }
 
 function renderRowBlock(block: RowBlock): string {
   const lines = [block.head, ...block.rows.slice(0, block.shown)]
-  const hidden = block.rows.length - block.shown
+  const hidden = block.total - block.shown
   let text = lines.join('\n')
   if (hidden > 0) text += `\n\n${block.more(hidden)}`
   return text
@@ -498,7 +511,7 @@ export function renderReport(input: ReportInput, options: ReportOptions = {}): s
   )
   if (violations.length > 0) doc.rows('violations', violationBlock(violations, moreAt))
   if (audit !== undefined) {
-    doc.rows('files', fileBlock(files, violations, moreAt))
+    doc.rows('files', fileBlock(files, violations, moreAt, limit))
     if (audit.ignored.length > 0) doc.text('ignored', ignoredSection(audit.ignored, true))
     if (audit.commits.length > 0) doc.rows('commits', commitBlock(audit.commits, moreAt))
   } else if (input.conclusion !== 'refused') {
@@ -578,9 +591,9 @@ export function renderReport(input: ReportInput, options: ReportOptions = {}): s
   }
 
   for (const [name, block] of doc.blocks()) {
-    const hidden = block.rows.length - block.shown
+    const hidden = block.total - block.shown
     if (hidden > 0) {
-      cuts.push(`${num(hidden)} of ${num(block.rows.length)} ${ROW_NOUN[name] ?? 'rows'}`)
+      cuts.push(`${num(hidden)} of ${num(block.total)} ${ROW_NOUN[name] ?? 'rows'}`)
     }
   }
   if (cuts.length > 0) {
@@ -741,17 +754,22 @@ function countUnflagged(files: ChangedFile[], violations: Violation[]): number {
   return n
 }
 
-function fileBlock(files: ChangedFile[], violations: Violation[], moreAt: string): RowBlock {
+function fileBlock(
+  files: ChangedFile[],
+  violations: Violation[],
+  moreAt: string,
+  limit: number,
+): RowBlock {
   const flagged = flaggedPaths(violations)
   const first: string[] = []
-  const rest: string[] = []
+  const rest: ChangedFile[] = []
   let additions = 0
   let deletions = 0
   for (const file of files) {
     additions += file.additions ?? 0
     deletions += file.deletions ?? 0
-    const isHit = isFlagged(file, flagged)
-    ;(isHit ? first : rest).push(fileRow(file, isHit))
+    if (isFlagged(file, flagged)) first.push(fileRow(file, true))
+    else rest.push(file)
   }
   if (files.length === 0) {
     return rowBlock('#### Changed files\n\nNo files changed.', [], () => '')
@@ -761,10 +779,20 @@ function fileBlock(files: ChangedFile[], violations: Violation[], moreAt: string
     '',
     ...table(['Status', 'Path', '+/−', 'Notes'], []),
   ].join('\n')
+  // Rows past `limit` bytes can never be shown: build one more than fit, not 10,000.
+  const rows = first
+  let bytes = rows.reduce((sum, r) => sum + size(r) + 1, 0)
+  for (const file of rest) {
+    if (bytes > limit) break
+    const row = fileRow(file, false)
+    rows.push(row)
+    bytes += size(row) + 1
+  }
   return rowBlock(
     head,
-    [...first, ...rest],
+    rows,
     (hidden) => `… and ${plural(hidden, 'more file')}; see ${moreAt}.`,
+    files.length,
   )
 }
 
