@@ -347,23 +347,28 @@ function agentFailure(agent) {
     }
     return 'The agent did not finish.';
 }
-function rowBlock(head, rows, more) {
+/**
+ * `total`: how many rows there are, when only the first `rows.length` are built. Build more rows
+ * than `limit` bytes can hold (or all of them): a document that cannot show the rest is cut
+ * exactly as if they were there.
+ */
+function rowBlock(head, rows, more, total = rows.length) {
     const prefix = [0];
-    let total = 0;
+    let bytes = 0;
     for (const r of rows) {
-        total += size(r) + 1;
-        prefix.push(total);
+        bytes += size(r) + 1;
+        prefix.push(bytes);
     }
-    return { head, rows, prefix, shown: rows.length, more };
+    return { head, rows, total, prefix, shown: rows.length, more };
 }
 function rowBlockSize(block, shown = block.shown) {
-    const hidden = block.rows.length - shown;
+    const hidden = block.total - shown;
     const more = hidden > 0 ? size(block.more(hidden)) + 2 : 0;
     return size(block.head) + (block.prefix[shown] ?? 0) + more;
 }
 function renderRowBlock(block) {
     const lines = [block.head, ...block.rows.slice(0, block.shown)];
-    const hidden = block.rows.length - block.shown;
+    const hidden = block.total - block.shown;
     let text = lines.join('\n');
     if (hidden > 0)
         text += `\n\n${block.more(hidden)}`;
@@ -409,7 +414,7 @@ function renderReport(input, options = {}) {
     if (violations.length > 0)
         doc.rows('violations', violationBlock(violations, moreAt));
     if (audit !== undefined) {
-        doc.rows('files', fileBlock(files, violations, moreAt));
+        doc.rows('files', fileBlock(files, violations, moreAt, limit));
         if (audit.ignored.length > 0)
             doc.text('ignored', ignoredSection(audit.ignored, true));
         if (audit.commits.length > 0)
@@ -502,9 +507,9 @@ function renderReport(input, options = {}) {
         }
     }
     for (const [name, block] of doc.blocks()) {
-        const hidden = block.rows.length - block.shown;
+        const hidden = block.total - block.shown;
         if (hidden > 0) {
-            cuts.push(`${num(hidden)} of ${num(block.rows.length)} ${ROW_NOUN[name] ?? 'rows'}`);
+            cuts.push(`${num(hidden)} of ${num(block.total)} ${ROW_NOUN[name] ?? 'rows'}`);
         }
     }
     if (cuts.length > 0) {
@@ -648,7 +653,7 @@ function countUnflagged(files, violations) {
             n++;
     return n;
 }
-function fileBlock(files, violations, moreAt) {
+function fileBlock(files, violations, moreAt, limit) {
     const flagged = flaggedPaths(violations);
     const first = [];
     const rest = [];
@@ -657,8 +662,10 @@ function fileBlock(files, violations, moreAt) {
     for (const file of files) {
         additions += file.additions ?? 0;
         deletions += file.deletions ?? 0;
-        const isHit = isFlagged(file, flagged);
-        (isHit ? first : rest).push(fileRow(file, isHit));
+        if (isFlagged(file, flagged))
+            first.push(fileRow(file, true));
+        else
+            rest.push(file);
     }
     if (files.length === 0) {
         return rowBlock('#### Changed files\n\nNo files changed.', [], () => '');
@@ -668,7 +675,17 @@ function fileBlock(files, violations, moreAt) {
         '',
         ...table(['Status', 'Path', '+/−', 'Notes'], []),
     ].join('\n');
-    return rowBlock(head, [...first, ...rest], (hidden) => `… and ${plural(hidden, 'more file')}; see ${moreAt}.`);
+    // Rows past `limit` bytes can never be shown: build one more than fit, not 10,000.
+    const rows = first;
+    let bytes = rows.reduce((sum, r) => sum + size(r) + 1, 0);
+    for (const file of rest) {
+        if (bytes > limit)
+            break;
+        const row = fileRow(file, false);
+        rows.push(row);
+        bytes += size(row) + 1;
+    }
+    return rowBlock(head, rows, (hidden) => `… and ${plural(hidden, 'more file')}; see ${moreAt}.`, files.length);
 }
 function fileRow(file, flagged) {
     const path = file.oldPath !== undefined && file.oldPath !== file.path
