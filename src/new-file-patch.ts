@@ -1,12 +1,10 @@
 /**
- * The patch section git prints for a file that did not exist before (`git diff --binary
- * --full-index --src-prefix=a/ --dst-prefix=b/` with `core.quotePath` on), built from the
- * file's bytes, for the audit's new files: it reads them itself rather than have git store them
- * first (see `collectChanges`). Pure: bytes in, bytes out. Every header line is byte for byte
- * what git 2.39 prints, so the same parser reads both, and `git apply` takes the result.
+ * The patch section git prints for a new text file (`git diff --full-index --src-prefix=a/
+ * --dst-prefix=b/` with `core.quotePath` on), built from the file's bytes, for the large new
+ * files the audit streams from its store rather than have git diff them (see `diffIndex` in
+ * `audit.ts`). Pure: bytes in, bytes out. Every header line is byte for byte what git 2.39
+ * prints, so the same parser reads both, and `git apply` takes the result.
  */
-import { deflateSync } from 'node:zlib'
-
 const LF = 0x0a
 const PLUS = 0x2b
 
@@ -102,12 +100,6 @@ export function countNewlines(content: Buffer): number {
   return lines
 }
 
-/** How many lines git counts in `content`: its newlines, plus one for an unfinished last line. */
-export function countLines(content: Buffer): number {
-  const lines = countNewlines(content)
-  return content.length > 0 && content[content.length - 1] !== LF ? lines + 1 : lines
-}
-
 /**
  * A piece of a new file's content as hunk lines: `+` before every line that starts in it.
  * `atLineStart`: whether the piece starts a line (true for the first piece of a file, then
@@ -134,46 +126,4 @@ export function addedLines(piece: Buffer, atLineStart: boolean, last: boolean): 
   written += piece.copy(out, written, copied)
   if (open) NO_NEWLINE.copy(out, written)
   return out
-}
-
-const BASE85 =
-  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~'
-
-/** `encode_85` of base85.c: each group of up to 4 bytes (zero-padded) as 5 characters. */
-function encode85(data: Buffer): string {
-  let out = ''
-  for (let i = 0; i < data.length; i += 4) {
-    let acc = 0
-    for (let k = 0; k < 4; k++) acc = acc * 256 + (data[i + k] ?? 0)
-    let group = ''
-    for (let k = 0; k < 5; k++) {
-      group = (BASE85[acc % 85] ?? '') + group
-      acc = Math.floor(acc / 85)
-    }
-    out += group
-  }
-  return out
-}
-
-/** One `literal` block of a binary patch: the deflated bytes, 52 to a line, then a blank line. */
-function literalBlock(content: Buffer): string {
-  const deflated = deflateSync(content, { level: 1 })
-  let out = `literal ${content.length}\n`
-  for (let i = 0; i < deflated.length; i += 52) {
-    const line = deflated.subarray(i, i + 52)
-    const length = line.length <= 26 ? 0x40 + line.length : 0x60 + line.length - 26
-    out += `${String.fromCharCode(length)}${encode85(line)}\n`
-  }
-  return `${out}\n`
-}
-
-/**
- * The binary patch of a new file (`--binary`): the content deflated, then the reverse (the empty
- * file), as git prints both. Any zlib stream applies; this one uses git's default level (1).
- */
-export function newBinaryPatch(content: Buffer): Buffer {
-  return Buffer.from(
-    `GIT binary patch\n${literalBlock(content)}${literalBlock(Buffer.alloc(0))}`,
-    'latin1',
-  )
 }
