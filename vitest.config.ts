@@ -6,7 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['__tests__/*.test.ts'],
+          include: ['__tests__/**/*.test.ts'],
+          exclude: ['__tests__/e2e/**', '**/node_modules/**'],
           environment: 'node',
         },
       },

@@ -583,7 +583,7 @@ async function child(phase, jobFile) {
     return spawnProcess.call(this, options)
   }
   const load = (name) => import(pathToFileURL(path.join(job.build, name)).href)
-  const audit = await load('audit.js')
+  const audit = await load('audit/audit.js')
   const result = {}
   if (phase === 'snapshot') {
     const snapshotDir = path.join(job.privateDir, 'snapshot')
@@ -593,10 +593,10 @@ async function child(phase, jobFile) {
     result.snapshotMs = performance.now() - t
     writeFileSync(job.snapshotFile, JSON.stringify(baseline))
   } else {
-    const { resolveProtectedPaths } = await load('protected-paths.js')
-    const { Redactor, secretScanner } = await load('secrets.js')
-    const report = await load('report.js')
-    const { stickyMarker } = await load('github.js')
+    const { resolveProtectedPaths } = await load('audit/protected-paths.js')
+    const { Redactor, secretScanner } = await load('secrets/secrets.js')
+    const report = await load('report/report.js')
+    const { stickyMarker } = await load('report/sticky-comment.js')
     const baseline = JSON.parse(readFileSync(job.snapshotFile, 'utf8'))
     const auditDir = path.join(job.privateDir, 'audit')
     mkdirSync(auditDir, { recursive: true })
@@ -687,9 +687,11 @@ async function installRows(tmp, runs) {
     return [row('CLI install', 'ms', [], `not measured: ${offline}`)]
   }
   const build = existsSync(path.join(tmp, 'build')) ? path.join(tmp, 'build') : compile(tmp)
-  const { resolveClaude } = await import(pathToFileURL(path.join(build, 'install.js')).href)
+  const { resolveClaude } = await import(
+    pathToFileURL(path.join(build, 'agent', 'install', 'install.js')).href
+  )
   const { DEFAULT_CLAUDE_VERSION } = await import(
-    pathToFileURL(path.join(build, 'lock-defaults.js')).href
+    pathToFileURL(path.join(build, 'lock', 'defaults.js')).href
   )
   const quiet = { log: () => undefined, warn: (line) => progress(`warning: ${line}`) }
   // Only PATH: `npm run` sets npm_config_registry, which the action would take as a mirror.

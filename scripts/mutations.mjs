@@ -36,7 +36,7 @@ const MUTATIONS = [
   {
     id: '1',
     off: 'the environment allowlist (every variable passes)',
-    file: 'src/environment.ts',
+    file: 'src/strip/environment.ts',
     find: 'const reasonFor = (name: string, value: string): StripReason | null => {',
     replace:
       "const reasonFor = (name: string, value: string): StripReason | null => {\n    if (name !== '') return null",
@@ -46,7 +46,7 @@ const MUTATIONS = [
   {
     id: '2a',
     off: 'the model key unset for sandboxed commands (sandbox.credentials.envVars)',
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: "{ name: 'ANTHROPIC_API_KEY', mode: 'deny' }",
     replace: "{ name: 'ANTHROPIC_API_KEY_MUTATED', mode: 'deny' }",
     test: 'attacks.test.ts',
@@ -55,7 +55,7 @@ const MUTATIONS = [
   {
     id: '2b',
     off: '/proc denied to the file tools',
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: "    paths.privateDir,\n    '/proc',\n",
     replace: '    paths.privateDir,\n',
     test: 'attacks.test.ts',
@@ -64,7 +64,7 @@ const MUTATIONS = [
   {
     id: '3',
     off: "taking away checkout's git credentials",
-    file: 'src/credentials.ts',
+    file: 'src/strip/git-credentials.ts',
     find: '): Promise<CredentialsChange> {\n  const redactor = new Redactor()',
     replace:
       "): Promise<CredentialsChange> {\n  if (repoDir !== '') return { backupDir: path.resolve(backupDir), backups: [], removed: [] }\n  const redactor = new Redactor()",
@@ -74,7 +74,7 @@ const MUTATIONS = [
   {
     id: '4a',
     off: 'the credential stores in HOME denied (deny rules, sandbox and hook)',
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: 'const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => path.join(home, p))',
     replace:
       'const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => path.join(home, p)).filter(() => false)',
@@ -84,7 +84,7 @@ const MUTATIONS = [
   {
     id: '4b',
     off: "the runner installation's private files denied",
-    file: 'src/main.ts',
+    file: 'src/pipeline/run.ts',
     find: '    runnerFiles.push(...runnerPrivatePaths(runnerRoot))\n',
     replace: '',
     test: 'attacks.test.ts',
@@ -93,7 +93,7 @@ const MUTATIONS = [
   {
     id: '4c',
     off: "the sandbox's own denyRead list (deny rules and the hook stay)",
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: "denyRead: readDenied.filter((p) => p !== '/proc' && p !== '/sys/kernel'),",
     replace: 'denyRead: [],',
     test: 'attacks.test.ts',
@@ -102,12 +102,12 @@ const MUTATIONS = [
   {
     id: '4d',
     off: 'the Read deny rules and the sandbox denyRead list together (the hook stays)',
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: "denyRead: readDenied.filter((p) => p !== '/proc' && p !== '/sys/kernel'),",
     replace: 'denyRead: [],',
     more: [
       {
-        file: 'src/policy.ts',
+        file: 'src/lock/policy.ts',
         find: '    ...readDenied.flatMap((p) => [`Read(${abs(p)})`, `Read(${abs(p)}/**)`]),\n',
         replace: '',
       },
@@ -118,7 +118,7 @@ const MUTATIONS = [
   {
     id: '5a',
     off: "the sandbox's denyWrite list (.git/hooks, .git/config inside the workspace)",
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: '        denyWrite: writeDenied,',
     replace: '        denyWrite: [],',
     test: 'attacks.test.ts',
@@ -127,12 +127,12 @@ const MUTATIONS = [
   {
     id: '5c',
     off: 'the Edit deny rules and the sandbox denyWrite list together (the hook stays)',
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: '        denyWrite: writeDenied,',
     replace: '        denyWrite: [],',
     more: [
       {
-        file: 'src/policy.ts',
+        file: 'src/lock/policy.ts',
         find: '    ...writeDenied.flatMap((p) => [`Edit(${abs(p)})`, `Edit(${abs(p)}/**)`]),\n',
         replace: '',
       },
@@ -143,7 +143,7 @@ const MUTATIONS = [
   {
     id: '5b',
     off: "the policy hook's write roots (file tools may write anywhere)",
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: 'writeRoots: [paths.workspace, paths.agentTmp, ...config.allowWrite],',
     replace: "writeRoots: ['/'],",
     test: 'attacks.test.ts',
@@ -152,13 +152,13 @@ const MUTATIONS = [
   {
     id: '6a',
     off: 'allowManagedDomainsOnly (and the validation that requires it)',
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: '        allowManagedDomainsOnly: true,',
     replace: '        allowManagedDomainsOnly: false as true,',
     // The lock's validation refuses a lock without it; switch that check off too.
     more: [
       {
-        file: 'src/policy.ts',
+        file: 'src/lock/policy.ts',
         find: '  if (!settings.sandbox.network.allowManagedDomainsOnly) {',
         replace: '  if (!settings.sandbox.network.allowManagedDomainsOnly && settings === null) {',
       },
@@ -169,7 +169,7 @@ const MUTATIONS = [
   {
     id: '6b',
     off: 'the Unix socket block (allowAllUnixSockets)',
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: '        allowAllUnixSockets: false,',
     replace: '        allowAllUnixSockets: true as false,',
     test: 'attacks.test.ts',
@@ -178,7 +178,7 @@ const MUTATIONS = [
   {
     id: '6c',
     off: "the policy hook's WebFetch domain check",
-    file: 'src/policy.ts',
+    file: 'src/lock/policy.ts',
     find: '    allowedDomains: [...config.allowedDomains],\n  }\n\n  return { settings',
     replace:
       "    allowedDomains: [...config.allowedDomains, '127.0.0.1', 'localhost'],\n  }\n\n  return { settings",
@@ -188,7 +188,7 @@ const MUTATIONS = [
   {
     id: '7',
     off: '--setting-sources "" (the repository\'s settings are loaded)',
-    file: 'src/main.ts',
+    file: 'src/pipeline/run.ts',
     find: "    '--setting-sources',\n    '',\n",
     replace: '',
     test: 'containment.test.ts',
@@ -197,7 +197,7 @@ const MUTATIONS = [
   {
     id: '8',
     off: "the SessionStart nonce check (the lock's proof)",
-    file: 'src/agent.ts',
+    file: 'src/agent/run.ts',
     find: 'if (nonce !== proof.nonce) {',
     replace: 'if (nonce !== proof.nonce && nonce === proof.nonce) {',
     test: 'lock-proof.test.ts',
@@ -206,7 +206,7 @@ const MUTATIONS = [
   {
     id: '9',
     off: 'the ::stop-commands:: fence',
-    file: 'src/main.ts',
+    file: 'src/pipeline/run.ts',
     find: 'process.stdout.write(`::stop-commands::${this.#token}\\n`)',
     replace: "process.stdout.write('')",
     test: 'pipeline.test.ts',
@@ -215,7 +215,7 @@ const MUTATIONS = [
   {
     id: '10',
     off: 'sandbox: required failing closed',
-    file: 'src/sandbox.ts',
+    file: 'src/lock/sandbox.ts',
     find: "  if (mode === 'required') {",
     replace: "  if (mode === 'required' && full === undefined) {",
     test: 'attacks.test.ts',
@@ -224,7 +224,7 @@ const MUTATIONS = [
   {
     id: '12a',
     off: '--tools (the CLI offers every tool; the hook still refuses unknown ones)',
-    file: 'src/main.ts',
+    file: 'src/pipeline/run.ts',
     find: "    '--tools',\n    lock.tools.join(','),\n",
     replace: '',
     test: 'attacks.test.ts',
@@ -233,12 +233,12 @@ const MUTATIONS = [
   {
     id: '12b',
     off: "--tools and the hook's refusal of unknown tools together",
-    file: 'src/main.ts',
+    file: 'src/pipeline/run.ts',
     find: "    '--tools',\n    lock.tools.join(','),\n",
     replace: '',
     more: [
       {
-        file: 'src/decide.ts',
+        file: 'src/hook/decide.ts',
         find: '  if (!policy.tools.includes(tool)) {',
         replace: '  if (!policy.tools.includes(tool) && tool === policy.nonce) {',
       },
@@ -249,7 +249,7 @@ const MUTATIONS = [
   {
     id: '13',
     off: 'the actor check on comment events',
-    file: 'src/actor.ts',
+    file: 'src/inputs/actor.ts',
     find: 'export function needsActorCheck(eventName: string): boolean {',
     replace:
       "export function needsActorCheck(eventName: string): boolean {\n  if (eventName !== '') return false",

@@ -1,4 +1,4 @@
-// Writes src/claude-pins.ts from package-lock.json: the pinned CLI version (the locked
+// Writes src/agent/install/pins.ts from package-lock.json: the pinned CLI version (the locked
 // @anthropic-ai/claude-code devDependency) and the npm integrity of each of its native platform
 // packages. Run it after changing the CLI version in package.json (and `npm install`);
 // __tests__/install.test.ts fails while the two disagree.
@@ -36,7 +36,7 @@ export const PINNED_CLAUDE_INTEGRITY: Readonly<Record<string, string>> = {
 ${lines.join('\n')}
 }
 `
-writeFileSync(path.join(ROOT, 'src', 'claude-pins.ts'), text)
+writeFileSync(path.join(ROOT, 'src', 'agent', 'install', 'pins.ts'), text)
 process.stderr.write(
   `pin-claude: ${WRAPPER}@${wrapper.version}, ${lines.length} platform packages\n`,
 )

@@ -2550,7 +2550,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(6);
-;// CONCATENATED MODULE: ./build/decide.js
+;// CONCATENATED MODULE: ./build/hook/decide.js
 
 
 const FILE_TOOLS_READ = new Set(['Read']);
@@ -2697,7 +2697,7 @@ function domainMatches(host, domain) {
     return h === d;
 }
 
-;// CONCATENATED MODULE: ./build/realpath.js
+;// CONCATENATED MODULE: ./build/hook/realpath.js
 
 
 const MAX_LINKS = 40;
@@ -2742,7 +2742,7 @@ function realpathLoose(p) {
     return resolved;
 }
 
-;// CONCATENATED MODULE: ./build/hook.js
+;// CONCATENATED MODULE: ./build/hook/hook.js
 /**
  * The managed policy hook, bundled to dist/hook/index.js and run by the CLI (outside the OS
  * sandbox) for every tool call and once at session start:

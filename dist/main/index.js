@@ -2922,7 +2922,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./build/actions-core.js
+;// CONCATENATED MODULE: ./build/pipeline/actions-core.js
 /**
  * The part of `@actions/core` that Airlock uses, with the same names, signatures and bytes on
  * stdout and in the runner's files (`__tests__/actions-core.test.ts` compares the two).
@@ -3086,7 +3086,7 @@ async function appendSummary(text) {
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./build/actor.js
+;// CONCATENATED MODULE: ./build/inputs/actor.js
 /**
  * Who may start the agent. On events a comment or review triggers, anyone who can comment could
  * otherwise make the agent run with the workflow's model key: only users with write access to the
@@ -3147,7 +3147,7 @@ function refuseActor(args) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./build/stream.js
+;// CONCATENATED MODULE: ./build/agent/stream.js
 /** What the stream has told so far. Updated in place by {@link StreamState.push}. */
 class StreamState {
     init = null;
@@ -3338,7 +3338,7 @@ function renderEvent(event) {
     return lines;
 }
 
-;// CONCATENATED MODULE: ./build/agent.js
+;// CONCATENATED MODULE: ./build/agent/run.js
 
 
 
@@ -3558,7 +3558,7 @@ async function runAgent(options) {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./build/diff.js
+;// CONCATENATED MODULE: ./build/audit/parse/diff.js
 /**
  * Parsers for git's machine-readable output: `diff-tree`/`diff-index -z --raw -p` (the raw
  * records, then the patch: its added lines and per-file line counts), `cat-file --batch`,
@@ -4449,7 +4449,7 @@ class CatFileBatchParser {
     }
 }
 
-;// CONCATENATED MODULE: ./build/git.js
+;// CONCATENATED MODULE: ./build/git/git.js
 /**
  * The only way the action runs git. After the agent ran, the repository is hostile: its config,
  * attributes, hooks and object store may all have been planted. Every call made here therefore
@@ -4629,7 +4629,7 @@ async function runGit(args, options) {
     return Buffer.concat(chunks, size);
 }
 
-;// CONCATENATED MODULE: ./build/new-file-patch.js
+;// CONCATENATED MODULE: ./build/audit/new-file-patch.js
 /**
  * The patch section git prints for a new text file (`git diff --full-index --src-prefix=a/
  * --dst-prefix=b/` with `core.quotePath` on), built from the file's bytes, for the large new
@@ -4761,7 +4761,7 @@ function addedLines(piece, atLineStart, last) {
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./build/patch.js
+;// CONCATENATED MODULE: ./build/audit/patch.js
 
 
 
@@ -4809,7 +4809,7 @@ class PatchFile {
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./build/protected-paths.js
+;// CONCATENATED MODULE: ./build/audit/protected-paths.js
 /**
  * Path rules the audit applies to the agent's changes: protected globs, and symlinks that point
  * out of the tree. Pure: paths in, violations out.
@@ -4963,7 +4963,7 @@ function isInside(p, root) {
     return p === root || `${p}/` === base || p.startsWith(base);
 }
 
-;// CONCATENATED MODULE: ./build/audit.js
+;// CONCATENATED MODULE: ./build/audit/audit.js
 /**
  * The audit's git layer: what the agent changed, read by git from the files on disk, not from
  * anything the agent could have arranged.
@@ -5689,7 +5689,7 @@ function isNotFound(error) {
     return error instanceof Error && error.code === 'ENOENT';
 }
 
-;// CONCATENATED MODULE: ./build/constants.js
+;// CONCATENATED MODULE: ./build/inputs/contract.js
 /** Names of the action's inputs, outputs and saved state: the public contract, in one place. */
 const Inputs = {
     Prompt: 'prompt',
@@ -5733,14 +5733,14 @@ const Outputs = {
     Turns: 'turns',
 };
 /** Keys of the action state the post step reads (`STATE_<key>`). */
-const constants_State = {
+const contract_State = {
     /** JSON of the {@link RestorePlan}: everything that must be put back. */
     RestorePlan: 'airlock-restore-plan',
     /** Set once `main` has restored everything itself. */
     Restored: 'airlock-restored',
 };
 
-;// CONCATENATED MODULE: ./build/lock-defaults.js
+;// CONCATENATED MODULE: ./build/lock/defaults.js
 /**
  * Security-relevant defaults of the lock and the run, each with the reason it is what it is.
  * (The environment's allowlist lives in `defaults.ts`.)
@@ -5849,7 +5849,7 @@ const HOME_STARTUP_FILES = [
     '.ssh',
 ];
 
-;// CONCATENATED MODULE: ./build/config.js
+;// CONCATENATED MODULE: ./build/inputs/config.js
 
 
 
@@ -6123,7 +6123,7 @@ var external_node_stream_ = __nccwpck_require__(7075);
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./build/claude-pins.js
+;// CONCATENATED MODULE: ./build/agent/install/pins.js
 // Generated by scripts/pin-claude.mjs from package-lock.json; do not edit by hand.
 /** The CLI version whose native packages are pinned below (Airlock's default `claude-version`). */
 const PINNED_CLAUDE_VERSION = '2.1.197';
@@ -6142,7 +6142,7 @@ const PINNED_CLAUDE_INTEGRITY = {
     'win32-x64': 'sha512-bH/146HdS+MO2ndTvljKUJQbcKuvOWujH02WiLkhQJmo/YJLTCMnn1P/jxjjv6W9y/+LGxN58SfdHa6zobatTw==',
 };
 
-;// CONCATENATED MODULE: ./build/install.js
+;// CONCATENATED MODULE: ./build/agent/install/install.js
 
 
 
@@ -6994,7 +6994,7 @@ async function resolveClaude(options) {
     return installed.path;
 }
 
-;// CONCATENATED MODULE: ./build/credentials.js
+;// CONCATENATED MODULE: ./build/strip/git-credentials.js
 /**
  * Take away, for the length of the agent's run, the git credentials that earlier steps left on the
  * runner, and put them back afterwards byte for byte.
@@ -7095,7 +7095,7 @@ function isErrno(error, code) {
     return error instanceof Error && error.code === code;
 }
 /** Whether `child` is `parent` or inside it (both absolute). */
-function credentials_isInside(child, parent) {
+function git_credentials_isInside(child, parent) {
     const relative = external_node_path_.relative(parent, child);
     return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
 }
@@ -7368,7 +7368,7 @@ class Inspector {
                 for (const [p, d] of nested.moves)
                     findings.moves.set(p, d);
                 const byName = CHECKOUT_CREDENTIALS_FILE.test(external_node_path_.basename(target));
-                const inTemp = this.runnerTemp !== undefined && credentials_isInside(real, this.runnerTemp);
+                const inTemp = this.runnerTemp !== undefined && git_credentials_isInside(real, this.runnerTemp);
                 if (byName || inTemp || nested.holds) {
                     take({ kind: 'unset-value', key, value }, `${key} -> ${target}`);
                     if (await isFile(real)) {
@@ -7417,7 +7417,7 @@ class Inspector {
             const raw = match[1] ?? match[2] ?? match[3] ?? '';
             const expanded = raw.replace(/\$\{RUNNER_TEMP\}|\$RUNNER_TEMP\b/g, temp);
             const resolved = external_node_path_.resolve(expanded);
-            if (credentials_isInside(resolved, temp))
+            if (git_credentials_isInside(resolved, temp))
                 files.push(resolved);
         }
         return files;
@@ -7506,9 +7506,9 @@ async function neutralizeGitCredentials(repoDir, backupDir, opts) {
     const repo = await realOrResolved(repoDir);
     const git = new Git(opts.git ?? 'git', home);
     const display = (p) => {
-        if (credentials_isInside(p, repo))
+        if (git_credentials_isInside(p, repo))
             return external_node_path_.relative(repo, p) || '.';
-        if (credentials_isInside(p, home))
+        if (git_credentials_isInside(p, home))
             return `~/${external_node_path_.relative(home, p)}`;
         return p;
     };
@@ -7738,7 +7738,7 @@ async function restoreOne(backup) {
     await promises_namespaceObject.unlink(backup.backup);
 }
 
-;// CONCATENATED MODULE: ./build/defaults.js
+;// CONCATENATED MODULE: ./build/strip/allowlist.js
 /**
  * Security-relevant defaults of the agent's environment, each with the reason it is what it is.
  * (The lock's defaults live in `lock-defaults.ts`.) `environment.ts` applies them.
@@ -15178,7 +15178,7 @@ const creator = {
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ./build/secret-library.js
+;// CONCATENATED MODULE: ./build/secrets/library.js
 /**
  * The maintained rule set: secretlint's recommended preset
  * (`@secretlint/secretlint-rule-preset-recommend`, MIT), run synchronously and purely.
@@ -15462,7 +15462,7 @@ function libraryMatches(text, json = false, runs) {
     }
 }
 
-;// CONCATENATED MODULE: ./build/secret-rules.js
+;// CONCATENATED MODULE: ./build/secrets/rules.js
 /**
  * The extra secret-detection rules: what Airlock checks beyond the maintained library
  * (secretlint's recommended preset, hosted in `secret-library.ts`), one rule per gap, each with a
@@ -15839,7 +15839,7 @@ const SECRET_RULES = [
     },
 ];
 
-;// CONCATENATED MODULE: ./build/secrets.js
+;// CONCATENATED MODULE: ./build/secrets/secrets.js
 /**
  * Secret detection and redaction (pure).
  *
@@ -16642,7 +16642,7 @@ function secretScanner(values) {
     };
 }
 
-;// CONCATENATED MODULE: ./build/environment.js
+;// CONCATENATED MODULE: ./build/strip/environment.js
 /**
  * The agent's environment (pure): which variables the CLI process, and so every command the agent
  * runs, starts with.
@@ -16803,7 +16803,7 @@ function describeEnvironment(result) {
     return `kept ${kept}, stripped ${result.stripped.length} (${byValue} by value)`;
 }
 
-;// CONCATENATED MODULE: ./build/isolation.js
+;// CONCATENATED MODULE: ./build/guard/isolation.js
 /**
  * The guard: is this runner a throwaway place (a container, or a GitHub-hosted VM that is destroyed
  * after the job), or a long-lived machine where an agent with skip-permissions could leave something
@@ -17109,7 +17109,7 @@ function decideIsolation(detected, mode) {
     return { ...base, allowed: false, reason };
 }
 
-;// CONCATENATED MODULE: ./build/policy.js
+;// CONCATENATED MODULE: ./build/lock/policy.js
 
 
 /** Absolute-path rule syntax of the CLI (`//abs/path`). */
@@ -17329,7 +17329,7 @@ function validateManagedSettings(value) {
     return problems;
 }
 
-;// CONCATENATED MODULE: ./build/privileged.js
+;// CONCATENATED MODULE: ./build/lock/privileged-write.js
 
 
 
@@ -17417,7 +17417,7 @@ function exists(p) {
     return existsSync(p);
 }
 
-;// CONCATENATED MODULE: ./build/realpath.js
+;// CONCATENATED MODULE: ./build/hook/realpath.js
 
 
 const MAX_LINKS = 40;
@@ -17464,7 +17464,7 @@ function realpathLoose(p) {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./build/sandbox.js
+;// CONCATENATED MODULE: ./build/lock/sandbox.js
 
 
 /**
@@ -17597,7 +17597,7 @@ function probeSandbox(weaker = false) {
     };
 }
 
-;// CONCATENATED MODULE: ./build/privileged-files.js
+;// CONCATENATED MODULE: ./build/audit/setuid-scan.js
 
 
 
@@ -17688,7 +17688,7 @@ async function scanPrivilegedFiles(workspace) {
     return { files, capabilitiesChecked: true };
 }
 
-;// CONCATENATED MODULE: ./build/runner.js
+;// CONCATENATED MODULE: ./build/lock/runner-files.js
 
 
 /**
@@ -17755,7 +17755,7 @@ function findRunnerRoot(procRoot = '/proc', start = process.ppid) {
     return null;
 }
 
-;// CONCATENATED MODULE: ./build/sandbox-log.js
+;// CONCATENATED MODULE: ./build/agent/sandbox-log.js
 /**
  * A network request the CLI's sandbox proxy refused, as the CLI logs it to its debug file
  * (`--debug-file`, written by the CLI process itself into Airlock's private folder, which no
@@ -17789,7 +17789,7 @@ function sandboxDenials(lines, limit = MAX_SANDBOX_DENIALS) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./build/settings.js
+;// CONCATENATED MODULE: ./build/lock/managed-settings.js
 
 
 
@@ -17865,7 +17865,7 @@ function restoreManagedSettings(change, fs) {
     return warnings;
 }
 
-;// CONCATENATED MODULE: ./build/restore.js
+;// CONCATENATED MODULE: ./build/restore/restore.js
 
 
 
@@ -17875,7 +17875,7 @@ function restoreManagedSettings(change, fs) {
 
 /** Records the plan in action state (the post step reads it as `STATE_…`). */
 function savePlan(plan) {
-    saveState(constants_State.RestorePlan, JSON.stringify(plan));
+    saveState(contract_State.RestorePlan, JSON.stringify(plan));
 }
 /** The plan saved by `main`, or null when there is none (main never got that far). */
 function loadPlan() {
@@ -17942,7 +17942,7 @@ async function restoreAll(plan, options) {
     return warnings;
 }
 
-;// CONCATENATED MODULE: ./build/main.js
+;// CONCATENATED MODULE: ./build/pipeline/run.js
 
 
 
@@ -17996,7 +17996,7 @@ class Fence {
  * Runs the whole pipeline: guard, strip, lock, run, restore, audit, report. The only place that
  * fails the step. Whatever happens, the report is written and everything changed is put back.
  */
-async function main_run() {
+async function run_run() {
     const workspace = external_node_path_.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const redactor = new secrets_Redactor();
     const progress = { config: null, stripped: [], denials: [], timings: [] };
@@ -18029,11 +18029,11 @@ async function main_run() {
             for (const warning of warnings)
                 actions_core_warning(redactor.redact(warning));
             if (warnings.length === 0)
-                saveState(constants_State.Restored, 'true');
+                saveState(contract_State.Restored, 'true');
         }
     }
     const reportStart = Date.now();
-    await main_report(progress, redactor, outDir);
+    await run_report(progress, redactor, outDir);
     timed(progress, 'report', reportStart);
     info(`Timings: ${progress.timings.map(([stage, ms]) => `${stage} ${formatMs(ms)}`).join(' · ')}`);
 }
@@ -18089,7 +18089,7 @@ function onCancel(redactor) {
             for (const warning of warnings)
                 actions_core_warning(redactor.redact(warning));
             if (warnings.length === 0)
-                saveState(constants_State.Restored, 'true');
+                saveState(contract_State.Restored, 'true');
             finish();
         }, finish);
     };
@@ -18546,11 +18546,11 @@ function readHookLog(file, redactor) {
     return log;
 }
 /** Renders and posts the report, sets every output, fails the step when the policy says so. */
-async function main_report(progress, redactor, outDir) {
+async function run_report(progress, redactor, outDir) {
     // Loaded here, after the agent, not at start-up: the report's number formatting alone (ICU)
     // took 50 ms or more to set up.
-    const { conclusionFor, renderReport, reportRecord, summaryLine, SUMMARY_LIMIT } = await __nccwpck_require__.e(/* import() */ 200).then(__nccwpck_require__.bind(__nccwpck_require__, 2200));
-    const { findPullRequestNumber, matrixKey, stickyMarker, upsertStickyComment } = await __nccwpck_require__.e(/* import() */ 533).then(__nccwpck_require__.bind(__nccwpck_require__, 1533));
+    const { conclusionFor, renderReport, reportRecord, summaryLine, SUMMARY_LIMIT } = await __nccwpck_require__.e(/* import() */ 177).then(__nccwpck_require__.bind(__nccwpck_require__, 7177));
+    const { findPullRequestNumber, matrixKey, stickyMarker, upsertStickyComment } = await __nccwpck_require__.e(/* import() */ 0).then(__nccwpck_require__.bind(__nccwpck_require__, 3000));
     const config = progress.config;
     const failOn = config?.failOn ?? 'violation';
     const violations = progress.audit?.violations ?? [];
@@ -18656,7 +18656,7 @@ function failureSentence(conclusion, reason, violations, denials) {
 ;// CONCATENATED MODULE: ./build/bin/main.js
 
 
-main_run().catch((error) => {
+run_run().catch((error) => {
     setFailed(`Airlock failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
 });
 

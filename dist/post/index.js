@@ -9,7 +9,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./build/actions-core.js
+;// CONCATENATED MODULE: ./build/pipeline/actions-core.js
 /**
  * The part of `@actions/core` that Airlock uses, with the same names, signatures and bytes on
  * stdout and in the runner's files (`__tests__/actions-core.test.ts` compares the two).
@@ -169,7 +169,7 @@ async function appendSummary(text) {
     await appendFile(file, text, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./build/constants.js
+;// CONCATENATED MODULE: ./build/inputs/contract.js
 /** Names of the action's inputs, outputs and saved state: the public contract, in one place. */
 const Inputs = {
     Prompt: 'prompt',
@@ -213,7 +213,7 @@ const Outputs = {
     Turns: 'turns',
 };
 /** Keys of the action state the post step reads (`STATE_<key>`). */
-const constants_State = {
+const contract_State = {
     /** JSON of the {@link RestorePlan}: everything that must be put back. */
     RestorePlan: 'airlock-restore-plan',
     /** Set once `main` has restored everything itself. */
@@ -224,7 +224,7 @@ const constants_State = {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
-;// CONCATENATED MODULE: ./build/agent.js
+;// CONCATENATED MODULE: ./build/agent/run.js
 
 
 
@@ -444,7 +444,7 @@ async function runAgent(options) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./build/credentials.js
+;// CONCATENATED MODULE: ./build/strip/git-credentials.js
 /**
  * Take away, for the length of the agent's run, the git credentials that earlier steps left on the
  * runner, and put them back afterwards byte for byte.
@@ -1188,7 +1188,7 @@ async function restoreOne(backup) {
     await promises_namespaceObject.unlink(backup.backup);
 }
 
-;// CONCATENATED MODULE: ./build/privileged.js
+;// CONCATENATED MODULE: ./build/lock/privileged-write.js
 
 
 
@@ -1276,7 +1276,7 @@ function exists(p) {
     return existsSync(p);
 }
 
-;// CONCATENATED MODULE: ./build/lock-defaults.js
+;// CONCATENATED MODULE: ./build/lock/defaults.js
 /**
  * Security-relevant defaults of the lock and the run, each with the reason it is what it is.
  * (The environment's allowlist lives in `defaults.ts`.)
@@ -1286,10 +1286,10 @@ const DEFAULT_CLAUDE_VERSION = '2.1.197';
 /** A run longer than this is ended: an agent in a loop must not hold a runner for six hours. */
 const DEFAULT_TIMEOUT_MINUTES = 30;
 /** Where the CLI reads managed (highest-precedence) settings on Linux. */
-const lock_defaults_MANAGED_SETTINGS_DIR = '/etc/claude-code';
-const lock_defaults_MANAGED_SETTINGS_FILE = `${lock_defaults_MANAGED_SETTINGS_DIR}/managed-settings.json`;
+const defaults_MANAGED_SETTINGS_DIR = '/etc/claude-code';
+const defaults_MANAGED_SETTINGS_FILE = `${defaults_MANAGED_SETTINGS_DIR}/managed-settings.json`;
 /** Drop-in folder the CLI also merges (sorted) after the main file: moved aside for the run. */
-const lock_defaults_MANAGED_SETTINGS_DROPIN_DIR = `${lock_defaults_MANAGED_SETTINGS_DIR}/managed-settings.d`;
+const defaults_MANAGED_SETTINGS_DROPIN_DIR = `${defaults_MANAGED_SETTINGS_DIR}/managed-settings.d`;
 /**
  * The CLI's built-in tools the policy hook understands, and so the only ones the agent gets
  * (`--tools`). A tool a new CLI version adds stays off until it is reviewed here.
@@ -1385,7 +1385,7 @@ const HOME_STARTUP_FILES = (/* unused pure expression or super */ null && ([
     '.ssh',
 ]));
 
-;// CONCATENATED MODULE: ./build/settings.js
+;// CONCATENATED MODULE: ./build/lock/managed-settings.js
 
 
 
@@ -1442,26 +1442,26 @@ function restoreManagedSettings(change, fs) {
         }
     };
     if (change.backup !== null && (0,external_node_fs_namespaceObject.existsSync)(change.backup)) {
-        attempt(`restore ${lock_defaults_MANAGED_SETTINGS_FILE} from its backup`, () => {
-            fs.copy(change.backup ?? '', lock_defaults_MANAGED_SETTINGS_FILE);
+        attempt(`restore ${defaults_MANAGED_SETTINGS_FILE} from its backup`, () => {
+            fs.copy(change.backup ?? '', defaults_MANAGED_SETTINGS_FILE);
         });
     }
     else if (change.backup === null) {
-        attempt(`remove ${lock_defaults_MANAGED_SETTINGS_FILE}`, () => {
-            fs.remove(lock_defaults_MANAGED_SETTINGS_FILE);
+        attempt(`remove ${defaults_MANAGED_SETTINGS_FILE}`, () => {
+            fs.remove(defaults_MANAGED_SETTINGS_FILE);
         });
     }
     if (change.dropinMovedTo !== null && (0,external_node_fs_namespaceObject.existsSync)(change.dropinMovedTo)) {
-        attempt(`move ${lock_defaults_MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
-            fs.move(change.dropinMovedTo ?? '', lock_defaults_MANAGED_SETTINGS_DROPIN_DIR);
+        attempt(`move ${defaults_MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
+            fs.move(change.dropinMovedTo ?? '', defaults_MANAGED_SETTINGS_DROPIN_DIR);
         });
     }
     if (change.createdDir)
-        fs.removeEmptyDir(lock_defaults_MANAGED_SETTINGS_DIR);
+        fs.removeEmptyDir(defaults_MANAGED_SETTINGS_DIR);
     return warnings;
 }
 
-;// CONCATENATED MODULE: ./build/restore.js
+;// CONCATENATED MODULE: ./build/restore/restore.js
 
 
 
@@ -1475,7 +1475,7 @@ function savePlan(plan) {
 }
 /** The plan saved by `main`, or null when there is none (main never got that far). */
 function loadPlan() {
-    const raw = getState(constants_State.RestorePlan);
+    const raw = getState(contract_State.RestorePlan);
     if (raw === '')
         return null;
     try {
@@ -1538,7 +1538,7 @@ async function restoreAll(plan, options) {
     return warnings;
 }
 
-;// CONCATENATED MODULE: ./build/post.js
+;// CONCATENATED MODULE: ./build/pipeline/post.js
 
 
 
@@ -1550,7 +1550,7 @@ async function restoreAll(plan, options) {
 async function runPost() {
     try {
         const plan = loadPlan();
-        if (plan === null || getState(constants_State.Restored) === 'true') {
+        if (plan === null || getState(contract_State.Restored) === 'true') {
             info('Airlock: nothing left to restore.');
             return;
         }

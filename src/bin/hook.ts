@@ -1,3 +1,3 @@
-import { runHook } from '../hook.js'
+import { runHook } from '../hook/hook.js'
 
 runHook()

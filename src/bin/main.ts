@@ -1,5 +1,5 @@
-import * as core from '../actions-core.js'
-import { run } from '../main.js'
+import * as core from '../pipeline/actions-core.js'
+import { run } from '../pipeline/run.js'
 
 run().catch((error: unknown) => {
   core.setFailed(

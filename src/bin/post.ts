@@ -1,3 +1,3 @@
-import { runPost } from '../post.js'
+import { runPost } from '../pipeline/post.js'
 
 void runPost()
