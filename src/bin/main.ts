@@ -1,4 +1,4 @@
-import * as core from '../pipeline/actions-core.js'
+import * as core from '@actions/core'
 import { run } from '../pipeline/run.js'
 
 run().catch((error: unknown) => {

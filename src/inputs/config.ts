@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import * as core from '../pipeline/actions-core.js'
+import * as core from '@actions/core'
 import { Inputs } from './contract.js'
 import {
   DEFAULT_CLAUDE_VERSION,

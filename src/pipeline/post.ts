@@ -1,4 +1,4 @@
-import * as core from './actions-core.js'
+import * as core from '@actions/core'
 import { State } from '../inputs/contract.js'
 import { loadPlan, restoreAll } from '../restore/restore.js'
 

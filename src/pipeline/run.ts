@@ -11,7 +11,7 @@ import {
 import { createInterface } from 'node:readline'
 import os from 'node:os'
 import path from 'node:path'
-import * as core from './actions-core.js'
+import * as core from '@actions/core'
 import { actorOf, needsActorCheck, refuseActor } from '../inputs/actor.js'
 import { runAgent, type AgentExit } from '../agent/run.js'
 import {
@@ -787,7 +787,9 @@ async function report(
 
   let commentUrl = ''
   try {
-    await core.appendSummary(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
+    await core.summary
+      .addRaw(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
+      .write()
   } catch (error) {
     core.warning(
       `Could not write the job summary: ${error instanceof Error ? error.message : 'unknown error'}`,

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs'
-import * as core from '../pipeline/actions-core.js'
+import * as core from '@actions/core'
 import { endAgentProcesses } from '../agent/run.js'
 import { State } from '../inputs/contract.js'
 import {
