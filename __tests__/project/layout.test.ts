@@ -47,6 +47,8 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'pipeline/run.ts: report',
   'report/report.ts: renderReport',
   'strip/git-credentials.ts: repositoryConfigFiles',
+  'strip/git-credentials.ts: Inspector.inspect',
+  'strip/git-credentials.ts: neutralizeGitCredentials',
 ])
 
 function sourceFiles(dir: string): string[] {
