@@ -46,7 +46,17 @@ const GITHUB_TOKEN = 'ghs_benchGithubToken0123456789abcdefXYZ'
 /** A token-shaped value the "agent" writes into one file, so the report has a violation. */
 const PLANTED = `ghp_${'Bench0Token1'.repeat(3)}`
 
-/** The synthetic changes. `files`: files changed; the repository holds `max(1,000, files)`. */
+/**
+ * One synthetic change.
+ *
+ * @typedef {object} Case
+ * @property {string} name
+ * @property {number} files Files changed; the repository holds `max(1,000, files)`.
+ * @property {number} [bigMiB] Instead: one new text file of this size.
+ * @property {number} runs
+ */
+
+/** @type {Case[]} */
 const CASES = [
   { name: '10 files', files: 10, runs: 5 },
   { name: '1,000 files', files: 1_000, runs: 5 },
@@ -60,8 +70,10 @@ const STARTUP_RUNS = 5
 
 async function main() {
   const runsOverride = Number(process.env.BENCH_RUNS ?? '')
+  /** @param {number} n */
   const runs = (n) => (Number.isInteger(runsOverride) && runsOverride > 0 ? runsOverride : n)
   const parts = process.argv.slice(2)
+  /** @param {string} part */
   const want = (part) => parts.length === 0 || parts.includes(part)
   const missing = BUNDLES.filter((b) => !existsSync(path.join(ROOT, 'dist', b, 'index.js')))
   if ((want('startup') || want('bundles')) && missing.length > 0) {
@@ -81,7 +93,11 @@ async function main() {
     if (want('install')) rows.push(...(await installRows(tmp, runs)))
     if (want('bundles')) rows.push(...bundleRows())
   } catch (error) {
-    fail(error instanceof BenchError ? error.message : String(error?.stack ?? error))
+    fail(
+      error instanceof BenchError
+        ? error.message
+        : String(error instanceof Error ? (error.stack ?? error) : error),
+    )
     return
   } finally {
     rmSync(tmp, { recursive: true, force: true })
@@ -91,7 +107,12 @@ async function main() {
   progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
 
-/** Compiles src/ into `tmp/build`, where bare imports (picomatch) resolve to our node_modules. */
+/**
+ * Compiles src/ into `tmp/build`, where bare imports (picomatch) resolve to our node_modules.
+ *
+ * @param {string} tmp
+ * @returns {string} The build folder.
+ */
 function compile(tmp) {
   progress('compiling src/ with tsc …')
   const build = path.join(tmp, 'build')
@@ -111,9 +132,16 @@ function compile(tmp) {
  * Runs the bundled action with `claude-path` pointing at a stub that writes the time it started
  * and exits. Measures from just before `node dist/main/index.js` is spawned to the stub's
  * timestamp; the phases come from when each log line reached us.
+ *
+ * @param {string} tmp
+ * @param {number} runs
+ * @returns {Promise<Row[]>}
  */
 async function startup(tmp, runs) {
-  const runner = await import(pathToFileURL(path.join(ROOT, '__tests__/fakes/action-runner.mjs')))
+  /** @type {typeof import('../__tests__/fakes/action-runner.mjs')} */
+  const runner = await import(
+    pathToFileURL(path.join(ROOT, '__tests__/fakes/action-runner.mjs')).href
+  )
   const busy = await waitForOtherRuns()
   if (busy !== null) {
     progress(`start-up not measured: ${busy}`)
@@ -155,7 +183,7 @@ async function startup(tmp, runs) {
     /** @type {Array<[number, string]>} */
     const lines = []
     let pending = ''
-    action.stdout.setEncoding('utf8').on('data', (chunk) => {
+    action.stdout.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => {
       const at = Date.now() - t0
       const parts = (pending + chunk).split('\n')
       pending = parts.pop() ?? ''
@@ -194,6 +222,7 @@ async function startup(tmp, runs) {
   ]
 }
 
+/** @type {Record<string, string>} */
 const STARTUP_NOTES = {
   'load bundle + read inputs': 'to the first log line',
   guard: 'container/VM evidence',
@@ -204,12 +233,20 @@ const STARTUP_NOTES = {
   'spawn CLI': 'spawn to stub start',
 }
 
-/** Splits the start-up by the log lines that open and close each stage. */
+/**
+ * Splits the start-up by the log lines that open and close each stage.
+ *
+ * @param {Array<[number, string]>} lines Each log line with when it arrived (ms after the start).
+ * @param {number} spawnedAt
+ * @returns {Record<string, number>} Phase → ms; empty when a line is missing.
+ */
 function startupPhases(lines, spawnedAt) {
+  /** @param {(line: string) => boolean} test */
   const at = (test, from = 0) => {
     const found = lines.slice(from).find(([, l]) => test(l))
     return found === undefined ? null : found[0]
   }
+  /** @param {(line: string) => boolean} test */
   const index = (test) => lines.findIndex(([, l]) => test(l))
   const first = lines[0]?.[0] ?? null
   const guardEnd = at(
@@ -226,7 +263,8 @@ function startupPhases(lines, spawnedAt) {
   const run = at((l) => l.startsWith('::group::Run'))
   const marks = [first, guardEnd, stripEnd, lockStart, sandbox, lockEnd, run]
   if (marks.some((m) => m === null)) return {}
-  const [a, b, c, d, e, f, g] = /** @type {number[]} */ (marks)
+  const [a, b, c, d, e, f, g] =
+    /** @type {[number, number, number, number, number, number, number]} */ (marks)
   return {
     'load bundle + read inputs': a,
     guard: b - a,
@@ -294,10 +332,20 @@ function otherActionRuns() {
  * One size of change, `runs` times: a fresh committed repository; the snapshot (child 1); the
  * agent's change; the floors (git status + diff, then the same with new files' content read);
  * collect (which writes the patch file) and report (child 2).
+ *
+ * @param {string} tmp
+ * @param {string} build The compiled src/.
+ * @param {Case} c
+ * @param {number} runs
+ * @returns {Promise<Row[]>}
  */
 async function auditCase(tmp, build, c, runs) {
   /** @type {Record<string, number[]>} */
   const m = {}
+  /**
+   * @param {string} key
+   * @param {number} value
+   */
   const add = (key, value) => (m[key] ??= []).push(value)
   let changed = 0
   let violations = 0
@@ -309,13 +357,16 @@ async function auditCase(tmp, build, c, runs) {
     mkdirSync(privateDir)
     makeBaseRepo(repo, Math.max(1_000, c.files))
 
+    /** @type {Job} */
     const job = { build, repo, privateDir, snapshotFile: path.join(dir, 'snapshot.json') }
     const jobFile = path.join(dir, 'job.json')
     writeFileSync(jobFile, JSON.stringify(job))
     const snap = await runChild('snapshot', jobFile, dir)
     await agentChange(repo, c)
-    add('floor', floor(repo))
-    add('floorContent', floorWithContent(repo, dir))
+    const floorMs = floor(repo)
+    add('floor', floorMs)
+    const floorContentMs = floorWithContent(repo, dir)
+    add('floorContent', floorContentMs)
     const col = await runChild('collect', jobFile, dir)
 
     add('snapshot', snap.snapshotMs)
@@ -338,16 +389,17 @@ async function auditCase(tmp, build, c, runs) {
     add('bytes', col.commentBytes)
     const after = col.collectMs + col.renderMs + col.redactMs
     add('after', after)
-    add('ratioAfter', after / m.floor.at(-1))
-    add('ratioAfterContent', after / m.floorContent.at(-1))
-    add('ratioTotal', total / m.floor.at(-1))
+    add('ratioAfter', after / floorMs)
+    add('ratioAfterContent', after / floorContentMs)
+    add('ratioTotal', total / floorMs)
     changed = col.files
     violations = col.violations
     rmSync(dir, { recursive: true, force: true })
   }
   const p = c.name
+  /** @param {string} key */
   const within = (key) =>
-    Math.max(...m[key]) <= COMMENT_LIMIT ? `≤ 65,536 ✓` : `**over ${COMMENT_LIMIT}** ✗`
+    Math.max(...(m[key] ?? [])) <= COMMENT_LIMIT ? `≤ 65,536 ✓` : `**over ${COMMENT_LIMIT}** ✗`
   const what =
     c.bigMiB !== undefined
       ? `1 new ${c.bigMiB} MiB text file in a 1,000-file repo`
@@ -418,9 +470,13 @@ async function auditCase(tmp, build, c, runs) {
  * blobs in a pack as after a clone. Set-up only: its git calls get a larger malloc top pad, which
  * makes them several times faster on VMs where growing the heap is slow (see README); the
  * measured git calls (the audit's and the floor's) do not.
+ *
+ * @param {string} repo
+ * @param {number} count
  */
 function makeBaseRepo(repo, count) {
   mkdirSync(repo, { recursive: true })
+  /** @param {string[]} args */
   const setup = (...args) => git(repo, { MALLOC_TOP_PAD_: String(16 << 20) }, ...args)
   setup('init', '--quiet', '--initial-branch=main')
   const old = new Date(Date.now() - 3_600_000)
@@ -434,10 +490,15 @@ function makeBaseRepo(repo, count) {
   setup('commit', '--quiet', '--message=base')
 }
 
+/** @param {number} i */
 function baseName(i) {
   return `src/pkg-${i % 50}/module-${i}.js`
 }
 
+/**
+ * @param {number} i
+ * @param {number} lines
+ */
 function sourceText(i, lines) {
   let text = `// module ${i}\n`
   for (let j = 1; j < lines; j++) {
@@ -446,7 +507,12 @@ function sourceText(i, lines) {
   return text
 }
 
-/** What the agent does: modify half the files and add as many, or write one big file. */
+/**
+ * What the agent does: modify half the files and add as many, or write one big file.
+ *
+ * @param {string} repo
+ * @param {Case} c
+ */
 async function agentChange(repo, c) {
   if (c.bigMiB !== undefined) {
     mkdirSync(path.join(repo, 'data'), { recursive: true })
@@ -477,7 +543,12 @@ async function agentChange(repo, c) {
   }
 }
 
-/** What git alone needs to list the same changes: the floor the ratio is measured against. */
+/**
+ * What git alone needs to list the same changes: the floor the ratio is measured against.
+ *
+ * @param {string} repo
+ * @returns {number} ms
+ */
 function floor(repo) {
   const t = performance.now()
   git(repo, {}, 'diff', '--numstat')
@@ -489,6 +560,10 @@ function floor(repo) {
  * The floor, plus what git needs to count the lines of the new files too: `git add -N` (intent
  * to add, into a copy of the index, so the repository is not changed) makes `git diff --numstat`
  * read and count every untracked file. The copy is made outside the timing.
+ *
+ * @param {string} repo
+ * @param {string} dir Where the index copy goes.
+ * @returns {number} ms
  */
 function floorWithContent(repo, dir) {
   const index = path.join(dir, 'floor.index')
@@ -501,6 +576,11 @@ function floorWithContent(repo, dir) {
   return performance.now() - t
 }
 
+/**
+ * @param {string} repo
+ * @param {Record<string, string>} extraEnv
+ * @param {...string} args
+ */
 function git(repo, extraEnv, ...args) {
   return execFileSync('git', args, {
     cwd: repo,
@@ -520,7 +600,43 @@ function git(repo, extraEnv, ...args) {
   })
 }
 
-/** Runs one phase in a fresh node process (under `time -v` when present, for the tree's RSS). */
+/**
+ * What a child writes to its result file (see `child`), plus the peak RSS the parent measured.
+ *
+ * @typedef {object} PhaseResult
+ * @property {number} gitProcesses The git processes the phase started.
+ * @property {number} maxRssKiB The child's own peak RSS.
+ * @property {number | null} treeRssKiB The largest process's peak RSS (`time -v`), if measured.
+ * @property {number | null} sumRssKiB All processes' RSS at once (sampled), if measured.
+ */
+
+/** @typedef {PhaseResult & { snapshotMs: number }} SnapshotResult */
+
+/**
+ * @typedef {PhaseResult & { collectMs: number, renderMs: number, redactMs: number, files: number,
+ *   violations: number, commentChars: number, commentBytes: number }} CollectResult
+ */
+
+/**
+ * What a child is told: the compiled src/, the repository, the private folder and where the
+ * snapshot goes.
+ *
+ * @typedef {object} Job
+ * @property {string} build
+ * @property {string} repo
+ * @property {string} privateDir
+ * @property {string} snapshotFile
+ */
+
+/**
+ * Runs one phase in a fresh node process (under `time -v` when present, for the tree's RSS).
+ *
+ * @template {'snapshot' | 'collect'} P
+ * @param {P} phase
+ * @param {string} jobFile
+ * @param {string} dir
+ * @returns {Promise<P extends 'snapshot' ? SnapshotResult : CollectResult>}
+ */
 async function runChild(phase, jobFile, dir) {
   const resultFile = path.join(dir, `${phase}.result.json`)
   const rssFile = path.join(dir, `${phase}.rss`)
@@ -552,7 +668,12 @@ function canSample() {
   return existsSync(`/proc/${process.pid}/task/${process.pid}/children`)
 }
 
-/** The resident memory of a process and all its descendants, summed (0 once it is gone). */
+/**
+ * The resident memory of a process and all its descendants, summed (0 once it is gone).
+ *
+ * @param {number} pid
+ * @returns {number} KiB
+ */
 function treeRssKiB(pid) {
   let total = 0
   try {
@@ -573,15 +694,26 @@ function treeRssKiB(pid) {
 // ---------------------------------------------------------------------------------------------
 // The child: one phase of the audit, as src/main.ts runs it, timed from inside.
 
+/**
+ * @param {string} phase `snapshot` or `collect`.
+ * @param {string} jobFile A {@link Job} as JSON.
+ */
 async function child(phase, jobFile) {
+  /** @type {Job} */
   const job = JSON.parse(readFileSync(jobFile, 'utf8'))
-  // Count the git processes the audit starts (spawn() goes through ChildProcess#spawn).
+  // Count the git processes the audit starts (spawn() goes through ChildProcess#spawn, which
+  // @types/node does not declare: it is Node's internal method).
   let gitProcesses = 0
-  const spawnProcess = ChildProcess.prototype.spawn
-  ChildProcess.prototype.spawn = function (options) {
+  const proto = /** @type {ChildProcess & { spawn(options?: { file?: string }): unknown }} */ (
+    ChildProcess.prototype
+  )
+  const spawnProcess = proto.spawn
+  proto.spawn = function (options) {
     if (options?.file === 'git') gitProcesses += 1
     return spawnProcess.call(this, options)
   }
+  // `any`: the module is compiled into a folder known only at run time; tsc checks src/ itself.
+  /** @type {(name: string) => Promise<any>} */
   const load = (name) => import(pathToFileURL(path.join(job.build, name)).href)
   const audit = await load('audit/audit.js')
   const result = {}
@@ -678,6 +810,10 @@ const INSTALL_WARM_RUNS = 5
  * cold (an empty tool cache: the real download from registry.npmjs.org, sha512, extraction,
  * `claude --version`) and warm (the same tool cache again: marker and size only). Also times
  * what a warm re-hash of the cached binary would cost, the check the warm path does not do.
+ *
+ * @param {string} tmp
+ * @param {(n: number) => number} runs The number of runs to make for a default of `n`.
+ * @returns {Promise<Row[]>}
  */
 async function installRows(tmp, runs) {
   const registry = 'https://registry.npmjs.org/'
@@ -693,7 +829,10 @@ async function installRows(tmp, runs) {
   const { DEFAULT_CLAUDE_VERSION } = await import(
     pathToFileURL(path.join(build, 'lock', 'defaults.js')).href
   )
-  const quiet = { log: () => undefined, warn: (line) => progress(`warning: ${line}`) }
+  const quiet = {
+    log: () => undefined,
+    warn: (/** @type {string} */ line) => progress(`warning: ${line}`),
+  }
   // Only PATH: `npm run` sets npm_config_registry, which the action would take as a mirror.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' }
   const cold = []
@@ -709,8 +848,9 @@ async function installRows(tmp, runs) {
       binary = await install()
     } catch (error) {
       rmSync(toolCache, { recursive: true, force: true })
-      progress(`install not measured: ${error.message}`)
-      return [row('CLI install', 'ms', [], `not measured: ${error.message}`)]
+      const message = error instanceof Error ? error.message : String(error)
+      progress(`install not measured: ${message}`)
+      return [row('CLI install', 'ms', [], `not measured: ${message}`)]
     }
     cold.push(performance.now() - t)
     for (let j = 0; j < Math.ceil(runs(INSTALL_WARM_RUNS) / runs(INSTALL_COLD_RUNS)); j++) {
@@ -730,6 +870,7 @@ async function installRows(tmp, runs) {
     hash.digest()
     rehash.push(performance.now() - t)
   }
+  /** @param {number} bytes */
   const mib = (bytes) => `${(bytes / (1 << 20)).toFixed(0)} MiB`
   const size = statSync(binary).size
   return [
@@ -750,14 +891,24 @@ async function installRows(tmp, runs) {
 }
 
 /* global fetch, AbortSignal -- Node's own, since Node 18 */
-/** Why the registry cannot be reached (one short phrase), or null when it answers. */
+/**
+ * Why the registry cannot be reached (one short phrase), or null when it answers.
+ *
+ * @param {string} registry
+ * @returns {Promise<string | null>}
+ */
 async function unreachable(registry) {
   try {
     const response = await fetch(registry, { signal: AbortSignal.timeout(10_000) })
     await response.body?.cancel()
     return null
   } catch (error) {
-    return `${new URL(registry).host} is unreachable from here (${error.cause?.code ?? error.message})`
+    // fetch() fails with a TypeError whose cause (a system error) has the code; a timeout, with
+    // a DOMException.
+    const cause = error instanceof Error ? error.cause : undefined
+    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : null
+    const message = error instanceof Error ? error.message : String(error)
+    return `${new URL(registry).host} is unreachable from here (${code ?? message})`
   }
 }
 
@@ -803,17 +954,33 @@ function bundleRows() {
  * @property {string} note
  */
 
-/** @returns {Row} */
+/**
+ * @param {string} name
+ * @param {string} unit
+ * @param {number[] | undefined} values
+ * @param {string} note
+ * @returns {Row}
+ */
 function row(name, unit, values, note) {
   return { name, unit, values: values ?? [], note }
 }
 
+/**
+ * @param {number[]} values
+ * @returns {number} NaN for none.
+ */
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  /** @param {number} i */
+  const at = (i) => sorted[i] ?? NaN
+  return sorted.length % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2
 }
 
+/**
+ * @param {number} value
+ * @param {string} unit
+ */
 function format(value, unit) {
   if (unit === '×') return value < 10 ? value.toFixed(1) : value.toFixed(0)
   if (unit === 'n') return String(value)
@@ -821,6 +988,10 @@ function format(value, unit) {
   return Math.round(value).toLocaleString('en-US')
 }
 
+/**
+ * @param {Row[]} rows
+ * @param {string} machine
+ */
 function renderTable(rows, machine) {
   const lines = [
     `Airlock benchmark — ${machine}`,
@@ -844,6 +1015,7 @@ function gitVersion() {
   return execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()
 }
 
+/** @param {string} message */
 function progress(message) {
   process.stderr.write(`bench: ${message}\n`)
 }
@@ -851,11 +1023,17 @@ function progress(message) {
 /** A failure the script explains in one sentence (no stack trace). */
 class BenchError extends Error {}
 
-/** Stops the run; the caller's `finally` still removes the temporary folder. */
+/**
+ * Stops the run; the caller's `finally` still removes the temporary folder.
+ *
+ * @param {string} message
+ * @returns {never}
+ */
 function stop(message) {
   throw new BenchError(message)
 }
 
+/** @param {string} message */
 function fail(message) {
   process.stderr.write(`bench: FAILED: ${message}\n`)
   process.exitCode = 1
