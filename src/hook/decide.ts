@@ -1,6 +1,6 @@
 import path from 'node:path'
 import picomatch from 'picomatch'
-import type { HookPolicy } from '../lock/policy.js'
+import type { HookPolicy } from '../types/hook-policy.js'
 
 /** A PreToolUse call as the CLI sends it on the hook's stdin (the fields the policy reads). */
 export interface ToolCall {

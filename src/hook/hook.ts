@@ -9,7 +9,7 @@
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { decide, type ToolCall } from './decide.js'
-import type { HookPolicy } from '../lock/policy.js'
+import type { HookPolicy } from '../types/hook-policy.js'
 import { realpathLoose } from './realpath.js'
 
 function readStdin(): string {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { Config } from '../inputs/config.js'
+import type { HookEvent, HookPolicy } from '../types/hook-policy.js'
 import {
   HOME_CREDENTIAL_PATHS,
   HOME_STARTUP_FILES,
@@ -27,26 +28,6 @@ export interface LockPaths {
   /** The Node.js binary and the bundled hook that the CLI runs for every tool call. */
   node: string
   hookScript: string
-}
-
-/** What the policy hook enforces; written to the private folder, read by `dist/hook`. */
-export interface HookPolicy {
-  version: 1
-  /** Written by the SessionStart hook: proves the managed settings were loaded for this run. */
-  nonce: string
-  sessionFile: string
-  /** Every decision is appended here, one JSON object per line. */
-  logFile: string
-  tools: string[]
-  /** Real paths under which the file tools may write. */
-  writeRoots: string[]
-  /** Real paths the file tools may never write, even inside a write root. */
-  denyWrite: string[]
-  /** Real paths the file tools may never read. */
-  denyRead: string[]
-  /** Base-name globs no file tool may read or write, anywhere (`.env*`). */
-  denyNames: string[]
-  allowedDomains: string[]
 }
 
 /** The Claude Code settings object written as managed settings. Only keys the CLI's schema knows. */
@@ -154,7 +135,7 @@ export function buildLock(
   const networkAllowed = config.allowedDomains.length > 0
   const tools = KNOWN_TOOLS.filter((tool) => networkAllowed || !NETWORK_TOOLS.has(tool))
 
-  const hookCommand = (event: string, policyFile: string): string =>
+  const hookCommand = (event: HookEvent, policyFile: string): string =>
     [paths.node, paths.hookScript, event, policyFile].map(shellQuote).join(' ')
   const policyFile = path.join(paths.privateDir, 'policy.json')
 
