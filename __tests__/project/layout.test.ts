@@ -38,7 +38,6 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'agent/run.ts: runAgent',
   'audit/audit.ts: diffIndex',
   'guard/isolation.ts: detectIsolation',
-  'hook/decide.ts: decide',
   'inputs/config.ts: parseConfig',
   'lock/policy.ts: buildLock',
   'pipeline/run.ts: prepare',
