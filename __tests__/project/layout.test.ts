@@ -39,7 +39,6 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'audit/audit.ts: diffIndex',
   'guard/isolation.ts: detectIsolation',
   'inputs/config.ts: parseConfig',
-  'lock/policy.ts: buildLock',
   'pipeline/run.ts: prepare',
   'pipeline/run.ts: installLock',
   'pipeline/run.ts: runAndAudit',
