@@ -1,0 +1,6 @@
+/**
+ * The guard: is this runner a throwaway place (a container, or a GitHub-hosted VM destroyed after
+ * the job)? `readProbe` asks the machine, `detectIsolation` classifies what it answered (pure),
+ * `decideIsolation` applies the `isolation` input (pure).
+ */
+export { decideIsolation, detectIsolation, readProbe } from './isolation.js'
