@@ -1,6 +1,6 @@
 /**
  * Security-relevant defaults of the lock and the run, each with the reason it is what it is.
- * (The environment's allowlist lives in `defaults.ts`.)
+ * (The environment's allowlist lives in `src/strip/allowlist.ts`.) Data only.
  */
 
 /** The CLI version Airlock is tested against; the facts in shared/claude-code-facts.md hold for it. */
