@@ -37,7 +37,6 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'agent/install/install.ts: installClaude',
   'agent/run.ts: runAgent',
   'audit/audit.ts: diffIndex',
-  'guard/isolation.ts: detectIsolation',
   'inputs/config.ts: parseConfig',
   'pipeline/run.ts: prepare',
   'pipeline/run.ts: installLock',

@@ -3,4 +3,5 @@
  * the job)? `readProbe` asks the machine, `detectIsolation` classifies what it answered (pure),
  * `decideIsolation` applies the `isolation` input (pure).
  */
-export { decideIsolation, detectIsolation, readProbe } from './isolation.js'
+export { decideIsolation, detectIsolation } from './isolation.js'
+export { readProbe } from './probe.js'
