@@ -142,7 +142,7 @@ export const MUTATIONS = [
     // The lock's validation refuses a lock without it; switch that check off too.
     more: [
       {
-        file: 'src/lock/policy.ts',
+        file: 'src/lock/settings-schema.ts',
         find: '  if (!settings.sandbox.network.allowManagedDomainsOnly) {',
         replace: '  if (!settings.sandbox.network.allowManagedDomainsOnly && settings === null) {',
       },
@@ -163,9 +163,9 @@ export const MUTATIONS = [
     id: '6c',
     off: "the policy hook's WebFetch domain check",
     file: 'src/lock/policy.ts',
-    find: '    allowedDomains: [...config.allowedDomains],\n  }\n\n  return { settings',
+    find: "    denyNames: ['.env*', '*credentials*', '*secret*'],\n    allowedDomains: [...config.allowedDomains],\n",
     replace:
-      "    allowedDomains: [...config.allowedDomains, '127.0.0.1', 'localhost'],\n  }\n\n  return { settings",
+      "    denyNames: ['.env*', '*credentials*', '*secret*'],\n    allowedDomains: [...config.allowedDomains, '127.0.0.1', 'localhost'],\n",
     test: 'attacks.test.ts',
     name: 'with an allowed domain',
   },

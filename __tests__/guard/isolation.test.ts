@@ -1,16 +1,13 @@
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
   ISOLATION_SKIPPED_REASON,
-  PROBE_PATHS,
   decideIsolation,
   detectIsolation,
-  readProbe,
-  type IsolationProbe,
 } from '../../src/guard/isolation.js'
+import { PROBE_PATHS, type IsolationProbe } from '../../src/guard/probe.js'
 import type { IsolationMode, RunnerKind } from '../../src/types/stages.js'
 
 const FIXTURES = path.join(
@@ -357,35 +354,5 @@ describe('decideIsolation', () => {
     const detected = { kind: 'container' as const, evidence: ['+ a'] }
     decideIsolation(detected, 'container').evidence.push('+ b')
     expect(detected.evidence).toEqual(['+ a'])
-  })
-})
-
-describe('readProbe', () => {
-  it('reads files, reports missing ones as null and never throws', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-probe-'))
-    try {
-      const file = path.join(dir, 'cgroup')
-      fs.writeFileSync(file, '0::/\n')
-      const probe = readProbe()
-      expect(probe.read(file)).toBe('0::/\n')
-      expect(probe.read(path.join(dir, 'missing'))).toBeNull()
-      expect(probe.read(dir)).toBeNull()
-      expect(probe.exists(file)).toBe(true)
-      expect(probe.exists(path.join(dir, 'missing'))).toBe(false)
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
-  })
-
-  it('reads /proc files, whose size is reported as 0', () => {
-    const text = readProbe().read('/proc/self/mountinfo')
-    expect(text).not.toBeNull()
-    expect(text!.length).toBeGreaterThan(0)
-  })
-
-  it('copies the environment instead of exposing process.env', () => {
-    const probe = readProbe()
-    expect(probe.env).not.toBe(process.env)
-    expect(probe.env['PATH']).toBe(process.env['PATH'])
   })
 })

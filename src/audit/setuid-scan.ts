@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { lstat } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { findProgram } from '../lock/sandbox.js'
+import { findProgram } from '../lock/index.js'
 import type { Violation } from '../types/stages.js'
 
 /**

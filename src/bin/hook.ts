@@ -1,3 +1,3 @@
-import { runHook } from '../hook/hook.js'
+import { runHook } from '../hook/index.js'
 
 runHook()

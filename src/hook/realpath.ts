@@ -1,3 +1,7 @@
+/**
+ * Where a path really lands, for the hook's checks (and the lock's paths): every symlink followed,
+ * dangling ones and loops included. Reads the file system (`lstat`, `readlink`) and nothing else.
+ */
 import { lstatSync, readlinkSync } from 'node:fs'
 import path from 'node:path'
 

@@ -3,11 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { Inputs } from './contract.js'
-import {
-  DEFAULT_CLAUDE_VERSION,
-  DEFAULT_TIMEOUT_MINUTES,
-  SAFE_CLAUDE_ARGS,
-} from '../lock/defaults.js'
+import { DEFAULT_CLAUDE_VERSION, DEFAULT_TIMEOUT_MINUTES, SAFE_CLAUDE_ARGS } from '../lock/index.js'
 import type { CommentMode, FailOn, IsolationMode, SandboxMode } from '../types/stages.js'
 
 /** Every input, read and validated once. Nothing else in the action calls `core.getInput`. */

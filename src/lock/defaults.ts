@@ -1,6 +1,6 @@
 /**
  * Security-relevant defaults of the lock and the run, each with the reason it is what it is.
- * (The environment's allowlist lives in `defaults.ts`.)
+ * (The environment's allowlist lives in `src/strip/allowlist.ts`.) Data only.
  */
 
 /** The CLI version Airlock is tested against; the facts in shared/claude-code-facts.md hold for it. */
@@ -11,6 +11,7 @@ export const DEFAULT_TIMEOUT_MINUTES = 30
 
 /** Where the CLI reads managed (highest-precedence) settings on Linux. */
 export const MANAGED_SETTINGS_DIR = '/etc/claude-code'
+/** The managed settings file itself: Airlock's lock for the length of the run. */
 export const MANAGED_SETTINGS_FILE = `${MANAGED_SETTINGS_DIR}/managed-settings.json`
 /** Drop-in folder the CLI also merges (sorted) after the main file: moved aside for the run. */
 export const MANAGED_SETTINGS_DROPIN_DIR = `${MANAGED_SETTINGS_DIR}/managed-settings.d`

@@ -1,3 +1,9 @@
+/**
+ * The lock as the machine's managed settings (`/etc/claude-code/managed-settings.json`): what was
+ * there is backed up byte for byte and the drop-in folder moved aside before Airlock's file is
+ * written, and both are put back afterwards. The plan is made first so it can be saved in state
+ * before anything changes. I/O, through a `PrivilegedFs`.
+ */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {

@@ -1,5 +1,12 @@
+/**
+ * The lock, built from the config and where things are on this runner: the managed settings (deny
+ * rules, managed-only hooks and rules, the OS sandbox's filesystem and network allowlists), the
+ * policy hook's policy and the `--tools` list. Every layer denies the same paths, computed once.
+ * Pure: no file system, no environment.
+ */
 import path from 'node:path'
 import type { Config } from '../inputs/config.js'
+import type { HookEvent, HookPolicy } from '../types/hook-policy.js'
 import {
   HOME_CREDENTIAL_PATHS,
   HOME_STARTUP_FILES,
@@ -27,26 +34,6 @@ export interface LockPaths {
   /** The Node.js binary and the bundled hook that the CLI runs for every tool call. */
   node: string
   hookScript: string
-}
-
-/** What the policy hook enforces; written to the private folder, read by `dist/hook`. */
-export interface HookPolicy {
-  version: 1
-  /** Written by the SessionStart hook: proves the managed settings were loaded for this run. */
-  nonce: string
-  sessionFile: string
-  /** Every decision is appended here, one JSON object per line. */
-  logFile: string
-  tools: string[]
-  /** Real paths under which the file tools may write. */
-  writeRoots: string[]
-  /** Real paths the file tools may never write, even inside a write root. */
-  denyWrite: string[]
-  /** Real paths the file tools may never read. */
-  denyRead: string[]
-  /** Base-name globs no file tool may read or write, anywhere (`.env*`). */
-  denyNames: string[]
-  allowedDomains: string[]
 }
 
 /** The Claude Code settings object written as managed settings. Only keys the CLI's schema knows. */
@@ -103,17 +90,43 @@ export function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`
 }
 
+/** Config the lock reads. */
+type LockConfig = Pick<Config, 'allowedDomains' | 'allowWrite' | 'deny' | 'modelCredential'>
+
+/** How the sandbox runs and the run's nonce. */
+interface LockOptions {
+  nonce: string
+  sandbox: SandboxSetting
+  bwrapPath?: string
+}
+
+/** The real paths denied to the agent, shared by the deny rules, the sandbox and the hook. */
+interface DeniedPaths {
+  /** The workspace's `.git`: the hook keeps file tools from writing any of it. */
+  gitDir: string
+  /** Never read (nor written): credential stores, the runner's and the action's folders, `/proc`. */
+  readDenied: string[]
+  /** Never written: git hooks and config, shell start-up files, the lock, the runner's folders. */
+  writeDenied: string[]
+}
+
 /**
  * Builds the managed settings, the hook's policy and the tool list from the config. Pure.
  * Guarantees: the sandbox's network is managed-only; unsandboxed commands are off; the model
  * credential is unset for sandboxed commands; credential stores, `/proc`, the runner's folders
  * and the lock itself are denied to every tool; the repository's hooks and rules are ignored.
  */
-export function buildLock(
-  config: Pick<Config, 'allowedDomains' | 'allowWrite' | 'deny' | 'modelCredential'>,
-  paths: LockPaths,
-  options: { nonce: string; sandbox: SandboxSetting; bwrapPath?: string },
-): Lock {
+export function buildLock(config: LockConfig, paths: LockPaths, options: LockOptions): Lock {
+  const denied = deniedPaths(paths)
+  const denyRules = denyRulesFor(config, paths, denied)
+  const tools = toolsFor(config)
+  const settings = managedSettings(config, paths, options, denied, denyRules)
+  const hookPolicy = hookPolicyFor(config, paths, options, denied, tools)
+  return { settings, hookPolicy, tools, denyRules }
+}
+
+/** The paths every layer denies, from where things are on this runner. */
+function deniedPaths(paths: LockPaths): DeniedPaths {
   const home = paths.home
   const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => path.join(home, p))
   const runnerFolders = [
@@ -138,7 +151,12 @@ export function buildLock(
     paths.privateDir,
     ...runnerFolders,
   ]
+  return { gitDir, readDenied, writeDenied }
+}
 
+/** The CLI's deny rules (seed rules, denied paths, the `deny` input), each once, in order. */
+function denyRulesFor(config: LockConfig, paths: LockPaths, denied: DeniedPaths): string[] {
+  const { readDenied, writeDenied } = denied
   const denyRules = [
     ...SEED_BASH_DENY,
     ...SEED_FILE_DENY.flatMap((glob) => [
@@ -149,36 +167,51 @@ export function buildLock(
     ...writeDenied.flatMap((p) => [`Edit(${abs(p)})`, `Edit(${abs(p)}/**)`]),
     ...config.deny,
   ]
-  const uniqueDeny = [...new Set(denyRules)]
+  return [...new Set(denyRules)]
+}
 
+/** The `--tools` list: the known tools, without the network ones when no domain is allowed. */
+function toolsFor(config: LockConfig): string[] {
   const networkAllowed = config.allowedDomains.length > 0
-  const tools = KNOWN_TOOLS.filter((tool) => networkAllowed || !NETWORK_TOOLS.has(tool))
+  return KNOWN_TOOLS.filter((tool) => networkAllowed || !NETWORK_TOOLS.has(tool))
+}
 
-  const hookCommand = (event: string, policyFile: string): string =>
+/** The managed hooks: the policy hook for every tool call, and once at session start. */
+function policyHooks(paths: LockPaths): ManagedSettings['hooks'] {
+  const hookCommand = (event: HookEvent, policyFile: string): string =>
     [paths.node, paths.hookScript, event, policyFile].map(shellQuote).join(' ')
   const policyFile = path.join(paths.privateDir, 'policy.json')
+  return {
+    PreToolUse: [
+      {
+        matcher: '*',
+        hooks: [{ type: 'command', command: hookCommand('pre-tool-use', policyFile), timeout: 30 }],
+      },
+    ],
+    SessionStart: [
+      {
+        hooks: [
+          { type: 'command', command: hookCommand('session-start', policyFile), timeout: 30 },
+        ],
+      },
+    ],
+  }
+}
 
-  const settings: ManagedSettings = {
-    permissions: { deny: uniqueDeny },
+/** The settings file: deny rules, managed-only hooks and rules, and the OS sandbox. */
+function managedSettings(
+  config: LockConfig,
+  paths: LockPaths,
+  options: LockOptions,
+  denied: DeniedPaths,
+  denyRules: string[],
+): ManagedSettings {
+  const { readDenied, writeDenied } = denied
+  return {
+    permissions: { deny: denyRules },
     allowManagedHooksOnly: true,
     allowManagedPermissionRulesOnly: true,
-    hooks: {
-      PreToolUse: [
-        {
-          matcher: '*',
-          hooks: [
-            { type: 'command', command: hookCommand('pre-tool-use', policyFile), timeout: 30 },
-          ],
-        },
-      ],
-      SessionStart: [
-        {
-          hooks: [
-            { type: 'command', command: hookCommand('session-start', policyFile), timeout: 30 },
-          ],
-        },
-      ],
-    },
+    hooks: policyHooks(paths),
     sandbox: {
       enabled: options.sandbox !== 'off',
       failIfUnavailable: options.sandbox !== 'off',
@@ -207,126 +240,26 @@ export function buildLock(
       },
     },
   }
+}
 
-  const hookPolicy: HookPolicy = {
+/** What the policy hook enforces: the same denials by real path, the write roots, the domains. */
+function hookPolicyFor(
+  config: LockConfig,
+  paths: LockPaths,
+  options: LockOptions,
+  denied: DeniedPaths,
+  tools: string[],
+): HookPolicy {
+  return {
     version: 1,
     nonce: options.nonce,
     sessionFile: path.join(paths.privateDir, 'session-start'),
     logFile: path.join(paths.privateDir, 'decisions.jsonl'),
     tools,
     writeRoots: [paths.workspace, paths.agentTmp, ...config.allowWrite],
-    denyWrite: [gitDir, ...writeDenied],
-    denyRead: readDenied,
+    denyWrite: [denied.gitDir, ...denied.writeDenied],
+    denyRead: denied.readDenied,
     denyNames: ['.env*', '*credentials*', '*secret*'],
     allowedDomains: [...config.allowedDomains],
   }
-
-  return { settings, hookPolicy, tools, denyRules: uniqueDeny }
-}
-
-type Shape = 'boolean' | 'string' | 'number' | 'string[]' | { [key: string]: Shape } | [Shape]
-
-/**
- * The subset of the CLI's settings schema (2.1.197) that the lock uses. The CLI silently drops a
- * managed settings file that fails its own validation, deny rules and all, so what we write is
- * checked against this first.
- */
-const HOOK_SHAPE: Shape = { type: 'string', command: 'string', timeout: 'number' }
-const SETTINGS_SHAPE: Shape = {
-  permissions: { deny: 'string[]' },
-  allowManagedHooksOnly: 'boolean',
-  allowManagedPermissionRulesOnly: 'boolean',
-  hooks: {
-    PreToolUse: [{ matcher: 'string', hooks: [HOOK_SHAPE] }],
-    SessionStart: [{ hooks: [HOOK_SHAPE] }],
-  },
-  sandbox: {
-    enabled: 'boolean',
-    failIfUnavailable: 'boolean',
-    allowUnsandboxedCommands: 'boolean',
-    autoAllowBashIfSandboxed: 'boolean',
-    enableWeakerNestedSandbox: 'boolean',
-    bwrapPath: 'string',
-    network: {
-      allowedDomains: 'string[]',
-      allowManagedDomainsOnly: 'boolean',
-      allowUnixSockets: 'string[]',
-      allowAllUnixSockets: 'boolean',
-      allowLocalBinding: 'boolean',
-    },
-    filesystem: { allowWrite: 'string[]', denyWrite: 'string[]', denyRead: 'string[]' },
-    credentials: { envVars: [{ name: 'string', mode: 'string' }] },
-  },
-}
-
-/** Keys the lock may leave out; every other key of the shape must be present. */
-const OPTIONAL_KEYS: ReadonlySet<string> = new Set(['enableWeakerNestedSandbox', 'bwrapPath'])
-
-function check(value: unknown, shape: Shape, at: string, problems: string[]): void {
-  if (shape === 'string[]') {
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-      problems.push(`${at} must be a list of strings`)
-  } else if (typeof shape === 'string') {
-    if (typeof value !== shape) problems.push(`${at} must be a ${shape}`)
-  } else if (Array.isArray(shape)) {
-    if (!Array.isArray(value)) {
-      problems.push(`${at} must be a list`)
-      return
-    }
-    value.forEach((item, i) => {
-      check(item, shape[0], `${at}[${i}]`, problems)
-    })
-  } else {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      problems.push(`${at} must be an object`)
-      return
-    }
-    for (const [key, child] of Object.entries(value)) {
-      const childShape = shape[key]
-      if (childShape === undefined) problems.push(`${at}.${key} is not a key the lock may set`)
-      else check(child, childShape, `${at}.${key}`, problems)
-    }
-    for (const key of Object.keys(shape)) {
-      if (!(key in value) && !OPTIONAL_KEYS.has(key)) problems.push(`${at}.${key} is missing`)
-    }
-  }
-}
-
-/**
- * Validates a settings object before it is written. Returns the problems found (empty when valid).
- * Also refuses a lock that would not hold: sandbox on without `failIfUnavailable`, unsandboxed
- * commands allowed, network not managed-only, hooks not managed-only.
- */
-export function validateManagedSettings(value: unknown): string[] {
-  const problems: string[] = []
-  check(value, SETTINGS_SHAPE, 'settings', problems)
-  if (problems.length > 0) return problems
-  const settings = value as {
-    allowManagedHooksOnly: boolean
-    allowManagedPermissionRulesOnly: boolean
-    hooks: { PreToolUse: unknown[]; SessionStart: unknown[] }
-    sandbox: {
-      enabled: boolean
-      failIfUnavailable: boolean
-      allowUnsandboxedCommands: boolean
-      network: { allowManagedDomainsOnly: boolean }
-    }
-  }
-  if (!settings.allowManagedHooksOnly) problems.push('settings.allowManagedHooksOnly must be true')
-  if (!settings.allowManagedPermissionRulesOnly)
-    problems.push('settings.allowManagedPermissionRulesOnly must be true')
-  if (settings.sandbox.enabled && !settings.sandbox.failIfUnavailable) {
-    problems.push('settings.sandbox.failIfUnavailable must be true when the sandbox is on')
-  }
-  if (settings.sandbox.allowUnsandboxedCommands)
-    problems.push('settings.sandbox.allowUnsandboxedCommands must be false')
-  if (!settings.sandbox.network.allowManagedDomainsOnly) {
-    problems.push('settings.sandbox.network.allowManagedDomainsOnly must be true')
-  }
-  const hookCount = (groups: unknown[]): number =>
-    groups.reduce<number>((n, group) => n + (group as { hooks: unknown[] }).hooks.length, 0)
-  if (hookCount(settings.hooks.PreToolUse) === 0 || hookCount(settings.hooks.SessionStart) === 0) {
-    problems.push('settings.hooks must run the policy hook')
-  }
-  return problems
 }

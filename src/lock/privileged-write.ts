@@ -1,13 +1,11 @@
+/**
+ * Writes to system paths, for the lock: file operations on `/etc/claude-code` (the managed
+ * settings and their drop-in folder) and the one kernel parameter Airlock changes (AppArmor's
+ * user-namespace restriction, for the sandbox). As root they are plain fs calls; otherwise each is
+ * one `sudo -n` command. Every command is an argument array, never a shell string. I/O.
+ */
 import { execFileSync } from 'node:child_process'
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  renameSync,
-  rmSync,
-  rmdirSync,
-} from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync, rmdirSync } from 'node:fs'
 import path from 'node:path'
 
 /**
@@ -108,9 +106,4 @@ export function privilegedFs(): PrivilegedFs | null {
 /** The implementation recorded in state (`viaSudo`), for the post step. */
 export function privilegedFsFor(useSudo: boolean): PrivilegedFs {
   return useSudo ? viaSudo : direct
-}
-
-/** Whether a path exists (no privilege needed to look in /etc). */
-export function exists(p: string): boolean {
-  return existsSync(p)
 }

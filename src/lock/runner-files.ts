@@ -1,3 +1,9 @@
+/**
+ * A self-hosted runner's own secrets: finds the runner's installation from the process tree
+ * (evidence, not a variable the workflow could set) and lists the files in it the agent may never
+ * read. `runnerRootOf`, `runnerPrivatePaths` and `parentPidOf` are pure; `findRunnerRoot` reads
+ * `/proc`.
+ */
 import { readFileSync, readlinkSync } from 'node:fs'
 import path from 'node:path'
 

@@ -1,3 +1,9 @@
+/**
+ * The OS sandbox: probes bubblewrap the way the CLI starts it (full, or the weaker nested
+ * variant) and decides by the `sandbox` input, with one sentence naming the fix when it cannot
+ * start. `decideSandbox`, `explainProbeFailure` and `capDropWrapper` are pure; `probeSandbox` runs
+ * `bwrap` and reads one `/proc/sys` file; `findProgram` looks on PATH.
+ */
 import { spawnSync } from 'node:child_process'
 import { accessSync, constants, readFileSync } from 'node:fs'
 import type { SandboxSetting } from './policy.js'

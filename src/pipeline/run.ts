@@ -31,26 +31,33 @@ import {
   isCredentialName,
   type AgentEnvironmentBuild,
 } from '../strip/environment.js'
-import { decideIsolation, detectIsolation, readProbe } from '../guard/isolation.js'
-import { buildLock, validateManagedSettings, type Lock } from '../lock/policy.js'
-import { MANAGED_SETTINGS_FILE } from '../lock/defaults.js'
+import { decideIsolation, detectIsolation, readProbe } from '../guard/index.js'
 import {
   APPARMOR_USERNS_SYSCTL,
+  buildLock,
+  capDropWrapper,
+  decideSandbox,
+  findProgram,
+  findRunnerRoot,
   hasPasswordlessSudo,
+  installManagedSettings,
   isRoot,
+  MANAGED_SETTINGS_FILE,
+  planSettingsChange,
   privilegedFs,
+  probeSandbox,
+  runnerPrivatePaths,
   setSysctl,
-} from '../lock/privileged-write.js'
-import { realpathLoose } from '../hook/realpath.js'
+  validateManagedSettings,
+  type Lock,
+} from '../lock/index.js'
+import { realpathLoose } from '../hook/index.js'
 import { privilegedViolations, scanPrivilegedFiles } from '../audit/setuid-scan.js'
-import { findRunnerRoot, runnerPrivatePaths } from '../lock/runner-files.js'
 import { MAX_SANDBOX_DENIALS, sandboxDenials } from '../agent/sandbox-log.js'
 import { resolveProtectedPaths } from '../audit/protected-paths.js'
 import type { LockSummary, ReportInput } from '../report/report.js'
 import { restoreAll, savePlan, type RestorePlan } from '../restore/restore.js'
-import { capDropWrapper, decideSandbox, findProgram, probeSandbox } from '../lock/sandbox.js'
 import { looksLikeSecret, Redactor, secretScanner } from '../secrets/secrets.js'
-import { installManagedSettings, planSettingsChange } from '../lock/managed-settings.js'
 import type {
   AgentRun,
   AuditRecord,

@@ -7,8 +7,12 @@ import {
   restoreGitCredentials,
   type CredentialsChange,
 } from '../strip/git-credentials.js'
-import { privilegedFsFor, setSysctl } from '../lock/privileged-write.js'
-import { restoreManagedSettings, type SettingsChange } from '../lock/managed-settings.js'
+import {
+  privilegedFsFor,
+  restoreManagedSettings,
+  setSysctl,
+  type SettingsChange,
+} from '../lock/index.js'
 
 /**
  * Everything the action changed on the runner, recorded in state *before* each change, so that
