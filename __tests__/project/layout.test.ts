@@ -24,7 +24,6 @@ const MAX_FUNCTION_LINES = 80
 const KNOWN_LONG_FILES = new Set([
   'agent/install/install.ts',
   'audit/audit.ts',
-  'audit/parse/diff.ts',
   'pipeline/run.ts',
   'report/report.ts',
   'report/sticky-comment.ts',

@@ -46,7 +46,7 @@ import {
   type AddedLine,
   type DiffEntry,
   type PatchSection,
-} from './parse/diff.js'
+} from './parse/index.js'
 import { runGit, streamGit, type GitOptions } from '../git/git.js'
 import { addedLines, countNewlines, newFileHeader, newFileHunkStart } from './new-file-patch.js'
 import { PatchFile } from './patch.js'
