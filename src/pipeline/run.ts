@@ -17,10 +17,13 @@ import { runAgent, type AgentExit } from '../agent/run.js'
 import {
   collectChanges,
   locateRepository,
+  privilegedViolations,
+  resolveProtectedPaths,
+  scanPrivilegedFiles,
   snapshotWorktree,
   type Repository,
   type Snapshot,
-} from '../audit/audit.js'
+} from '../audit/index.js'
 import { InputError, readConfig, type Config } from '../inputs/config.js'
 import { resolveClaude } from '../agent/install/install.js'
 import { Outputs, State } from '../inputs/contract.js'
@@ -42,10 +45,8 @@ import {
   setSysctl,
 } from '../lock/privileged-write.js'
 import { realpathLoose } from '../hook/realpath.js'
-import { privilegedViolations, scanPrivilegedFiles } from '../audit/setuid-scan.js'
 import { findRunnerRoot, runnerPrivatePaths } from '../lock/runner-files.js'
 import { MAX_SANDBOX_DENIALS, sandboxDenials } from '../agent/sandbox-log.js'
-import { resolveProtectedPaths } from '../audit/protected-paths.js'
 import type { LockSummary, ReportInput } from '../report/report.js'
 import { restoreAll, savePlan, type RestorePlan } from '../restore/restore.js'
 import { capDropWrapper, decideSandbox, findProgram, probeSandbox } from '../lock/sandbox.js'
