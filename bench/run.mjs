@@ -715,7 +715,7 @@ async function child(phase, jobFile) {
   // `any`: the module is compiled into a folder known only at run time; tsc checks src/ itself.
   /** @type {(name: string) => Promise<any>} */
   const load = (name) => import(pathToFileURL(path.join(job.build, name)).href)
-  const audit = await load('audit/audit.js')
+  const audit = await load('audit/index.js')
   const result = {}
   if (phase === 'snapshot') {
     const snapshotDir = path.join(job.privateDir, 'snapshot')
@@ -725,7 +725,7 @@ async function child(phase, jobFile) {
     result.snapshotMs = performance.now() - t
     writeFileSync(job.snapshotFile, JSON.stringify(baseline))
   } else {
-    const { resolveProtectedPaths } = await load('audit/protected-paths.js')
+    const { resolveProtectedPaths } = await load('audit/index.js')
     const { Redactor, secretScanner } = await load('secrets/secrets.js')
     const report = await load('report/report.js')
     const { stickyMarker } = await load('report/sticky-comment.js')

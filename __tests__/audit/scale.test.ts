@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { collectChanges, snapshotWorktree } from '../../src/audit/audit.js'
+import { collectChanges } from '../../src/audit/collect.js'
 import { stickyMarker } from '../../src/report/sticky-comment.js'
 import { resolveProtectedPaths } from '../../src/audit/protected-paths.js'
+import { snapshotWorktree } from '../../src/audit/snapshot.js'
 import {
   COMMENT_LIMIT,
   SUMMARY_LIMIT,
@@ -16,7 +17,7 @@ import {
 import { secretScanner } from '../../src/secrets/secrets.js'
 import type { AuditRecord } from '../../src/types/stages.js'
 
-// `audit.test.ts` ('scale') proves a 10,000-file audit completes, and `report.test.ts` that a
+// `collect.test.ts` ('scale') proves a 10,000-file audit completes, and `report.test.ts` that a
 // report of 10,000 made-up rows fits the comment. This joins the two: the record a real audit of
 // 10,000 files produces, violations included, renders into a comment GitHub accepts.
 

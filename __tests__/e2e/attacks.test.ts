@@ -18,7 +18,7 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { scanPrivilegedFiles } from '../../src/audit/setuid-scan.js'
+import { scanPrivilegedFiles } from '../../src/audit/index.js'
 import {
   attacker,
   bash,

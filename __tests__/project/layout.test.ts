@@ -23,8 +23,6 @@ const MAX_FUNCTION_LINES = 80
  */
 const KNOWN_LONG_FILES = new Set([
   'agent/install/install.ts',
-  'audit/audit.ts',
-  'audit/parse/diff.ts',
   'pipeline/run.ts',
   'report/report.ts',
   'report/sticky-comment.ts',
@@ -36,7 +34,6 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'agent/install/install.ts: extractTarEntry',
   'agent/install/install.ts: installClaude',
   'agent/run.ts: runAgent',
-  'audit/audit.ts: diffIndex',
   'inputs/config.ts: parseConfig',
   'pipeline/run.ts: prepare',
   'pipeline/run.ts: installLock',

@@ -1,8 +1,8 @@
 /**
  * The patch section git prints for a new text file (`git diff --full-index --src-prefix=a/
  * --dst-prefix=b/` with `core.quotePath` on), built from the file's bytes, for the large new
- * files the audit streams from its store rather than have git diff them (see `diffIndex` in
- * `audit.ts`). Pure: bytes in, bytes out. Every header line is byte for byte what git 2.39
+ * files the audit streams from its store rather than have git diff them (see
+ * `large-files.ts`). Pure: bytes in, bytes out. Every header line is byte for byte what git 2.39
  * prints, so the same parser reads both, and `git apply` takes the result.
  */
 const LF = 0x0a

@@ -1,3 +1,7 @@
+/**
+ * The `patch-file` output's file: written as the audit's diff pass streams it, with
+ * backpressure, and removed when the audit fails. I/O: one file.
+ */
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { rm } from 'node:fs/promises'

@@ -1,3 +1,8 @@
+/**
+ * What git does not record: files in the workspace with setuid or setgid bits or file
+ * capabilities, found with `find` and `getcap` (I/O; the output parsers are pure), and the
+ * violations they make.
+ */
 import { execFile } from 'node:child_process'
 import { lstat } from 'node:fs/promises'
 import path from 'node:path'

@@ -17,10 +17,13 @@ import { runAgent, type AgentExit } from '../agent/run.js'
 import {
   collectChanges,
   locateRepository,
+  privilegedViolations,
+  resolveProtectedPaths,
+  scanPrivilegedFiles,
   snapshotWorktree,
   type Repository,
   type Snapshot,
-} from '../audit/audit.js'
+} from '../audit/index.js'
 import { InputError, readConfig, type Config } from '../inputs/config.js'
 import { resolveClaude } from '../agent/install/install.js'
 import { Outputs, State } from '../inputs/contract.js'
@@ -52,9 +55,7 @@ import {
   type Lock,
 } from '../lock/index.js'
 import { realpathLoose } from '../hook/index.js'
-import { privilegedViolations, scanPrivilegedFiles } from '../audit/setuid-scan.js'
 import { MAX_SANDBOX_DENIALS, sandboxDenials } from '../agent/sandbox-log.js'
-import { resolveProtectedPaths } from '../audit/protected-paths.js'
 import type { LockSummary, ReportInput } from '../report/report.js'
 import { restoreAll, savePlan, type RestorePlan } from '../restore/restore.js'
 import { looksLikeSecret, Redactor, secretScanner } from '../secrets/secrets.js'
