@@ -26,7 +26,6 @@ const KNOWN_LONG_FILES = new Set([
   'audit/audit.ts',
   'audit/parse/diff.ts',
   'pipeline/run.ts',
-  'report/sticky-comment.ts',
   'secrets/rules.ts',
   'secrets/secrets.ts',
   'strip/git-credentials.ts',

@@ -10,10 +10,9 @@ export { conclusionFor, summaryLine } from './verdict.js'
 export { COMMENT_LIMIT, SUMMARY_LIMIT, renderReport, type ReportOptions } from './render.js'
 export { REPORT_RECORD_VERSION, reportRecord, type ReportRecord } from './record.js'
 export type { LockSummary, ReportInput } from './types.js'
+export { matrixKey, stickyMarker } from './marker.js'
+export { findPullRequestNumber } from './pull-request.js'
 export {
-  findPullRequestNumber,
-  matrixKey,
-  stickyMarker,
   upsertStickyComment,
   type CommentsClient,
   type IssueCommentLike,
