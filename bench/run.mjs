@@ -727,8 +727,8 @@ async function child(phase, jobFile) {
   } else {
     const { resolveProtectedPaths } = await load('audit/index.js')
     const { Redactor, secretScanner } = await load('secrets/secrets.js')
-    const report = await load('report/report.js')
-    const { stickyMarker } = await load('report/sticky-comment.js')
+    const report = await load('report/index.js')
+    const { stickyMarker } = report
     const baseline = JSON.parse(readFileSync(job.snapshotFile, 'utf8'))
     const auditDir = path.join(job.privateDir, 'audit')
     mkdirSync(auditDir, { recursive: true })

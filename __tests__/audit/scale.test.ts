@@ -4,7 +4,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { collectChanges } from '../../src/audit/collect.js'
-import { stickyMarker } from '../../src/report/sticky-comment.js'
 import { resolveProtectedPaths } from '../../src/audit/protected-paths.js'
 import { snapshotWorktree } from '../../src/audit/snapshot.js'
 import {
@@ -12,12 +11,13 @@ import {
   SUMMARY_LIMIT,
   conclusionFor,
   renderReport,
+  stickyMarker,
   type ReportInput,
-} from '../../src/report/report.js'
+} from '../../src/report/index.js'
 import { secretScanner } from '../../src/secrets/secrets.js'
 import type { AuditRecord } from '../../src/types/stages.js'
 
-// `collect.test.ts` ('scale') proves a 10,000-file audit completes, and `report.test.ts` that a
+// `collect.test.ts` ('scale') proves a 10,000-file audit completes, and `render.test.ts` that a
 // report of 10,000 made-up rows fits the comment. This joins the two: the record a real audit of
 // 10,000 files produces, violations included, renders into a comment GitHub accepts.
 

@@ -9,7 +9,7 @@ import {
   stickyMarker,
   upsertStickyComment,
   type StickyCommentDeps,
-} from '../../src/report/sticky-comment.js'
+} from '../../src/report/index.js'
 import { startFakeGitHub } from './github.mjs'
 
 const TOKEN = 'ghs_' + 'fakeTokenForTheFakeServer0123456789'

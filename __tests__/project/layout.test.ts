@@ -24,8 +24,6 @@ const MAX_FUNCTION_LINES = 80
 const KNOWN_LONG_FILES = new Set([
   'agent/install/install.ts',
   'pipeline/run.ts',
-  'report/report.ts',
-  'report/sticky-comment.ts',
   'secrets/rules.ts',
   'secrets/secrets.ts',
   'strip/git-credentials.ts',
@@ -39,7 +37,6 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'pipeline/run.ts: installLock',
   'pipeline/run.ts: runAndAudit',
   'pipeline/run.ts: report',
-  'report/report.ts: renderReport',
   'strip/git-credentials.ts: repositoryConfigFiles',
   'strip/git-credentials.ts: Inspector.inspect',
   'strip/git-credentials.ts: neutralizeGitCredentials',

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { reportRecord, type LockSummary, type ReportInput } from '../../src/report/report.js'
+import { reportRecord } from '../../src/report/record.js'
+import type { LockSummary, ReportInput } from '../../src/report/types.js'
 import type {
   AgentCommit,
   AgentRun,

@@ -56,7 +56,7 @@ import {
 } from '../lock/index.js'
 import { realpathLoose } from '../hook/index.js'
 import { MAX_SANDBOX_DENIALS, sandboxDenials } from '../agent/sandbox-log.js'
-import type { LockSummary, ReportInput } from '../report/report.js'
+import type { LockSummary, ReportInput } from '../report/index.js'
 import { restoreAll, savePlan, type RestorePlan } from '../restore/restore.js'
 import { looksLikeSecret, Redactor, secretScanner } from '../secrets/secrets.js'
 import type {
@@ -749,10 +749,17 @@ async function report(
 ): Promise<void> {
   // Loaded here, after the agent, not at start-up: the report's number formatting alone (ICU)
   // took 50 ms or more to set up.
-  const { conclusionFor, renderReport, reportRecord, summaryLine, SUMMARY_LIMIT } =
-    await import('../report/report.js')
-  const { findPullRequestNumber, matrixKey, stickyMarker, upsertStickyComment } =
-    await import('../report/sticky-comment.js')
+  const {
+    conclusionFor,
+    findPullRequestNumber,
+    matrixKey,
+    renderReport,
+    reportRecord,
+    stickyMarker,
+    summaryLine,
+    SUMMARY_LIMIT,
+    upsertStickyComment,
+  } = await import('../report/index.js')
   const config = progress.config
   const failOn = config?.failOn ?? 'violation'
   const violations = progress.audit?.violations ?? []

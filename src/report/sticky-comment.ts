@@ -1,12 +1,14 @@
 /**
  * The sticky pull-request comment: one comment per workflow + job (+ matrix entry), found again by a
- * hidden marker on its first line and updated in place on every run.
+ * hidden marker on its first line (see `marker.ts`) and updated in place on every run.
  *
  * Thin I/O: the Octokit client, the clock and the sleep function are parameters. Nothing here throws for an
  * API failure — a read-only token (fork pull requests) is normal, and the report is also in the job
  * summary — so every failure comes back as a `warning` for the caller to log.
  */
-import { createHash } from 'node:crypto'
+
+import { acceptedPermissions, describe, isRefused } from './api-error.js'
+import { defaultSleep, withRetry, type RetryDeps } from './retry.js'
 
 /** One issue comment, as much of it as the upsert reads. */
 export interface IssueCommentLike {
@@ -58,7 +60,7 @@ export interface CommentsClient {
   }
 }
 
-/** Where to post and what. `body` must start with `marker` (see {@link stickyMarker}). */
+/** Where to post and what. `body` must start with `marker` (see `stickyMarker` in `marker.ts`). */
 export interface StickyCommentTarget {
   owner: string
   repo: string
@@ -85,152 +87,6 @@ export interface StickyCommentResult {
   warning?: string
 }
 
-/** Attempts per API call, the first included. */
-export const MAX_ATTEMPTS = 3
-/** Delay before the second attempt; doubled before each further one. */
-export const BASE_DELAY_MS = 1000
-/**
- * Longest wait honoured from a `retry-after` or `x-ratelimit-reset` header. A rate limit that
- * resets later than this is not waited for: the step warns and moves on.
- */
-export const MAX_DELAY_MS = 30_000
-
-/** Longest `matrix` input used as it is in the marker; a longer one is hashed. */
-const MAX_PLAIN_MATRIX_KEY = 64
-
-/** JSON with object keys sorted at every level, so equal matrices give equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    )
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
-  }
-  // Parsed JSON: a string, number, boolean or null, each of which JSON.stringify spells.
-  return JSON.stringify(value)
-}
-
-/**
- * The matrix part of the sticky marker, from the `matrix` input (by default
- * `${{ toJSON(matrix) }}`, which the runner evaluates per leg), or `undefined` outside a matrix.
- *
- * - empty, `null` or `{}` (not a matrix job): `undefined`, so a plain job keeps the marker it
- *   always had;
- * - a JSON object or array: `m-` and the first 16 hex digits of the SHA-256 of its canonical JSON
- *   (keys sorted): the same leg gets the same key on every run and re-run, whatever order the
- *   runner prints the keys in, two legs differ, and no matrix value shows in the comment;
- * - any other text (a key the workflow chose, e.g. `${{ matrix.os }}`): itself when at most 64
- *   characters, else hashed likewise.
- */
-export function matrixKey(input: string): string | undefined {
-  const text = input.trim()
-  if (text === '' || text === 'null' || text === '{}') return undefined
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    parsed = undefined
-  }
-  if (typeof parsed === 'object' && parsed !== null) {
-    if (!Array.isArray(parsed) && Object.keys(parsed).length === 0) return undefined
-    return `m-${sha256(canonicalJson(parsed)).slice(0, 16)}`
-  }
-  return text.length <= MAX_PLAIN_MATRIX_KEY ? text : `m-${sha256(text).slice(0, 16)}`
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
-}
-
-/**
- * The hidden first line of the sticky comment, unique per workflow, job and (optionally) matrix
- * entry: `<!-- airlock:v1 workflow="ci" job="agent" -->`, or with ` matrix="…"` before `-->`.
- *
- * Values are percent-encoded where needed so that the marker is always one well-formed HTML
- * comment: no `--` sequence, no `>`, no quote, no line break, no control character. The encoding is
- * reversible, so distinct inputs give distinct markers, and no marker is a prefix of another.
- */
-export function stickyMarker(workflow: string, job: string, matrixKey?: string): string {
-  const fields = [`workflow="${markerValue(workflow)}"`, `job="${markerValue(job)}"`]
-  if (matrixKey !== undefined && matrixKey !== '') {
-    fields.push(`matrix="${markerValue(matrixKey)}"`)
-  }
-  return `<!-- airlock:v1 ${fields.join(' ')} -->`
-}
-
-const MARKER_SAFE = /^[A-Za-z0-9 _.,:;/+=()[\]{}@#!?*'~^$]$/u
-
-/** Percent-encodes (UTF-8) every character outside a safe set, and every `-` that follows a `-`. */
-function markerValue(value: string): string {
-  const out: string[] = []
-  let previous = ''
-  for (const char of value) {
-    let piece: string
-    if (char === '-') piece = previous === '-' ? '%2D' : '-'
-    else if (MARKER_SAFE.test(char)) piece = char
-    else piece = percentEncode(char)
-    out.push(piece)
-    previous = piece
-  }
-  return out.join('')
-}
-
-/**
- * `%XX` for each byte of the character in UTF-8. A lone surrogate gets the 3-byte form that valid
- * UTF-8 never uses, so the encoding stays reversible for any JavaScript string.
- */
-function percentEncode(char: string): string {
-  const cp = char.codePointAt(0) ?? 0
-  const bytes =
-    cp < 0x80
-      ? [cp]
-      : cp < 0x800
-        ? [0xc0 | (cp >> 6), 0x80 | (cp & 0x3f)]
-        : cp < 0x10000
-          ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)]
-          : [
-              0xf0 | (cp >> 18),
-              0x80 | ((cp >> 12) & 0x3f),
-              0x80 | ((cp >> 6) & 0x3f),
-              0x80 | (cp & 0x3f),
-            ]
-  return bytes.map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
-}
-
-const PR_EVENTS = new Set([
-  'pull_request',
-  'pull_request_target',
-  'pull_request_review',
-  'pull_request_review_comment',
-])
-
-/**
- * The pull request a workflow event is about, or `null` when it is not about one (push, schedule,
- * workflow_dispatch, an `issue_comment` on a plain issue, a malformed payload).
- */
-export function findPullRequestNumber(eventName: string, payload: unknown): number | null {
-  if (PR_EVENTS.has(eventName)) {
-    return positiveInteger(field(field(payload, 'pull_request'), 'number'))
-  }
-  if (eventName === 'issue_comment') {
-    const issue = field(payload, 'issue')
-    const pr = field(issue, 'pull_request')
-    if (pr === undefined || pr === null) return null
-    return positiveInteger(field(issue, 'number'))
-  }
-  return null
-}
-
-function field(value: unknown, key: string): unknown {
-  if (typeof value !== 'object' || value === null) return undefined
-  return (value as Record<string, unknown>)[key]
-}
-
-function positiveInteger(value: unknown): number | null {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null
-}
-
 /**
  * Creates the sticky comment, or updates the existing one in place.
  *
@@ -242,10 +98,10 @@ function positiveInteger(value: unknown): number | null {
  * deleted meanwhile, or belongs to another app), a new comment is created instead.
  *
  * Server errors (5xx), rate limits (429, or 403 with `x-ratelimit-remaining: 0` or `retry-after`)
- * and network errors are retried up to {@link MAX_ATTEMPTS} attempts, with exponential backoff
- * ({@link BASE_DELAY_MS}, doubled each time), waiting longer when GitHub says so (`retry-after`
- * seconds, or until `x-ratelimit-reset`), up to {@link MAX_DELAY_MS}; a rate limit that resets
- * later is not waited for. Never throws: a refused write (403/404, typically a read-only token,
+ * and network errors are retried up to `MAX_ATTEMPTS` attempts (see `retry.ts`), with exponential
+ * backoff (`BASE_DELAY_MS`, doubled each time), waiting longer when GitHub says so (`retry-after`
+ * seconds, or until `x-ratelimit-reset`), up to `MAX_DELAY_MS`; a rate limit that resets later is
+ * not waited for. Never throws: a refused write (403/404, typically a read-only token,
  * e.g. on a pull request from a fork) or an exhausted retry comes back as `action: 'skipped'` with
  * a `warning`; a refusal's warning names the permission the token lacks. Warnings are built from
  * the HTTP status, GitHub's own message and its `x-accepted-github-permissions` header only, never
@@ -340,109 +196,4 @@ function skipped(
     : `${message}. The report is in the job summary.`
   log?.warning(warning)
   return { url: null, action: 'skipped', warning }
-}
-
-interface RetryDeps {
-  sleep: (ms: number) => Promise<void>
-  now: () => number
-  log: StickyCommentDeps['log']
-}
-
-async function withRetry<T>(call: () => Promise<T>, deps: RetryDeps): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call()
-    } catch (error) {
-      if (attempt >= MAX_ATTEMPTS || !isTransient(error)) throw error
-      const delay = retryDelay(error, attempt, deps.now())
-      if (delay === null) throw error
-      deps.log?.info(`GitHub API: ${describe(error)}; retrying in ${delay} ms.`)
-      await deps.sleep(delay)
-    }
-  }
-}
-
-/**
- * How long to wait before the next attempt: the backoff, or longer when GitHub says so;
- * `null` when GitHub says to wait longer than {@link MAX_DELAY_MS}.
- */
-function retryDelay(error: unknown, attempt: number, now: number): number | null {
-  const backoff = BASE_DELAY_MS * 2 ** (attempt - 1)
-  const retryAfter = Number(header(error, 'retry-after'))
-  let wanted = 0
-  if (Number.isFinite(retryAfter) && retryAfter > 0) {
-    wanted = retryAfter * 1000
-  } else if (header(error, 'x-ratelimit-remaining') === '0') {
-    const reset = Number(header(error, 'x-ratelimit-reset'))
-    if (Number.isFinite(reset) && reset > 0) wanted = reset * 1000 - now + 1000
-  }
-  if (wanted > MAX_DELAY_MS) return null
-  return Math.max(backoff, wanted)
-}
-
-/** GitHub's `x-accepted-github-permissions` header (`issues=write; pull_requests=write`), if sane. */
-function acceptedPermissions(error: unknown): string | undefined {
-  const value = header(error, 'x-accepted-github-permissions')
-  return value !== undefined && /^[a-z_]+=[a-z]+(?:[;,] ?[a-z_]+=[a-z]+){0,9}$/.test(value)
-    ? value
-    : undefined
-}
-
-function status(error: unknown): number | undefined {
-  const value = field(error, 'status')
-  return typeof value === 'number' ? value : undefined
-}
-
-function header(error: unknown, name: string): string | undefined {
-  const value = field(field(field(error, 'response'), 'headers'), name)
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
-}
-
-function isRateLimited(error: unknown): boolean {
-  const code = status(error)
-  if (code === 429) return true
-  if (code !== 403) return false
-  return (
-    header(error, 'x-ratelimit-remaining') === '0' ||
-    header(error, 'retry-after') !== undefined ||
-    /rate limit/i.test(apiMessage(error) ?? '')
-  )
-}
-
-function isTransient(error: unknown): boolean {
-  const code = status(error)
-  if (code === undefined) return true // no response: a network error
-  return code >= 500 || isRateLimited(error)
-}
-
-/** 403 or 404 that is not a rate limit: the token may not do this. */
-function isRefused(error: unknown): boolean {
-  const code = status(error)
-  return (code === 403 || code === 404) && !isRateLimited(error)
-}
-
-/** GitHub's `message` from the response body, one line, shortened. */
-function apiMessage(error: unknown): string | undefined {
-  const message = field(field(field(error, 'response'), 'data'), 'message')
-  if (typeof message !== 'string') return undefined
-  const line = message.replace(/\s+/g, ' ').trim()
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line
-}
-
-/** A description built only from safe parts: status, GitHub's message, a Node error code. */
-function describe(error: unknown): string {
-  const code = status(error)
-  if (code === undefined) {
-    const errno = field(error, 'code')
-    return typeof errno === 'string' && /^[A-Z][A-Z0-9_]{0,40}$/.test(errno)
-      ? `network error ${errno}`
-      : 'network error'
-  }
-  if (isRateLimited(error)) return `rate limited (HTTP ${code})`
-  const message = apiMessage(error)
-  return message === undefined || message === '' ? `HTTP ${code}` : `HTTP ${code} (${message})`
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }
