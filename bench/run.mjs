@@ -594,7 +594,7 @@ async function child(phase, jobFile) {
     writeFileSync(job.snapshotFile, JSON.stringify(baseline))
   } else {
     const { resolveProtectedPaths } = await load('audit/protected-paths.js')
-    const { Redactor, secretScanner } = await load('secrets/secrets.js')
+    const { Redactor, secretScanner } = await load('secrets/index.js')
     const report = await load('report/report.js')
     const { stickyMarker } = await load('report/sticky-comment.js')
     const baseline = JSON.parse(readFileSync(job.snapshotFile, 'utf8'))

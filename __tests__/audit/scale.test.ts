@@ -13,7 +13,7 @@ import {
   renderReport,
   type ReportInput,
 } from '../../src/report/report.js'
-import { secretScanner } from '../../src/secrets/secrets.js'
+import { secretScanner } from '../../src/secrets/index.js'
 import type { AuditRecord } from '../../src/types/stages.js'
 
 // `audit.test.ts` ('scale') proves a 10,000-file audit completes, and `report.test.ts` that a

@@ -49,7 +49,7 @@ import { resolveProtectedPaths } from '../audit/protected-paths.js'
 import type { LockSummary, ReportInput } from '../report/report.js'
 import { restoreAll, savePlan, type RestorePlan } from '../restore/restore.js'
 import { capDropWrapper, decideSandbox, findProgram, probeSandbox } from '../lock/sandbox.js'
-import { looksLikeSecret, Redactor, secretScanner } from '../secrets/secrets.js'
+import { looksLikeSecret, Redactor, secretScanner } from '../secrets/index.js'
 import { installManagedSettings, planSettingsChange } from '../lock/managed-settings.js'
 import type {
   AgentRun,
