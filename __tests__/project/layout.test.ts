@@ -28,7 +28,6 @@ const KNOWN_LONG_FILES = new Set([
   'pipeline/run.ts',
   'report/report.ts',
   'report/sticky-comment.ts',
-  'strip/git-credentials.ts',
 ])
 const KNOWN_LONG_FUNCTIONS = new Set([
   'agent/install/install.ts: extractTarEntry',
@@ -44,9 +43,6 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'pipeline/run.ts: runAndAudit',
   'pipeline/run.ts: report',
   'report/report.ts: renderReport',
-  'strip/git-credentials.ts: repositoryConfigFiles',
-  'strip/git-credentials.ts: Inspector.inspect',
-  'strip/git-credentials.ts: neutralizeGitCredentials',
 ])
 
 function sourceFiles(dir: string): string[] {

@@ -24,13 +24,13 @@ import {
 import { InputError, readConfig, type Config } from '../inputs/config.js'
 import { resolveClaude } from '../agent/install/install.js'
 import { Outputs, State } from '../inputs/contract.js'
-import { neutralizeGitCredentials } from '../strip/git-credentials.js'
 import {
   buildAgentEnvironment,
   describeEnvironment,
   isCredentialName,
+  neutralizeGitCredentials,
   type AgentEnvironmentBuild,
-} from '../strip/environment.js'
+} from '../strip/index.js'
 import { decideIsolation, detectIsolation, readProbe } from '../guard/isolation.js'
 import { buildLock, validateManagedSettings, type Lock } from '../lock/policy.js'
 import { MANAGED_SETTINGS_FILE } from '../lock/defaults.js'
