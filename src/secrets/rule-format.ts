@@ -1,7 +1,7 @@
 /**
  * The format of an extra secret-detection rule, as ported from gitleaks, and gitleaks' global
- * allowlist, which applies to every rule. The allowlist is gitleaks' (MIT License; the notice is in `rules.ts`); each of its
- * regexes was checked for catastrophic backtracking (see `rules.ts`). Pure data.
+ * allowlist, which applies to every rule. The allowlist is gitleaks' (MIT License; the notice is
+ * in `rules.ts`); each of its regexes was checked for catastrophic backtracking. Pure data.
  */
 
 /** Which text an allowlist's regexes are tested against. */

@@ -2,8 +2,8 @@
  * The extra catch-all rules: a password in a URL's user-info (`url-password`, Airlock's own) and a
  * high-entropy value assigned to a credential-like name (gitleaks' `generic-api-key`, with its
  * stopwords and allowlists). A specific rule that matches the same characters wins over these.
- * The `generic-api-key` rule is gitleaks' (MIT License; the notice is in `rules.ts`); see there for the changes made in porting.
- * Every regex was checked for catastrophic backtracking. Pure data.
+ * `generic-api-key` is gitleaks' (MIT License; the notice is in `rules.ts`, with the changes made in
+ * porting). Every regex was checked for catastrophic backtracking. Pure data.
  */
 import type { SecretRule } from './rule-format.js'
 

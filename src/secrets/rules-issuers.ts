@@ -1,8 +1,8 @@
 /**
  * The extra rules for one issuer's tokens that the library lacks (PyPI, Anthropic admin keys and
  * OAuth tokens, Google API keys, Entra ID client secrets, JWTs), each with a comment naming the
- * gap. The rules are gitleaks' (MIT License; the notice is in `rules.ts`); see there for the changes made in porting. Every regex
- * was checked for catastrophic backtracking. Pure data.
+ * gap. The rules are gitleaks' (MIT License; the notice is in `rules.ts`, with the changes made in
+ * porting). Every regex was checked for catastrophic backtracking. Pure data.
  */
 import type { SecretRule } from './rule-format.js'
 
