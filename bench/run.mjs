@@ -726,7 +726,7 @@ async function child(phase, jobFile) {
     writeFileSync(job.snapshotFile, JSON.stringify(baseline))
   } else {
     const { resolveProtectedPaths } = await load('audit/index.js')
-    const { Redactor, secretScanner } = await load('secrets/secrets.js')
+    const { Redactor, secretScanner } = await load('secrets/index.js')
     const report = await load('report/index.js')
     const { stickyMarker } = report
     const baseline = JSON.parse(readFileSync(job.snapshotFile, 'utf8'))

@@ -48,10 +48,10 @@ export const MUTATIONS = [
   {
     id: '3',
     off: "taking away checkout's git credentials",
-    file: 'src/strip/git-credentials.ts',
-    find: '): Promise<CredentialsChange> {\n  const redactor = new Redactor()',
+    file: 'src/strip/credentials/neutralize.ts',
+    find: '): Promise<CredentialsChange> {\n  const redactor = credentialRedactor()',
     replace:
-      "): Promise<CredentialsChange> {\n  if (repoDir !== '') return { backupDir: path.resolve(backupDir), backups: [], removed: [] }\n  const redactor = new Redactor()",
+      "): Promise<CredentialsChange> {\n  if (repoDir !== '') return { backupDir: path.resolve(backupDir), backups: [], removed: [] }\n  const redactor = credentialRedactor()",
     test: 'attacks.test.ts',
     name: 'point 3',
   },

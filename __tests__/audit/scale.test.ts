@@ -14,7 +14,7 @@ import {
   stickyMarker,
   type ReportInput,
 } from '../../src/report/index.js'
-import { secretScanner } from '../../src/secrets/secrets.js'
+import { secretScanner } from '../../src/secrets/index.js'
 import type { AuditRecord } from '../../src/types/stages.js'
 
 // `collect.test.ts` ('scale') proves a 10,000-file audit completes, and `render.test.ts` that a

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -128,6 +128,25 @@ describe('runGit', () => {
     await expect(
       runGit(['hash-object', '--stdin'], { cwd: dir, input: 'x', maxOutputBytes: 10 }),
     ).rejects.toThrow(/git hash-object printed more than 10 bytes/)
+  })
+
+  it('runs the git program it is given, with the same hardening', async () => {
+    const program = path.join(dir, 'fake-git')
+    writeFileSync(program, '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 })
+    const out = await runGit(['config', '--list'], { cwd: dir, executable: program })
+    expect(out.toString().trimEnd().split('\n')).toEqual(
+      gitArgs(['config', '--list'], { cwd: dir }),
+    )
+  })
+
+  it('ends a git that runs past its time limit, and fails', async () => {
+    const program = path.join(dir, 'slow-git')
+    writeFileSync(program, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 })
+    const started = Date.now()
+    await expect(
+      runGit(['config', '--list'], { cwd: dir, executable: program, timeoutMs: 200 }),
+    ).rejects.toThrow(/^git config ran past 200 ms\.$/)
+    expect(Date.now() - started).toBeLessThan(10_000)
   })
 
   it('reports a git that cannot start', async () => {

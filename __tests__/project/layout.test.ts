@@ -21,13 +21,7 @@ const MAX_FUNCTION_LINES = 80
  * Over the limits when the rules were set, to be split (issue 12). The test fails when one of these
  * is back within the limit, so the list only shrinks.
  */
-const KNOWN_LONG_FILES = new Set([
-  'agent/install/install.ts',
-  'pipeline/run.ts',
-  'secrets/rules.ts',
-  'secrets/secrets.ts',
-  'strip/git-credentials.ts',
-])
+const KNOWN_LONG_FILES = new Set(['agent/install/install.ts', 'pipeline/run.ts'])
 const KNOWN_LONG_FUNCTIONS = new Set([
   'agent/install/install.ts: extractTarEntry',
   'agent/install/install.ts: installClaude',
@@ -37,9 +31,6 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'pipeline/run.ts: installLock',
   'pipeline/run.ts: runAndAudit',
   'pipeline/run.ts: report',
-  'strip/git-credentials.ts: repositoryConfigFiles',
-  'strip/git-credentials.ts: Inspector.inspect',
-  'strip/git-credentials.ts: neutralizeGitCredentials',
 ])
 
 function sourceFiles(dir: string): string[] {

@@ -14,7 +14,7 @@ import {
   BASE_ENV_ALLOWLIST,
   EXCLUDED_RUNNER_ENV,
 } from '../../src/strip/allowlist.js'
-import { looksLikeSecret } from '../../src/secrets/secrets.js'
+import { looksLikeSecret } from '../../src/secrets/index.js'
 
 // Credential-looking values are assembled here so this file does not trip secret scanners.
 const GHS = 'ghs_' + 'q7Xk2LmP9vR4tY8wB3nC6dF1gH5jK0sZaE2u'

@@ -4,7 +4,7 @@
  * starts git with a clean environment and command-line settings that switch off each way git
  * can be made to run another program, and never through a shell.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 
 /**
  * Settings given with `-c` to every git call. Command-line settings outrank every config file,
@@ -70,6 +70,10 @@ export interface GitOptions {
   okExitCodes?: readonly number[]
   /** Largest standard output {@link runGit} accepts before failing. Default: 256 MiB. */
   maxOutputBytes?: number
+  /** The git program to run. Default: `git`, looked up on `PATH`. */
+  executable?: string
+  /** Ends git (SIGTERM) once it has run this long, and fails the call. Default: no limit. */
+  timeoutMs?: number
 }
 
 /** A git command that failed. Carries git's own words, never the environment it ran with. */
@@ -118,22 +122,24 @@ export function gitEnv(
   return { ...env, ...extra }
 }
 
-/**
- * Runs git and streams its standard output to `onChunk`, in order, with backpressure. Returning
- * `false` from `onChunk` stops reading: git is ended and the call resolves to -1 without error.
- * Otherwise resolves to git's exit code when it is one of `okExitCodes`, and rejects with a
- * {@link GitError} when it is not.
- */
-export async function streamGit(
-  args: readonly string[],
-  options: GitOptions,
-  onChunk: (chunk: Buffer) => boolean | undefined | Promise<boolean | undefined>,
-): Promise<number> {
-  const subcommand = args[0] ?? ''
-  const child = spawn('git', gitArgs(args, options), {
-    cwd: options.cwd,
-    env: gitEnv(options.env),
-  })
+/** How a git process ended. */
+interface Exit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+/** One running git process, watched: how it ends, and the start of its standard error. */
+interface Watched {
+  /** Resolves once git has exited and its output is closed; rejects when it could not start. */
+  exited: Promise<Exit>
+  /** Up to {@link MAX_STDERR_BYTES} of standard error, as text, trimmed. */
+  stderr: () => string
+  /** Whether git was ended because it ran longer than its time limit. */
+  timedOut: () => boolean
+}
+
+/** Collects the start of git's standard error, and ends git after `timeoutMs` when one is set. */
+function watch(child: ChildProcessWithoutNullStreams, timeoutMs: number | undefined): Watched {
   const stderr: Buffer[] = []
   let stderrBytes = 0
   child.stderr.on('data', (chunk: Buffer) => {
@@ -141,16 +147,50 @@ export async function streamGit(
     stderr.push(chunk.subarray(0, MAX_STDERR_BYTES - stderrBytes))
     stderrBytes += chunk.length
   })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-    (resolve, reject) => {
-      child.once('error', reject)
-      child.once('close', (code, signal) => {
-        resolve({ code, signal })
-      })
-    },
-  )
-  // Awaited below; this only keeps an early spawn failure from being reported as unhandled.
+  let timedOut = false
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true
+          child.kill()
+        }, timeoutMs)
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.once('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal })
+    })
+  })
+  // Awaited by the caller; this only keeps an early spawn failure from being reported as unhandled.
   void exited.catch(() => undefined)
+  return {
+    exited,
+    stderr: () => Buffer.concat(stderr).toString('utf8').trim(),
+    timedOut: () => timedOut,
+  }
+}
+
+/**
+ * Runs git and streams its standard output to `onChunk`, in order, with backpressure. Returning
+ * `false` from `onChunk` stops reading: git is ended and the call resolves to -1 without error.
+ * Otherwise resolves to git's exit code when it is one of `okExitCodes`, and rejects with a
+ * {@link GitError} when it is not, or when git ran longer than `timeoutMs`.
+ */
+export async function streamGit(
+  args: readonly string[],
+  options: GitOptions,
+  onChunk: (chunk: Buffer) => boolean | undefined | Promise<boolean | undefined>,
+): Promise<number> {
+  const subcommand = args[0] ?? ''
+  const child = spawn(options.executable ?? 'git', gitArgs(args, options), {
+    cwd: options.cwd,
+    env: gitEnv(options.env),
+  })
+  const watched = watch(child, options.timeoutMs)
   child.stdin.on('error', () => undefined) // git may exit before reading it all; its exit code tells
   child.stdin.end(options.input)
 
@@ -164,20 +204,24 @@ export async function streamGit(
     }
   } catch (error) {
     child.kill()
-    await exited.catch(() => undefined)
+    await watched.exited.catch(() => undefined)
     throw error
   }
   if (stopped) child.kill()
 
-  let result: { code: number | null; signal: NodeJS.Signals | null }
+  let result: Exit
   try {
-    result = await exited
+    result = await watched.exited
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new GitError(subcommand, null, '', `git ${subcommand} could not start: ${reason}`)
   }
-  const message = Buffer.concat(stderr).toString('utf8').trim()
+  const message = watched.stderr()
   if (stopped) return -1
+  if (watched.timedOut()) {
+    const limit = `${options.timeoutMs ?? 0} ms`
+    throw new GitError(subcommand, result.code, message, `git ${subcommand} ran past ${limit}.`)
+  }
   if (result.code !== null && (options.okExitCodes ?? [0]).includes(result.code)) {
     return result.code
   }

@@ -27,13 +27,13 @@ import {
 import { InputError, readConfig, type Config } from '../inputs/config.js'
 import { resolveClaude } from '../agent/install/install.js'
 import { Outputs, State } from '../inputs/contract.js'
-import { neutralizeGitCredentials } from '../strip/git-credentials.js'
 import {
   buildAgentEnvironment,
   describeEnvironment,
   isCredentialName,
+  neutralizeGitCredentials,
   type AgentEnvironmentBuild,
-} from '../strip/environment.js'
+} from '../strip/index.js'
 import { decideIsolation, detectIsolation, readProbe } from '../guard/index.js'
 import {
   APPARMOR_USERNS_SYSCTL,
@@ -58,7 +58,7 @@ import { realpathLoose } from '../hook/index.js'
 import { MAX_SANDBOX_DENIALS, sandboxDenials } from '../agent/sandbox-log.js'
 import type { LockSummary, ReportInput } from '../report/index.js'
 import { restoreAll, savePlan, type RestorePlan } from '../restore/restore.js'
-import { looksLikeSecret, Redactor, secretScanner } from '../secrets/secrets.js'
+import { looksLikeSecret, Redactor, secretScanner } from '../secrets/index.js'
 import type {
   AgentRun,
   AuditRecord,

@@ -6,7 +6,7 @@ import {
   readCredentialsChange,
   restoreGitCredentials,
   type CredentialsChange,
-} from '../strip/git-credentials.js'
+} from '../strip/index.js'
 import {
   privilegedFsFor,
   restoreManagedSettings,

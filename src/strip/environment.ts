@@ -20,7 +20,7 @@ import {
   CREDENTIAL_NAME_SUBSTRINGS,
   CREDENTIAL_NAME_WORDS,
 } from './allowlist.js'
-import { looksLikeSecret } from '../secrets/secrets.js'
+import { looksLikeSecret } from '../secrets/index.js'
 import type { AgentEnvironment } from '../types/stages.js'
 
 /**
