@@ -12,7 +12,8 @@ export interface FakeCoreRecord {
   outputs: Map<string, string>
   state: Map<string, string>
   secrets: string[]
-  summary: string[]
+  /** What was added to the job summary. */
+  summaryText: string[]
   /** Forgets everything recorded (the inputs included). */
   reset(): void
 }
@@ -25,11 +26,11 @@ export function fakeCore(): FakeCoreRecord {
     outputs: new Map(),
     state: new Map(),
     secrets: [],
-    summary: [],
+    summaryText: [],
     reset() {
       record.log.length = 0
       record.secrets.length = 0
-      record.summary.length = 0
+      record.summaryText.length = 0
       record.inputs.clear()
       record.outputs.clear()
       record.state.clear()
@@ -37,7 +38,7 @@ export function fakeCore(): FakeCoreRecord {
   }
   const summary = {
     addRaw: vi.fn((text: string) => {
-      record.summary.push(text)
+      record.summaryText.push(text)
       return summary
     }),
     write: vi.fn(() => Promise.resolve(summary)),

@@ -59,7 +59,7 @@ export interface GitHubApi {
     readonly payload: unknown
     readonly repo: { owner: string; repo: string }
   }
-  getOctokit(token: string): CommentsClient
+  readonly getOctokit: (token: string) => CommentsClient
 }
 
 /** Where the report goes and what it may print. */
