@@ -8,7 +8,8 @@ import { chmodSync, mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { State } from '../inputs/index.js'
+// The state names only, not through inputs/index.js: the post bundle holds the restore path alone.
+import { State } from '../inputs/contract.js'
 import type { CredentialsChange } from '../strip/git-credentials.js'
 import type { SettingsChange } from '../lock/managed-settings.js'
 
