@@ -68,7 +68,7 @@ export const MUTATIONS = [
   {
     id: '4b',
     off: "the runner installation's private files denied",
-    file: 'src/pipeline/run.ts',
+    file: 'src/lock/install.ts',
     find: '    runnerFiles.push(...runnerPrivatePaths(runnerRoot))\n',
     replace: '',
     test: 'attacks.test.ts',
@@ -172,7 +172,7 @@ export const MUTATIONS = [
   {
     id: '7',
     off: '--setting-sources "" (the repository\'s settings are loaded)',
-    file: 'src/pipeline/run.ts',
+    file: 'src/agent/stage.ts',
     find: "    '--setting-sources',\n    '',\n",
     replace: '',
     test: 'containment.test.ts',
@@ -190,7 +190,7 @@ export const MUTATIONS = [
   {
     id: '9',
     off: 'the ::stop-commands:: fence',
-    file: 'src/pipeline/run.ts',
+    file: 'src/agent/stage.ts',
     find: 'process.stdout.write(`::stop-commands::${this.#token}\\n`)',
     replace: "process.stdout.write('')",
     test: 'pipeline.test.ts',
@@ -208,7 +208,7 @@ export const MUTATIONS = [
   {
     id: '12a',
     off: '--tools (the CLI offers every tool; the hook still refuses unknown ones)',
-    file: 'src/pipeline/run.ts',
+    file: 'src/agent/stage.ts',
     find: "    '--tools',\n    lock.tools.join(','),\n",
     replace: '',
     test: 'attacks.test.ts',
@@ -217,7 +217,7 @@ export const MUTATIONS = [
   {
     id: '12b',
     off: "--tools and the hook's refusal of unknown tools together",
-    file: 'src/pipeline/run.ts',
+    file: 'src/agent/stage.ts',
     find: "    '--tools',\n    lock.tools.join(','),\n",
     replace: '',
     more: [

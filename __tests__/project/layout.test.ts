@@ -21,16 +21,11 @@ const MAX_FUNCTION_LINES = 80
  * Over the limits when the rules were set, to be split (issue 12). The test fails when one of these
  * is back within the limit, so the list only shrinks.
  */
-const KNOWN_LONG_FILES = new Set(['agent/install/install.ts', 'pipeline/run.ts'])
+const KNOWN_LONG_FILES = new Set(['agent/install/install.ts'])
 const KNOWN_LONG_FUNCTIONS = new Set([
   'agent/install/install.ts: extractTarEntry',
   'agent/install/install.ts: installClaude',
   'agent/run.ts: runAgent',
-  'inputs/config.ts: parseConfig',
-  'pipeline/run.ts: prepare',
-  'pipeline/run.ts: installLock',
-  'pipeline/run.ts: runAndAudit',
-  'pipeline/run.ts: report',
 ])
 
 function sourceFiles(dir: string): string[] {

@@ -1,8 +1,6 @@
 import * as core from '@actions/core'
-import { run } from '../pipeline/run.js'
+import { errorMessage, run } from '../pipeline/index.js'
 
 run().catch((error: unknown) => {
-  core.setFailed(
-    `Airlock failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-  )
+  core.setFailed(`Airlock failed unexpectedly: ${errorMessage(error)}`)
 })

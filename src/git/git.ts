@@ -5,6 +5,7 @@
  * can be made to run another program, and never through a shell.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { errorMessage } from '../pipeline/errors.js'
 
 /**
  * Settings given with `-c` to every git call. Command-line settings outrank every config file,
@@ -213,7 +214,7 @@ export async function streamGit(
   try {
     result = await watched.exited
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = errorMessage(error)
     throw new GitError(subcommand, null, '', `git ${subcommand} could not start: ${reason}`)
   }
   const message = watched.stderr()

@@ -1,7 +1,8 @@
 /**
  * Who may start the agent. On events a comment or review triggers, anyone who can comment could
  * otherwise make the agent run with the workflow's model key: only users with write access to the
- * repository, and those listed in `allowed-actors`, may. Bots only when listed.
+ * repository, and those listed in `allowed-actors`, may. Bots only when listed. Pure (the API call
+ * is in `actor-check.ts`).
  */
 
 /** Events whose author is whoever wrote a comment or review. */

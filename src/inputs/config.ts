@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs'
-import os from 'node:os'
+/**
+ * The action's inputs as one frozen, validated {@link Config}. Pure: `parseConfig` takes the raw
+ * input texts and returns the config or throws an {@link InputError} naming the first bad input
+ * (`readConfig` in `read.ts` reads them from the runner).
+ */
 import path from 'node:path'
-import * as core from '@actions/core'
 import { Inputs } from './contract.js'
 import { DEFAULT_CLAUDE_VERSION, DEFAULT_TIMEOUT_MINUTES, SAFE_CLAUDE_ARGS } from '../lock/index.js'
 import type { CommentMode, FailOn, IsolationMode, SandboxMode } from '../types/stages.js'
@@ -220,6 +222,14 @@ function parseDomains(value: string): string[] {
   return domains
 }
 
+/** What each input that takes a choice accepts, in the order its error lists them, and its default. */
+const CHOICES = {
+  isolation: { accepts: ['container', 'vm-or-container', 'none'], fallback: 'vm-or-container' },
+  sandbox: { accepts: ['required', 'best-effort', 'off'], fallback: 'required' },
+  failOn: { accepts: ['violation', 'denial', 'never'], fallback: 'violation' },
+  comment: { accepts: ['always', 'on-change', 'never'], fallback: 'always' },
+} as const
+
 /**
  * Validates every input. Pure: `raw` holds each input's text and `promptFileText` the prompt
  * file's content when `prompt-file` was given. Throws {@link InputError} naming the first bad input.
@@ -229,8 +239,58 @@ export function parseConfig(
   context: { workspace: string; promptFileText?: string | null; home?: string },
 ): Config {
   const get = (name: string): string => raw[name] ?? ''
-  const prompt = get(Inputs.Prompt)
-  const promptFile = get(Inputs.PromptFile).trim()
+  const { prompt, promptSource } = parsePrompt(
+    get(Inputs.Prompt),
+    get(Inputs.PromptFile),
+    context.promptFileText,
+  )
+  const modelCredential = parseModelCredential(get(Inputs.AnthropicApiKey), get(Inputs.OAuthToken))
+  const workspace = path.resolve(context.workspace)
+  const allowWrite = parseAllowWrite(get(Inputs.AllowWrite), workspace, context.home)
+  const timeout = parsePositiveInt(Inputs.TimeoutMinutes, get(Inputs.TimeoutMinutes), 360)
+  const claudeVersion = parseClaudeVersion(get(Inputs.ClaudeVersion))
+  const claudePath = get(Inputs.ClaudePath).trim()
+  const choice = <K extends keyof typeof CHOICES>(
+    key: K,
+    name: string,
+  ): (typeof CHOICES)[K]['accepts'][number] =>
+    parseChoice(name, get(name), CHOICES[key].accepts, CHOICES[key].fallback)
+
+  return Object.freeze({
+    prompt,
+    promptSource,
+    modelCredential,
+    anthropicBaseUrl: parseUrl(Inputs.AnthropicBaseUrl, get(Inputs.AnthropicBaseUrl)),
+    githubToken: get(Inputs.GitHubToken).trim(),
+    isolation: choice('isolation', Inputs.Isolation),
+    passEnv: parseList(get(Inputs.PassEnv)),
+    stripEnv: parseList(get(Inputs.StripEnv)),
+    allowedDomains: parseDomains(get(Inputs.AllowedDomains)),
+    allowWrite,
+    deny: parseLines(get(Inputs.Deny)),
+    protectedPaths: parseList(get(Inputs.ProtectedPaths)),
+    sandbox: choice('sandbox', Inputs.Sandbox),
+    failOn: choice('failOn', Inputs.FailOn),
+    comment: choice('comment', Inputs.Comment),
+    model: get(Inputs.Model).trim() || null,
+    maxTurns: parsePositiveInt(Inputs.MaxTurns, get(Inputs.MaxTurns), 1000),
+    timeoutMinutes: timeout ?? DEFAULT_TIMEOUT_MINUTES,
+    claudeArgs: validateClaudeArgs(splitArgs(get(Inputs.ClaudeArgs))),
+    claudeVersion,
+    claudePath: claudePath === '' ? null : path.resolve(workspace, claudePath),
+    allowedActors: parseList(get(Inputs.AllowedActors)),
+    matrix: get(Inputs.Matrix).trim(),
+    workspace,
+  })
+}
+
+/** The prompt, from `prompt` or from the file `prompt-file` names (exactly one of them). */
+function parsePrompt(
+  prompt: string,
+  promptFileInput: string,
+  promptFileText: string | null | undefined,
+): { prompt: string; promptSource: string } {
+  const promptFile = promptFileInput.trim()
   if (prompt.trim() !== '' && promptFile !== '') {
     throw new InputError(
       `Inputs 'prompt' and 'prompt-file' are both set; give exactly one of them.`,
@@ -239,7 +299,7 @@ export function parseConfig(
   let promptText: string
   let promptSource: string
   if (promptFile !== '') {
-    const text = context.promptFileText
+    const text = promptFileText
     if (text === undefined || text === null) {
       throw new InputError(
         `Input 'prompt-file' names '${promptFile}', which cannot be read; give a readable file path.`,
@@ -258,9 +318,13 @@ export function parseConfig(
         : `Input 'prompt' is missing; give the agent's task in 'prompt' or 'prompt-file'.`,
     )
   }
+  return { prompt: promptText, promptSource }
+}
 
-  const apiKey = get(Inputs.AnthropicApiKey).trim()
-  const oauth = get(Inputs.OAuthToken).trim()
+/** The model credential: exactly one of `anthropic-api-key` and `claude-code-oauth-token`. */
+function parseModelCredential(apiKeyInput: string, oauthInput: string): Config['modelCredential'] {
+  const apiKey = apiKeyInput.trim()
+  const oauth = oauthInput.trim()
   if (apiKey !== '' && oauth !== '') {
     throw new InputError(
       `Inputs 'anthropic-api-key' and 'claude-code-oauth-token' are both set; give exactly one.`,
@@ -271,11 +335,19 @@ export function parseConfig(
       `Input 'anthropic-api-key' is missing; pass your model key from a secret, e.g. anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }} (or use 'claude-code-oauth-token').`,
     )
   }
+  return apiKey !== ''
+    ? { name: 'ANTHROPIC_API_KEY' as const, value: apiKey }
+    : { name: 'CLAUDE_CODE_OAUTH_TOKEN' as const, value: oauth }
+}
 
-  const workspace = path.resolve(context.workspace)
-  const allowWrite = parseList(get(Inputs.AllowWrite)).map((entry) => {
+/**
+ * `allow-write` as absolute paths (relative entries from the workspace). Refuses `/`, system
+ * folders, a home folder or its dot-folders, and any parent of the workspace.
+ */
+function parseAllowWrite(value: string, workspace: string, homeDir?: string): string[] {
+  return parseList(value).map((entry) => {
     const resolved = path.resolve(workspace, entry)
-    const home = context.home === undefined ? null : path.resolve(context.home)
+    const home = homeDir === undefined ? null : path.resolve(homeDir)
     const system = SYSTEM_DIRS.some((dir) => resolved === dir || resolved.startsWith(`${dir}/`))
     // The home folder itself and its dot-folders (config, credentials, start-up files); the
     // runner's work folder under it (/home/runner/work) stays usable.
@@ -296,79 +368,15 @@ export function parseConfig(
     }
     return resolved
   })
+}
 
-  const timeout = parsePositiveInt(Inputs.TimeoutMinutes, get(Inputs.TimeoutMinutes), 360)
-  const claudeVersion = get(Inputs.ClaudeVersion).trim() || DEFAULT_CLAUDE_VERSION
+/** `claude-version`: an exact version, the pinned one by default. */
+function parseClaudeVersion(value: string): string {
+  const claudeVersion = value.trim() || DEFAULT_CLAUDE_VERSION
   if (!/^\d+\.\d+\.\d+$/.test(claudeVersion)) {
     throw new InputError(
       `Input 'claude-version' is '${claudeVersion.slice(0, 40)}'; give an exact version such as ${DEFAULT_CLAUDE_VERSION}.`,
     )
   }
-  const claudePath = get(Inputs.ClaudePath).trim()
-
-  return Object.freeze({
-    prompt: promptText,
-    promptSource,
-    modelCredential:
-      apiKey !== ''
-        ? { name: 'ANTHROPIC_API_KEY' as const, value: apiKey }
-        : { name: 'CLAUDE_CODE_OAUTH_TOKEN' as const, value: oauth },
-    anthropicBaseUrl: parseUrl(Inputs.AnthropicBaseUrl, get(Inputs.AnthropicBaseUrl)),
-    githubToken: get(Inputs.GitHubToken).trim(),
-    isolation: parseChoice(
-      Inputs.Isolation,
-      get(Inputs.Isolation),
-      ['container', 'vm-or-container', 'none'],
-      'vm-or-container',
-    ),
-    passEnv: parseList(get(Inputs.PassEnv)),
-    stripEnv: parseList(get(Inputs.StripEnv)),
-    allowedDomains: parseDomains(get(Inputs.AllowedDomains)),
-    allowWrite,
-    deny: parseLines(get(Inputs.Deny)),
-    protectedPaths: parseList(get(Inputs.ProtectedPaths)),
-    sandbox: parseChoice(
-      Inputs.Sandbox,
-      get(Inputs.Sandbox),
-      ['required', 'best-effort', 'off'],
-      'required',
-    ),
-    failOn: parseChoice(
-      Inputs.FailOn,
-      get(Inputs.FailOn),
-      ['violation', 'denial', 'never'],
-      'violation',
-    ),
-    comment: parseChoice(
-      Inputs.Comment,
-      get(Inputs.Comment),
-      ['always', 'on-change', 'never'],
-      'always',
-    ),
-    model: get(Inputs.Model).trim() || null,
-    maxTurns: parsePositiveInt(Inputs.MaxTurns, get(Inputs.MaxTurns), 1000),
-    timeoutMinutes: timeout ?? DEFAULT_TIMEOUT_MINUTES,
-    claudeArgs: validateClaudeArgs(splitArgs(get(Inputs.ClaudeArgs))),
-    claudeVersion,
-    claudePath: claudePath === '' ? null : path.resolve(workspace, claudePath),
-    allowedActors: parseList(get(Inputs.AllowedActors)),
-    matrix: get(Inputs.Matrix).trim(),
-    workspace,
-  })
-}
-
-/** Reads every input from the runner (and the prompt file) and validates them. */
-export function readConfig(workspace: string): Config {
-  const raw: Record<string, string> = {}
-  for (const name of Object.values(Inputs)) raw[name] = core.getInput(name)
-  const promptFile = (raw[Inputs.PromptFile] ?? '').trim()
-  let promptFileText: string | null | undefined
-  if (promptFile !== '') {
-    try {
-      promptFileText = readFileSync(path.resolve(workspace, promptFile), 'utf8')
-    } catch {
-      promptFileText = null
-    }
-  }
-  return parseConfig(raw, { workspace, promptFileText, home: process.env.HOME ?? os.homedir() })
+  return claudeVersion
 }

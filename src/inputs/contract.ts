@@ -1,4 +1,7 @@
-/** Names of the action's inputs, outputs and saved state: the public contract, in one place. */
+/**
+ * Names of the action's inputs, outputs and saved state: the public contract, in one place. Pure
+ * data.
+ */
 
 export const Inputs = {
   Prompt: 'prompt',

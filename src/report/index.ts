@@ -2,9 +2,12 @@
  * The report stage: the verdict, the markdown report (sticky PR comment and job summary), the
  * `report-file` record, and the upsert of the sticky comment. What the rest of the action uses.
  *
- * Everything is pure except `upsertStickyComment` (thin I/O over a client it is given). The
- * pipeline imports this module lazily, after the agent, to keep start-up fast.
+ * Everything is pure except `publishReport` (the stage: summary, comment, annotations, outputs)
+ * and `upsertStickyComment` (thin I/O over a client it is given). The pipeline imports this module
+ * lazily, after the agent, to keep start-up fast; elsewhere only its types are imported.
  */
+
+export { publishReport, type RunFacts } from './publish.js'
 
 export { conclusionFor, summaryLine } from './verdict.js'
 export { COMMENT_LIMIT, SUMMARY_LIMIT, renderReport, type ReportOptions } from './render.js'

@@ -1,55 +1,15 @@
+/**
+ * Restore: the one path that puts the runner back, used right after the agent, at the end of
+ * `main`, on cancel and by the post step. Never throws; what cannot be put back is a warning that
+ * names what is left to do by hand. I/O.
+ */
 import { rmSync } from 'node:fs'
 import * as core from '@actions/core'
 import { endAgentProcesses } from '../agent/run.js'
-import { State } from '../inputs/contract.js'
-import {
-  readCredentialsChange,
-  restoreGitCredentials,
-  type CredentialsChange,
-} from '../strip/index.js'
-import {
-  privilegedFsFor,
-  restoreManagedSettings,
-  setSysctl,
-  type SettingsChange,
-} from '../lock/index.js'
-
-/**
- * Everything the action changed on the runner, recorded in state *before* each change, so that
- * `main` (right after the agent is gone) or the post step (after a crash, timeout or cancel) can
- * put it back. Plain JSON; holds paths, never a secret.
- */
-export interface RestorePlan {
-  /** The action's private folder: policy, logs, backups. Removed last. */
-  privateDir: string
-  /** The agent's temp folder. */
-  agentTmp: string
-  /** The CLI's pid (its process group and session) once started. */
-  agentPid: number | null
-  /** Set before the managed settings are touched. */
-  settings: SettingsChange | null
-  /** Where checkout's credentials were backed up (its manifest is written before any change). */
-  credentialsBackupDir: string | null
-  credentials: CredentialsChange | null
-  /** A kernel parameter changed for the sandbox, and the value to put back. */
-  sysctl: { key: string; value: string; useSudo: boolean } | null
-}
-
-/** Records the plan in action state (the post step reads it as `STATE_…`). */
-export function savePlan(plan: RestorePlan): void {
-  core.saveState(State.RestorePlan, JSON.stringify(plan))
-}
-
-/** The plan saved by `main`, or null when there is none (main never got that far). */
-export function loadPlan(): RestorePlan | null {
-  const raw = core.getState(State.RestorePlan)
-  if (raw === '') return null
-  try {
-    return { sysctl: null, ...(JSON.parse(raw) as Partial<RestorePlan>) } as RestorePlan
-  } catch {
-    return null
-  }
-}
+import { readCredentialsChange, restoreGitCredentials } from '../strip/index.js'
+import { privilegedFsFor, setSysctl } from '../lock/privileged-write.js'
+import { restoreManagedSettings } from '../lock/managed-settings.js'
+import { NOTHING_TO_PUT_BACK, type PlanRecord, type RestorePlan } from './plan.js'
 
 /**
  * Puts back everything in the plan: ends any agent process still running, restores the managed
@@ -58,8 +18,8 @@ export function loadPlan(): RestorePlan | null {
  * throws; returns warnings (one sentence each). The private folder is kept when something could
  * not be restored, so that a later attempt still has the backups.
  */
-export async function restoreAll(
-  plan: RestorePlan,
+async function restoreAll(
+  plan: PlanRecord,
   options: { removePrivateDir: boolean },
 ): Promise<string[]> {
   const warnings: string[] = []
@@ -101,6 +61,43 @@ export async function restoreAll(
     } catch {
       warnings.push(`Could not remove Airlock's private folder ${plan.privateDir}.`)
     }
+  }
+  return warnings
+}
+
+/**
+ * When the runner is put back, which decides what is kept for later:
+ * - `after-agent`: the agent and everything it started are gone; the private folder stays (the
+ *   audit reads it) and the plan then records nothing else to put back, whatever the warnings;
+ * - `end`: `main` ends (or is cancelled); the private folder is removed and the state marked
+ *   restored when everything went back;
+ * - `post`: the post step's safety net; it says in the log whether everything went back.
+ */
+export type RestoreMoment = 'after-agent' | 'end' | 'post'
+
+/**
+ * Puts back everything `plan` records (nothing when it was never opened) and passes each warning
+ * (one sentence) to `warn`. Never throws; returns the warnings.
+ */
+export async function restoreRunner(
+  plan: RestorePlan,
+  moment: RestoreMoment,
+  warn: (warning: string) => void,
+): Promise<string[]> {
+  if (!plan.isOpen) return []
+  const warnings = await restoreAll(plan.recorded, { removePrivateDir: moment !== 'after-agent' })
+  for (const warning of warnings) warn(warning)
+  if (moment === 'after-agent') {
+    plan.record(NOTHING_TO_PUT_BACK)
+    core.info('Restore: managed settings and git credentials are back as they were.')
+  } else if (moment === 'end') {
+    if (warnings.length === 0) plan.markRestored()
+  } else {
+    core.info(
+      warnings.length === 0
+        ? 'Airlock: the runner is back as it was (managed settings, git credentials, temp folders).'
+        : 'Airlock: some changes could not be put back; see the warnings above.',
+    )
   }
   return warnings
 }
