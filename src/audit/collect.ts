@@ -8,7 +8,7 @@
  */
 import { mkdtemp, realpath, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { runGit } from '../git/git.js'
+import { runGit } from '../git/index.js'
 import type { AuditRecord, Violation } from '../types/stages.js'
 import { diffIndex, readBlobFacts, type AddedScanner } from './diff.js'
 import { headHistory } from './history.js'

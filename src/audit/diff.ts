@@ -4,7 +4,7 @@
  * file, all from the same stream; then reads from the store what the patch did not show
  * (symlink targets; whether an unchanged blob is binary).
  */
-import { streamGit, type GitOptions } from '../git/git.js'
+import { streamGit, type GitOptions } from '../git/index.js'
 import type { Violation } from '../types/stages.js'
 import { streamNewFiles, type LargeNewFile } from './large-files.js'
 import {

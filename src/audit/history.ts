@@ -4,7 +4,7 @@
  * Commits are read from the repository itself (`repository.ts`): they are reported, not
  * trusted; the file list never depends on them.
  */
-import { runGit, streamGit, type GitOptions } from '../git/git.js'
+import { runGit, streamGit, type GitOptions } from '../git/index.js'
 import type { AgentCommit } from '../types/stages.js'
 import { decodeBytes, NulSplitter } from './parse/index.js'
 import { OID, readOid, repositoryOptions } from './repository.js'

@@ -20,3 +20,10 @@ export { privilegedViolations, scanPrivilegedFiles } from './setuid-scan.js'
 export { resolveProtectedPaths } from './protected-paths.js'
 export { locateRepository, type Repository } from './repository.js'
 export { snapshotWorktree, type Snapshot } from './snapshot.js'
+export {
+  auditChanges,
+  startLocating,
+  takeBaseline,
+  type AuditOptions,
+  type Baseline,
+} from './stage.js'

@@ -6,7 +6,7 @@
  * (`new-file-patch.ts`), which the same parser reads, counts and scans.
  */
 import { isUtf8 } from 'node:buffer'
-import { streamGit, type GitOptions } from '../git/git.js'
+import { streamGit, type GitOptions } from '../git/index.js'
 import { addedLines, countNewlines, newFileHeader, newFileHunkStart } from './new-file-patch.js'
 import {
   AddedLineParser,

@@ -4,7 +4,7 @@
  * audit that run git on the repository itself (read only: it is reported, never trusted).
  */
 import { realpath } from 'node:fs/promises'
-import { runGit, type GitOptions } from '../git/git.js'
+import { runGit, type GitOptions } from '../git/index.js'
 
 /** A full object name, SHA-1 or SHA-256. */
 export const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/

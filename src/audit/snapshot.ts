@@ -7,7 +7,7 @@
  */
 import { copyFile, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { runGit, streamGit, type GitOptions } from '../git/git.js'
+import { runGit, streamGit, type GitOptions } from '../git/index.js'
 import { decodeBytes, indexMarks, NulSplitter, splitNul } from './parse/index.js'
 import { locateRepository, readOid, type Repository } from './repository.js'
 import { settleAll } from './settle.js'

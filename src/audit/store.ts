@@ -15,7 +15,7 @@
  */
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { runGit, type GitOptions } from '../git/git.js'
+import { runGit, type GitOptions } from '../git/index.js'
 import type { Repository } from './repository.js'
 
 /** Size above which git diffs a file as binary (`core.bigFileThreshold` of the store's diffs). */

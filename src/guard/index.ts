@@ -5,3 +5,4 @@
  */
 export { decideIsolation, detectIsolation } from './isolation.js'
 export { readProbe } from './probe.js'
+export { checkIsolation, requireIsolation } from './stage.js'

@@ -30,3 +30,4 @@ export {
 } from './privileged-write.js'
 export { capDropWrapper, decideSandbox, findProgram, probeSandbox } from './sandbox.js'
 export { findRunnerRoot, runnerPrivatePaths } from './runner-files.js'
+export { installLock, lockSummary } from './install.js'

@@ -5,7 +5,7 @@
  * Pure: no file system, no environment.
  */
 import path from 'node:path'
-import type { Config } from '../inputs/config.js'
+import type { Config } from '../inputs/index.js'
 import type { HookEvent, HookPolicy } from '../types/hook-policy.js'
 import {
   HOME_CREDENTIAL_PATHS,

@@ -12,8 +12,8 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { agentDenials, agentOutcome, writeTranscript } from '../agent/outcome.js'
 import { cliDebugLog, installCli, runAgentFenced } from '../agent/stage.js'
-import { auditChanges, startLocating, takeBaseline } from '../audit/stage.js'
-import { checkIsolation, requireIsolation } from '../guard/stage.js'
+import { auditChanges, startLocating, takeBaseline } from '../audit/index.js'
+import { checkIsolation, requireIsolation } from '../guard/index.js'
 import {
   checkActor,
   InputError,
@@ -22,12 +22,11 @@ import {
   readRunnerEnv,
   type RunnerEnv,
 } from '../inputs/index.js'
-import { installLock, lockSummary } from '../lock/install.js'
-import { isRoot } from '../lock/privileged-write.js'
+import { installLock, isRoot, lockSummary } from '../lock/index.js'
 import type { RunFacts } from '../report/index.js'
 import { restoreRunner, RestorePlan } from '../restore/index.js'
 import { Redactor } from '../secrets/index.js'
-import { stripEnvironment, takeGitCredentials } from '../strip/stage.js'
+import { stripEnvironment, takeGitCredentials } from '../strip/index.js'
 import { onCancel } from './cancel.js'
 import { errorMessage, Refusal } from './errors.js'
 import { stages } from './stage.js'

@@ -11,7 +11,7 @@ import * as core from '@actions/core'
 // The state names only, not through inputs/index.js: the post bundle holds the restore path alone.
 import { State } from '../inputs/contract.js'
 import type { CredentialsChange } from '../strip/index.js'
-import type { SettingsChange } from '../lock/managed-settings.js'
+import type { SettingsChange } from '../lock/index.js'
 
 /**
  * What the plan holds, as saved in state (`STATE_airlock-restore-plan`, read by the post step).

@@ -19,3 +19,4 @@ export {
   type CredentialsChange,
   type NeutralizeOptions,
 } from './credentials/index.js'
+export { stripEnvironment, takeGitCredentials } from './stage.js'
