@@ -13,7 +13,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { actorOf, needsActorCheck, refuseActor } from '../inputs/actor.js'
-import { runAgent, type AgentExit } from '../agent/run.js'
+import { runAgent, type AgentExit } from '../agent/index.js'
 import {
   collectChanges,
   locateRepository,
@@ -22,7 +22,7 @@ import {
   type Snapshot,
 } from '../audit/audit.js'
 import { InputError, readConfig, type Config } from '../inputs/config.js'
-import { resolveClaude } from '../agent/install/install.js'
+import { resolveClaude } from '../agent/index.js'
 import { Outputs, State } from '../inputs/contract.js'
 import { neutralizeGitCredentials } from '../strip/git-credentials.js'
 import {
@@ -44,7 +44,7 @@ import {
 import { realpathLoose } from '../hook/realpath.js'
 import { privilegedViolations, scanPrivilegedFiles } from '../audit/setuid-scan.js'
 import { findRunnerRoot, runnerPrivatePaths } from '../lock/runner-files.js'
-import { MAX_SANDBOX_DENIALS, sandboxDenials } from '../agent/sandbox-log.js'
+import { MAX_SANDBOX_DENIALS, sandboxDenials } from '../agent/index.js'
 import { resolveProtectedPaths } from '../audit/protected-paths.js'
 import type { LockSummary, ReportInput } from '../report/report.js'
 import { restoreAll, savePlan, type RestorePlan } from '../restore/restore.js'

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs'
 import * as core from '@actions/core'
-import { endAgentProcesses } from '../agent/run.js'
+import { endAgentProcesses } from '../agent/index.js'
 import { State } from '../inputs/contract.js'
 import {
   readCredentialsChange,

@@ -1,0 +1,9 @@
+/**
+ * The Run stage: installs the CLI (`resolveClaude`), runs it in its own session with the lock
+ * proven while it runs (`runAgent`), ends it and everything it started (`endAgentProcesses`), and
+ * reads what it reported (its stream and its sandbox's refusals).
+ */
+export { endAgentProcesses, runAgent, type AgentExit, type AgentOptions } from './run.js'
+export { resolveClaude, type ResolveOptions } from './install/index.js'
+export { MAX_SANDBOX_DENIALS, sandboxDenials } from './sandbox-log.js'
+export type { StreamEvent, StreamState } from './stream.js'
