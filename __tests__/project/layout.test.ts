@@ -32,7 +32,6 @@ const KNOWN_LONG_FILES = new Set([
   'strip/git-credentials.ts',
 ])
 const KNOWN_LONG_FUNCTIONS = new Set([
-  'agent/run.ts: runAgent',
   'audit/audit.ts: diffIndex',
   'guard/isolation.ts: detectIsolation',
   'hook/decide.ts: decide',

@@ -3,7 +3,9 @@
  * proven while it runs (`runAgent`), ends it and everything it started (`endAgentProcesses`), and
  * reads what it reported (its stream and its sandbox's refusals).
  */
-export { endAgentProcesses, runAgent, type AgentExit, type AgentOptions } from './run.js'
+export { runAgent, type AgentExit, type AgentOptions } from './run.js'
+export { endAgentProcesses } from './session.js'
+export type { LockProof } from './proof.js'
 export { resolveClaude, type ResolveOptions } from './install/index.js'
 export { MAX_SANDBOX_DENIALS, sandboxDenials } from './sandbox-log.js'
 export type { StreamEvent, StreamState } from './stream.js'
