@@ -349,6 +349,18 @@ describe('runAgent', () => {
     for (const pid of [record.pid, ...pids]) expect(running(pid), `pid ${pid}`).toBe(false)
   }, 60_000)
 
+  it('resolves only once everything in the session is gone, after a broken lock too', async () => {
+    const elsewhere = 'other-group.pid'
+    const { exit } = await run([
+      { otherGroup: elsewhere },
+      startSession('nonce-of-another-run'),
+      init(),
+      ...carryOn,
+    ])
+    expect(exit.lockBroken).toMatch(/did not write this run's nonce/)
+    expect(running(Number(readFileSync(at(elsewhere), 'utf8')))).toBe(false)
+  }, 60_000)
+
   it('reports a CLI that cannot be started, without a pid', async () => {
     const { exit, spawned } = await run([], { claudePath: path.join(dir, 'no-such-claude') })
     expect(exit).toMatchObject({ exitCode: null, signal: null, timedOut: false })
