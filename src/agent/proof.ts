@@ -53,8 +53,9 @@ export function initProblem(
     return `the CLI started in permission mode '${init.permissionMode}', not bypassPermissions`
   }
   const extra = init.tools.filter((tool) => !proof.tools.includes(tool))
-  if (extra.length > 0)
+  if (extra.length > 0) {
     return `the CLI offered tools the policy does not cover: ${extra.join(', ')}`
+  }
   return null
 }
 
@@ -72,13 +73,15 @@ export function toolResultProblem(proof: LockProof, event: StreamEvent): string 
       block.type !== 'tool_result' ||
       block.is_error === true ||
       typeof block.tool_use_id !== 'string'
-    )
+    ) {
       continue
+    }
     const logged = readOrEmpty(proof.logFile).includes(
       `"toolUseId":${JSON.stringify(block.tool_use_id)}`,
     )
-    if (!logged)
+    if (!logged) {
       return 'a tool ran without a decision from the policy hook; the lock is not in force'
+    }
   }
   return null
 }

@@ -3,4 +3,3 @@
  * the pinned version from the tool cache, downloaded and verified there first if needed.
  */
 export { resolveClaude, type ResolveOptions } from './install.js'
-export { InstallError } from './error.js'
