@@ -824,7 +824,7 @@ async function installRows(tmp, runs) {
   }
   const build = existsSync(path.join(tmp, 'build')) ? path.join(tmp, 'build') : compile(tmp)
   const { resolveClaude } = await import(
-    pathToFileURL(path.join(build, 'agent', 'install', 'install.js')).href
+    pathToFileURL(path.join(build, 'agent', 'install', 'index.js')).href
   )
   const { DEFAULT_CLAUDE_VERSION } = await import(
     pathToFileURL(path.join(build, 'lock', 'defaults.js')).href

@@ -181,7 +181,7 @@ export const MUTATIONS = [
   {
     id: '8',
     off: "the SessionStart nonce check (the lock's proof)",
-    file: 'src/agent/run.ts',
+    file: 'src/agent/proof.ts',
     find: 'if (nonce !== proof.nonce) {',
     replace: 'if (nonce !== proof.nonce && nonce === proof.nonce) {',
     test: 'lock-proof.test.ts',

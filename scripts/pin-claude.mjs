@@ -1,7 +1,7 @@
 // Writes src/agent/install/pins.ts from package-lock.json: the pinned CLI version (the locked
 // @anthropic-ai/claude-code devDependency) and the npm integrity of each of its native platform
 // packages. Run it after changing the CLI version in package.json (and `npm install`);
-// __tests__/install.test.ts fails while the two disagree.
+// __tests__/agent/install/pins.test.ts fails while the two disagree.
 //
 //   node scripts/pin-claude.mjs
 import { readFileSync, writeFileSync } from 'node:fs'

@@ -15,7 +15,7 @@ const OTHER_READERS = new Map([
   ['git/git.ts', "every git call's base environment"],
   ['lock/sandbox.ts', 'PATH, to find bwrap and socat'],
   ['audit/setuid-scan.ts', 'PATH, to find getcap'],
-  ['agent/install/install.ts', 'SystemRoot for the version check'],
+  ['agent/install/verify.ts', 'SystemRoot for the version check'],
 ])
 
 function sourceFiles(dir: string): string[] {

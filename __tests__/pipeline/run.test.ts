@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { endAgentProcesses } from '../../src/agent/run.js'
+import { endAgentProcesses } from '../../src/agent/session.js'
 import type { AgentRan } from '../../src/agent/stage.js'
 import { installCli, runAgentFenced } from '../../src/agent/stage.js'
 import { auditChanges, startLocating, takeBaseline, type Baseline } from '../../src/audit/stage.js'
@@ -53,7 +53,7 @@ vi.mock('../../src/agent/stage.js', async (original) => ({
 }))
 vi.mock('../../src/report/publish.js', () => ({ publishReport: vi.fn() }))
 // What the restore path does to the machine.
-vi.mock('../../src/agent/run.js', async (original) => ({
+vi.mock('../../src/agent/session.js', async (original) => ({
   ...(await original<object>()),
   endAgentProcesses: vi.fn(),
 }))

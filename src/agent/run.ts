@@ -1,27 +1,24 @@
-import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+/**
+ * Runs the CLI and watches it: its stream line by line, the lock's proof on every event, the
+ * timeout, and its exit. I/O, through `session.ts` (the process) and `proof.ts` (the checks).
+ *
+ * When a proof fails, the CLI's process group is killed at once and `lockBroken` says why; at the
+ * timeout, everything in its session is ended; `runAgent` resolves only once the CLI and every
+ * process in its session are gone.
+ */
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { lockProblem, NEVER_PROVEN, type LockProof } from './proof.js'
+import { endAgentProcesses, signalGroup, spawnInSession, type SpawnOptions } from './session.js'
 import { StreamState, renderEvent } from './stream.js'
 
+export { endAgentProcesses } from './session.js'
+
 /** How to start the CLI and how to watch it. */
-export interface AgentOptions {
-  claudePath: string
-  args: string[]
-  /** Written to the CLI's standard input (then closed): never an argument the CLI could parse as a flag. */
-  prompt: string
-  cwd: string
-  env: Record<string, string>
+export interface AgentOptions extends SpawnOptions {
   timeoutMs: number
-  /** The lock's proof: the SessionStart hook writes `nonce` to `sessionFile`; the policy hook logs to `logFile`. */
-  proof: {
-    sessionFile: string
-    nonce: string
-    logFile: string
-    tools: string[]
-    /** The managed settings as written: the file must still hold exactly these bytes. */
-    settingsFile: string
-    settingsText: string
-  } | null
+  /** The lock's proof (see `proof.ts`), or null to run without proving it. */
+  proof: LockProof | null
   /** Called with the CLI's pid (also its process group and session) as soon as it exists. */
   onSpawn: (pid: number) => void
   /** Readable lines for the log (the caller redacts and fences them). */
@@ -42,80 +39,88 @@ export interface AgentExit {
   stderrTail: string
 }
 
-const KILL_GRACE_MS = 5_000
+/** Why Airlock stopped the CLI, if it did: the first broken proof, or the timeout. */
+class Stopper {
+  readonly #pid: number | undefined
+  #lockBroken: string | null = null
+  #timedOut = false
 
-/** Every pid whose session id is `sid` (the CLI is started as a session leader). */
-export function processesInSession(sid: number): number[] {
-  const pids: number[] = []
-  let entries: string[]
-  try {
-    entries = readdirSync('/proc')
-  } catch {
-    return pids
+  constructor(pid: number | undefined) {
+    this.#pid = pid
   }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      // Fields after the command name (which may contain spaces): state ppid pgrp session …
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (Number(fields[3]) === sid) pids.push(Number(entry))
-    } catch {
-      // Gone already.
+
+  get lockBroken(): string | null {
+    return this.#lockBroken
+  }
+
+  get timedOut(): boolean {
+    return this.#timedOut
+  }
+
+  /** Kills the CLI's process group at once; the first reason is the one kept. */
+  breakLock(why: string): void {
+    if (this.#lockBroken !== null) return
+    this.#lockBroken = why
+    if (this.#pid !== undefined) signalGroup(this.#pid, 'SIGKILL')
+  }
+
+  /** Ends the CLI and everything in its session (see `endAgentProcesses`). */
+  timeOut(): void {
+    this.#timedOut = true
+    if (this.#pid !== undefined) void endAgentProcesses(this.#pid)
+  }
+}
+
+/** Reads the CLI's stream-JSON: every line to the transcript and the log, every event proven. */
+function watchStdout(
+  child: ChildProcessWithoutNullStreams,
+  stream: StreamState,
+  options: AgentOptions,
+  stopper: Stopper,
+): void {
+  const proof = options.proof
+  const stdout = createInterface({ input: child.stdout })
+  stdout.on('line', (line) => {
+    options.onRawLine(line)
+    const event = stream.push(line)
+    if (event === null) {
+      if (line.trim() !== '') options.onLine(line)
+      return
     }
-  }
-  return pids
+    for (const out of renderEvent(event)) options.onLine(out)
+    const problem = proof !== null ? lockProblem(proof, stream, event) : null
+    if (problem !== null) stopper.breakLock(problem)
+  })
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    // Group already gone.
-  }
+/** The CLI's standard error: each line to the log, the last 4000 characters kept in `tail`. */
+function watchStderr(
+  child: ChildProcessWithoutNullStreams,
+  options: AgentOptions,
+): { tail: string } {
+  const kept = { tail: '' }
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk: string) => {
+    kept.tail = (kept.tail + chunk).slice(-4000)
+    for (const line of chunk.split('\n')) if (line.trim() !== '') options.onLine(`stderr: ${line}`)
+  })
+  return kept
 }
 
-/**
- * Ends the CLI and everything it started: SIGTERM to its process group, SIGKILL after a grace
- * period, then SIGKILL to anything left in its session. Resolves when none is left (or after 15 s).
- */
-export async function endAgentProcesses(pid: number): Promise<number> {
-  signalGroup(pid, 'SIGTERM')
-  const deadline = Date.now() + 15_000
-  let killed = false
-  for (;;) {
-    const left = processesInSession(pid)
-    if (left.length === 0) return 0
-    if (Date.now() > deadline) return left.length
-    if (!killed && Date.now() > deadline - 15_000 + KILL_GRACE_MS) {
-      signalGroup(pid, 'SIGKILL')
-      for (const p of left) {
-        try {
-          process.kill(p, 'SIGKILL')
-        } catch {
-          // Gone.
-        }
-      }
-      killed = true
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return ''
-  }
-}
-
-function hookLogged(logFile: string, toolUseId: string): boolean {
-  try {
-    return readFileSync(logFile, 'utf8').includes(`"toolUseId":${JSON.stringify(toolUseId)}`)
-  } catch {
-    return false
-  }
+/** The CLI's exit code and signal once it closed; a spawn error resolves both null, told in `kept`. */
+function waitForExit(
+  child: ChildProcessWithoutNullStreams,
+  kept: { tail: string },
+): Promise<[number | null, NodeJS.Signals | null]> {
+  return new Promise((resolve) => {
+    child.on('error', (error) => {
+      kept.tail += `\n${error.message}`
+      resolve([null, null])
+    })
+    child.on('close', (code, sig) => {
+      resolve([code, sig])
+    })
+  })
 }
 
 /**
@@ -129,129 +134,28 @@ function hookLogged(logFile: string, toolUseId: string): boolean {
 export async function runAgent(options: AgentOptions): Promise<AgentExit> {
   const started = Date.now()
   const stream = new StreamState()
-  const child = spawn(options.claudePath, options.args, {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  child.stdin.on('error', () => {
-    // The CLI exited before reading its prompt; its exit status tells why.
-  })
-  child.stdin.end(options.prompt)
-  let lockBroken: string | null = null
-  let timedOut = false
-  let stderrTail = ''
+  const child = spawnInSession(options)
   const pid = child.pid
   if (pid !== undefined) options.onSpawn(pid)
-
-  const breakLock = (why: string): void => {
-    if (lockBroken !== null) return
-    lockBroken = why
-    if (pid !== undefined) {
-      signalGroup(pid, 'SIGKILL')
-    }
-  }
-
+  const stopper = new Stopper(pid)
   const timer = setTimeout(() => {
-    timedOut = true
-    if (pid !== undefined) void endAgentProcesses(pid)
+    stopper.timeOut()
   }, options.timeoutMs)
+  watchStdout(child, stream, options, stopper)
+  const stderr = watchStderr(child, options)
 
-  const proof = options.proof
-  const checkInit = (): void => {
-    if (proof === null || stream.init === null) return
-    if (readOrEmpty(proof.settingsFile) !== proof.settingsText) {
-      breakLock(
-        'the managed settings file changed after Airlock wrote it; the lock is not in force',
-      )
-      return
-    }
-    const nonce = readOrEmpty(proof.sessionFile)
-    if (nonce !== proof.nonce) {
-      breakLock(
-        "the managed settings were not in force: the SessionStart hook did not write this run's nonce (a settings file the CLI cannot validate is silently ignored)",
-      )
-      return
-    }
-    if (stream.init.permissionMode !== 'bypassPermissions') {
-      breakLock(
-        `the CLI started in permission mode '${stream.init.permissionMode}', not bypassPermissions`,
-      )
-      return
-    }
-    const extra = stream.init.tools.filter((tool) => !proof.tools.includes(tool))
-    if (extra.length > 0)
-      breakLock(`the CLI offered tools the policy does not cover: ${extra.join(', ')}`)
-  }
-
-  const stdout = createInterface({ input: child.stdout })
-  stdout.on('line', (line) => {
-    options.onRawLine(line)
-    const event = stream.push(line)
-    if (event === null) {
-      if (line.trim() !== '') options.onLine(line)
-      return
-    }
-    for (const out of renderEvent(event)) options.onLine(out)
-    if (event.type === 'system' && event.subtype === 'init') checkInit()
-    if (event.type === 'assistant' && proof !== null && stream.init === null) {
-      breakLock('the CLI called a tool before reporting its session start')
-    }
-    if (event.type === 'user' && proof !== null) {
-      const message = event.message as { content?: unknown } | undefined
-      const blocks = Array.isArray(message?.content)
-        ? (message.content as Record<string, unknown>[])
-        : []
-      for (const block of blocks) {
-        if (
-          block.type !== 'tool_result' ||
-          block.is_error === true ||
-          typeof block.tool_use_id !== 'string'
-        )
-          continue
-        if (!hookLogged(proof.logFile, block.tool_use_id)) {
-          breakLock('a tool ran without a decision from the policy hook; the lock is not in force')
-        }
-      }
-    }
-  })
-  child.stderr.setEncoding('utf8')
-  child.stderr.on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-4000)
-    for (const line of chunk.split('\n')) if (line.trim() !== '') options.onLine(`stderr: ${line}`)
-  })
-
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
-    (resolve) => {
-      child.on('error', (error) => {
-        stderrTail += `\n${error.message}`
-        resolve([null, null])
-      })
-      child.on('close', (code, sig) => {
-        resolve([code, sig])
-      })
-    },
-  )
+  const [exitCode, signal] = await waitForExit(child, stderr)
   clearTimeout(timer)
   if (pid !== undefined) await endAgentProcesses(pid)
-  // Set by the stream and timer callbacks above; read through a function so the compiler does
-  // not assume they still hold their initial values.
-  const outcome = (): { broken: string | null; late: boolean } => ({
-    broken: lockBroken,
-    late: timedOut,
-  })
-  if (proof !== null && stream.init === null && outcome().broken === null && !outcome().late) {
-    // A CLI that never reported its session never proved the lock: not a success.
-    lockBroken = 'the CLI exited without reporting a session, so the lock was never proven'
-  }
+  // A CLI that never reported its session never proved the lock: not a success.
+  const neverProven = options.proof !== null && stream.init === null && !stopper.timedOut
   return {
     exitCode,
     signal,
-    timedOut,
-    lockBroken,
+    timedOut: stopper.timedOut,
+    lockBroken: stopper.lockBroken ?? (neverProven ? NEVER_PROVEN : null),
     durationMs: Date.now() - started,
     stream,
-    stderrTail,
+    stderrTail: stderr.tail,
   }
 }

@@ -1,3 +1,8 @@
+/**
+ * The sandbox's network refusals, read from the CLI's debug log. Pure.
+ *
+ * A line the agent managed to get into the log could only add a refusal, never hide one.
+ */
 import type { Denial } from '../types/stages.js'
 
 /**

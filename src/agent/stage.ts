@@ -14,7 +14,7 @@ import { MANAGED_SETTINGS_FILE, type Lock } from '../lock/index.js'
 import type { RestorePlan } from '../restore/index.js'
 import type { Redactor } from '../secrets/index.js'
 import type { AgentRun } from '../types/stages.js'
-import { resolveClaude } from './install/install.js'
+import { resolveClaude } from './install/index.js'
 import { agentRun, readHookLog, type HookLog } from './outcome.js'
 import { runAgent, type AgentExit } from './run.js'
 

@@ -1,3 +1,10 @@
+/**
+ * Reads the CLI's `--output-format stream-json` output: what the session reported (its start,
+ * tool calls and results, refusals, the result) and one readable log line per event. Pure.
+ *
+ * A line that is not a JSON event is kept as the CLI's own message, never dropped; only the CLI's
+ * own refusal texts count as denials, so a command's output cannot fake one.
+ */
 import type { Denial } from '../types/stages.js'
 
 /** One parsed `--output-format stream-json` event (the fields Airlock reads). */

@@ -10,8 +10,14 @@ import { mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { agentDenials, agentOutcome, writeTranscript } from '../agent/outcome.js'
-import { cliDebugLog, installCli, runAgentFenced } from '../agent/stage.js'
+import {
+  agentDenials,
+  agentOutcome,
+  cliDebugLog,
+  installCli,
+  runAgentFenced,
+  writeTranscript,
+} from '../agent/index.js'
 import { auditChanges, startLocating, takeBaseline } from '../audit/index.js'
 import { checkIsolation, requireIsolation } from '../guard/index.js'
 import {

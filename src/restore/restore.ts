@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs'
 import * as core from '@actions/core'
-import { endAgentProcesses } from '../agent/run.js'
+import { endAgentProcesses } from '../agent/index.js'
 import { readCredentialsChange, restoreGitCredentials } from '../strip/index.js'
 import { privilegedFsFor, restoreManagedSettings, setSysctl } from '../lock/index.js'
 import { NOTHING_TO_PUT_BACK, type PlanRecord, type RestorePlan } from './plan.js'
