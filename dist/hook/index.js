@@ -2551,6 +2551,13 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(6);
 ;// CONCATENATED MODULE: ./build/hook/decide.js
+/**
+ * The policy hook's decision for one tool call: allow or deny, with a reason, by the tool, the
+ * real path it would touch (symlinks resolved), the write roots, the read denials and the allowed
+ * domains. Pure: the only I/O is the `realpath` the caller passes in. Tools are checked in a fixed
+ * order: enabled at all, then by family (read, write, search, Bash, WebFetch, WebSearch, no
+ * access); anything else is refused.
+ */
 
 
 const FILE_TOOLS_READ = new Set(['Read']);
@@ -2580,92 +2587,24 @@ function decide(policy, call, realpath) {
             target: tool,
         };
     }
-    const cwd = call.cwd ?? policy.writeRoots[0] ?? '/';
-    const deniedName = picomatch(policy.denyNames, { dot: true, nocase: true });
-    const readCheck = (raw) => {
-        const real = realpath(external_node_path_namespaceObject.resolve(cwd, raw));
-        for (const denied of policy.denyRead) {
-            if (isUnder(real, denied))
-                return { allow: false, reason: `reading ${denied} is not allowed`, target: raw };
-        }
-        if (namesUnder(real, policy.writeRoots).some((name) => deniedName(name)) ||
-            deniedName(external_node_path_namespaceObject.basename(raw))) {
-            return {
-                allow: false,
-                reason: 'reading environment, credential and secret files is not allowed',
-                target: raw,
-            };
-        }
-        return { allow: true, reason: 'read allowed', target: raw };
+    const context = {
+        policy,
+        cwd: call.cwd ?? policy.writeRoots[0] ?? '/',
+        realpath,
+        deniedName: picomatch(policy.denyNames, { dot: true, nocase: true }),
     };
-    if (FILE_TOOLS_READ.has(tool)) {
-        const file = str(input.file_path);
-        if (file === null)
-            return { allow: false, reason: 'Read needs a file_path', target: '' };
-        return readCheck(file);
-    }
-    if (FILE_TOOLS_WRITE.has(tool)) {
-        const file = str(input.file_path) ?? str(input.notebook_path);
-        if (file === null)
-            return { allow: false, reason: `${tool} needs a file path`, target: '' };
-        const read = readCheck(file);
-        if (!read.allow)
-            return { ...read, reason: read.reason.replace('reading', 'writing') };
-        const real = realpath(external_node_path_namespaceObject.resolve(cwd, file));
-        for (const denied of policy.denyWrite) {
-            if (isUnder(real, denied))
-                return { allow: false, reason: `writing ${denied} is not allowed`, target: file };
-        }
-        if (!policy.writeRoots.some((root) => isUnder(real, root))) {
-            return {
-                allow: false,
-                reason: 'writing outside the workspace and the temp folder is not allowed',
-                target: file,
-            };
-        }
-        return { allow: true, reason: 'write inside an allowed root', target: file };
-    }
-    if (SEARCH_TOOLS.has(tool)) {
-        const where = str(input.path) ?? cwd;
-        return readCheck(where);
-    }
-    if (tool === 'Bash') {
-        const command = str(input.command);
-        if (command === null)
-            return { allow: false, reason: 'Bash needs a command', target: '' };
-        if (input.dangerouslyDisableSandbox !== undefined &&
-            input.dangerouslyDisableSandbox !== false) {
-            return { allow: false, reason: 'commands may not leave the OS sandbox', target: command };
-        }
-        return { allow: true, reason: 'runs inside the OS sandbox', target: command };
-    }
-    if (tool === 'WebFetch') {
-        const raw = str(input.url) ?? '';
-        let host;
-        try {
-            host = new URL(raw).hostname.toLowerCase();
-        }
-        catch {
-            return { allow: false, reason: 'WebFetch needs a valid URL', target: raw };
-        }
-        if (policy.allowedDomains.some((domain) => domainMatches(host, domain))) {
-            return { allow: true, reason: `host ${host} is allowed`, target: raw };
-        }
-        return { allow: false, reason: `host ${host} is not in allowed-domains`, target: raw };
-    }
-    if (tool === 'WebSearch') {
-        const domains = Array.isArray(input.allowed_domains) ? input.allowed_domains : [];
-        const query = str(input.query) ?? '';
-        if (domains.length === 0 ||
-            !domains.every((d) => typeof d === 'string' && policy.allowedDomains.some((a) => domainMatches(d, a)))) {
-            return {
-                allow: false,
-                reason: 'WebSearch must be limited (allowed_domains) to allowed domains',
-                target: query,
-            };
-        }
-        return { allow: true, reason: 'search limited to allowed domains', target: query };
-    }
+    if (FILE_TOOLS_READ.has(tool))
+        return decideRead(context, input);
+    if (FILE_TOOLS_WRITE.has(tool))
+        return decideWrite(context, tool, input);
+    if (SEARCH_TOOLS.has(tool))
+        return checkRead(context, str(input.path) ?? context.cwd);
+    if (tool === 'Bash')
+        return decideBash(input);
+    if (tool === 'WebFetch')
+        return decideWebFetch(policy, input);
+    if (tool === 'WebSearch')
+        return decideWebSearch(policy, input);
     if (NO_ACCESS_TOOLS.has(tool))
         return { allow: true, reason: 'no file or network access', target: tool };
     return {
@@ -2673,6 +2612,99 @@ function decide(policy, call, realpath) {
         reason: `the tool ${tool} is not covered by Airlock's policy`,
         target: tool,
     };
+}
+/**
+ * May a file tool read `raw`? Not when its real path is under a denied folder, nor when a name
+ * on the way (inside a write root), or the name it was asked by, matches a denied name.
+ */
+function checkRead(context, raw) {
+    const { policy, deniedName } = context;
+    const real = context.realpath(external_node_path_namespaceObject.resolve(context.cwd, raw));
+    for (const denied of policy.denyRead) {
+        if (isUnder(real, denied))
+            return { allow: false, reason: `reading ${denied} is not allowed`, target: raw };
+    }
+    if (namesUnder(real, policy.writeRoots).some((name) => deniedName(name)) ||
+        deniedName(external_node_path_namespaceObject.basename(raw))) {
+        return {
+            allow: false,
+            reason: 'reading environment, credential and secret files is not allowed',
+            target: raw,
+        };
+    }
+    return { allow: true, reason: 'read allowed', target: raw };
+}
+/** `Read`: the read check on `file_path`. */
+function decideRead(context, input) {
+    const file = str(input.file_path);
+    if (file === null)
+        return { allow: false, reason: 'Read needs a file_path', target: '' };
+    return checkRead(context, file);
+}
+/**
+ * `Write`, `Edit`, `MultiEdit`, `NotebookEdit`: what may not be read may not be written either;
+ * then the real path must be outside every denied folder and inside a write root.
+ */
+function decideWrite(context, tool, input) {
+    const { policy } = context;
+    const file = str(input.file_path) ?? str(input.notebook_path);
+    if (file === null)
+        return { allow: false, reason: `${tool} needs a file path`, target: '' };
+    const read = checkRead(context, file);
+    if (!read.allow)
+        return { ...read, reason: read.reason.replace('reading', 'writing') };
+    const real = context.realpath(external_node_path_namespaceObject.resolve(context.cwd, file));
+    for (const denied of policy.denyWrite) {
+        if (isUnder(real, denied))
+            return { allow: false, reason: `writing ${denied} is not allowed`, target: file };
+    }
+    if (!policy.writeRoots.some((root) => isUnder(real, root))) {
+        return {
+            allow: false,
+            reason: 'writing outside the workspace and the temp folder is not allowed',
+            target: file,
+        };
+    }
+    return { allow: true, reason: 'write inside an allowed root', target: file };
+}
+/** `Bash`: allowed inside the OS sandbox, never with `dangerouslyDisableSandbox`. */
+function decideBash(input) {
+    const command = str(input.command);
+    if (command === null)
+        return { allow: false, reason: 'Bash needs a command', target: '' };
+    if (input.dangerouslyDisableSandbox !== undefined && input.dangerouslyDisableSandbox !== false) {
+        return { allow: false, reason: 'commands may not leave the OS sandbox', target: command };
+    }
+    return { allow: true, reason: 'runs inside the OS sandbox', target: command };
+}
+/** `WebFetch`: the URL's host must match an allowed domain. */
+function decideWebFetch(policy, input) {
+    const raw = str(input.url) ?? '';
+    let host;
+    try {
+        host = new URL(raw).hostname.toLowerCase();
+    }
+    catch {
+        return { allow: false, reason: 'WebFetch needs a valid URL', target: raw };
+    }
+    if (policy.allowedDomains.some((domain) => domainMatches(host, domain))) {
+        return { allow: true, reason: `host ${host} is allowed`, target: raw };
+    }
+    return { allow: false, reason: `host ${host} is not in allowed-domains`, target: raw };
+}
+/** `WebSearch`: only when limited (`allowed_domains`, not empty) to allowed domains. */
+function decideWebSearch(policy, input) {
+    const domains = Array.isArray(input.allowed_domains) ? input.allowed_domains : [];
+    const query = str(input.query) ?? '';
+    if (domains.length === 0 ||
+        !domains.every((d) => typeof d === 'string' && policy.allowedDomains.some((a) => domainMatches(d, a)))) {
+        return {
+            allow: false,
+            reason: 'WebSearch must be limited (allowed_domains) to allowed domains',
+            target: query,
+        };
+    }
+    return { allow: true, reason: 'search limited to allowed domains', target: query };
 }
 const HOST_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
 /**
@@ -2698,6 +2730,10 @@ function domainMatches(host, domain) {
 }
 
 ;// CONCATENATED MODULE: ./build/hook/realpath.js
+/**
+ * Where a path really lands, for the hook's checks (and the lock's paths): every symlink followed,
+ * dangling ones and loops included. Reads the file system (`lstat`, `readlink`) and nothing else.
+ */
 
 
 const MAX_LINKS = 40;
@@ -2751,71 +2787,108 @@ function realpathLoose(p) {
  *   node dist/hook/index.js session-start <policy.json>   (SessionStart: write the run's nonce)
  *
  * It fails closed: any error denies the call (exit code 2 blocks the tool in the CLI).
+ * `handleHook` does the work and returns what to print and the exit code (file I/O: reads the
+ * policy, appends to the decision log, writes the nonce); `runHook` is the process shell around it.
  */
 
 
 
-function readStdin() {
-    return (0,external_node_fs_namespaceObject.readFileSync)(0, 'utf8');
+const ALLOWED = { exitCode: 0, stdout: '', stderr: '' };
+/** The longest target kept in a decision log line. */
+const MAX_LOGGED_TARGET = 2000;
+/** Refuses the call: the CLI reads the JSON on stdout, shows stderr, and blocks on exit code 2. */
+function denied(reason) {
+    return {
+        exitCode: 2,
+        stdout: JSON.stringify({
+            hookSpecificOutput: {
+                hookEventName: 'PreToolUse',
+                permissionDecision: 'deny',
+                permissionDecisionReason: `Airlock: ${reason}`,
+            },
+        }),
+        stderr: `Airlock: ${reason}\n`,
+    };
 }
-function deny(reason) {
-    process.stdout.write(JSON.stringify({
-        hookSpecificOutput: {
-            hookEventName: 'PreToolUse',
-            permissionDecision: 'deny',
-            permissionDecisionReason: `Airlock: ${reason}`,
-        },
-    }));
-    process.stderr.write(`Airlock: ${reason}\n`);
-    process.exit(2);
+/**
+ * Handles one hook event. `args` are the arguments after the script (`<event> <policy.json>`).
+ * Never throws: a policy file that cannot be read or parsed, an unknown event, a tool call that
+ * is not JSON with a `tool_name` and a `tool_input`, or any error on the way (a log that cannot
+ * be written included) denies. An allowed tool call is logged before it is allowed; a denied one
+ * is logged, then denied. `session-start` writes the policy's nonce (mode 0600) and logs it.
+ */
+function handleHook(args, io) {
+    try {
+        return handleEvent(args, io);
+    }
+    catch (error) {
+        return denied(`the policy hook failed (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`);
+    }
 }
-function decideCall() {
-    const [event, policyFile] = process.argv.slice(2);
+function handleEvent(args, io) {
+    const [event, policyFile] = args;
     let policy;
     try {
         policy = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(policyFile ?? '', 'utf8'));
     }
     catch {
-        deny('the policy file could not be read, so every tool call is refused');
+        return denied('the policy file could not be read, so every tool call is refused');
     }
     if (event === 'session-start') {
         (0,external_node_fs_namespaceObject.writeFileSync)(policy.sessionFile, policy.nonce, { mode: 0o600 });
-        (0,external_node_fs_namespaceObject.appendFileSync)(policy.logFile, `${JSON.stringify({ event: 'session-start', time: new Date().toISOString() })}\n`);
-        return;
+        const entry = { event: 'session-start', time: io.now().toISOString() };
+        (0,external_node_fs_namespaceObject.appendFileSync)(policy.logFile, `${JSON.stringify(entry)}\n`);
+        return ALLOWED;
     }
     if (event !== 'pre-tool-use')
-        deny(`unknown hook event ${String(event)}`);
+        return denied(`unknown hook event ${String(event)}`);
     let call;
     try {
-        call = JSON.parse(readStdin());
+        call = JSON.parse(io.readStdin());
         if (typeof call.tool_name !== 'string' || typeof call.tool_input !== 'object')
             throw new Error('bad input');
     }
     catch {
-        deny('the tool call could not be parsed');
+        return denied('the tool call could not be parsed');
     }
     const decision = decide(policy, call, realpathLoose);
-    (0,external_node_fs_namespaceObject.appendFileSync)(policy.logFile, `${JSON.stringify({
+    const entry = {
         event: 'pre-tool-use',
-        time: new Date().toISOString(),
+        time: io.now().toISOString(),
         tool: call.tool_name,
         toolUseId: call.tool_use_id ?? null,
         allow: decision.allow,
         reason: decision.reason,
-        target: decision.target.slice(0, 2000),
-    })}\n`);
-    if (!decision.allow)
-        deny(decision.reason);
+        target: decision.target.slice(0, MAX_LOGGED_TARGET),
+    };
+    (0,external_node_fs_namespaceObject.appendFileSync)(policy.logFile, `${JSON.stringify(entry)}\n`);
+    return decision.allow ? ALLOWED : denied(decision.reason);
 }
-/** Runs the hook for the event in argv; any error denies the call. */
+/**
+ * Runs the hook for the event in argv, with the tool call on stdin: prints what
+ * {@link handleHook} answers and exits with code 2 when it denies.
+ */
 function runHook() {
-    try {
-        decideCall();
-    }
-    catch (error) {
-        deny(`the policy hook failed (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`);
-    }
+    const outcome = handleHook(process.argv.slice(2), {
+        readStdin: () => (0,external_node_fs_namespaceObject.readFileSync)(0, 'utf8'),
+        now: () => new Date(),
+    });
+    if (outcome.stdout !== '')
+        process.stdout.write(outcome.stdout);
+    if (outcome.stderr !== '')
+        process.stderr.write(outcome.stderr);
+    if (outcome.exitCode !== 0)
+        process.exit(outcome.exitCode);
 }
+
+;// CONCATENATED MODULE: ./build/hook/index.js
+/**
+ * The policy hook: what the CLI runs, outside the OS sandbox, for every tool call and once at
+ * session start. Its bundle (`dist/hook`) holds this folder and `src/types/` only (checked by
+ * ESLint and by `__tests__/project/hook-boundary.test.ts`), so a reviewer reads the whole hook here.
+ */
+
+
 
 ;// CONCATENATED MODULE: ./build/bin/hook.js
 

@@ -30935,6 +30935,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 7540:
 /***/ ((module) => {
 
@@ -30995,6 +31002,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -31094,192 +31108,1930 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 5984:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   Uw: () => (/* binding */ State),
+/* harmony export */   tY: () => (/* binding */ Outputs)
+/* harmony export */ });
+/**
+ * Names of the action's inputs, outputs and saved state: the public contract, in one place. Pure
+ * data.
+ */
+const Inputs = {
+    Prompt: 'prompt',
+    PromptFile: 'prompt-file',
+    AnthropicApiKey: 'anthropic-api-key',
+    OAuthToken: 'claude-code-oauth-token',
+    AnthropicBaseUrl: 'anthropic-base-url',
+    GitHubToken: 'github-token',
+    Isolation: 'isolation',
+    PassEnv: 'pass-env',
+    StripEnv: 'strip-env',
+    AllowedDomains: 'allowed-domains',
+    AllowWrite: 'allow-write',
+    Deny: 'deny',
+    ProtectedPaths: 'protected-paths',
+    Sandbox: 'sandbox',
+    FailOn: 'fail-on',
+    Comment: 'comment',
+    Model: 'model',
+    MaxTurns: 'max-turns',
+    TimeoutMinutes: 'timeout-minutes',
+    ClaudeArgs: 'claude-args',
+    ClaudeVersion: 'claude-version',
+    ClaudePath: 'claude-path',
+    AllowedActors: 'allowed-actors',
+    Matrix: 'matrix',
+};
+const Outputs = {
+    Conclusion: 'conclusion',
+    ExitCode: 'exit-code',
+    ChangedFiles: 'changed-files',
+    Violations: 'violations',
+    StrippedEnv: 'stripped-env',
+    PermissionDenials: 'permission-denials',
+    CommentUrl: 'comment-url',
+    ReportFile: 'report-file',
+    PatchFile: 'patch-file',
+    TranscriptFile: 'transcript-file',
+    Result: 'result',
+    CostUsd: 'cost-usd',
+    Turns: 'turns',
+};
+/** Keys of the action state the post step reads (`STATE_<key>`). */
+const State = {
+    /** JSON of the {@link RestorePlan}: everything that must be put back. */
+    RestorePlan: 'airlock-restore-plan',
+    /** Set once `main` has restored everything itself. */
+    Restored: 'airlock-restored',
+};
+
+
+/***/ }),
+
+/***/ 8600:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* reexport */ InputError),
+  tY: () => (/* reexport */ contract/* Outputs */.tY),
+  AB: () => (/* reexport */ checkActor),
+  IZ: () => (/* reexport */ maskInputSecrets),
+  Xg: () => (/* reexport */ readConfig),
+  Ot: () => (/* reexport */ readRunnerEnv)
+});
+
+// UNUSED EXPORTS: Inputs, RUNNER_VARIABLES, State, actorOf, needsActorCheck, parseConfig, parseLines, parseList, refuseActor, splitArgs, validateClaudeArgs
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./build/pipeline/errors.js
+var errors = __nccwpck_require__(9032);
+;// CONCATENATED MODULE: ./build/inputs/actor.js
+/**
+ * Who may start the agent. On events a comment or review triggers, anyone who can comment could
+ * otherwise make the agent run with the workflow's model key: only users with write access to the
+ * repository, and those listed in `allowed-actors`, may. Bots only when listed. Pure (the API call
+ * is in `actor-check.ts`).
+ */
+/** Events whose author is whoever wrote a comment or review. */
+const COMMENT_EVENTS = new Set([
+    'issue_comment',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'discussion_comment',
+    'issues',
+    'discussion',
+]);
+/** Repository roles that may start the agent. */
+const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
+/** The triggering actor of an event payload (`sender`), or null when the payload has none. */
+function actorOf(payload) {
+    if (typeof payload !== 'object' || payload === null)
+        return null;
+    const sender = payload.sender;
+    if (typeof sender !== 'object' || sender === null)
+        return null;
+    const { login, type } = sender;
+    if (typeof login !== 'string' || login === '')
+        return null;
+    return { login, type: typeof type === 'string' ? type : 'User' };
+}
+/** Whether the event needs the check at all. */
+function needsActorCheck(eventName) {
+    return COMMENT_EVENTS.has(eventName);
+}
+/**
+ * The decision, pure. `permission` is the actor's role as GitHub reports it (`admin`, `maintain`,
+ * `write`, `triage`, `read`, `none`), or null when it could not be read. Returns null when the
+ * actor may start the agent, else one sentence saying why not and what to do.
+ */
+function refuseActor(args) {
+    if (!needsActorCheck(args.eventName))
+        return null;
+    const actor = args.actor;
+    if (actor === null) {
+        return `The ${args.eventName} event names no sender, so Airlock cannot tell who started it; the agent does not run.`;
+    }
+    const listed = args.allowedActors.some((name) => name.toLowerCase() === actor.login.toLowerCase());
+    if (listed)
+        return null;
+    if (actor.type === 'Bot' || actor.login.endsWith('[bot]')) {
+        return `${actor.login} is a bot, and bots may start the agent only when listed in allowed-actors.`;
+    }
+    if (args.permission === null) {
+        return `Airlock could not read ${actor.login}'s permission on the repository (the token needs metadata: read); the agent does not run.`;
+    }
+    if (WRITE_ROLES.has(args.permission))
+        return null;
+    return `${actor.login} has ${args.permission} access to the repository; only users with write access, or listed in allowed-actors, may start the agent from a comment or review.`;
+}
+
+;// CONCATENATED MODULE: ./build/inputs/actor-check.js
+/**
+ * Who may start the agent, checked before anything is changed: on events a comment or review
+ * triggers, asks GitHub for the author's permission (the decision itself is `refuseActor`, pure).
+ * I/O: loads `@actions/github` only when the event needs the check.
+ */
+
+
+
+/**
+ * On comment- and review-triggered events (`eventName`, from `GITHUB_EVENT_NAME`), throws a
+ * {@link Refusal} for an actor without write access who is not in `allowed-actors`.
+ */
+async function checkActor(config, eventName) {
+    if (!needsActorCheck(eventName ?? ''))
+        return;
+    // Loaded only when needed: Octokit is most of what @actions/github weighs.
+    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const actor = actorOf(github.context.payload);
+    let permission = null;
+    const listed = config.allowedActors.some((name) => name.toLowerCase() === actor?.login.toLowerCase());
+    if (actor !== null && !listed && config.githubToken !== '') {
+        try {
+            const { owner, repo } = github.context.repo;
+            const octokit = github.getOctokit(config.githubToken);
+            const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+                owner,
+                repo,
+                username: actor.login,
+            });
+            permission = data.role_name || data.permission;
+        }
+        catch {
+            permission = null;
+        }
+    }
+    const refusal = refuseActor({
+        eventName: github.context.eventName,
+        actor,
+        permission,
+        allowedActors: config.allowedActors,
+    });
+    if (refusal !== null)
+        throw new errors/* Refusal */.P(refusal);
+    core/* info */.pq(`Actor: ${actor?.login ?? '?'} may start the agent (${listed ? 'allowed-actors' : (permission ?? '?')}).`);
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./build/inputs/contract.js
+var contract = __nccwpck_require__(5984);
+// EXTERNAL MODULE: ./build/lock/index.js + 12 modules
+var lock = __nccwpck_require__(290);
+;// CONCATENATED MODULE: ./build/inputs/config.js
+/**
+ * The action's inputs as one frozen, validated {@link Config}. Pure: `parseConfig` takes the raw
+ * input texts and returns the config or throws an {@link InputError} naming the first bad input
+ * (`readConfig` in `read.ts` reads them from the runner).
+ */
+
+
+
+/** An input that failed validation: the message names the input and what it accepts. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** Folders `allow-write` may never open to the agent: writing there changes the machine. */
+const SYSTEM_DIRS = [
+    '/etc',
+    '/usr',
+    '/bin',
+    '/sbin',
+    '/lib',
+    '/lib32',
+    '/lib64',
+    '/boot',
+    '/proc',
+    '/sys',
+    '/dev',
+    '/run',
+    '/var',
+];
+/** Splits a list input on newlines and commas; blank entries and `#` comments are dropped. */
+function parseList(value) {
+    return value
+        .split(/[\n,]/)
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '' && !entry.startsWith('#'));
+}
+/** Splits a list input on newlines only (for entries that may contain commas, like deny rules). */
+function parseLines(value) {
+    return value
+        .split('\n')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '' && !entry.startsWith('#'));
+}
+function parseChoice(name, value, choices, fallback) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return fallback;
+    if (choices.includes(trimmed))
+        return trimmed;
+    throw new InputError(`Input '${name}' is '${trimmed}', but it accepts only ${choices.map((c) => `'${c}'`).join(', ')}.`);
+}
+function parsePositiveInt(name, value, max) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return null;
+    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
+        throw new InputError(`Input '${name}' is '${trimmed}', but it accepts a whole number from 1 to ${max}.`);
+    }
+    return Number(trimmed);
+}
+/**
+ * Splits `claude-args` into an argument array without a shell: whitespace separates arguments,
+ * single and double quotes group, a backslash escapes the next character. No expansion of any kind.
+ */
+function splitArgs(value) {
+    const args = [];
+    let current = '';
+    let inArg = false;
+    let quote = null;
+    for (let i = 0; i < value.length; i++) {
+        const ch = value.charAt(i);
+        if (quote !== null) {
+            if (ch === quote)
+                quote = null;
+            else if (ch === '\\' && quote === '"' && i + 1 < value.length)
+                current += value.charAt(++i);
+            else
+                current += ch;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+            inArg = true;
+        }
+        else if (ch === '\\' && i + 1 < value.length) {
+            current += value.charAt(++i);
+            inArg = true;
+        }
+        else if (/\s/.test(ch)) {
+            if (inArg)
+                args.push(current);
+            current = '';
+            inArg = false;
+        }
+        else {
+            current += ch;
+            inArg = true;
+        }
+    }
+    if (quote !== null) {
+        throw new InputError(`Input 'claude-args' has an unclosed ${quote} quote; close it or remove it.`);
+    }
+    if (inArg)
+        args.push(current);
+    return args;
+}
+/**
+ * Checks `claude-args` against the flags that cannot weaken the lock ({@link SAFE_CLAUDE_ARGS}).
+ * Anything else (`--settings`, `--permission-mode`, `--mcp-config`, `--add-dir`, `--tools` …) is
+ * refused, because the action, not the workflow's arguments, decides those.
+ */
+function validateClaudeArgs(args) {
+    const out = [];
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i] ?? '';
+        const [flag = '', inline] = arg.split(/=(.*)/s, 2);
+        const takesValue = lock/* SAFE_CLAUDE_ARGS */.F.get(flag);
+        if (takesValue === undefined) {
+            throw new InputError(`Input 'claude-args' contains '${flag.slice(0, 40)}', which Airlock does not pass to the CLI; allowed flags are ${[...lock/* SAFE_CLAUDE_ARGS */.F.keys()].join(', ')}.`);
+        }
+        out.push(arg);
+        if (takesValue && inline === undefined) {
+            const next = args[i + 1];
+            if (next === undefined) {
+                throw new InputError(`Input 'claude-args' ends with '${flag}', which needs a value.`);
+            }
+            out.push(next);
+            i++;
+        }
+    }
+    return out;
+}
+function parseUrl(name, value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return null;
+    let url;
+    try {
+        url = new URL(trimmed);
+    }
+    catch {
+        throw new InputError(`Input '${name}' is not a URL; give an http(s) URL such as https://gateway.example.com.`);
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new InputError(`Input '${name}' must be an https URL (plain http only to localhost), so the key never crosses a network in clear text.`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        throw new InputError(`Input '${name}' contains credentials; pass the key through 'anthropic-api-key' instead.`);
+    }
+    return trimmed;
+}
+function parseDomains(value) {
+    const domains = parseList(value);
+    for (const domain of domains) {
+        if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(domain)) {
+            throw new InputError(`Input 'allowed-domains' has '${domain.slice(0, 80)}', which is not a host name; give host names such as 'registry.npmjs.org' or '*.github.com', without scheme or path.`);
+        }
+    }
+    return domains;
+}
+/** What each input that takes a choice accepts, in the order its error lists them, and its default. */
+const CHOICES = {
+    isolation: { accepts: ['container', 'vm-or-container', 'none'], fallback: 'vm-or-container' },
+    sandbox: { accepts: ['required', 'best-effort', 'off'], fallback: 'required' },
+    failOn: { accepts: ['violation', 'denial', 'never'], fallback: 'violation' },
+    comment: { accepts: ['always', 'on-change', 'never'], fallback: 'always' },
+};
+/**
+ * Validates every input. Pure: `raw` holds each input's text and `promptFileText` the prompt
+ * file's content when `prompt-file` was given. Throws {@link InputError} naming the first bad input.
+ */
+function parseConfig(raw, context) {
+    const get = (name) => raw[name] ?? '';
+    const { prompt, promptSource } = parsePrompt(get(contract/* Inputs */.G0.Prompt), get(contract/* Inputs */.G0.PromptFile), context.promptFileText);
+    const modelCredential = parseModelCredential(get(contract/* Inputs */.G0.AnthropicApiKey), get(contract/* Inputs */.G0.OAuthToken));
+    const workspace = external_node_path_.resolve(context.workspace);
+    const allowWrite = parseAllowWrite(get(contract/* Inputs */.G0.AllowWrite), workspace, context.home);
+    const timeout = parsePositiveInt(contract/* Inputs */.G0.TimeoutMinutes, get(contract/* Inputs */.G0.TimeoutMinutes), 360);
+    const claudeVersion = parseClaudeVersion(get(contract/* Inputs */.G0.ClaudeVersion));
+    const claudePath = get(contract/* Inputs */.G0.ClaudePath).trim();
+    const choice = (key, name) => parseChoice(name, get(name), CHOICES[key].accepts, CHOICES[key].fallback);
+    return Object.freeze({
+        prompt,
+        promptSource,
+        modelCredential,
+        anthropicBaseUrl: parseUrl(contract/* Inputs */.G0.AnthropicBaseUrl, get(contract/* Inputs */.G0.AnthropicBaseUrl)),
+        githubToken: get(contract/* Inputs */.G0.GitHubToken).trim(),
+        isolation: choice('isolation', contract/* Inputs */.G0.Isolation),
+        passEnv: parseList(get(contract/* Inputs */.G0.PassEnv)),
+        stripEnv: parseList(get(contract/* Inputs */.G0.StripEnv)),
+        allowedDomains: parseDomains(get(contract/* Inputs */.G0.AllowedDomains)),
+        allowWrite,
+        deny: parseLines(get(contract/* Inputs */.G0.Deny)),
+        protectedPaths: parseList(get(contract/* Inputs */.G0.ProtectedPaths)),
+        sandbox: choice('sandbox', contract/* Inputs */.G0.Sandbox),
+        failOn: choice('failOn', contract/* Inputs */.G0.FailOn),
+        comment: choice('comment', contract/* Inputs */.G0.Comment),
+        model: get(contract/* Inputs */.G0.Model).trim() || null,
+        maxTurns: parsePositiveInt(contract/* Inputs */.G0.MaxTurns, get(contract/* Inputs */.G0.MaxTurns), 1000),
+        timeoutMinutes: timeout ?? lock/* DEFAULT_TIMEOUT_MINUTES */.EV,
+        claudeArgs: validateClaudeArgs(splitArgs(get(contract/* Inputs */.G0.ClaudeArgs))),
+        claudeVersion,
+        claudePath: claudePath === '' ? null : external_node_path_.resolve(workspace, claudePath),
+        allowedActors: parseList(get(contract/* Inputs */.G0.AllowedActors)),
+        matrix: get(contract/* Inputs */.G0.Matrix).trim(),
+        workspace,
+    });
+}
+/** The prompt, from `prompt` or from the file `prompt-file` names (exactly one of them). */
+function parsePrompt(prompt, promptFileInput, promptFileText) {
+    const promptFile = promptFileInput.trim();
+    if (prompt.trim() !== '' && promptFile !== '') {
+        throw new InputError(`Inputs 'prompt' and 'prompt-file' are both set; give exactly one of them.`);
+    }
+    let promptText;
+    let promptSource;
+    if (promptFile !== '') {
+        const text = promptFileText;
+        if (text === undefined || text === null) {
+            throw new InputError(`Input 'prompt-file' names '${promptFile}', which cannot be read; give a readable file path.`);
+        }
+        promptText = text;
+        promptSource = promptFile;
+    }
+    else {
+        promptText = prompt;
+        promptSource = 'input';
+    }
+    if (promptText.trim() === '') {
+        throw new InputError(promptFile !== ''
+            ? `Input 'prompt-file' names '${promptFile}', which is empty; the agent needs a prompt.`
+            : `Input 'prompt' is missing; give the agent's task in 'prompt' or 'prompt-file'.`);
+    }
+    return { prompt: promptText, promptSource };
+}
+/** The model credential: exactly one of `anthropic-api-key` and `claude-code-oauth-token`. */
+function parseModelCredential(apiKeyInput, oauthInput) {
+    const apiKey = apiKeyInput.trim();
+    const oauth = oauthInput.trim();
+    if (apiKey !== '' && oauth !== '') {
+        throw new InputError(`Inputs 'anthropic-api-key' and 'claude-code-oauth-token' are both set; give exactly one.`);
+    }
+    if (apiKey === '' && oauth === '') {
+        throw new InputError(`Input 'anthropic-api-key' is missing; pass your model key from a secret, e.g. anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }} (or use 'claude-code-oauth-token').`);
+    }
+    return apiKey !== ''
+        ? { name: 'ANTHROPIC_API_KEY', value: apiKey }
+        : { name: 'CLAUDE_CODE_OAUTH_TOKEN', value: oauth };
+}
+/**
+ * `allow-write` as absolute paths (relative entries from the workspace). Refuses `/`, system
+ * folders, a home folder or its dot-folders, and any parent of the workspace.
+ */
+function parseAllowWrite(value, workspace, homeDir) {
+    return parseList(value).map((entry) => {
+        const resolved = external_node_path_.resolve(workspace, entry);
+        const home = homeDir === undefined ? null : external_node_path_.resolve(homeDir);
+        const system = SYSTEM_DIRS.some((dir) => resolved === dir || resolved.startsWith(`${dir}/`));
+        // The home folder itself and its dot-folders (config, credentials, start-up files); the
+        // runner's work folder under it (/home/runner/work) stays usable.
+        const underHome = home !== null &&
+            (resolved === home ||
+                (resolved.startsWith(`${home}/`) && external_node_path_.relative(home, resolved).startsWith('.')));
+        if (resolved === '/' ||
+            entry.startsWith('~') ||
+            system ||
+            underHome ||
+            workspace.startsWith(`${resolved}/`)) {
+            throw new InputError(`Input 'allow-write' has '${entry.slice(0, 80)}'; give a folder inside or beside the workspace, not '/', a system folder, a home folder or a parent of the workspace.`);
+        }
+        return resolved;
+    });
+}
+/** `claude-version`: an exact version, the pinned one by default. */
+function parseClaudeVersion(value) {
+    const claudeVersion = value.trim() || lock/* DEFAULT_CLAUDE_VERSION */.IW;
+    if (!/^\d+\.\d+\.\d+$/.test(claudeVersion)) {
+        throw new InputError(`Input 'claude-version' is '${claudeVersion.slice(0, 40)}'; give an exact version such as ${lock/* DEFAULT_CLAUDE_VERSION */.IW}.`);
+    }
+    return claudeVersion;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./build/inputs/read.js
+/**
+ * Reads the inputs from the runner: the only module that calls `core.getInput`. Thin I/O over the
+ * pure `parseConfig`.
+ */
+
+
+
+
+
+
+/**
+ * Reads every input from the runner (and the prompt file) and validates them, for the repository
+ * at `GITHUB_WORKSPACE` (the current folder when unset).
+ */
+function readConfig(runner) {
+    const workspace = external_node_path_.resolve(runner.GITHUB_WORKSPACE ?? process.cwd());
+    const raw = {};
+    for (const name of Object.values(contract/* Inputs */.G0))
+        raw[name] = core/* getInput */.V4(name);
+    const promptFile = (raw[contract/* Inputs */.G0.PromptFile] ?? '').trim();
+    let promptFileText;
+    if (promptFile !== '') {
+        try {
+            promptFileText = (0,external_node_fs_.readFileSync)(external_node_path_.resolve(workspace, promptFile), 'utf8');
+        }
+        catch {
+            promptFileText = null;
+        }
+    }
+    return parseConfig(raw, { workspace, promptFileText, home: runner.HOME ?? external_node_os_.homedir() });
+}
+/**
+ * Masks the secret inputs (the model credential, the GitHub token) in the log and adds them to
+ * `redactor`, before anything could print them.
+ */
+function maskInputSecrets(config, redactor) {
+    for (const value of [config.modelCredential.value, config.githubToken]) {
+        if (value !== '') {
+            core/* setSecret */.Pq(value);
+            redactor.add(value);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/inputs/runner-env.js
+/**
+ * The runner's variables Airlock reads, listed once with what each is used for, and read once,
+ * through {@link readRunnerEnv}, at the start of `run()`. Stages are given the values, never
+ * `process.env`; the environment filter, which takes the whole environment as its input, is
+ * given it by `run()`. Pure: `run()` passes `process.env` in.
+ */
+/** Every runner variable Airlock reads, and what it reads it for. */
+const RUNNER_VARIABLES = {
+    GITHUB_WORKSPACE: 'The repository the agent works in (the current folder when unset).',
+    RUNNER_TEMP: "Where Airlock's private folder and the outputs' files are made (the system's temp folder when unset); where actions/checkout v6 keeps its credentials file.",
+    RUNNER_TOOL_CACHE: 'Where the pinned CLI is cached between runs (~/.cache when unset).',
+    HOME: "The runner user's home: its git config and credential stores, and the folders allow-write may not open.",
+    PATH: 'Where the CLI install finds its programs.',
+    npm_config_registry: 'An npm mirror to download the pinned CLI from (it must still match the pin).',
+    NPM_CONFIG_REGISTRY: 'The same as npm_config_registry, in capitals.',
+    GITHUB_EVENT_NAME: 'Whether the run was started by a comment or review, whose author is checked.',
+    GITHUB_ENV: 'A runner file command, denied to the agent.',
+    GITHUB_PATH: 'A runner file command, denied to the agent.',
+    GITHUB_OUTPUT: 'A runner file command, denied to the agent.',
+    GITHUB_STATE: 'A runner file command (it holds the restore plan), denied to the agent.',
+    GITHUB_STEP_SUMMARY: 'A runner file command, denied to the agent.',
+    GITHUB_EVENT_PATH: "The event's payload file, denied to the agent.",
+    GOOGLE_APPLICATION_CREDENTIALS: 'A cloud credentials file an earlier step set up, denied to the agent.',
+    AWS_SHARED_CREDENTIALS_FILE: 'A cloud credentials file an earlier step set up, denied to the agent.',
+    KUBECONFIG: 'A cluster credentials file an earlier step set up, denied to the agent.',
+    GITHUB_SERVER_URL: "The run's link in the report (https://github.com when unset).",
+    GITHUB_REPOSITORY: "The run's link in the report.",
+    GITHUB_RUN_ID: "The run's link in the report.",
+    GITHUB_WORKFLOW: "The sticky comment's marker: one comment per workflow, job and matrix leg.",
+    GITHUB_JOB: "The sticky comment's marker: one comment per workflow, job and matrix leg.",
+    AIRLOCK_MODEL_MAX_RETRIES: 'How often the CLI retries a failed model request (4 when unset).',
+};
+/** Reads every variable in {@link RUNNER_VARIABLES} from `source`, and nothing else. */
+function readRunnerEnv(source) {
+    const read = {};
+    for (const name of Object.keys(RUNNER_VARIABLES))
+        read[name] = source[name];
+    return Object.freeze(read);
+}
+
+;// CONCATENATED MODULE: ./build/inputs/index.js
+/**
+ * Inputs: the action's public contract (input, output and state names), its inputs read once and
+ * validated, the runner variables it reads, and who may start the agent.
+ */
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 290:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  IW: () => (/* reexport */ DEFAULT_CLAUDE_VERSION),
+  EV: () => (/* reexport */ DEFAULT_TIMEOUT_MINUTES),
+  nZ: () => (/* reexport */ MANAGED_SETTINGS_FILE),
+  F: () => (/* reexport */ SAFE_CLAUDE_ARGS),
+  Kp: () => (/* reexport */ findProgram),
+  $q: () => (/* reexport */ installLock),
+  jX: () => (/* reexport */ isRoot),
+  qp: () => (/* reexport */ lockSummary),
+  YC: () => (/* reexport */ privilegedFsFor),
+  JB: () => (/* reexport */ restoreManagedSettings),
+  lO: () => (/* reexport */ setSysctl)
+});
+
+// UNUSED EXPORTS: APPARMOR_USERNS_SYSCTL, buildLock, capDropWrapper, decideSandbox, findRunnerRoot, hasPasswordlessSudo, installManagedSettings, planSettingsChange, privilegedFs, probeSandbox, runnerPrivatePaths, validateManagedSettings
+
+;// CONCATENATED MODULE: ./build/lock/defaults.js
+/**
+ * Security-relevant defaults of the lock and the run, each with the reason it is what it is.
+ * (The environment's allowlist lives in `src/strip/allowlist.ts`.) Data only.
+ */
+/** The CLI version Airlock is tested against; the facts in shared/claude-code-facts.md hold for it. */
+const DEFAULT_CLAUDE_VERSION = '2.1.197';
+/** A run longer than this is ended: an agent in a loop must not hold a runner for six hours. */
+const DEFAULT_TIMEOUT_MINUTES = 30;
+/** Where the CLI reads managed (highest-precedence) settings on Linux. */
+const MANAGED_SETTINGS_DIR = '/etc/claude-code';
+/** The managed settings file itself: Airlock's lock for the length of the run. */
+const MANAGED_SETTINGS_FILE = `${MANAGED_SETTINGS_DIR}/managed-settings.json`;
+/** Drop-in folder the CLI also merges (sorted) after the main file: moved aside for the run. */
+const MANAGED_SETTINGS_DROPIN_DIR = `${MANAGED_SETTINGS_DIR}/managed-settings.d`;
+/**
+ * The CLI's built-in tools the policy hook understands, and so the only ones the agent gets
+ * (`--tools`). A tool a new CLI version adds stays off until it is reviewed here.
+ */
+const KNOWN_TOOLS = [
+    // Runs inside the OS sandbox.
+    'Bash',
+    // Reads: the hook refuses credential paths, /proc and the runner's folders.
+    'Read',
+    'Glob',
+    'Grep',
+    // Writes: the hook keeps them inside the workspace, the private temp folder and allow-write.
+    'Write',
+    'Edit',
+    'NotebookEdit',
+    // Bookkeeping, no file or network access.
+    'TodoWrite',
+    // Network: allowed domains only, and only when some are allowed.
+    'WebFetch',
+    'WebSearch',
+];
+/** Tools that need the network; they are not offered at all when `allowed-domains` is empty. */
+const NETWORK_TOOLS = new Set(['WebFetch', 'WebSearch']);
+/**
+ * Flags `claude-args` may carry (value: whether the flag takes a value). None of them can
+ * widen what the agent may do; every other flag is refused.
+ */
+const SAFE_CLAUDE_ARGS = new Map([
+    ['--append-system-prompt', true],
+    ['--system-prompt', true],
+    ['--effort', true],
+    ['--fallback-model', true],
+    ['--disallowedTools', true],
+    ['--disallowed-tools', true],
+    ['--betas', true],
+    ['--max-budget-usd', true],
+]);
+/**
+ * The seed's deny set, in the CLI's rule syntax. Deny rules are enforced even under
+ * `--dangerously-skip-permissions` (claude-code-facts.md), and Read/Edit rules also feed the
+ * OS sandbox's filesystem lists.
+ */
+const SEED_BASH_DENY = [
+    // Destructive deletes.
+    'Bash(rm -rf *)',
+    'Bash(rm -fr *)',
+    // Privilege escalation: the runner has passwordless sudo.
+    'Bash(sudo *)',
+    'Bash(su *)',
+    // Force pushes and forced operations rewrite history others rely on.
+    'Bash(* --force *)',
+    'Bash(* --force)',
+    'Bash(*--force-with-lease*)',
+    // Anything that names production.
+    'Bash(*production*)',
+];
+/** Workspace-relative file patterns no tool may read or write (the seed's `.env*`, credentials, secrets). */
+const SEED_FILE_DENY = ['**/.env*', '**/*credentials*', '**/*secret*'];
+/**
+ * Credential stores under the home folder: never readable by any tool or command. (`~/.gitconfig`
+ * is not here: git cannot run without reading it; the strip stage takes credentials out of it.)
+ */
+const HOME_CREDENTIAL_PATHS = [
+    '.aws',
+    '.azure',
+    '.config/gcloud',
+    '.kube',
+    '.docker/config.json',
+    '.npmrc',
+    '.pypirc',
+    '.netrc',
+    '.git-credentials',
+    '.ssh',
+    '.gnupg',
+    '.config/gh',
+    '.config/git/credentials',
+    '.claude',
+    '.claude.json',
+];
+/** Home start-up files: writing them would run code in a later step. */
+const HOME_STARTUP_FILES = [
+    '.bashrc',
+    '.bash_profile',
+    '.bash_login',
+    '.bash_logout',
+    '.profile',
+    '.zshrc',
+    '.zshenv',
+    '.zprofile',
+    '.config/fish',
+    '.gitconfig',
+    '.npmrc',
+    '.ssh',
+];
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./build/lock/policy.js
+/**
+ * The lock, built from the config and where things are on this runner: the managed settings (deny
+ * rules, managed-only hooks and rules, the OS sandbox's filesystem and network allowlists), the
+ * policy hook's policy and the `--tools` list. Every layer denies the same paths, computed once.
+ * Pure: no file system, no environment.
+ */
+
+
+/** Absolute-path rule syntax of the CLI (`//abs/path`). */
+function abs(p) {
+    return `/${p.startsWith('/') ? p : `/${p}`}`;
+}
+/** Quotes one word for the POSIX shell the CLI runs hook commands with. */
+function shellQuote(word) {
+    return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+/**
+ * Builds the managed settings, the hook's policy and the tool list from the config. Pure.
+ * Guarantees: the sandbox's network is managed-only; unsandboxed commands are off; the model
+ * credential is unset for sandboxed commands; credential stores, `/proc`, the runner's folders
+ * and the lock itself are denied to every tool; the repository's hooks and rules are ignored.
+ */
+function buildLock(config, paths, options) {
+    const denied = deniedPaths(paths);
+    const denyRules = denyRulesFor(config, paths, denied);
+    const tools = toolsFor(config);
+    const settings = managedSettings(config, paths, options, denied, denyRules);
+    const hookPolicy = hookPolicyFor(config, paths, options, denied, tools);
+    return { settings, hookPolicy, tools, denyRules };
+}
+/** The paths every layer denies, from where things are on this runner. */
+function deniedPaths(paths) {
+    const home = paths.home;
+    const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => external_node_path_.join(home, p));
+    const runnerFolders = [
+        ...(paths.runnerTemp !== null ? [paths.runnerTemp] : []),
+        ...paths.runnerFiles,
+    ];
+    const readDenied = [
+        ...homeCredentials,
+        ...paths.secretFiles,
+        ...runnerFolders,
+        paths.privateDir,
+        '/proc',
+        '/sys/kernel',
+        MANAGED_SETTINGS_DIR,
+    ];
+    const gitDir = external_node_path_.join(paths.workspace, '.git');
+    const writeDenied = [
+        external_node_path_.join(gitDir, 'hooks'),
+        external_node_path_.join(gitDir, 'config'),
+        ...HOME_STARTUP_FILES.map((p) => external_node_path_.join(home, p)),
+        MANAGED_SETTINGS_DIR,
+        paths.privateDir,
+        ...runnerFolders,
+    ];
+    return { gitDir, readDenied, writeDenied };
+}
+/** The CLI's deny rules (seed rules, denied paths, the `deny` input), each once, in order. */
+function denyRulesFor(config, paths, denied) {
+    const { readDenied, writeDenied } = denied;
+    const denyRules = [
+        ...SEED_BASH_DENY,
+        ...SEED_FILE_DENY.flatMap((glob) => [
+            `Read(${abs(external_node_path_.join(paths.workspace, glob))})`,
+            `Edit(${abs(external_node_path_.join(paths.workspace, glob))})`,
+        ]),
+        ...readDenied.flatMap((p) => [`Read(${abs(p)})`, `Read(${abs(p)}/**)`]),
+        ...writeDenied.flatMap((p) => [`Edit(${abs(p)})`, `Edit(${abs(p)}/**)`]),
+        ...config.deny,
+    ];
+    return [...new Set(denyRules)];
+}
+/** The `--tools` list: the known tools, without the network ones when no domain is allowed. */
+function toolsFor(config) {
+    const networkAllowed = config.allowedDomains.length > 0;
+    return KNOWN_TOOLS.filter((tool) => networkAllowed || !NETWORK_TOOLS.has(tool));
+}
+/** The managed hooks: the policy hook for every tool call, and once at session start. */
+function policyHooks(paths) {
+    const hookCommand = (event, policyFile) => [paths.node, paths.hookScript, event, policyFile].map(shellQuote).join(' ');
+    const policyFile = external_node_path_.join(paths.privateDir, 'policy.json');
+    return {
+        PreToolUse: [
+            {
+                matcher: '*',
+                hooks: [{ type: 'command', command: hookCommand('pre-tool-use', policyFile), timeout: 30 }],
+            },
+        ],
+        SessionStart: [
+            {
+                hooks: [
+                    { type: 'command', command: hookCommand('session-start', policyFile), timeout: 30 },
+                ],
+            },
+        ],
+    };
+}
+/** The settings file: deny rules, managed-only hooks and rules, and the OS sandbox. */
+function managedSettings(config, paths, options, denied, denyRules) {
+    const { readDenied, writeDenied } = denied;
+    return {
+        permissions: { deny: denyRules },
+        allowManagedHooksOnly: true,
+        allowManagedPermissionRulesOnly: true,
+        hooks: policyHooks(paths),
+        sandbox: {
+            enabled: options.sandbox !== 'off',
+            failIfUnavailable: options.sandbox !== 'off',
+            allowUnsandboxedCommands: false,
+            autoAllowBashIfSandboxed: true,
+            ...(options.sandbox === 'weaker-nested' ? { enableWeakerNestedSandbox: true } : {}),
+            ...(options.bwrapPath !== undefined ? { bwrapPath: options.bwrapPath } : {}),
+            network: {
+                allowedDomains: [...config.allowedDomains],
+                allowManagedDomainsOnly: true,
+                allowUnixSockets: [],
+                allowAllUnixSockets: false,
+                allowLocalBinding: false,
+            },
+            filesystem: {
+                allowWrite: [paths.agentTmp, ...config.allowWrite],
+                denyWrite: writeDenied,
+                denyRead: readDenied.filter((p) => p !== '/proc' && p !== '/sys/kernel'),
+            },
+            credentials: {
+                envVars: [
+                    { name: 'ANTHROPIC_API_KEY', mode: 'deny' },
+                    { name: 'CLAUDE_CODE_OAUTH_TOKEN', mode: 'deny' },
+                    { name: 'ANTHROPIC_AUTH_TOKEN', mode: 'deny' },
+                ],
+            },
+        },
+    };
+}
+/** What the policy hook enforces: the same denials by real path, the write roots, the domains. */
+function hookPolicyFor(config, paths, options, denied, tools) {
+    return {
+        version: 1,
+        nonce: options.nonce,
+        sessionFile: external_node_path_.join(paths.privateDir, 'session-start'),
+        logFile: external_node_path_.join(paths.privateDir, 'decisions.jsonl'),
+        tools,
+        writeRoots: [paths.workspace, paths.agentTmp, ...config.allowWrite],
+        denyWrite: [denied.gitDir, ...denied.writeDenied],
+        denyRead: denied.readDenied,
+        denyNames: ['.env*', '*credentials*', '*secret*'],
+        allowedDomains: [...config.allowedDomains],
+    };
+}
+
+;// CONCATENATED MODULE: ./build/lock/settings-schema.js
+/**
+ * The subset of the CLI's settings schema (2.1.197) that the lock uses. The CLI silently drops a
+ * managed settings file that fails its own validation, deny rules and all, so what we write is
+ * checked against this first.
+ */
+const HOOK_SHAPE = { type: 'string', command: 'string', timeout: 'number' };
+const SETTINGS_SHAPE = {
+    permissions: { deny: 'string[]' },
+    allowManagedHooksOnly: 'boolean',
+    allowManagedPermissionRulesOnly: 'boolean',
+    hooks: {
+        PreToolUse: [{ matcher: 'string', hooks: [HOOK_SHAPE] }],
+        SessionStart: [{ hooks: [HOOK_SHAPE] }],
+    },
+    sandbox: {
+        enabled: 'boolean',
+        failIfUnavailable: 'boolean',
+        allowUnsandboxedCommands: 'boolean',
+        autoAllowBashIfSandboxed: 'boolean',
+        enableWeakerNestedSandbox: 'boolean',
+        bwrapPath: 'string',
+        network: {
+            allowedDomains: 'string[]',
+            allowManagedDomainsOnly: 'boolean',
+            allowUnixSockets: 'string[]',
+            allowAllUnixSockets: 'boolean',
+            allowLocalBinding: 'boolean',
+        },
+        filesystem: { allowWrite: 'string[]', denyWrite: 'string[]', denyRead: 'string[]' },
+        credentials: { envVars: [{ name: 'string', mode: 'string' }] },
+    },
+};
+/** Keys the lock may leave out; every other key of the shape must be present. */
+const OPTIONAL_KEYS = new Set(['enableWeakerNestedSandbox', 'bwrapPath']);
+function check(value, shape, at, problems) {
+    if (shape === 'string[]') {
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+            problems.push(`${at} must be a list of strings`);
+    }
+    else if (typeof shape === 'string') {
+        if (typeof value !== shape)
+            problems.push(`${at} must be a ${shape}`);
+    }
+    else if (Array.isArray(shape)) {
+        if (!Array.isArray(value)) {
+            problems.push(`${at} must be a list`);
+            return;
+        }
+        value.forEach((item, i) => {
+            check(item, shape[0], `${at}[${i}]`, problems);
+        });
+    }
+    else {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            problems.push(`${at} must be an object`);
+            return;
+        }
+        for (const [key, child] of Object.entries(value)) {
+            const childShape = shape[key];
+            if (childShape === undefined)
+                problems.push(`${at}.${key} is not a key the lock may set`);
+            else
+                check(child, childShape, `${at}.${key}`, problems);
+        }
+        for (const key of Object.keys(shape)) {
+            if (!(key in value) && !OPTIONAL_KEYS.has(key))
+                problems.push(`${at}.${key} is missing`);
+        }
+    }
+}
+/**
+ * Validates a settings object before it is written. Returns the problems found (empty when valid).
+ * Also refuses a lock that would not hold: sandbox on without `failIfUnavailable`, unsandboxed
+ * commands allowed, network not managed-only, hooks not managed-only.
+ */
+function validateManagedSettings(value) {
+    const problems = [];
+    check(value, SETTINGS_SHAPE, 'settings', problems);
+    if (problems.length > 0)
+        return problems;
+    const settings = value;
+    if (!settings.allowManagedHooksOnly)
+        problems.push('settings.allowManagedHooksOnly must be true');
+    if (!settings.allowManagedPermissionRulesOnly)
+        problems.push('settings.allowManagedPermissionRulesOnly must be true');
+    if (settings.sandbox.enabled && !settings.sandbox.failIfUnavailable) {
+        problems.push('settings.sandbox.failIfUnavailable must be true when the sandbox is on');
+    }
+    if (settings.sandbox.allowUnsandboxedCommands)
+        problems.push('settings.sandbox.allowUnsandboxedCommands must be false');
+    if (!settings.sandbox.network.allowManagedDomainsOnly) {
+        problems.push('settings.sandbox.network.allowManagedDomainsOnly must be true');
+    }
+    const hookCount = (groups) => groups.reduce((n, group) => n + group.hooks.length, 0);
+    if (hookCount(settings.hooks.PreToolUse) === 0 || hookCount(settings.hooks.SessionStart) === 0) {
+        problems.push('settings.hooks must run the policy hook');
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./build/lock/managed-settings.js
+/**
+ * The lock as the machine's managed settings (`/etc/claude-code/managed-settings.json`): what was
+ * there is backed up byte for byte and the drop-in folder moved aside before Airlock's file is
+ * written, and both are put back afterwards. The plan is made first so it can be saved in state
+ * before anything changes. I/O, through a `PrivilegedFs`.
+ */
+
+
+
+/**
+ * Plans the change: looks at what is there now. Call it, save the result in state, then
+ * {@link installManagedSettings}.
+ */
+function planSettingsChange(privateDir, useSudo) {
+    return {
+        useSudo,
+        createdDir: !(0,external_node_fs_.existsSync)(MANAGED_SETTINGS_DIR),
+        backup: (0,external_node_fs_.existsSync)(MANAGED_SETTINGS_FILE)
+            ? external_node_path_.join(privateDir, 'managed-settings.backup.json')
+            : null,
+        dropinMovedTo: (0,external_node_fs_.existsSync)(MANAGED_SETTINGS_DROPIN_DIR)
+            ? `${MANAGED_SETTINGS_DROPIN_DIR}.airlock-moved-${external_node_path_.basename(privateDir)}`
+            : null,
+    };
+}
+/**
+ * Writes the lock as the machine's managed settings. An existing file is backed up byte for byte
+ * first; an existing drop-in folder (which the CLI merges after the file, and which could add
+ * rules or hooks of its own) is moved aside for the run. The settings are written with mode 0644,
+ * owned by root, so nothing the agent runs as another user can change them.
+ */
+function installManagedSettings(change, settings, privateDir, fs) {
+    if (change.backup !== null)
+        fs.copy(MANAGED_SETTINGS_FILE, change.backup);
+    if (change.createdDir)
+        fs.mkdir(MANAGED_SETTINGS_DIR);
+    if (change.dropinMovedTo !== null)
+        fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo);
+    const staged = external_node_path_.join(privateDir, 'managed-settings.json');
+    (0,external_node_fs_.writeFileSync)(staged, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
+    fs.install(staged, MANAGED_SETTINGS_FILE, 0o644);
+    const written = (0,external_node_fs_.readFileSync)(MANAGED_SETTINGS_FILE, 'utf8');
+    if (written !== (0,external_node_fs_.readFileSync)(staged, 'utf8')) {
+        throw new Error(`${MANAGED_SETTINGS_FILE} does not hold what Airlock wrote; the lock is not in force.`);
+    }
+}
+/**
+ * Puts the managed settings back as they were: the backup byte for byte (mode and owner kept),
+ * or no file at all; the drop-in folder moved back; a folder Airlock created removed if empty.
+ * Idempotent. Returns warnings instead of throwing.
+ */
+function restoreManagedSettings(change, fs) {
+    const warnings = [];
+    const attempt = (what, action) => {
+        try {
+            action();
+        }
+        catch (error) {
+            warnings.push(`Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`);
+        }
+    };
+    if (change.backup !== null && (0,external_node_fs_.existsSync)(change.backup)) {
+        attempt(`restore ${MANAGED_SETTINGS_FILE} from its backup`, () => {
+            fs.copy(change.backup ?? '', MANAGED_SETTINGS_FILE);
+        });
+    }
+    else if (change.backup === null) {
+        attempt(`remove ${MANAGED_SETTINGS_FILE}`, () => {
+            fs.remove(MANAGED_SETTINGS_FILE);
+        });
+    }
+    if (change.dropinMovedTo !== null && (0,external_node_fs_.existsSync)(change.dropinMovedTo)) {
+        attempt(`move ${MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
+            fs.move(change.dropinMovedTo ?? '', MANAGED_SETTINGS_DROPIN_DIR);
+        });
+    }
+    if (change.createdDir)
+        fs.removeEmptyDir(MANAGED_SETTINGS_DIR);
+    return warnings;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./build/lock/privileged-write.js
+/**
+ * Writes to system paths, for the lock: file operations on `/etc/claude-code` (the managed
+ * settings and their drop-in folder) and the one kernel parameter Airlock changes (AppArmor's
+ * user-namespace restriction, for the sandbox). As root they are plain fs calls; otherwise each is
+ * one `sudo -n` command. Every command is an argument array, never a shell string. I/O.
+ */
+
+
+
+function sudo(args) {
+    (0,external_node_child_process_.execFileSync)('sudo', ['-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+const direct = {
+    viaSudo: false,
+    mkdir: (dir) => (0,external_node_fs_.mkdirSync)(dir, { recursive: true, mode: 0o755 }),
+    install: (from, to, mode) => {
+        const staged = external_node_path_.join(external_node_path_.dirname(to), `.${external_node_path_.basename(to)}.airlock-tmp`);
+        (0,external_node_fs_.copyFileSync)(from, staged);
+        (0,external_node_fs_.chmodSync)(staged, mode);
+        (0,external_node_fs_.renameSync)(staged, to);
+    },
+    copy: (from, to) => (0,external_node_child_process_.execFileSync)('cp', ['-p', '--', from, to]),
+    move: (from, to) => (0,external_node_fs_.renameSync)(from, to),
+    remove: (file) => (0,external_node_fs_.rmSync)(file, { force: true }),
+    removeEmptyDir: (dir) => {
+        try {
+            (0,external_node_fs_.rmdirSync)(dir);
+        }
+        catch {
+            // Not empty or already gone: leave it.
+        }
+    },
+};
+const viaSudo = {
+    viaSudo: true,
+    mkdir: (dir) => sudo(['mkdir', '-p', '-m', '755', '--', dir]),
+    install: (from, to, mode) => sudo(['install', '-m', mode.toString(8), '-o', 'root', '-g', 'root', '--', from, to]),
+    copy: (from, to) => sudo(['cp', '-p', '--', from, to]),
+    move: (from, to) => sudo(['mv', '-f', '--', from, to]),
+    remove: (file) => sudo(['rm', '-f', '--', file]),
+    removeEmptyDir: (dir) => {
+        try {
+            sudo(['rmdir', '--', dir]);
+        }
+        catch {
+            // Not empty or already gone: leave it.
+        }
+    },
+};
+/** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
+const APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns';
+/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
+function setSysctl(key, value, useSudo) {
+    const args = ['sysctl', '-q', '-w', `${key}=${value}`];
+    if (useSudo)
+        sudo(args);
+    else
+        (0,external_node_child_process_.execFileSync)(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+/** True when this process may write system paths itself. */
+function isRoot() {
+    return process.getuid?.() === 0;
+}
+/** Whether passwordless sudo works here. */
+function hasPasswordlessSudo() {
+    try {
+        (0,external_node_child_process_.execFileSync)('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The way to change system paths on this runner, or `null` when there is none (not root, no
+ * passwordless sudo): the lock cannot be written, and the action fails closed.
+ */
+function privilegedFs() {
+    if (isRoot())
+        return direct;
+    if (hasPasswordlessSudo())
+        return viaSudo;
+    return null;
+}
+/** The implementation recorded in state (`viaSudo`), for the post step. */
+function privilegedFsFor(useSudo) {
+    return useSudo ? viaSudo : direct;
+}
+
+;// CONCATENATED MODULE: ./build/lock/sandbox.js
+/**
+ * The OS sandbox: probes bubblewrap the way the CLI starts it (full, or the weaker nested
+ * variant) and decides by the `sandbox` input, with one sentence naming the fix when it cannot
+ * start. `decideSandbox`, `explainProbeFailure` and `capDropWrapper` are pure; `probeSandbox` runs
+ * `bwrap` and reads one `/proc/sys` file; `findProgram` looks on PATH.
+ */
+
+
+/**
+ * Turns a probe result and the `sandbox` input into a decision, with one sentence naming the fix.
+ * `required` fails closed; `best-effort` may fall back to the weaker nested sandbox (when that
+ * probe passes) or, last, to no sandbox, always with a warning; `off` never probes.
+ */
+function decideSandbox(mode, full, weaker) {
+    if (mode === 'off') {
+        return {
+            setting: 'off',
+            refusal: null,
+            warnings: [
+                'The OS sandbox is off (sandbox: off): commands the agent runs are confined by deny rules only, not by the kernel.',
+            ],
+        };
+    }
+    if (full?.ok === true)
+        return { setting: 'on', refusal: null, warnings: [] };
+    const why = explainProbeFailure(full);
+    if (mode === 'required') {
+        return { setting: 'off', refusal: `The OS sandbox cannot start here: ${why}`, warnings: [] };
+    }
+    if (weaker?.ok === true) {
+        return {
+            setting: 'weaker-nested',
+            refusal: null,
+            warnings: [
+                `The full OS sandbox cannot start here (${why}); using the weaker nested sandbox (sandbox: best-effort), which shares /proc with the container.`,
+            ],
+        };
+    }
+    return {
+        setting: 'off',
+        refusal: null,
+        warnings: [
+            `The OS sandbox cannot start here (${why}); running without it (sandbox: best-effort).`,
+        ],
+    };
+}
+/** One sentence: what failed and how to fix it. */
+function explainProbeFailure(result) {
+    if (result === null)
+        return 'it was not probed.';
+    if (result.missing.length > 0) {
+        return `${result.missing.join(' and ')} not found; install them first (Debian/Ubuntu: sudo apt-get install -y bubblewrap socat).`;
+    }
+    if (result.apparmorRestrictsUserns) {
+        return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` in a step before Airlock.';
+    }
+    const detail = (result.error ?? 'unknown error').split('\n')[0]?.slice(0, 200) ?? '';
+    return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`;
+}
+/**
+ * The wrapper the CLI runs instead of bubblewrap when it runs as root: bubblewrap started by root
+ * keeps root's capabilities inside the sandbox, and with CAP_SYS_ADMIN a command can simply
+ * remount the read-only views writable (seen here: `mount -o remount,bind,rw /` succeeded).
+ * `--cap-drop ALL` takes every capability from the sandboxed command.
+ */
+function capDropWrapper(bwrap) {
+    return `#!/bin/sh\nexec '${bwrap.replaceAll("'", `'\\''`)}' --cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_SETFCAP "$@"\n`;
+}
+/** The absolute path of a program on PATH, or null. */
+function findProgram(program, pathVar = process.env.PATH ?? '') {
+    for (const dir of pathVar.split(':')) {
+        if (dir === '' || !dir.startsWith('/'))
+            continue;
+        try {
+            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
+            return `${dir}/${program}`;
+        }
+        catch {
+            // Not here.
+        }
+    }
+    return null;
+}
+function which(program, pathVar) {
+    return pathVar.split(':').some((dir) => {
+        if (dir === '')
+            return false;
+        try {
+            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/**
+ * Starts bubblewrap with the namespaces the CLI uses (new session, PID and network namespaces,
+ * a fresh /proc) — or, for `weaker`, the CLI's nested variant (user namespace, /proc bound) —
+ * and runs `/bin/true` in it.
+ */
+function probeSandbox(weaker = false) {
+    const pathVar = process.env.PATH ?? '/usr/bin:/bin';
+    const missing = ['bwrap', 'socat'].filter((program) => !which(program, pathVar));
+    let apparmor;
+    try {
+        apparmor =
+            (0,external_node_fs_.readFileSync)('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').trim() === '1';
+    }
+    catch {
+        apparmor = false;
+    }
+    if (missing.includes('bwrap'))
+        return { ok: false, missing, error: null, apparmorRestrictsUserns: apparmor };
+    const procArgs = weaker ? ['--unshare-user', '--bind', '/proc', '/proc'] : ['--proc', '/proc'];
+    const run = (0,external_node_child_process_.spawnSync)('bwrap', [
+        '--new-session',
+        '--die-with-parent',
+        '--unshare-net',
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--unshare-pid',
+        ...procArgs,
+        '--',
+        '/bin/true',
+    ], { encoding: 'utf8', timeout: 15_000 });
+    const ok = run.status === 0 && missing.length === 0;
+    return {
+        ok,
+        missing,
+        error: run.status === 0 ? null : run.stderr || run.error?.message || `exit ${String(run.status)}`,
+        apparmorRestrictsUserns: apparmor && run.status !== 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./build/lock/runner-files.js
+/**
+ * A self-hosted runner's own secrets: finds the runner's installation from the process tree
+ * (evidence, not a variable the workflow could set) and lists the files in it the agent may never
+ * read. `runnerRootOf`, `runnerPrivatePaths` and `parentPidOf` are pure; `findRunnerRoot` reads
+ * `/proc`.
+ */
+
+
+/**
+ * Files of the GitHub runner's own installation that hold secrets or secret-bearing logs:
+ * `.credentials` and `.credentials_rsaparams` (the runner's registration and the RSA key it
+ * authenticates to GitHub with), `.runner`, the runner's `.env` and `.path`, and `_diag` (the
+ * runner's and worker's logs, with job messages). On a self-hosted runner they sit next to the
+ * work folder, readable by the job's user; the agent must never read them.
+ */
+const RUNNER_PRIVATE_ENTRIES = [
+    '.credentials',
+    '.credentials_rsaparams',
+    '.runner',
+    '.env',
+    '.path',
+    '_diag',
+];
+/** The runner's processes: the action is started by the worker, which the listener starts. */
+const RUNNER_PROCESSES = new Set(['Runner.Worker', 'Runner.Listener']);
+/** The runner's installation folder for an executable path such as `<root>/bin/Runner.Worker`. Pure. */
+function runnerRootOf(exe) {
+    const bin = external_node_path_.dirname(exe);
+    if (!RUNNER_PROCESSES.has(external_node_path_.basename(exe)) || external_node_path_.basename(bin) !== 'bin')
+        return null;
+    return external_node_path_.dirname(bin);
+}
+/** The paths under a runner root that the agent may not read or write. Pure. */
+function runnerPrivatePaths(root) {
+    return RUNNER_PRIVATE_ENTRIES.map((entry) => external_node_path_.join(root, entry));
+}
+/** The parent pid in the text of `/proc/<pid>/stat` (the field after the parenthesised name). Pure. */
+function parentPidOf(stat) {
+    const close = stat.lastIndexOf(')');
+    if (close < 0)
+        return null;
+    const fields = stat.slice(close + 2).split(' ');
+    const ppid = Number(fields[1]);
+    return Number.isInteger(ppid) && ppid > 0 ? ppid : null;
+}
+/**
+ * Finds the runner's installation by walking up from this process to the first ancestor whose
+ * executable is `Runner.Worker` or `Runner.Listener`. Evidence, not configuration: an
+ * environment variable could be set by the workflow. Returns null inside a job container (the
+ * runner lives on the host) or when not started by a runner.
+ */
+function findRunnerRoot(procRoot = '/proc', start = process.ppid) {
+    let pid = start;
+    for (let depth = 0; pid !== null && pid > 1 && depth < 16; depth++) {
+        try {
+            const root = runnerRootOf((0,external_node_fs_.readlinkSync)(external_node_path_.join(procRoot, String(pid), 'exe')));
+            if (root !== null)
+                return root;
+        }
+        catch {
+            // Not ours to read (another user's process) or gone: keep walking.
+        }
+        try {
+            pid = parentPidOf((0,external_node_fs_.readFileSync)(external_node_path_.join(procRoot, String(pid), 'stat'), 'utf8'));
+        }
+        catch {
+            return null;
+        }
+    }
+    return null;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+;// CONCATENATED MODULE: ./build/hook/decide.js
+/**
+ * The policy hook's decision for one tool call: allow or deny, with a reason, by the tool, the
+ * real path it would touch (symlinks resolved), the write roots, the read denials and the allowed
+ * domains. Pure: the only I/O is the `realpath` the caller passes in. Tools are checked in a fixed
+ * order: enabled at all, then by family (read, write, search, Bash, WebFetch, WebSearch, no
+ * access); anything else is refused.
+ */
+
+
+const FILE_TOOLS_READ = new Set(['Read']);
+const FILE_TOOLS_WRITE = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+const SEARCH_TOOLS = new Set(['Glob', 'Grep']);
+const NO_ACCESS_TOOLS = new Set(['TodoWrite']);
+function isUnder(child, parent) {
+    if (parent === '/')
+        return true;
+    return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
+}
+function str(value) {
+    return typeof value === 'string' ? value : null;
+}
+/**
+ * Decides one tool call. Pure apart from `realpath`. Fails closed: an unknown tool, a missing or
+ * odd argument, or any path that resolves into a denied place is refused with a reason the model
+ * (and the report) can read.
+ */
+function decide_decide(policy, call, realpath) {
+    const tool = call.tool_name;
+    const input = call.tool_input;
+    if (!policy.tools.includes(tool)) {
+        return {
+            allow: false,
+            reason: `the tool ${tool} is not enabled by Airlock's policy`,
+            target: tool,
+        };
+    }
+    const context = {
+        policy,
+        cwd: call.cwd ?? policy.writeRoots[0] ?? '/',
+        realpath,
+        deniedName: picomatch(policy.denyNames, { dot: true, nocase: true }),
+    };
+    if (FILE_TOOLS_READ.has(tool))
+        return decideRead(context, input);
+    if (FILE_TOOLS_WRITE.has(tool))
+        return decideWrite(context, tool, input);
+    if (SEARCH_TOOLS.has(tool))
+        return checkRead(context, str(input.path) ?? context.cwd);
+    if (tool === 'Bash')
+        return decideBash(input);
+    if (tool === 'WebFetch')
+        return decideWebFetch(policy, input);
+    if (tool === 'WebSearch')
+        return decideWebSearch(policy, input);
+    if (NO_ACCESS_TOOLS.has(tool))
+        return { allow: true, reason: 'no file or network access', target: tool };
+    return {
+        allow: false,
+        reason: `the tool ${tool} is not covered by Airlock's policy`,
+        target: tool,
+    };
+}
+/**
+ * May a file tool read `raw`? Not when its real path is under a denied folder, nor when a name
+ * on the way (inside a write root), or the name it was asked by, matches a denied name.
+ */
+function checkRead(context, raw) {
+    const { policy, deniedName } = context;
+    const real = context.realpath(path.resolve(context.cwd, raw));
+    for (const denied of policy.denyRead) {
+        if (isUnder(real, denied))
+            return { allow: false, reason: `reading ${denied} is not allowed`, target: raw };
+    }
+    if (namesUnder(real, policy.writeRoots).some((name) => deniedName(name)) ||
+        deniedName(path.basename(raw))) {
+        return {
+            allow: false,
+            reason: 'reading environment, credential and secret files is not allowed',
+            target: raw,
+        };
+    }
+    return { allow: true, reason: 'read allowed', target: raw };
+}
+/** `Read`: the read check on `file_path`. */
+function decideRead(context, input) {
+    const file = str(input.file_path);
+    if (file === null)
+        return { allow: false, reason: 'Read needs a file_path', target: '' };
+    return checkRead(context, file);
+}
+/**
+ * `Write`, `Edit`, `MultiEdit`, `NotebookEdit`: what may not be read may not be written either;
+ * then the real path must be outside every denied folder and inside a write root.
+ */
+function decideWrite(context, tool, input) {
+    const { policy } = context;
+    const file = str(input.file_path) ?? str(input.notebook_path);
+    if (file === null)
+        return { allow: false, reason: `${tool} needs a file path`, target: '' };
+    const read = checkRead(context, file);
+    if (!read.allow)
+        return { ...read, reason: read.reason.replace('reading', 'writing') };
+    const real = context.realpath(path.resolve(context.cwd, file));
+    for (const denied of policy.denyWrite) {
+        if (isUnder(real, denied))
+            return { allow: false, reason: `writing ${denied} is not allowed`, target: file };
+    }
+    if (!policy.writeRoots.some((root) => isUnder(real, root))) {
+        return {
+            allow: false,
+            reason: 'writing outside the workspace and the temp folder is not allowed',
+            target: file,
+        };
+    }
+    return { allow: true, reason: 'write inside an allowed root', target: file };
+}
+/** `Bash`: allowed inside the OS sandbox, never with `dangerouslyDisableSandbox`. */
+function decideBash(input) {
+    const command = str(input.command);
+    if (command === null)
+        return { allow: false, reason: 'Bash needs a command', target: '' };
+    if (input.dangerouslyDisableSandbox !== undefined && input.dangerouslyDisableSandbox !== false) {
+        return { allow: false, reason: 'commands may not leave the OS sandbox', target: command };
+    }
+    return { allow: true, reason: 'runs inside the OS sandbox', target: command };
+}
+/** `WebFetch`: the URL's host must match an allowed domain. */
+function decideWebFetch(policy, input) {
+    const raw = str(input.url) ?? '';
+    let host;
+    try {
+        host = new URL(raw).hostname.toLowerCase();
+    }
+    catch {
+        return { allow: false, reason: 'WebFetch needs a valid URL', target: raw };
+    }
+    if (policy.allowedDomains.some((domain) => domainMatches(host, domain))) {
+        return { allow: true, reason: `host ${host} is allowed`, target: raw };
+    }
+    return { allow: false, reason: `host ${host} is not in allowed-domains`, target: raw };
+}
+/** `WebSearch`: only when limited (`allowed_domains`, not empty) to allowed domains. */
+function decideWebSearch(policy, input) {
+    const domains = Array.isArray(input.allowed_domains) ? input.allowed_domains : [];
+    const query = str(input.query) ?? '';
+    if (domains.length === 0 ||
+        !domains.every((d) => typeof d === 'string' && policy.allowedDomains.some((a) => domainMatches(d, a)))) {
+        return {
+            allow: false,
+            reason: 'WebSearch must be limited (allowed_domains) to allowed domains',
+            target: query,
+        };
+    }
+    return { allow: true, reason: 'search limited to allowed domains', target: query };
+}
+const HOST_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
+/**
+ * The path segments of `real` that name files or folders inside one of `roots` (the workspace's
+ * `secrets/` folder counts, the machine's `/tmp` above it does not); the base name when `real`
+ * is under no root.
+ */
+function namesUnder(real, roots) {
+    const root = roots.find((r) => isUnder(real, r));
+    if (root === undefined || root === real)
+        return [path.basename(real)];
+    return path.relative(root, real).split('/');
+}
+/** `domain` is a host name or `*.suffix`; matching is case-insensitive and exact per label. */
+function domainMatches(host, domain) {
+    if (!HOST_NAME.test(host))
+        return false;
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const d = domain.toLowerCase();
+    if (d.startsWith('*.'))
+        return h.endsWith(d.slice(1)) && h.length > d.length - 1;
+    return h === d;
+}
+
+;// CONCATENATED MODULE: ./build/hook/realpath.js
+/**
+ * Where a path really lands, for the hook's checks (and the lock's paths): every symlink followed,
+ * dangling ones and loops included. Reads the file system (`lstat`, `readlink`) and nothing else.
+ */
+
+
+const MAX_LINKS = 40;
+/**
+ * Where the OS would land when it opens `p`: every symlink on the way is followed, including a
+ * dangling one (a write through a dangling link creates its target), and the part of the path
+ * that does not exist yet is appended as is. More than 40 links (a loop) resolves to a path under
+ * `/proc/airlock-symlink-loop`, which every policy denies.
+ */
+function realpath_realpathLoose(p) {
+    let links = 0;
+    const pending = external_node_path_.resolve(p).split('/').filter(Boolean);
+    let resolved = '/';
+    while (pending.length > 0) {
+        const part = pending.shift() ?? '';
+        if (part === '.')
+            continue;
+        if (part === '..') {
+            resolved = external_node_path_.dirname(resolved);
+            continue;
+        }
+        const next = external_node_path_.join(resolved, part);
+        let target = null;
+        try {
+            if ((0,external_node_fs_.lstatSync)(next).isSymbolicLink())
+                target = (0,external_node_fs_.readlinkSync)(next);
+        }
+        catch {
+            // Does not exist (yet): nothing further to resolve along this path.
+            return external_node_path_.join(next, ...pending);
+        }
+        if (target === null) {
+            resolved = next;
+            continue;
+        }
+        if (++links > MAX_LINKS)
+            return '/proc/airlock-symlink-loop';
+        pending.unshift(...target.split('/').filter(Boolean));
+        if (target.startsWith('/'))
+            resolved = '/';
+    }
+    return resolved;
+}
+
+;// CONCATENATED MODULE: ./build/hook/hook.js
+/**
+ * The managed policy hook, bundled to dist/hook/index.js and run by the CLI (outside the OS
+ * sandbox) for every tool call and once at session start:
+ *
+ *   node dist/hook/index.js pre-tool-use  <policy.json>   (PreToolUse: allow or deny, log it)
+ *   node dist/hook/index.js session-start <policy.json>   (SessionStart: write the run's nonce)
+ *
+ * It fails closed: any error denies the call (exit code 2 blocks the tool in the CLI).
+ * `handleHook` does the work and returns what to print and the exit code (file I/O: reads the
+ * policy, appends to the decision log, writes the nonce); `runHook` is the process shell around it.
+ */
+
+
+
+const ALLOWED = { exitCode: 0, stdout: '', stderr: '' };
+/** The longest target kept in a decision log line. */
+const MAX_LOGGED_TARGET = 2000;
+/** Refuses the call: the CLI reads the JSON on stdout, shows stderr, and blocks on exit code 2. */
+function denied(reason) {
+    return {
+        exitCode: 2,
+        stdout: JSON.stringify({
+            hookSpecificOutput: {
+                hookEventName: 'PreToolUse',
+                permissionDecision: 'deny',
+                permissionDecisionReason: `Airlock: ${reason}`,
+            },
+        }),
+        stderr: `Airlock: ${reason}\n`,
+    };
+}
+/**
+ * Handles one hook event. `args` are the arguments after the script (`<event> <policy.json>`).
+ * Never throws: a policy file that cannot be read or parsed, an unknown event, a tool call that
+ * is not JSON with a `tool_name` and a `tool_input`, or any error on the way (a log that cannot
+ * be written included) denies. An allowed tool call is logged before it is allowed; a denied one
+ * is logged, then denied. `session-start` writes the policy's nonce (mode 0600) and logs it.
+ */
+function handleHook(args, io) {
+    try {
+        return handleEvent(args, io);
+    }
+    catch (error) {
+        return denied(`the policy hook failed (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`);
+    }
+}
+function handleEvent(args, io) {
+    const [event, policyFile] = args;
+    let policy;
+    try {
+        policy = JSON.parse(readFileSync(policyFile ?? '', 'utf8'));
+    }
+    catch {
+        return denied('the policy file could not be read, so every tool call is refused');
+    }
+    if (event === 'session-start') {
+        writeFileSync(policy.sessionFile, policy.nonce, { mode: 0o600 });
+        const entry = { event: 'session-start', time: io.now().toISOString() };
+        appendFileSync(policy.logFile, `${JSON.stringify(entry)}\n`);
+        return ALLOWED;
+    }
+    if (event !== 'pre-tool-use')
+        return denied(`unknown hook event ${String(event)}`);
+    let call;
+    try {
+        call = JSON.parse(io.readStdin());
+        if (typeof call.tool_name !== 'string' || typeof call.tool_input !== 'object')
+            throw new Error('bad input');
+    }
+    catch {
+        return denied('the tool call could not be parsed');
+    }
+    const decision = decide(policy, call, realpathLoose);
+    const entry = {
+        event: 'pre-tool-use',
+        time: io.now().toISOString(),
+        tool: call.tool_name,
+        toolUseId: call.tool_use_id ?? null,
+        allow: decision.allow,
+        reason: decision.reason,
+        target: decision.target.slice(0, MAX_LOGGED_TARGET),
+    };
+    appendFileSync(policy.logFile, `${JSON.stringify(entry)}\n`);
+    return decision.allow ? ALLOWED : denied(decision.reason);
+}
+/**
+ * Runs the hook for the event in argv, with the tool call on stdin: prints what
+ * {@link handleHook} answers and exits with code 2 when it denies.
+ */
+function runHook() {
+    const outcome = handleHook(process.argv.slice(2), {
+        readStdin: () => readFileSync(0, 'utf8'),
+        now: () => new Date(),
+    });
+    if (outcome.stdout !== '')
+        process.stdout.write(outcome.stdout);
+    if (outcome.stderr !== '')
+        process.stderr.write(outcome.stderr);
+    if (outcome.exitCode !== 0)
+        process.exit(outcome.exitCode);
+}
+
+;// CONCATENATED MODULE: ./build/hook/index.js
+/**
+ * The policy hook: what the CLI runs, outside the OS sandbox, for every tool call and once at
+ * session start. Its bundle (`dist/hook`) holds this folder and `src/types/` only (checked by
+ * ESLint and by `__tests__/project/hook-boundary.test.ts`), so a reviewer reads the whole hook here.
+ */
+
+
+
+// EXTERNAL MODULE: ./build/pipeline/errors.js
+var errors = __nccwpck_require__(9032);
+;// CONCATENATED MODULE: ./build/lock/install.js
+/**
+ * Lock, as a pipeline stage: decides the OS sandbox, builds the lock (managed settings, the
+ * hook's policy, the tool list) from the config and where things are on this runner, validates
+ * it, and installs it as the machine's managed settings. Every change to the runner (a kernel
+ * parameter, the managed settings) is recorded in the restore plan before it is made; a lock
+ * that cannot be put in force is a refusal. I/O (the lock itself is built by the pure `buildLock`).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Decides the sandbox, builds and validates the lock, and writes it as the managed settings
+ * (recorded in `plan` first). `agentEnv` is the agent's environment (its `HOME`), `runner` the
+ * runner's variables (the files to deny). Throws a {@link Refusal} when the lock cannot be put in
+ * force.
+ */
+function installLock(config, plan, agentEnv, runner) {
+    const sandbox = chooseSandbox(config, plan);
+    const fs = privilegedFs();
+    if (fs === null) {
+        throw new errors/* Refusal */.P('Airlock cannot write /etc/claude-code (not root and no passwordless sudo); run the job as root, in a container, or on a runner with passwordless sudo.');
+    }
+    const home = agentEnv.HOME ?? external_node_os_.homedir();
+    const { secretFiles, runnerFiles } = deniedFiles(runner);
+    const nonce = (0,external_node_crypto_.randomBytes)(24).toString('hex');
+    const bwrapPath = capDropBwrap(sandbox.setting, plan.privateDir);
+    // The hook compares real paths (symlinks resolved), so every place it guards is given as one.
+    const real = realpath_realpathLoose;
+    const runnerTemp = runner.RUNNER_TEMP;
+    const lock = buildLock({ ...config, allowWrite: config.allowWrite.map(real) }, {
+        workspace: real(config.workspace),
+        home: real(home),
+        runnerTemp: runnerTemp !== undefined ? real(runnerTemp) : null,
+        privateDir: real(plan.privateDir),
+        agentTmp: real(plan.agentTmp),
+        secretFiles: [...new Set([...secretFiles, ...secretFiles.map(real)])],
+        runnerFiles: [...new Set([...runnerFiles, ...runnerFiles.map(real)])],
+        node: process.execPath,
+        hookScript: hookScriptPath(),
+    }, { nonce, sandbox: sandbox.setting, ...(bwrapPath !== undefined ? { bwrapPath } : {}) });
+    const problems = validateManagedSettings(lock.settings);
+    if (problems.length > 0) {
+        throw new errors/* Refusal */.P(`The lock failed validation (${problems.slice(0, 3).join('; ')}); this is a bug in Airlock, please report it.`);
+    }
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(plan.privateDir, 'policy.json'), JSON.stringify(lock.hookPolicy), {
+        mode: 0o600,
+    });
+    const settings = planSettingsChange(plan.privateDir, fs.viaSudo);
+    plan.willChange({ settings }, () => {
+        installManagedSettings(settings, lock.settings, plan.privateDir, fs);
+    });
+    core/* info */.pq(`Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`);
+    return lock;
+}
+/**
+ * What the report shows of the lock: before it is installed (`lock` null) the sandbox is off and
+ * there are no deny rules; `hookVerified` once the managed hooks proved they were loaded.
+ */
+function lockSummary(config, lock, hookVerified = false) {
+    return {
+        sandbox: lock === null || !lock.settings.sandbox.enabled
+            ? 'off'
+            : lock.settings.sandbox.enableWeakerNestedSandbox === true
+                ? 'weaker-nested'
+                : 'on',
+        allowedDomains: [...config.allowedDomains],
+        denyRules: lock?.denyRules.length ?? 0,
+        hookVerified,
+    };
+}
+/**
+ * Probes the sandbox and decides by the `sandbox` input; refuses when it must run and cannot. On
+ * GitHub-hosted Ubuntu 24.04 first lifts the AppArmor restriction it needs (recorded in `plan`).
+ */
+function chooseSandbox(config, plan) {
+    let full = config.sandbox === 'off' ? null : probeSandbox(false);
+    if (full !== null &&
+        !full.ok &&
+        full.apparmorRestrictsUserns &&
+        !isRoot() &&
+        hasPasswordlessSudo()) {
+        // GitHub-hosted Ubuntu 24.04: AppArmor forbids the user namespaces bubblewrap needs. The VM is
+        // the job's own and the runner has passwordless sudo: lift it for the run, put it back after.
+        plan.willChange({ sysctl: { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true } }, () => {
+            setSysctl(APPARMOR_USERNS_SYSCTL, '0', true);
+        });
+        core/* info */.pq(`Sandbox: AppArmor forbade the user namespaces the sandbox needs; set ${APPARMOR_USERNS_SYSCTL}=0 with sudo for this run (it is put back afterwards).`);
+        full = probeSandbox(false);
+    }
+    const weaker = config.sandbox === 'best-effort' && full?.ok !== true ? probeSandbox(true) : null;
+    const sandbox = decideSandbox(config.sandbox, full, weaker);
+    for (const warning of sandbox.warnings)
+        core/* warning */.$e(warning);
+    if (sandbox.refusal !== null)
+        throw new errors/* Refusal */.P(sandbox.refusal);
+    core/* info */.pq(`Sandbox: ${sandbox.setting}`);
+    return sandbox;
+}
+/**
+ * The files the agent may not read besides the lock's own list: credentials files earlier steps
+ * named, the runner's file commands and, on a self-hosted runner, its installation's private files.
+ */
+function deniedFiles(runner) {
+    const secretFiles = [
+        runner.GOOGLE_APPLICATION_CREDENTIALS,
+        runner.AWS_SHARED_CREDENTIALS_FILE,
+        runner.KUBECONFIG,
+    ].filter((p) => typeof p === 'string' && p.startsWith('/'));
+    const runnerFiles = [
+        runner.GITHUB_ENV,
+        runner.GITHUB_PATH,
+        runner.GITHUB_OUTPUT,
+        runner.GITHUB_STATE,
+        runner.GITHUB_STEP_SUMMARY,
+        runner.GITHUB_EVENT_PATH,
+    ].filter((p) => typeof p === 'string' && p.startsWith('/'));
+    const runnerRoot = findRunnerRoot();
+    if (runnerRoot !== null) {
+        runnerFiles.push(...runnerPrivatePaths(runnerRoot));
+        core/* info */.pq(`Lock: the runner's installation at ${runnerRoot} has its credentials and _diag logs denied to the agent`);
+    }
+    return { secretFiles, runnerFiles };
+}
+/**
+ * As root, the wrapper that starts bubblewrap without capabilities (written to the private
+ * folder), or undefined when not root, the sandbox is off or bwrap is not installed.
+ */
+function capDropBwrap(sandbox, privateDir) {
+    const bwrap = findProgram('bwrap');
+    if (!(isRoot() && sandbox !== 'off' && bwrap !== null))
+        return undefined;
+    const bwrapPath = external_node_path_.join(privateDir, 'bwrap-cap-drop');
+    (0,external_node_fs_.writeFileSync)(bwrapPath, capDropWrapper(bwrap), { mode: 0o755 });
+    core/* info */.pq('Sandbox: running as root, so sandboxed commands get no capabilities (bwrap --cap-drop ALL).');
+    return bwrapPath;
+}
+function hookScriptPath() {
+    // dist/main/index.js → dist/hook/index.js
+    return external_node_path_.resolve(external_node_path_.dirname(process.argv[1] ?? '.'), '..', 'hook', 'index.js');
+}
+
+;// CONCATENATED MODULE: ./build/lock/index.js
+/**
+ * The lock: what the agent may do, written where the CLI cannot be told otherwise. Built purely
+ * (`buildLock`, checked by `validateManagedSettings`), then installed as the machine's managed
+ * settings (`planSettingsChange`, `installManagedSettings`, put back by `restoreManagedSettings`)
+ * through root or `sudo -n` (`privilegedFs`); the OS sandbox probed and decided (`probeSandbox`,
+ * `decideSandbox`); a self-hosted runner's own secrets found and denied (`findRunnerRoot`).
+ */
+
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 9032:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ Refusal),
+/* harmony export */   g: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/**
+ * The pipeline's error vocabulary: the refusal a stage throws to stop the run before the agent
+ * starts, and the one way an error becomes text. Pure; imports nothing, so any stage may import it
+ * without loading the pipeline.
+ */
+/** Why the action refused to run the agent; the message is the one sentence the user reads. */
+class Refusal extends Error {
+    name = 'Refusal';
+}
+/** The message of `error` when it is an `Error`, else `error` as a string. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 6257:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  LZ: () => (/* binding */ saveState),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -34123,7 +35875,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_warning(message, properties = {}) {
+function warning(message, properties = {}) {
     command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -34226,77 +35978,498 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var lib_core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:readline"
-const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./build/inputs/actor.js
+// EXTERNAL MODULE: ./build/inputs/contract.js
+var contract = __nccwpck_require__(5984);
+;// CONCATENATED MODULE: ./build/restore/plan.js
 /**
- * Who may start the agent. On events a comment or review triggers, anyone who can comment could
- * otherwise make the agent run with the workflow's model key: only users with write access to the
- * repository, and those listed in `allowed-actors`, may. Bots only when listed.
+ * The restore plan: everything Airlock changes on the runner, saved in action state *before* each
+ * change is made, so that `main` (right after the agent is gone, at its end, on cancel) or the
+ * post step (after a crash or timeout) can put it back. Callers do not save it: every method that
+ * records a change saves the plan first. I/O: makes the two private folders, writes action state.
  */
-/** Events whose author is whoever wrote a comment or review. */
-const COMMENT_EVENTS = new Set([
-    'issue_comment',
-    'pull_request_review',
-    'pull_request_review_comment',
-    'discussion_comment',
-    'issues',
-    'discussion',
-]);
-/** Repository roles that may start the agent. */
-const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
-/** The triggering actor of an event payload (`sender`), or null when the payload has none. */
-function actorOf(payload) {
-    if (typeof payload !== 'object' || payload === null)
-        return null;
-    const sender = payload.sender;
-    if (typeof sender !== 'object' || sender === null)
-        return null;
-    const { login, type } = sender;
-    if (typeof login !== 'string' || login === '')
-        return null;
-    return { login, type: typeof type === 'string' ? type : 'User' };
-}
-/** Whether the event needs the check at all. */
-function needsActorCheck(eventName) {
-    return COMMENT_EVENTS.has(eventName);
-}
+
+
+
+
+// The state names only, not through inputs/index.js: the post bundle holds the restore path alone.
+
+/** What the plan holds once everything it recorded has been put back (the folders stay). */
+const NOTHING_TO_PUT_BACK = Object.freeze({
+    agentPid: null,
+    settings: null,
+    credentials: null,
+    credentialsBackupDir: null,
+    sysctl: null,
+});
 /**
- * The decision, pure. `permission` is the actor's role as GitHub reports it (`admin`, `maintain`,
- * `write`, `triage`, `read`, `none`), or null when it could not be read. Returns null when the
- * actor may start the agent, else one sentence saying why not and what to do.
+ * The restore plan. `main` starts with an empty one (nothing to put back), opens it just before
+ * the first change, and records each change through {@link RestorePlan.willChange} (saved, then
+ * made) or, for what exists only once made, {@link RestorePlan.record}.
  */
-function refuseActor(args) {
-    if (!needsActorCheck(args.eventName))
-        return null;
-    const actor = args.actor;
-    if (actor === null) {
-        return `The ${args.eventName} event names no sender, so Airlock cannot tell who started it; the agent does not run.`;
+class plan_RestorePlan {
+    #record;
+    /** An empty plan (nothing recorded, nothing saved), or one read back from state. */
+    constructor(record = null) {
+        this.#record = record;
     }
-    const listed = args.allowedActors.some((name) => name.toLowerCase() === actor.login.toLowerCase());
-    if (listed)
-        return null;
-    if (actor.type === 'Bot' || actor.login.endsWith('[bot]')) {
-        return `${actor.login} is a bot, and bots may start the agent only when listed in allowed-actors.`;
+    /**
+     * The plan `main` saved and did not finish putting back, or null: none saved (main never got
+     * that far), it is not JSON, or main restored everything itself.
+     */
+    static loadPending() {
+        const raw = lib_core/* getState */.Gu(contract/* State */.Uw.RestorePlan);
+        if (raw === '')
+            return null;
+        let record;
+        try {
+            record = { sysctl: null, ...JSON.parse(raw) };
+        }
+        catch {
+            return null;
+        }
+        return lib_core/* getState */.Gu(contract/* State */.Uw.Restored) === 'true' ? null : new plan_RestorePlan(record);
     }
-    if (args.permission === null) {
-        return `Airlock could not read ${actor.login}'s permission on the repository (the token needs metadata: read); the agent does not run.`;
+    /**
+     * Makes Airlock's private folder (mode 0700) in `tempDir` and the agent's temp folder in the
+     * system's, and saves the plan: from here on, every change is in state before it is made.
+     */
+    open(tempDir) {
+        const privateDir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(tempDir, 'airlock-'));
+        (0,external_node_fs_.chmodSync)(privateDir, 0o700);
+        const agentTmp = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'airlock-agent-tmp-'));
+        this.#record = {
+            privateDir,
+            agentTmp,
+            agentPid: null,
+            settings: null,
+            credentialsBackupDir: external_node_path_.join(privateDir, 'git-credentials'),
+            credentials: null,
+            sysctl: null,
+        };
+        this.#save();
     }
-    if (WRITE_ROLES.has(args.permission))
-        return null;
-    return `${actor.login} has ${args.permission} access to the repository; only users with write access, or listed in allowed-actors, may start the agent from a comment or review.`;
+    /** Whether the plan was opened: before that, nothing was changed and there is nothing to put back. */
+    get isOpen() {
+        return this.#record !== null;
+    }
+    /** Everything recorded now (a copy). Throws when the plan is not open. */
+    get recorded() {
+        return { ...this.#open() };
+    }
+    /** Airlock's private folder (mode 0700): policy, logs, backups. */
+    get privateDir() {
+        return this.#open().privateDir;
+    }
+    /** The agent's temp folder. */
+    get agentTmp() {
+        return this.#open().agentTmp;
+    }
+    /** Where checkout's credentials are backed up, until they are put back. */
+    get credentialsBackupDir() {
+        return this.#open().credentialsBackupDir;
+    }
+    /**
+     * Records `change` and saves the plan, *then* calls `make`, which makes the change: a crash
+     * between the two leaves a plan that names a change not made, which restoring tolerates.
+     */
+    willChange(change, make) {
+        this.record(change);
+        return make();
+    }
+    /**
+     * Records `change` and saves the plan, for what exists only once made: the agent's pid (saved
+     * as soon as the process exists), the git credentials taken away (whose backup folder and
+     * manifest were recorded and written before anything was changed).
+     */
+    record(change) {
+        this.#record = { ...this.#open(), ...change };
+        this.#save();
+    }
+    /** Notes in state that everything was put back: the post step then has nothing to do. */
+    markRestored() {
+        lib_core/* saveState */.LZ(contract/* State */.Uw.Restored, 'true');
+    }
+    #open() {
+        if (this.#record === null)
+            throw new Error('The restore plan is not open.');
+        return this.#record;
+    }
+    #save() {
+        lib_core/* saveState */.LZ(contract/* State */.Uw.RestorePlan, JSON.stringify(this.#record));
+    }
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./build/agent/proof.js
+/**
+ * The lock's proof while the CLI runs: what must be true at `system/init` and for every tool call,
+ * and why it is not. I/O: reads the managed settings file, the session nonce and the policy
+ * hook's decision log at the moment the event arrives.
+ *
+ * The managed settings must still hold exactly the bytes Airlock wrote; the SessionStart hook
+ * (run only when the CLI accepted those settings) must have written this run's nonce; the mode
+ * must be bypassPermissions; the tools must be a subset of the policy's; no tool may be called
+ * before the session started; and every tool call that ran must have a decision in the hook's log.
+ */
+
+/** Why a run that ended without a `system/init` event is not a success. */
+const NEVER_PROVEN = 'the CLI exited without reporting a session, so the lock was never proven';
+function readOrEmpty(file) {
+    try {
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/** Why the session the CLI reported at `system/init` is not locked, or null when it is. */
+function initProblem(proof, init) {
+    if (readOrEmpty(proof.settingsFile) !== proof.settingsText) {
+        return 'the managed settings file changed after Airlock wrote it; the lock is not in force';
+    }
+    const nonce = readOrEmpty(proof.sessionFile);
+    if (nonce !== proof.nonce) {
+        return "the managed settings were not in force: the SessionStart hook did not write this run's nonce (a settings file the CLI cannot validate is silently ignored)";
+    }
+    if (init.permissionMode !== 'bypassPermissions') {
+        return `the CLI started in permission mode '${init.permissionMode}', not bypassPermissions`;
+    }
+    const extra = init.tools.filter((tool) => !proof.tools.includes(tool));
+    if (extra.length > 0) {
+        return `the CLI offered tools the policy does not cover: ${extra.join(', ')}`;
+    }
+    return null;
+}
+/**
+ * Why the tool results in a `user` event are not proven, or null: each one that ran (not an
+ * error the CLI returned itself) needs a decision for its `tool_use_id` in the hook's log.
+ */
+function toolResultProblem(proof, event) {
+    const message = event.message;
+    const blocks = Array.isArray(message?.content)
+        ? message.content
+        : [];
+    for (const block of blocks) {
+        if (block.type !== 'tool_result' ||
+            block.is_error === true ||
+            typeof block.tool_use_id !== 'string') {
+            continue;
+        }
+        const logged = readOrEmpty(proof.logFile).includes(`"toolUseId":${JSON.stringify(block.tool_use_id)}`);
+        if (!logged) {
+            return 'a tool ran without a decision from the policy hook; the lock is not in force';
+        }
+    }
+    return null;
+}
+/**
+ * Why `event` (just read into `stream`) shows the lock not in force, or null: checks the session
+ * at `system/init`, a tool call before it, and the tool results of a `user` event.
+ */
+function lockProblem(proof, stream, event) {
+    if (event.type === 'system' && event.subtype === 'init' && stream.init !== null) {
+        return initProblem(proof, stream.init);
+    }
+    if (event.type === 'assistant' && stream.init === null) {
+        return 'the CLI called a tool before reporting its session start';
+    }
+    if (event.type === 'user')
+        return toolResultProblem(proof, event);
+    return null;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./build/agent/session.js
+/**
+ * The CLI's process: started in a session of its own (so that everything it starts can be found
+ * and ended), and ended with everything in that session. I/O: spawns, signals, reads `/proc`.
+ *
+ * The prompt goes to the CLI's standard input, never into its arguments, where the CLI could
+ * parse it as a flag.
+ */
+
+
+const KILL_GRACE_MS = 5_000;
+/**
+ * Starts the CLI with an argument array (no shell) as the leader of a new session and process
+ * group (its pid is both ids), and writes the prompt to its standard input.
+ */
+function spawnInSession(options) {
+    const child = (0,external_node_child_process_.spawn)(options.claudePath, options.args, {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdin.on('error', () => {
+        // The CLI exited before reading its prompt; its exit status tells why.
+    });
+    child.stdin.end(options.prompt);
+    return child;
+}
+/** Every pid whose session id is `sid` (the CLI is started as a session leader). */
+function processesInSession(sid) {
+    const pids = [];
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)('/proc');
+    }
+    catch {
+        return pids;
+    }
+    for (const entry of entries) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        try {
+            const stat = (0,external_node_fs_.readFileSync)(`/proc/${entry}/stat`, 'utf8');
+            // Fields after the command name (which may contain spaces): state ppid pgrp session …
+            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+            if (Number(fields[3]) === sid)
+                pids.push(Number(entry));
+        }
+        catch {
+            // Gone already.
+        }
+    }
+    return pids;
+}
+/** Sends `signal` to the process group `pid` leads; a group already gone is not an error. */
+function signalGroup(pid, signal) {
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // Group already gone.
+    }
+}
+/**
+ * Ends the CLI and everything it started: SIGTERM to its process group, SIGKILL after a grace
+ * period, then SIGKILL to anything left in its session. Resolves when none is left (or after 15 s).
+ */
+async function endAgentProcesses(pid) {
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + 15_000;
+    let killed = false;
+    for (;;) {
+        const left = processesInSession(pid);
+        if (left.length === 0)
+            return 0;
+        if (Date.now() > deadline)
+            return left.length;
+        if (!killed && Date.now() > deadline - 15_000 + KILL_GRACE_MS) {
+            signalGroup(pid, 'SIGKILL');
+            for (const p of left) {
+                try {
+                    process.kill(p, 'SIGKILL');
+                }
+                catch {
+                    // Gone.
+                }
+            }
+            killed = true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/agent/stream.js
 /** What the stream has told so far. Updated in place by {@link StreamState.push}. */
 class StreamState {
@@ -34493,85 +36666,78 @@ function renderEvent(event) {
 
 
 
-const KILL_GRACE_MS = 5_000;
-/** Every pid whose session id is `sid` (the CLI is started as a session leader). */
-function processesInSession(sid) {
-    const pids = [];
-    let entries;
-    try {
-        entries = (0,external_node_fs_.readdirSync)('/proc');
+
+/** Why Airlock stopped the CLI, if it did: the first broken proof, or the timeout. */
+class Stopper {
+    #pid;
+    #lockBroken = null;
+    #timedOut = false;
+    constructor(pid) {
+        this.#pid = pid;
     }
-    catch {
-        return pids;
+    get lockBroken() {
+        return this.#lockBroken;
     }
-    for (const entry of entries) {
-        if (!/^\d+$/.test(entry))
-            continue;
-        try {
-            const stat = (0,external_node_fs_.readFileSync)(`/proc/${entry}/stat`, 'utf8');
-            // Fields after the command name (which may contain spaces): state ppid pgrp session …
-            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-            if (Number(fields[3]) === sid)
-                pids.push(Number(entry));
+    get timedOut() {
+        return this.#timedOut;
+    }
+    /** Kills the CLI's process group at once; the first reason is the one kept. */
+    breakLock(why) {
+        if (this.#lockBroken !== null)
+            return;
+        this.#lockBroken = why;
+        if (this.#pid !== undefined)
+            signalGroup(this.#pid, 'SIGKILL');
+    }
+    /** Ends the CLI and everything in its session (see `endAgentProcesses`). */
+    timeOut() {
+        this.#timedOut = true;
+        if (this.#pid !== undefined)
+            void endAgentProcesses(this.#pid);
+    }
+}
+/** Reads the CLI's stream-JSON: every line to the transcript and the log, every event proven. */
+function watchStdout(child, stream, options, stopper) {
+    const proof = options.proof;
+    const stdout = (0,external_node_readline_namespaceObject.createInterface)({ input: child.stdout });
+    stdout.on('line', (line) => {
+        options.onRawLine(line);
+        const event = stream.push(line);
+        if (event === null) {
+            if (line.trim() !== '')
+                options.onLine(line);
+            return;
         }
-        catch {
-            // Gone already.
-        }
-    }
-    return pids;
+        for (const out of renderEvent(event))
+            options.onLine(out);
+        const problem = proof !== null ? lockProblem(proof, stream, event) : null;
+        if (problem !== null)
+            stopper.breakLock(problem);
+    });
 }
-function signalGroup(pid, signal) {
-    try {
-        process.kill(-pid, signal);
-    }
-    catch {
-        // Group already gone.
-    }
+/** The CLI's standard error: each line to the log, the last 4000 characters kept in `tail`. */
+function watchStderr(child, options) {
+    const kept = { tail: '' };
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+        kept.tail = (kept.tail + chunk).slice(-4000);
+        for (const line of chunk.split('\n'))
+            if (line.trim() !== '')
+                options.onLine(`stderr: ${line}`);
+    });
+    return kept;
 }
-/**
- * Ends the CLI and everything it started: SIGTERM to its process group, SIGKILL after a grace
- * period, then SIGKILL to anything left in its session. Resolves when none is left (or after 15 s).
- */
-async function endAgentProcesses(pid) {
-    signalGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + 15_000;
-    let killed = false;
-    for (;;) {
-        const left = processesInSession(pid);
-        if (left.length === 0)
-            return 0;
-        if (Date.now() > deadline)
-            return left.length;
-        if (!killed && Date.now() > deadline - 15_000 + KILL_GRACE_MS) {
-            signalGroup(pid, 'SIGKILL');
-            for (const p of left) {
-                try {
-                    process.kill(p, 'SIGKILL');
-                }
-                catch {
-                    // Gone.
-                }
-            }
-            killed = true;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-}
-function readOrEmpty(file) {
-    try {
-        return (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return '';
-    }
-}
-function hookLogged(logFile, toolUseId) {
-    try {
-        return (0,external_node_fs_.readFileSync)(logFile, 'utf8').includes(`"toolUseId":${JSON.stringify(toolUseId)}`);
-    }
-    catch {
-        return false;
-    }
+/** The CLI's exit code and signal once it closed; a spawn error resolves both null, told in `kept`. */
+function waitForExit(child, kept) {
+    return new Promise((resolve) => {
+        child.on('error', (error) => {
+            kept.tail += `\n${error.message}`;
+            resolve([null, null]);
+        });
+        child.on('close', (code, sig) => {
+            resolve([code, sig]);
+        });
+    });
 }
 /**
  * Runs the CLI with an argument array in its own session, streams its output line by line,
@@ -34584,2742 +36750,42 @@ function hookLogged(logFile, toolUseId) {
 async function runAgent(options) {
     const started = Date.now();
     const stream = new StreamState();
-    const child = (0,external_node_child_process_namespaceObject.spawn)(options.claudePath, options.args, {
-        cwd: options.cwd,
-        env: options.env,
-        detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    child.stdin.on('error', () => {
-        // The CLI exited before reading its prompt; its exit status tells why.
-    });
-    child.stdin.end(options.prompt);
-    let lockBroken = null;
-    let timedOut = false;
-    let stderrTail = '';
+    const child = spawnInSession(options);
     const pid = child.pid;
     if (pid !== undefined)
         options.onSpawn(pid);
-    const breakLock = (why) => {
-        if (lockBroken !== null)
-            return;
-        lockBroken = why;
-        if (pid !== undefined) {
-            signalGroup(pid, 'SIGKILL');
-        }
-    };
+    const stopper = new Stopper(pid);
     const timer = setTimeout(() => {
-        timedOut = true;
-        if (pid !== undefined)
-            void endAgentProcesses(pid);
+        stopper.timeOut();
     }, options.timeoutMs);
-    const proof = options.proof;
-    const checkInit = () => {
-        if (proof === null || stream.init === null)
-            return;
-        if (readOrEmpty(proof.settingsFile) !== proof.settingsText) {
-            breakLock('the managed settings file changed after Airlock wrote it; the lock is not in force');
-            return;
-        }
-        const nonce = readOrEmpty(proof.sessionFile);
-        if (nonce !== proof.nonce) {
-            breakLock("the managed settings were not in force: the SessionStart hook did not write this run's nonce (a settings file the CLI cannot validate is silently ignored)");
-            return;
-        }
-        if (stream.init.permissionMode !== 'bypassPermissions') {
-            breakLock(`the CLI started in permission mode '${stream.init.permissionMode}', not bypassPermissions`);
-            return;
-        }
-        const extra = stream.init.tools.filter((tool) => !proof.tools.includes(tool));
-        if (extra.length > 0)
-            breakLock(`the CLI offered tools the policy does not cover: ${extra.join(', ')}`);
-    };
-    const stdout = (0,external_node_readline_namespaceObject.createInterface)({ input: child.stdout });
-    stdout.on('line', (line) => {
-        options.onRawLine(line);
-        const event = stream.push(line);
-        if (event === null) {
-            if (line.trim() !== '')
-                options.onLine(line);
-            return;
-        }
-        for (const out of renderEvent(event))
-            options.onLine(out);
-        if (event.type === 'system' && event.subtype === 'init')
-            checkInit();
-        if (event.type === 'assistant' && proof !== null && stream.init === null) {
-            breakLock('the CLI called a tool before reporting its session start');
-        }
-        if (event.type === 'user' && proof !== null) {
-            const message = event.message;
-            const blocks = Array.isArray(message?.content)
-                ? message.content
-                : [];
-            for (const block of blocks) {
-                if (block.type !== 'tool_result' ||
-                    block.is_error === true ||
-                    typeof block.tool_use_id !== 'string')
-                    continue;
-                if (!hookLogged(proof.logFile, block.tool_use_id)) {
-                    breakLock('a tool ran without a decision from the policy hook; the lock is not in force');
-                }
-            }
-        }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => {
-        stderrTail = (stderrTail + chunk).slice(-4000);
-        for (const line of chunk.split('\n'))
-            if (line.trim() !== '')
-                options.onLine(`stderr: ${line}`);
-    });
-    const [exitCode, signal] = await new Promise((resolve) => {
-        child.on('error', (error) => {
-            stderrTail += `\n${error.message}`;
-            resolve([null, null]);
-        });
-        child.on('close', (code, sig) => {
-            resolve([code, sig]);
-        });
-    });
+    watchStdout(child, stream, options, stopper);
+    const stderr = watchStderr(child, options);
+    const [exitCode, signal] = await waitForExit(child, stderr);
     clearTimeout(timer);
     if (pid !== undefined)
         await endAgentProcesses(pid);
-    // Set by the stream and timer callbacks above; read through a function so the compiler does
-    // not assume they still hold their initial values.
-    const outcome = () => ({
-        broken: lockBroken,
-        late: timedOut,
-    });
-    if (proof !== null && stream.init === null && outcome().broken === null && !outcome().late) {
-        // A CLI that never reported its session never proved the lock: not a success.
-        lockBroken = 'the CLI exited without reporting a session, so the lock was never proven';
-    }
+    // A CLI that never reported its session never proved the lock: not a success.
+    const neverProven = options.proof !== null && stream.init === null && !stopper.timedOut;
     return {
         exitCode,
         signal,
-        timedOut,
-        lockBroken,
+        timedOut: stopper.timedOut,
+        lockBroken: stopper.lockBroken ?? (neverProven ? NEVER_PROVEN : null),
         durationMs: Date.now() - started,
         stream,
-        stderrTail,
+        stderrTail: stderr.tail,
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./build/audit/parse/diff.js
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./build/agent/install/error.js
 /**
- * Parsers for git's machine-readable output: `diff-tree`/`diff-index -z --raw -p` (the raw
- * records, then the patch: its added lines and per-file line counts), `cat-file --batch`,
- * NUL-separated lists and the index file's entry flags. Pure: bytes in, data out. The streaming
- * parsers keep at most one bounded line or field in memory (and the raw records, one per changed
- * file), whatever the size of the input.
- */
-
-const NUL = 0x00;
-const TAB = 0x09;
-const LF = 0x0a;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const SPACE = 0x20;
-const BACKSLASH = 0x5c;
-const QUOTE = 0x22;
-/**
- * Decodes bytes as UTF-8, rendering every byte that is not part of a valid UTF-8 sequence as
- * `\xNN` (two lowercase hex digits). Valid text comes back unchanged, so a path that is valid
- * UTF-8 decodes to exactly the string git would print for it.
- */
-function decodeBytes(bytes) {
-    const buf = Buffer.isBuffer(bytes)
-        ? bytes
-        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if ((0,external_node_buffer_.isUtf8)(buf))
-        return buf.toString('utf8');
-    let out = '';
-    let runStart = 0;
-    let i = 0;
-    while (i < buf.length) {
-        const length = validSequenceLength(buf, i);
-        if (length > 0) {
-            i += length;
-            continue;
-        }
-        out += buf.toString('utf8', runStart, i) + `\\x${hex2(buf[i] ?? 0)}`;
-        i += 1;
-        runStart = i;
-    }
-    return out + buf.toString('utf8', runStart, buf.length);
-}
-function hex2(byte) {
-    return byte.toString(16).padStart(2, '0');
-}
-/** Length of the well-formed UTF-8 sequence starting at `i` (RFC 3629 table), or 0 if none. */
-function validSequenceLength(buf, i) {
-    const b0 = buf[i] ?? 0;
-    if (b0 < 0x80)
-        return 1;
-    const cont = (j, lo = 0x80, hi = 0xbf) => {
-        const b = buf[i + j];
-        return b !== undefined && b >= lo && b <= hi;
-    };
-    if (b0 >= 0xc2 && b0 <= 0xdf)
-        return cont(1) ? 2 : 0;
-    if (b0 === 0xe0)
-        return cont(1, 0xa0) && cont(2) ? 3 : 0;
-    if ((b0 >= 0xe1 && b0 <= 0xec) || b0 === 0xee || b0 === 0xef)
-        return cont(1) && cont(2) ? 3 : 0;
-    if (b0 === 0xed)
-        return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-    if (b0 === 0xf0)
-        return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-    if (b0 >= 0xf1 && b0 <= 0xf3)
-        return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    if (b0 === 0xf4)
-        return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
-    return 0;
-}
-/** Splits a complete NUL-terminated list into its fields (a missing final NUL is tolerated). */
-function splitNul(buf) {
-    const fields = [];
-    let start = 0;
-    while (start < buf.length) {
-        let end = buf.indexOf(NUL, start);
-        if (end === -1)
-            end = buf.length;
-        fields.push(buf.subarray(start, end));
-        start = end + 1;
-    }
-    return fields;
-}
-/**
- * Splits a NUL-separated stream fed in chunks of any size into fields. Holds at most one field
- * in memory and fails on a field longer than `maxFieldBytes`.
- */
-class NulSplitter {
-    maxFieldBytes;
-    pending = [];
-    pendingBytes = 0;
-    /** @param maxFieldBytes the longest field accepted, in bytes. */
-    constructor(maxFieldBytes = 1 << 20) {
-        this.maxFieldBytes = maxFieldBytes;
-    }
-    /** Feeds the next chunk; returns the fields it completed. */
-    push(chunk) {
-        const fields = [];
-        let start = 0;
-        for (;;) {
-            const end = chunk.indexOf(NUL, start);
-            if (end === -1) {
-                this.hold(chunk.subarray(start));
-                return fields;
-            }
-            this.hold(chunk.subarray(start, end));
-            fields.push(Buffer.concat(this.pending, this.pendingBytes));
-            this.pending = [];
-            this.pendingBytes = 0;
-            start = end + 1;
-        }
-    }
-    /** Ends the stream; returns the last field if it was not NUL-terminated. */
-    end() {
-        if (this.pendingBytes === 0)
-            return [];
-        const last = Buffer.concat(this.pending, this.pendingBytes);
-        this.pending = [];
-        this.pendingBytes = 0;
-        return [last];
-    }
-    hold(part) {
-        if (part.length === 0)
-            return;
-        this.pendingBytes += part.length;
-        if (this.pendingBytes > this.maxFieldBytes) {
-            throw new Error(`A NUL-separated field is longer than ${this.maxFieldBytes} bytes.`);
-        }
-        this.pending.push(part);
-    }
-}
-const OID = '[0-9a-f]{40}(?:[0-9a-f]{24})?';
-const RAW_HEADER = new RegExp(`^:([0-7]{6}) ([0-7]{6}) (${OID}) (${OID}) ([A-Z])[0-9]*$`);
-const ABSENT_MODE = '000000';
-const EMPTY = Buffer.alloc(0);
-const STATUS = {
-    A: 'added',
-    M: 'modified',
-    D: 'deleted',
-    R: 'renamed',
-    T: 'type-changed',
-};
-/**
- * Parses the NUL-separated fields of `git diff-tree -r -z --raw [-M]`, in git's order.
- * Understands additions, modifications (mode-only ones included), deletions, renames
- * (`R<score>`) and type changes (`T`). Throws on anything else (copies, unmerged entries) and on
- * output cut short.
- */
-function parseRawZ(fields) {
-    const entries = [];
-    let at = 0;
-    const next = (what) => {
-        const field = fields[at];
-        if (field === undefined)
-            throw new Error(`Truncated diff-tree output: expected ${what}.`);
-        at += 1;
-        return field;
-    };
-    while (at < fields.length) {
-        const head = next('a record');
-        const match = RAW_HEADER.exec(head.toString('latin1'));
-        if (match === null) {
-            throw new Error(`Unexpected diff-tree record ${JSON.stringify(head.toString('latin1'))}.`);
-        }
-        const [, oldMode = '', newMode = '', oldOid = '', newOid = '', code = ''] = match;
-        const status = STATUS[code];
-        if (status === undefined)
-            throw new Error(`Unexpected diff-tree status ${code}.`);
-        const sides = { status, oldMode, newMode, oldOid, newOid };
-        if (code === 'R') {
-            const oldPath = next('the source path of a rename');
-            entries.push({ ...sides, oldPath, path: next('the target path of a rename') });
-        }
-        else {
-            entries.push({ ...sides, path: next('a path') });
-        }
-    }
-    return entries;
-}
-/**
- * Splits the output of `git diff-tree -r -z --raw -p` fed in chunks of any size: first the raw
- * records (NUL-separated fields, kept), then an empty field, then the patch (handed back as it
- * comes, never kept). An output without changes is empty.
- */
-class RawPatchSplitter {
-    maxFieldBytes;
-    fields = [];
-    pending = [];
-    pendingBytes = 0;
-    inPatch = false;
-    parsed = null;
-    /** @param maxFieldBytes the longest raw field accepted, in bytes. */
-    constructor(maxFieldBytes = 1 << 20) {
-        this.maxFieldBytes = maxFieldBytes;
-    }
-    /** Whether the raw part is over and the patch has begun. */
-    get patchStarted() {
-        return this.inPatch;
-    }
-    /** Feeds the next chunk; returns the part of it that belongs to the patch (maybe empty). */
-    push(chunk) {
-        if (this.inPatch)
-            return chunk;
-        let start = 0;
-        for (;;) {
-            const end = chunk.indexOf(NUL, start);
-            if (end === -1) {
-                this.hold(chunk.subarray(start));
-                return EMPTY;
-            }
-            this.hold(chunk.subarray(start, end));
-            const field = Buffer.concat(this.pending, this.pendingBytes);
-            this.pending = [];
-            this.pendingBytes = 0;
-            start = end + 1;
-            this.parsed = null;
-            if (field.length === 0) {
-                this.inPatch = true;
-                return chunk.subarray(start);
-            }
-            this.fields.push(field);
-        }
-    }
-    /** The raw records, parsed; complete once the patch has begun or the output ended. */
-    rawEntries() {
-        this.parsed ??= parseRawZ(this.fields);
-        return this.parsed;
-    }
-    /** Ends the output; throws if it stopped inside a raw field. */
-    end() {
-        if (this.pendingBytes > 0)
-            throw new Error('Truncated diff-tree output inside a record.');
-    }
-    hold(part) {
-        if (part.length === 0)
-            return;
-        this.pendingBytes += part.length;
-        if (this.pendingBytes > this.maxFieldBytes) {
-            throw new Error(`A diff-tree field is longer than ${this.maxFieldBytes} bytes.`);
-        }
-        this.pending.push(part);
-    }
-}
-/**
- * Joins the raw records of one `diff-tree -r --raw -p` run with the sections of its patch, which
- * git prints in the same order: one section per record, two for a type change (git splits it
- * into a deletion and a creation). Line counts are the lines the patch removes and adds, which
- * are `--numstat`'s counts for every change but a type change (numstat diffs the old file's text
- * against the new symlink's target; here the patch deletes the one and creates the other). A file
- * is binary when a section says so; binary files have `null` counts. Throws when the two halves
- * do not agree (count, order or names).
- */
-function joinPatchSections(entries, sections) {
-    const joined = [];
-    let at = 0;
-    for (const entry of entries) {
-        const path = decodeBytes(entry.path);
-        const oldPath = entry.oldPath === undefined ? undefined : decodeBytes(entry.oldPath);
-        const own = sections.slice(at, at + (entry.status === 'type-changed' ? 2 : 1));
-        at += own.length;
-        if (own.length < (entry.status === 'type-changed' ? 2 : 1)) {
-            throw new Error(`The patch has fewer sections than diff-tree listed changes (at ${path}).`);
-        }
-        let additions = 0;
-        let deletions = 0;
-        let binary = false;
-        let contentShown = false;
-        const split = entry.status === 'type-changed';
-        for (const section of own) {
-            if (!labelFits(section.oldLabel, oldPath ?? path, entry.status !== 'added', split) ||
-                !labelFits(section.newLabel, path, entry.status !== 'deleted', split)) {
-                throw new Error(`The patch and diff-tree's records are not in the same order (at ${path}).`);
-            }
-            additions += section.additions;
-            deletions += section.deletions;
-            binary ||= section.binary;
-            contentShown ||= section.contentShown;
-        }
-        const file = {
-            path,
-            status: entry.status,
-            additions: binary ? null : additions,
-            deletions: binary ? null : deletions,
-            binary,
-        };
-        if (oldPath !== undefined)
-            file.oldPath = oldPath;
-        if (entry.oldMode !== ABSENT_MODE)
-            file.oldMode = entry.oldMode;
-        if (entry.newMode !== ABSENT_MODE)
-            file.newMode = entry.newMode;
-        joined.push({ file, oldOid: entry.oldOid, newOid: entry.newOid, contentShown });
-    }
-    if (at !== sections.length) {
-        throw new Error(`The patch has ${sections.length} sections for diff-tree's ${entries.length} changes.`);
-    }
-    return joined;
-}
-/**
- * Whether a `---`/`+++` label fits its side of the change: absent, the side's path when the side
- * exists, or `/dev/null` when it does not (or may not: git splits a type change into a deletion
- * and a creation).
- */
-function labelFits(label, expected, exists, split) {
-    if (label === undefined)
-        return true;
-    if (label === null)
-        return !exists || split;
-    return exists && label === expected;
-}
-/**
- * Git's own test for a binary blob when no attribute decides (`diff_filespec_is_binary`): larger
- * than `core.bigFileThreshold`, or a NUL byte among the first 8,000 bytes.
- */
-function isBinaryToGit(size, head, bigFileThreshold) {
-    return size > bigFileThreshold || head.subarray(0, 8000).includes(NUL);
-}
-/** An index entry read where it lies: each field is decoded only when asked for. */
-class IndexRecord {
-    index;
-    at;
-    hashBytes;
-    fullPath;
-    nameStart;
-    nameEnd;
-    skipWorktree = false;
-    constructor(index, at, hashBytes, fullPath, nameStart, nameEnd) {
-        this.index = index;
-        this.at = at;
-        this.hashBytes = hashBytes;
-        this.fullPath = fullPath;
-        this.nameStart = nameStart;
-        this.nameEnd = nameEnd;
-    }
-    get path() {
-        return this.fullPath ?? this.index.subarray(this.nameStart, this.nameEnd);
-    }
-    get mode() {
-        return this.index.readUInt32BE(this.at + 24).toString(8);
-    }
-    get oid() {
-        return this.index.toString('hex', this.at + 40, this.at + 40 + this.hashBytes);
-    }
-    get size() {
-        return this.index.readUInt32BE(this.at + 36);
-    }
-    get assumeUnchanged() {
-        return (this.index.readUInt16BE(this.at + 40 + this.hashBytes) & 0x8000) !== 0;
-    }
-}
-/**
- * Reads the entries of a git index file (`DIRC`, versions 2 to 4, `hashBytes` 20 for SHA-1 and
- * 32 for SHA-256 repositories), passing each of at least `minSize` bytes to `visit` until it
- * returns `false`. Returns
- * `false` when the file is not an index this reads in full (another version, a split index, a
- * cut or malformed file): then the entries seen are not all there are, and the caller asks git.
- */
-function walkIndex(index, hashBytes, visit, minSize = 0) {
-    if (index.length < 12 + hashBytes || index.toString('latin1', 0, 4) !== 'DIRC')
-        return false;
-    const version = index.readUInt32BE(4);
-    if (version < 2 || version > 4)
-        return false;
-    const count = index.readUInt32BE(8);
-    const body = index.length - hashBytes;
-    const fixed = 40 + hashBytes + 2;
-    let previous = Buffer.alloc(0);
-    let at = 12;
-    for (let i = 0; i < count; i++) {
-        if (at + fixed > body)
-            return false;
-        const flags = index.readUInt16BE(at + fixed - 2);
-        let nameAt = at + fixed;
-        let skipWorktree = false;
-        const extended = (flags & 0x4000) !== 0;
-        if (extended) {
-            if (version < 3 || nameAt + 2 > body)
-                return false;
-            skipWorktree = (index.readUInt16BE(nameAt) & 0x4000) !== 0;
-            nameAt += 2;
-        }
-        let nameEnd;
-        let path = null;
-        if (version === 4) {
-            // A varint (bytes to drop from the previous name), then the NUL-terminated rest.
-            let drop = 0;
-            let v = nameAt;
-            for (;;) {
-                if (v >= body)
-                    return false;
-                const byte = index[v] ?? 0;
-                drop = drop * 128 + (byte & 0x7f);
-                v += 1;
-                if ((byte & 0x80) === 0)
-                    break;
-                drop += 1;
-            }
-            const nul = index.indexOf(NUL, v);
-            if (nul === -1 || nul >= body || drop > previous.length)
-                return false;
-            path = Buffer.concat([previous.subarray(0, previous.length - drop), index.subarray(v, nul)]);
-            previous = path;
-            nameEnd = nul;
-            nameAt = nul + 1;
-        }
-        else {
-            const nul = index.indexOf(NUL, nameAt);
-            if (nul === -1 || nul >= body)
-                return false;
-            nameEnd = nul;
-            // The entry is NUL-padded to a multiple of 8 bytes, with at least one NUL.
-            const next = at + ((nul - at + 8) & ~7);
-            if (next > body)
-                return false;
-            nameAt = next;
-        }
-        if (minSize > 0 && index.readUInt32BE(at + 36) < minSize) {
-            at = nameAt;
-            continue;
-        }
-        const entry = new IndexRecord(index, at, hashBytes, path, at + fixed + (extended ? 2 : 0), nameEnd);
-        entry.skipWorktree = skipWorktree;
-        if (visit(entry) === false)
-            return true;
-        at = nameAt;
-    }
-    // Extensions: a four-byte signature and a length each. A split index keeps entries elsewhere.
-    while (at + 8 <= body) {
-        const signature = index.toString('latin1', at, at + 4);
-        if (signature === 'link' || signature === 'sdir')
-            return false;
-        at += 8 + index.readUInt32BE(at + 4);
-    }
-    return at === body;
-}
-/**
- * Says whether any entry of a git index is marked assume-unchanged or skip-worktree: `none`,
- * `some`, or `unknown` when the file is not an index {@link walkIndex} reads in full. Only an
- * answer of `none` can be relied on; the caller asks git otherwise.
- */
-function indexMarks(index, hashBytes) {
-    const marked = [];
-    const whole = walkIndex(index, hashBytes, (entry) => {
-        if (!entry.assumeUnchanged && !entry.skipWorktree)
-            return undefined;
-        marked.push(entry);
-        return false;
-    });
-    if (marked.length > 0)
-        return 'some';
-    return whole ? 'none' : 'unknown';
-}
-const C_ESCAPES = {
-    a: 0x07,
-    b: 0x08,
-    t: 0x09,
-    n: 0x0a,
-    v: 0x0b,
-    f: 0x0c,
-    r: 0x0d,
-    '"': 0x22,
-    '\\': 0x5c,
-};
-/**
- * Reads a path as git prints it in patch headers: either as is, or C-quoted (`"b/a\tb\303\251"`)
- * when it holds a quote, a backslash, a control character or a byte above 0x7f. Returns the raw
- * bytes of the path and ignores anything after the closing quote. Throws on a malformed quote.
- */
-function unquoteGitPath(text) {
-    if (text[0] !== QUOTE)
-        return text;
-    const out = [];
-    let i = 1;
-    while (i < text.length) {
-        const b = text[i] ?? 0;
-        if (b === QUOTE)
-            return Buffer.from(out);
-        if (b !== BACKSLASH) {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        const esc = String.fromCharCode(text[i + 1] ?? 0);
-        const named = C_ESCAPES[esc];
-        if (named !== undefined) {
-            out.push(named);
-            i += 2;
-            continue;
-        }
-        const octal = text.subarray(i + 1, i + 4).toString('latin1');
-        if (!/^[0-3][0-7]{2}$/.test(octal))
-            throw new Error('Malformed quoted path in patch header.');
-        out.push(parseInt(octal, 8));
-        i += 4;
-    }
-    throw new Error('Unterminated quoted path in patch header.');
-}
-/**
- * Incremental parser for `git diff-tree -p -U<n>` output: feed it chunks of any size, get back
- * the added lines with their new-side line numbers. Hunks are consumed by their line counts, so
- * content that looks like a header (`+++ b/x`, `diff --git`) is never mistaken for one. Memory
- * is bounded by `maxLineBytes` plus `maxHeaderBytes`, however long the patch or its lines are.
- * Binary files (`Binary files … differ`) have no lines and yield nothing. Throws on a patch it
- * cannot follow, rather than guess.
- */
-class AddedLineParser {
-    maxLineBytes;
-    overlapBytes;
-    maxHeaderBytes;
-    path = null;
-    oldLeft = 0;
-    newLeft = 0;
-    newLine = 0;
-    kind = 'none';
-    parts = [];
-    partBytes = 0;
-    truncated = false;
-    piecesEmitted = false;
-    freshBytes = 0;
-    out = [];
-    section = null;
-    done = [];
-    /** Consecutive added lines of the current chunk, not decoded yet. */
-    run = null;
-    /** @param options limits on what is held in memory. */
-    constructor(options = {}) {
-        this.maxLineBytes = options.maxLineBytes ?? 64 * 1024;
-        this.overlapBytes = options.overlapBytes ?? 512;
-        this.maxHeaderBytes = options.maxHeaderBytes ?? 64 * 1024;
-        if (this.maxLineBytes < 16 ||
-            this.overlapBytes < 0 ||
-            this.overlapBytes * 2 > this.maxLineBytes) {
-            throw new Error('AddedLineParser: maxLineBytes must be at least 16 and twice overlapBytes.');
-        }
-    }
-    /** Feeds the next chunk of the patch; returns the added lines (or pieces) it completed. */
-    push(chunk) {
-        let start = 0;
-        while (start < chunk.length) {
-            const nl = chunk.indexOf(LF, start);
-            if (nl !== -1 && this.kind === 'none' && this.wholeLine(chunk, start, nl)) {
-                start = nl + 1;
-                continue;
-            }
-            this.append(chunk.subarray(start, nl === -1 ? chunk.length : nl));
-            if (nl === -1)
-                break;
-            this.finishLine();
-            start = nl + 1;
-        }
-        return this.take();
-    }
-    /** Ends the patch; returns what is left and throws if the patch stopped inside a hunk. */
-    end() {
-        if (this.kind !== 'none')
-            this.finishLine();
-        if (this.oldLeft > 0 || this.newLeft > 0)
-            throw new Error('The patch ended inside a hunk.');
-        this.closeSection();
-        return this.take();
-    }
-    /**
-     * The `diff --git` sections completed so far (each once, in order): their labels, line counts
-     * and whether git printed them as binary. A section completes when the next one starts, or at
-     * {@link end}.
-     */
-    sections() {
-        const done = this.done;
-        this.done = [];
-        return done;
-    }
-    closeSection() {
-        if (this.section !== null)
-            this.done.push(this.section);
-        this.section = null;
-    }
-    take() {
-        this.flushRun();
-        const out = this.out;
-        this.out = [];
-        return out;
-    }
-    /**
-     * Adds the added line `chunk[from, to)` (without its `+`) to the run of consecutive added
-     * lines being gathered, or starts a new run. A run is decoded once, when it ends.
-     */
-    addToRun(chunk, from, to) {
-        const run = this.run;
-        if (run !== null &&
-            run.chunk === chunk &&
-            from === run.end + 2 &&
-            to - run.start <= this.maxLineBytes) {
-            run.end = to;
-            run.lines += 1;
-            return;
-        }
-        this.flushRun();
-        if (this.path === null)
-            throw new Error('The patch adds lines to a file it did not name.');
-        this.run = { chunk, start: from, end: to, path: this.path, line: this.newLine, lines: 1 };
-    }
-    flushRun() {
-        const run = this.run;
-        if (run === null)
-            return;
-        this.run = null;
-        // The run's bytes are its lines joined by "\n+": every "\n+" is a line boundary, and as
-        // both are ASCII, decoding the whole run equals decoding each line.
-        const text = decodeBytes(run.chunk.subarray(run.start, run.end));
-        this.out.push({
-            path: run.path,
-            line: run.line,
-            text: run.lines === 1 ? text : text.replaceAll('\n+', '\n'),
-            lines: run.lines,
-        });
-    }
-    inHunk() {
-        return this.oldLeft > 0 || this.newLeft > 0;
-    }
-    /**
-     * The usual case, without copying: a line that starts and ends in this chunk and needs no
-     * cutting. Does what {@link append} then {@link finishLine} would do; returns false (having
-     * done nothing) for a line they must handle.
-     */
-    wholeLine(chunk, start, end) {
-        if (!this.inHunk()) {
-            if (end - start > this.maxHeaderBytes)
-                return false;
-            this.otherLine(chunk.subarray(start, end));
-            return true;
-        }
-        if (end > start && chunk[start] === PLUS && this.newLeft > 0) {
-            if (end - start - 1 > this.maxLineBytes)
-                return false;
-            this.addToRun(chunk, start + 1, end);
-            if (this.section !== null)
-                this.section.additions += 1;
-            this.newLeft -= 1;
-            this.newLine += 1;
-            return true;
-        }
-        this.otherLine(chunk.subarray(start, end));
-        return true;
-    }
-    append(bytes) {
-        if (this.kind === 'none') {
-            if (bytes.length === 0)
-                return;
-            this.kind = this.inHunk() && bytes[0] === PLUS && this.newLeft > 0 ? 'added' : 'other';
-            if (this.kind === 'added')
-                bytes = bytes.subarray(1);
-        }
-        if (this.kind === 'other') {
-            const room = this.maxHeaderBytes - this.partBytes;
-            if (bytes.length > room)
-                this.truncated = true;
-            this.hold(bytes.subarray(0, Math.max(0, room)));
-            return;
-        }
-        this.hold(bytes);
-        this.freshBytes += bytes.length;
-        if (this.partBytes > this.maxLineBytes)
-            this.emitPieces();
-    }
-    hold(bytes) {
-        if (bytes.length === 0)
-            return;
-        this.parts.push(bytes);
-        this.partBytes += bytes.length;
-    }
-    /** Emits the first `maxLineBytes` of a long added line, keeping an overlap for the next piece. */
-    emitPieces() {
-        let buf = Buffer.concat(this.parts, this.partBytes);
-        while (buf.length > this.maxLineBytes) {
-            const cut = charBoundary(buf, this.maxLineBytes);
-            this.emit(buf.subarray(0, cut));
-            this.freshBytes = buf.length - cut;
-            buf = buf.subarray(charBoundary(buf, cut - this.overlapBytes));
-            this.piecesEmitted = true;
-        }
-        this.parts = [buf];
-        this.partBytes = buf.length;
-    }
-    emit(bytes) {
-        if (this.path === null)
-            throw new Error('The patch adds lines to a file it did not name.');
-        this.flushRun();
-        this.out.push({ path: this.path, line: this.newLine, text: decodeBytes(bytes), lines: 1 });
-    }
-    finishLine() {
-        // One part (the usual case: a line within one chunk) needs no copy.
-        const line = this.parts.length === 1
-            ? this.parts[0]
-            : Buffer.concat(this.parts, this.partBytes);
-        if (this.kind === 'added') {
-            if (!this.piecesEmitted || this.freshBytes > 0)
-                this.emit(line);
-            if (this.section !== null)
-                this.section.additions += 1;
-            this.newLeft -= 1;
-            this.newLine += 1;
-        }
-        else {
-            this.otherLine(line);
-        }
-        this.kind = 'none';
-        this.parts = [];
-        this.partBytes = 0;
-        this.truncated = false;
-        this.piecesEmitted = false;
-        this.freshBytes = 0;
-    }
-    otherLine(line) {
-        const first = line[0];
-        if (this.inHunk()) {
-            if (first === MINUS && this.oldLeft > 0) {
-                this.oldLeft -= 1;
-                if (this.section !== null)
-                    this.section.deletions += 1;
-            }
-            else if ((first === SPACE || first === undefined) && this.oldLeft > 0 && this.newLeft > 0) {
-                this.oldLeft -= 1;
-                this.newLeft -= 1;
-                this.newLine += 1;
-            }
-            else if (first !== BACKSLASH) {
-                throw new Error('The patch does not match its hunk header.');
-            }
-            return;
-        }
-        if (startsWith(line, 'diff --git ')) {
-            this.path = null;
-            this.closeSection();
-            this.section = { additions: 0, deletions: 0, binary: false, contentShown: false };
-        }
-        else if (startsWith(line, '+++ ')) {
-            if (this.truncated)
-                throw new Error('A patch header line is too long to read.');
-            this.path = parseLabel(line.subarray(4), 'b/');
-            if (this.section !== null)
-                this.section.newLabel = this.path;
-        }
-        else if (startsWith(line, '--- ')) {
-            if (this.truncated)
-                throw new Error('A patch header line is too long to read.');
-            if (this.section !== null)
-                this.section.oldLabel = parseLabel(line.subarray(4), 'a/');
-        }
-        else if (startsWith(line, '@@ ')) {
-            this.startHunk(line);
-            if (this.section !== null)
-                this.section.contentShown = true;
-        }
-        else if (startsWith(line, 'GIT binary patch') || startsWith(line, 'Binary files ')) {
-            if (this.section !== null) {
-                this.section.binary = true;
-                this.section.contentShown = true;
-            }
-        }
-        else if (first === PLUS ||
-            first === SPACE ||
-            (first === MINUS && !startsWith(line, '--- '))) {
-            throw new Error('Unexpected line outside a hunk in patch.');
-        }
-    }
-    startHunk(line) {
-        const match = /^@@ -[0-9]+(?:,([0-9]+))? \+([0-9]+)(?:,([0-9]+))? @@/.exec(line.toString('latin1'));
-        if (match === null)
-            throw new Error('Malformed hunk header in patch.');
-        this.oldLeft = match[1] === undefined ? 1 : Number(match[1]);
-        this.newLine = Number(match[2]);
-        this.newLeft = match[3] === undefined ? 1 : Number(match[3]);
-    }
-}
-function startsWith(line, prefix) {
-    return line.length >= prefix.length && line.toString('latin1', 0, prefix.length) === prefix;
-}
-/**
- * The path of a `---`/`+++` label: `a/path` or `b/path` (per `prefix`), C-quoted or not, or
- * `/dev/null` (`null`). Git adds a tab after an unquoted name with a space.
- */
-function parseLabel(label, prefix) {
-    if (label.toString('latin1') === '/dev/null')
-        return null;
-    let bytes = unquoteGitPath(label);
-    if (bytes === label && bytes[bytes.length - 1] === TAB)
-        bytes = bytes.subarray(0, -1);
-    if (!startsWith(bytes, prefix)) {
-        throw new Error(`Unexpected ${prefix === 'a/' ? 'old' : 'new'}-file label in patch header.`);
-    }
-    return decodeBytes(bytes.subarray(2));
-}
-/** The largest index ≤ `at` that does not split a UTF-8 sequence (or `at` for invalid data). */
-function charBoundary(buf, at) {
-    let i = Math.max(0, at);
-    for (let step = 0; step < 3 && i > 0 && i < buf.length; step++) {
-        if (((buf[i] ?? 0) & 0xc0) !== 0x80)
-            return i;
-        i -= 1;
-    }
-    return ((buf[i] ?? 0) & 0xc0) === 0x80 ? at : i;
-}
-/**
- * Incremental parser for `git cat-file --batch` output (`<oid> <type> <size>\n<content>\n` or
- * `<oid> missing\n`). Keeps at most `maxContentBytes` of any object; the rest is skipped.
- */
-class CatFileBatchParser {
-    maxContentBytes;
-    header = [];
-    headerBytes = 0;
-    current = null;
-    /** Bytes of the current object (content plus its trailing newline) still to read. */
-    left = 0;
-    /** @param maxContentBytes how much of each object to keep. */
-    constructor(maxContentBytes = 64 * 1024) {
-        this.maxContentBytes = maxContentBytes;
-    }
-    /** Feeds the next chunk; returns the objects it completed. */
-    push(chunk) {
-        const done = [];
-        let i = 0;
-        while (i < chunk.length) {
-            if (this.current === null) {
-                const nl = chunk.indexOf(LF, i);
-                const end = nl === -1 ? chunk.length : nl;
-                this.headerBytes += end - i;
-                if (this.headerBytes > 1024)
-                    throw new Error('Unexpected cat-file --batch output.');
-                this.header.push(chunk.subarray(i, end));
-                i = end;
-                if (nl === -1)
-                    break;
-                i += 1;
-                const missing = this.startObject(Buffer.concat(this.header).toString('latin1'));
-                this.header = [];
-                this.headerBytes = 0;
-                if (missing !== null)
-                    done.push(missing);
-                continue;
-            }
-            const take = Math.min(this.left, chunk.length - i);
-            const part = chunk.subarray(i, i + take);
-            const room = this.maxContentBytes - this.current.keptBytes;
-            const contentPart = part.subarray(0, Math.max(0, Math.min(room, this.left - 1)));
-            if (contentPart.length > 0) {
-                this.current.kept.push(contentPart);
-                this.current.keptBytes += contentPart.length;
-            }
-            this.left -= take;
-            i += take;
-            if (this.left === 0) {
-                const { oid, type, size, kept, keptBytes } = this.current;
-                done.push({
-                    oid,
-                    type,
-                    size,
-                    content: Buffer.concat(kept, keptBytes),
-                    truncated: keptBytes < size,
-                });
-                this.current = null;
-            }
-        }
-        return done;
-    }
-    /** Ends the stream; throws if it stopped in the middle of an object. */
-    end() {
-        if (this.current !== null || this.headerBytes > 0)
-            throw new Error('cat-file --batch output ended early.');
-    }
-    startObject(header) {
-        const missing = new RegExp(`^(${OID}) missing$`).exec(header);
-        if (missing !== null) {
-            return {
-                oid: missing[1] ?? '',
-                type: 'missing',
-                size: 0,
-                content: Buffer.alloc(0),
-                truncated: false,
-            };
-        }
-        const match = new RegExp(`^(${OID}) ([a-z]+) ([0-9]+)$`).exec(header);
-        if (match === null)
-            throw new Error(`Unexpected cat-file --batch header ${JSON.stringify(header)}.`);
-        const size = Number(match[3]);
-        this.current = { oid: match[1] ?? '', type: match[2] ?? '', size, kept: [], keptBytes: 0 };
-        this.left = size + 1;
-        return null;
-    }
-}
-
-;// CONCATENATED MODULE: ./build/git/git.js
-/**
- * The only way the action runs git. After the agent ran, the repository is hostile: its config,
- * attributes, hooks and object store may all have been planted. Every call made here therefore
- * starts git with a clean environment and command-line settings that switch off each way git
- * can be made to run another program, and never through a shell.
- */
-
-/**
- * Settings given with `-c` to every git call. Command-line settings outrank every config file,
- * including a planted `.git/config`. Checked against git 2.39.
- */
-const HARDENING_CONFIG = Object.freeze({
-    // No file-system monitor program.
-    'core.fsmonitor': 'false',
-    // No hook of any kind: a path that is not a directory holds no hooks.
-    'core.hooksPath': '/dev/null',
-    // No untracked cache read from (or written to) an index.
-    'core.untrackedCache': 'false',
-    // No pager program, should git ever think it has a terminal.
-    'core.pager': 'cat',
-    // No transport at all: a partial clone cannot lazily fetch (ssh, remote helpers, proxies).
-    'protocol.allow': 'never',
-    // No credential helper program (an empty value empties the list).
-    'credential.helper': '',
-    // No gpg (or gpg.program) run to show signatures.
-    'log.showSignature': 'false',
-    // Replace refs cannot swap one object for another under our feet.
-    'core.useReplaceRefs': 'false',
-    // A planted commit-graph or multi-pack index cannot misstate history or object locations.
-    'core.commitGraph': 'false',
-    'core.multiPackIndex': 'false',
-    // No automatic gc or maintenance started in the background.
-    'gc.auto': '0',
-    'maintenance.auto': 'false',
-});
-/**
- * Environment every git call gets, on top of `PATH`. Everything else named `GIT_*` that the
- * action's own environment holds is dropped, so a caller's `GIT_DIR`, `GIT_CONFIG_COUNT`,
- * `GIT_EXTERNAL_DIFF`, `GIT_SSH_COMMAND` or `GIT_TRACE` never reaches git by accident.
- */
-const HARDENING_ENV = Object.freeze({
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_ATTR_NOSYSTEM: '1',
-    GIT_NO_REPLACE_OBJECTS: '1',
-    GIT_OPTIONAL_LOCKS: '0',
-    GIT_PAGER: 'cat',
-    LC_ALL: 'C',
-    // Not hardening: glibc returns freed memory to the kernel eagerly, and on VMs where that is
-    // expensive `git add` of 10,000 files spent 80% of its system time in brk (npm run bench).
-    MALLOC_TOP_PAD_: '16777216',
-});
-/** A git command that failed. Carries git's own words, never the environment it ran with. */
-class GitError extends Error {
-    subcommand;
-    exitCode;
-    stderr;
-    /**
-     * @param subcommand the git subcommand (`diff-tree`, `add`, ...)
-     * @param exitCode git's exit code, or `null` when a signal ended it
-     * @param stderr git's standard error, trimmed and shortened
-     */
-    constructor(subcommand, exitCode, stderr, message) {
-        super(message ??
-            `git ${subcommand} failed (${exitCode === null ? 'killed' : `exit code ${exitCode}`})` +
-                (stderr === '' ? '.' : `: ${stderr}`));
-        this.subcommand = subcommand;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.name = 'GitError';
-    }
-}
-const MAX_STDERR_BYTES = 4096;
-/** The full argument list for one call: hardening settings, then the caller's, then `args`. */
-function gitArgs(args, options) {
-    const settings = [];
-    const set = (key, value) => {
-        settings.push('-c', `${key}=${value}`);
-    };
-    for (const [key, value] of Object.entries(HARDENING_CONFIG))
-        set(key, value);
-    for (const dir of options.safeDirectories ?? [])
-        set('safe.directory', dir);
-    for (const [key, value] of Object.entries(options.config ?? {}))
-        set(key, value);
-    return ['--no-pager', ...settings, ...args];
-}
-/** The environment for one call: `PATH` from `base`, the hardening variables, then the caller's. */
-function gitEnv(extra = {}, base = process.env) {
-    const env = { ...HARDENING_ENV };
-    if (base.PATH !== undefined)
-        env.PATH = base.PATH;
-    return { ...env, ...extra };
-}
-/**
- * Runs git and streams its standard output to `onChunk`, in order, with backpressure. Returning
- * `false` from `onChunk` stops reading: git is ended and the call resolves to -1 without error.
- * Otherwise resolves to git's exit code when it is one of `okExitCodes`, and rejects with a
- * {@link GitError} when it is not.
- */
-async function streamGit(args, options, onChunk) {
-    const subcommand = args[0] ?? '';
-    const child = (0,external_node_child_process_namespaceObject.spawn)('git', gitArgs(args, options), {
-        cwd: options.cwd,
-        env: gitEnv(options.env),
-    });
-    const stderr = [];
-    let stderrBytes = 0;
-    child.stderr.on('data', (chunk) => {
-        if (stderrBytes >= MAX_STDERR_BYTES)
-            return;
-        stderr.push(chunk.subarray(0, MAX_STDERR_BYTES - stderrBytes));
-        stderrBytes += chunk.length;
-    });
-    const exited = new Promise((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', (code, signal) => {
-            resolve({ code, signal });
-        });
-    });
-    // Awaited below; this only keeps an early spawn failure from being reported as unhandled.
-    void exited.catch(() => undefined);
-    child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code tells
-    child.stdin.end(options.input);
-    let stopped = false;
-    try {
-        for await (const chunk of child.stdout) {
-            if ((await onChunk(chunk)) === false) {
-                stopped = true;
-                break;
-            }
-        }
-    }
-    catch (error) {
-        child.kill();
-        await exited.catch(() => undefined);
-        throw error;
-    }
-    if (stopped)
-        child.kill();
-    let result;
-    try {
-        result = await exited;
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new GitError(subcommand, null, '', `git ${subcommand} could not start: ${reason}`);
-    }
-    const message = Buffer.concat(stderr).toString('utf8').trim();
-    if (stopped)
-        return -1;
-    if (result.code !== null && (options.okExitCodes ?? [0]).includes(result.code)) {
-        return result.code;
-    }
-    throw new GitError(subcommand, result.code, message);
-}
-/**
- * Runs git for a small output and returns its standard output. Rejects with a
- * {@link GitError} on a failing exit code, or when the output passes `maxOutputBytes`.
- */
-async function runGit(args, options) {
-    const limit = options.maxOutputBytes ?? 256 * 1024 * 1024;
-    const chunks = [];
-    let size = 0;
-    await streamGit(args, options, (chunk) => {
-        size += chunk.length;
-        if (size > limit)
-            return false;
-        chunks.push(chunk);
-        return undefined;
-    });
-    if (size > limit) {
-        const subcommand = args[0] ?? '';
-        throw new GitError(subcommand, null, '', `git ${subcommand} printed more than ${limit} bytes.`);
-    }
-    return Buffer.concat(chunks, size);
-}
-
-;// CONCATENATED MODULE: ./build/audit/new-file-patch.js
-/**
- * The patch section git prints for a new text file (`git diff --full-index --src-prefix=a/
- * --dst-prefix=b/` with `core.quotePath` on), built from the file's bytes, for the large new
- * files the audit streams from its store rather than have git diff them (see `diffIndex` in
- * `audit.ts`). Pure: bytes in, bytes out. Every header line is byte for byte what git 2.39
- * prints, so the same parser reads both, and `git apply` takes the result.
- */
-const new_file_patch_LF = 0x0a;
-const new_file_patch_PLUS = 0x2b;
-/** What git writes after the last line of a file that does not end with a newline. */
-const NO_NEWLINE = Buffer.from('\n\\ No newline at end of file\n');
-/**
- * How git quotes each byte in a path (`cq_lookup` in quote.c, with `core.quotePath` on): `null`
- * for a byte printed as it is, else its escape.
- */
-const QUOTED = Array.from({ length: 256 }, (_, byte) => {
-    const named = {
-        0x07: '\\a',
-        0x08: '\\b',
-        0x09: '\\t',
-        0x0a: '\\n',
-        0x0b: '\\v',
-        0x0c: '\\f',
-        0x0d: '\\r',
-        0x22: '\\"',
-        0x5c: '\\\\',
-    };
-    if (named[byte] !== undefined)
-        return named[byte];
-    if (byte < 0x20 || byte >= 0x7f)
-        return `\\${byte.toString(8).padStart(3, '0')}`;
-    return null;
-});
-function needsQuoting(path) {
-    for (const byte of path)
-        if (QUOTED[byte] !== null)
-            return true;
-    return false;
-}
-/**
- * `prefix` + `path` as git prints a name in a patch header (`quote_two`): as is, or the whole
- * C-quoted (`"b/caf\303\251"`) when the path holds a byte git quotes.
- */
-function quotedName(prefix, path) {
-    if (!needsQuoting(path)) {
-        return Buffer.concat([Buffer.from(prefix, 'latin1'), path]);
-    }
-    const parts = [Buffer.from(`"${prefix}`, 'latin1')];
-    let run = 0;
-    for (let i = 0; i < path.length; i++) {
-        const escape = QUOTED[path[i] ?? 0];
-        if (escape === null || escape === undefined)
-            continue;
-        parts.push(path.subarray(run, i), Buffer.from(escape, 'latin1'));
-        run = i + 1;
-    }
-    parts.push(path.subarray(run), Buffer.from('"', 'latin1'));
-    return Buffer.concat(parts);
-}
-/**
- * The lines that open a new file's section: `diff --git`, `new file mode`, `index`. `oid` is the
- * blob's full name; `zeroOid` the all-zero name of the repository's hash (40 or 64 digits).
- */
-function newFileHeader(path, mode, oid, zeroOid) {
-    const tail = `\nnew file mode ${mode}\nindex ${zeroOid}..${oid}\n`;
-    if (!needsQuoting(path)) {
-        const name = path.toString('latin1');
-        return Buffer.from(`diff --git a/${name} b/${name}${tail}`, 'latin1');
-    }
-    return Buffer.concat([
-        Buffer.from('diff --git ', 'latin1'),
-        quotedName('a/', path),
-        Buffer.from(' ', 'latin1'),
-        quotedName('b/', path),
-        Buffer.from(tail, 'latin1'),
-    ]);
-}
-/**
- * The `---`/`+++` labels and the hunk header of a new text file of `lines` lines (at least
- * one). Git ends a label with a tab when the name holds a space.
- */
-function newFileHunkStart(path, lines) {
-    const tab = path.includes(0x20) ? '\t' : '';
-    return Buffer.concat([
-        Buffer.from('--- /dev/null\n+++ ', 'latin1'),
-        quotedName('b/', path),
-        Buffer.from(`${tab}\n@@ -0,0 +1${lines === 1 ? '' : `,${lines}`} @@\n`, 'latin1'),
-    ]);
-}
-/** How many newlines `content` holds. */
-function countNewlines(content) {
-    let lines = 0;
-    let at = content.indexOf(new_file_patch_LF);
-    while (at !== -1) {
-        lines += 1;
-        at = content.indexOf(new_file_patch_LF, at + 1);
-    }
-    return lines;
-}
-/**
- * A piece of a new file's content as hunk lines: `+` before every line that starts in it.
- * `atLineStart`: whether the piece starts a line (true for the first piece of a file, then
- * whether the previous piece ended with a newline); `last`: the file's last piece, after which
- * an unfinished line gets git's "No newline at end of file" marker.
- */
-function addedLines(piece, atLineStart, last) {
-    const starts = [];
-    if (atLineStart && piece.length > 0)
-        starts.push(0);
-    let at = piece.indexOf(new_file_patch_LF);
-    while (at !== -1 && at + 1 < piece.length) {
-        starts.push(at + 1);
-        at = piece.indexOf(new_file_patch_LF, at + 1);
-    }
-    const open = last && piece.length > 0 && piece[piece.length - 1] !== new_file_patch_LF;
-    const out = Buffer.allocUnsafe(piece.length + starts.length + (open ? NO_NEWLINE.length : 0));
-    let written = 0;
-    let copied = 0;
-    for (const start of starts) {
-        written += piece.copy(out, written, copied, start);
-        out[written++] = new_file_patch_PLUS;
-        copied = start;
-    }
-    written += piece.copy(out, written, copied);
-    if (open)
-        NO_NEWLINE.copy(out, written);
-    return out;
-}
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./build/audit/patch.js
-
-
-
-/**
- * The file behind the `patch-file` output: the agent's whole change (baseline tree → final tree)
- * as a binary-safe patch that `git apply` takes in a fresh clone, renames, deletions, modes,
- * symlinks and binary files included (`--binary --full-index`). The audit writes it from its one
- * diff pass over the private store (see `collectChanges`), so nothing the agent planted in the
- * repository (diff drivers, textconv) runs, and the bytes are those the audit counted and
- * scanned. Written with backpressure: memory stays bounded whatever the size of the patch.
- */
-class PatchFile {
-    file;
-    out;
-    constructor(file, out) {
-        this.file = file;
-        this.out = out;
-    }
-    /** Creates (or empties) `file`, readable by later steps (mode 0644). */
-    static async open(file) {
-        const out = (0,external_node_fs_.createWriteStream)(file, { mode: 0o644, highWaterMark: 1024 * 1024 });
-        await (0,external_node_events_.once)(out, 'open');
-        return new PatchFile(file, out);
-    }
-    /** Appends the next piece of the patch; resolves once the stream can take more. */
-    async write(chunk) {
-        if (!this.out.write(chunk))
-            await (0,external_node_events_.once)(this.out, 'drain');
-    }
-    /** Flushes and closes the file. */
-    async close() {
-        if (this.out.closed)
-            return;
-        this.out.end();
-        await (0,external_node_events_.once)(this.out, 'close');
-    }
-    /** Closes and removes the file: a patch cut short is no patch. */
-    async discard() {
-        this.out.destroy();
-        if (!this.out.closed)
-            await (0,external_node_events_.once)(this.out, 'close');
-        await (0,promises_namespaceObject.rm)(this.file, { force: true });
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./build/audit/protected-paths.js
-/**
- * Path rules the audit applies to the agent's changes: protected globs, and symlinks that point
- * out of the tree. Pure: paths in, violations out.
- */
-
-
-/**
- * Paths an agent must not change without a human noticing. Nested variants (`**∕…`) are used
- * wherever the tool that reads the file also reads it below the top level.
- */
-const BUILTIN_PROTECTED_PATHS = Object.freeze([
-    { pattern: '.github/**', reason: 'workflows and local actions run with the repository secrets' },
-    { pattern: '**/action.yml', reason: 'an action definition runs inside the workflows using it' },
-    { pattern: '**/action.yaml', reason: 'an action definition runs inside the workflows using it' },
-    { pattern: '**/.claude/**', reason: "Claude Code's own settings, hooks, skills and commands" },
-    { pattern: '**/CLAUDE.md', reason: 'instructions every later Claude Code session obeys' },
-    { pattern: '**/CLAUDE.local.md', reason: 'instructions every later Claude Code session obeys' },
-    { pattern: '.mcp.json', reason: 'MCP servers start as processes in later sessions' },
-    { pattern: '**/.env*', reason: 'environment files hold credentials' },
-    { pattern: '**/*.pem', reason: 'certificates and private keys' },
-    { pattern: '**/*.key', reason: 'private keys' },
-    { pattern: '**/id_rsa*', reason: 'SSH private keys' },
-    { pattern: 'CODEOWNERS', reason: 'decides who must approve changes' },
-    { pattern: 'docs/CODEOWNERS', reason: 'decides who must approve changes' },
-    { pattern: '.gitmodules', reason: 'points submodules at other repositories' },
-    { pattern: '**/.gitattributes', reason: 'selects filter, diff and merge drivers git runs' },
-    { pattern: '.husky/**', reason: 'git hooks installed on every developer machine' },
-]);
-/**
- * picomatch settings: dotfiles match, any character (newlines too) matches inside `*` and `**`,
- * and case is ignored, so `.GitHub/x` or `KEY.PEM` cannot slip past a rule on a
- * case-insensitive file system. Without the `s` flag picomatch's `**` stops at a newline, and
- * `.github/workflows/a\nb.yml` would not match `.github/**`.
- */
-const MATCH_OPTIONS = { dot: true, flags: 'si', windows: false };
-/**
- * The patterns to enforce: the built-in set, plus every input pattern, minus every built-in
- * pattern named by an input `!pattern` (exactly as written in the built-in set). Blank entries
- * are ignored. Throws when a `!pattern` names no built-in pattern, so a typo cannot leave the
- * user believing a rule was removed.
- */
-function resolveProtectedPaths(input) {
-    const builtins = BUILTIN_PROTECTED_PATHS.map((p) => p.pattern);
-    const removed = new Set();
-    const added = [];
-    for (const raw of input) {
-        const entry = raw.trim();
-        if (entry === '')
-            continue;
-        if (!entry.startsWith('!')) {
-            added.push(entry);
-            continue;
-        }
-        const pattern = entry.slice(1).trim();
-        if (!builtins.includes(pattern)) {
-            throw new Error(`Invalid protected-paths entry '${entry}': '${pattern}' is not a built-in pattern. ` +
-                `Built-in patterns: ${builtins.join(', ')}.`);
-        }
-        removed.add(pattern);
-    }
-    return [...new Set([...builtins.filter((p) => !removed.has(p)), ...added])];
-}
-/** Returns, for each path that any pattern matches, the first pattern (in order) that does. */
-function matchProtected(paths, patterns) {
-    return matchWith(compile(patterns), paths);
-}
-function compile(patterns) {
-    return patterns.map((pattern) => ({ pattern, test: picomatch(pattern, MATCH_OPTIONS) }));
-}
-function matchWith(matchers, paths) {
-    const matches = [];
-    for (const p of paths) {
-        const hit = matchers.find((m) => m.test(p));
-        if (hit !== undefined)
-            matches.push({ path: p, pattern: hit.pattern });
-    }
-    return matches;
-}
-/**
- * One `protected-path` violation per changed file that touches a protected pattern. A rename
- * counts for both its old and its new path (moving a workflow away is a change to it too).
- */
-function protectedPathViolations(files, patterns) {
-    const violations = [];
-    const matchers = compile(patterns);
-    for (const file of files) {
-        const candidates = file.oldPath === undefined ? [file.path] : [file.oldPath, file.path];
-        const [hit] = matchWith(matchers, candidates);
-        if (hit === undefined)
-            continue;
-        violations.push({
-            kind: 'protected-path',
-            path: hit.path,
-            rule: hit.pattern,
-            detail: `${describeChange(file)} (protected by ${hit.pattern})`,
-        });
-    }
-    return violations;
-}
-function describeChange(file) {
-    const name = JSON.stringify(file.path);
-    switch (file.status) {
-        case 'added':
-            return `${name} was added`;
-        case 'deleted':
-            return `${name} was deleted`;
-        case 'renamed':
-            return `${JSON.stringify(file.oldPath ?? '')} was renamed to ${name}`;
-        case 'type-changed':
-            return `${name} changed type (${file.oldMode ?? '?'} to ${file.newMode ?? '?'})`;
-        case 'modified':
-            return file.oldMode !== file.newMode
-                ? `${name} was modified (mode ${file.oldMode ?? '?'} to ${file.newMode ?? '?'})`
-                : `${name} was modified`;
-    }
-}
-/**
- * A `symlink-escape` violation when a symlink at `link` (repository-relative) points out of the
- * tree: a relative target that resolves, lexically from the link's folder, above the repository
- * root, or an absolute target outside `workspace`. Returns `null` for a target that stays in.
- * Lexical only: a chain of links is judged link by link, each one where it points.
- */
-function symlinkEscape(link, target, workspace) {
-    if (!external_node_path_.posix.isAbsolute(workspace)) {
-        throw new Error(`The workspace must be an absolute path, got ${JSON.stringify(workspace)}.`);
-    }
-    const shown = `${JSON.stringify(link)} points to ${JSON.stringify(target)}`;
-    if (external_node_path_.posix.isAbsolute(target)) {
-        if (isInside(external_node_path_.posix.normalize(target), external_node_path_.posix.normalize(workspace)))
-            return null;
-        return {
-            kind: 'symlink-escape',
-            path: link,
-            rule: 'symlink-outside-workspace',
-            detail: `${shown}, outside the workspace`,
-        };
-    }
-    const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(link), target));
-    if (resolved !== '..' && !resolved.startsWith('../'))
-        return null;
-    return {
-        kind: 'symlink-escape',
-        path: link,
-        rule: 'symlink-outside-repository',
-        detail: `${shown}, outside the repository`,
-    };
-}
-/** Whether normalized absolute `p` is `root` or below it. */
-function isInside(p, root) {
-    const base = root.endsWith('/') ? root : `${root}/`;
-    return p === root || `${p}/` === base || p.startsWith(base);
-}
-
-;// CONCATENATED MODULE: ./build/audit/audit.js
-/**
- * The audit's git layer: what the agent changed, read by git from the files on disk, not from
- * anything the agent could have arranged.
+ * The install's one error type, and how a cause is told in a message. Pure.
  *
- * A snapshot is the whole working tree (tracked, untracked, staged or not; ignored files
- * apart) written as a tree object. It is built in a private bare repository (the store) inside
- * `tmpDir`, with the repository's folder as its work tree and a temporary index:
- * - the store's config, attributes and hooks are ours, so nothing the agent planted in
- *   `.git/config`, `.git/info/attributes` or `.git/hooks` is read, let alone run;
- * - the store's attributes switch off every content conversion (filters, `ident`, line endings,
- *   encodings), so the snapshot holds the bytes on disk and a planted `.gitattributes` can
- *   neither run a filter nor rewrite content on its way in;
- * - every object the comparison reads lives in the store, not in the repository's object
- *   database, which the agent could write to (a forged loose object under the name of a
- *   baseline blob would otherwise change what "before" means);
- * - the user's index, HEAD, refs, object database and working tree are never written.
- *
- * `tmpDir` must be a folder the agent cannot write to: the store is only as trustworthy as it.
+ * Every failure of the install is an {@link InstallError} whose message says what to do; whether
+ * trying again may help travels with it, so only network trouble is ever retried.
  */
-
-
-
-
-
-
-
-
-/** Most ignored entries a snapshot keeps. */
-const MAX_IGNORED = 10_000;
-/** Most agent commits listed. */
-const MAX_COMMITS = 1_000;
-/** Size above which git diffs a file as binary (`core.bigFileThreshold` of the store's diffs). */
-const BIG_FILE_THRESHOLD = 512 * 1024 * 1024;
-/** Attributes of the store, which outrank every `.gitattributes`: store the bytes on disk. */
-const STORE_ATTRIBUTES = '* -text -ident -filter -working-tree-encoding\n';
-/** Settings for every command run against the store (on top of git.ts's hardening). */
-const STORE_CONFIG = Object.freeze({
-    // Store bytes as they are on disk; never refuse a file over its line endings.
-    'core.autocrlf': 'false',
-    'core.safecrlf': 'false',
-    // An executable bit or a symlink is a change.
-    'core.fileMode': 'true',
-    'core.symlinks': 'true',
-    'core.ignoreCase': 'false',
-    // The stat cache trusts an entry only if its ctime (which no process can set back) matches.
-    'core.trustctime': 'true',
-    'core.checkStat': 'default',
-    // Every path counts, whatever sparse-checkout state the copied index was in.
-    'core.sparseCheckout': 'false',
-    'index.sparse': 'false',
-    // Our index is one self-contained file.
-    'core.splitIndex': 'false',
-    // Only the repository's own ignore rules (and its info/exclude, copied at the baseline).
-    'core.excludesFile': '/dev/null',
-    'core.attributesFile': '/dev/null',
-    // Patch headers quote every unusual byte, which the patch parser reads back.
-    'core.quotePath': 'true',
-    // Diffs treat no text file as binary for its size alone.
-    'core.bigFileThreshold': `${BIG_FILE_THRESHOLD}`,
-    // The store is temporary: fast zlib, not small packs (`add` of new files ~2.5× faster).
-    'core.compression': '1',
-    'advice.addEmbeddedRepo': 'false',
-});
-const audit_OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-const SYMLINK_MODE = '120000';
-const GITLINK_MODE = '160000';
-const REGULAR_MODES = new Set(['100644', '100755']);
-const SCAN_BLOCK_BYTES = 64 * 1024;
-/**
- * New text files at least this large are streamed into the patch by the audit rather than
- * diffed by git (see `largeNewTextFiles`).
- */
-const STREAMED_FILE_BYTES = 16 * 1024 * 1024;
-/** Largest index read to check its flags in-process; a larger one is checked by git. */
-const MAX_INDEX_READ_BYTES = 64 * 1024 * 1024;
-/**
- * Snapshots the working tree of the repository at `repo` before the agent runs. The snapshot's
- * objects and index go to a new store under `tmpDir`; the repository is only read. The
- * repository's index is copied to seed the temporary one, so unchanged files are not hashed
- * again; its assume-unchanged and skip-worktree marks are cleared in the copy, so a file
- * behind one is compared like any other. The store keeps a packed copy of every file in the
- * tree (about the size of the repository's own pack); `tmpDir` is the caller's to remove.
- */
-async function snapshotWorktree(repo, tmpDir, located = locateRepository(repo)) {
-    const repository = await located;
-    const store = await createStore(external_node_path_.resolve(tmpDir), repository);
-    const index = external_node_path_.join(store, 'baseline.index');
-    const seeded = await seedIndex(repository, store, index);
-    const work = workTreeOptions(store, repository.workTree, index);
-    // The ignored paths do not depend on what `add` puts in the index: list them meanwhile.
-    const [tree, ignored] = await settleAll([
-        (async () => {
-            if (seeded === 'marked')
-                await clearIndexMarks(work);
-            await runGit(['add', '--all'], work);
-            const written = await writeTreeOf(work);
-            await copyObjects(store, written);
-            return written;
-        })(),
-        listIgnored(work),
-    ]);
-    return {
-        head: repository.head,
-        tree,
-        ignored,
-        workTree: repository.workTree,
-        gitDir: repository.gitDir,
-        store,
-        index,
-    };
-}
-/**
- * Snapshots the working tree again after the agent ran and compares it with `baseline`.
- * The file list compares the two trees, so a change cannot hide in history (amend, reset,
- * rebase) or in the index. HEAD's move is reported apart, with the commits the new HEAD has
- * that the old one did not. Violations: protected paths, symlinks pointing out of the tree,
- * and whatever `scanAdded` finds in added lines. Fails (rather than report less) when git
- * cannot read the working tree, for instance an unreadable file or a nested repository
- * without a commit.
- */
-async function collectChanges(repo, tmpDir, baseline, options) {
-    const real = await (0,promises_namespaceObject.realpath)(repo);
-    if (real !== baseline.workTree && !real.startsWith(`${baseline.workTree}/`)) {
-        throw new Error(`${real} is not the repository the baseline was taken of (${baseline.workTree}).`);
-    }
-    const indexDir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(tmpDir, 'airlock-final-'));
-    let patch = null;
-    try {
-        if (options.patchFile !== undefined)
-            patch = await PatchFile.open(options.patchFile);
-        const index = external_node_path_.join(indexDir, 'index');
-        await copyIndex(baseline.index, index);
-        const work = workTreeOptions(baseline.store, baseline.workTree, index);
-        const store = storeOptions(baseline.store);
-        // Independent questions at once, one git process each: the working tree staged into the
-        // final index, then (compared with the baseline, and written as a tree) side by side; the
-        // ignored paths; where HEAD went.
-        const [[tree, diff], ignoredNow, history] = await settleAll([
-            runGit(['add', '--all'], work).then(async () => {
-                const streamed = await largeNewTextFiles(store, index, baseline.index, baseline.tree);
-                return settleAll([
-                    writeTreeOf(work),
-                    diffIndex(store, index, baseline.tree, options.scanAdded, patch, streamed),
-                ]);
-            }),
-            listIgnored(work),
-            headHistory(baseline.gitDir, baseline.workTree, baseline.head),
-        ]);
-        await readBlobFacts(store, diff.entries);
-        const files = diff.entries.map((entry) => entry.file);
-        const violations = [...protectedPathViolations(files, options.protectedPaths)];
-        for (const file of files) {
-            if (file.symlinkTarget === undefined)
-                continue;
-            const escape = symlinkEscape(file.path, file.symlinkTarget, options.workspace);
-            if (escape !== null)
-                violations.push(escape);
-        }
-        violations.push(...diff.secrets);
-        await patch?.close();
-        const before = new Set(baseline.ignored);
-        return {
-            baseline: { head: baseline.head, tree: baseline.tree },
-            final: { head: history.head, tree },
-            commits: history.commits,
-            historyRewritten: history.rewritten,
-            files,
-            ignored: ignoredNow.filter((p) => !before.has(p)),
-            violations: dedupe(violations),
-        };
-    }
-    catch (error) {
-        await patch?.discard().catch(() => undefined);
-        throw error;
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(indexDir, { recursive: true, force: true });
-    }
-}
-const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv'];
-/**
- * Finds the repository around `repo` (the one call that lets git discover it) and the commit
- * its HEAD points at, in one git process. {@link snapshotWorktree} calls it, unless given its
- * answer: the caller may start it earlier, beside other work, when nothing in between can move
- * HEAD or the repository.
- */
-async function locateRepository(repo) {
-    const real = await (0,promises_namespaceObject.realpath)(repo);
-    const out = await runGit([
-        'rev-parse',
-        '--path-format=absolute',
-        '--show-toplevel',
-        '--git-dir',
-        '--git-common-dir',
-        '--git-path',
-        'objects',
-        '--show-object-format',
-        // Last: on an unborn branch it prints nothing and exits with 1.
-        '--verify',
-        '--quiet',
-        'HEAD^{commit}',
-    ], { cwd: real, safeDirectories: [real], okExitCodes: [0, 1] });
-    const lines = out.toString('utf8').split('\n');
-    const [workTree, gitDir, commonDir, objectsDir, objectFormat] = lines;
-    const head = lines.length === 7 ? (lines[5] ?? '') : null;
-    if (workTree === undefined ||
-        gitDir === undefined ||
-        commonDir === undefined ||
-        objectsDir === undefined ||
-        objectFormat === undefined ||
-        (lines.length !== 6 && lines.length !== 7) ||
-        lines.at(-1) !== '' ||
-        (head !== null && !audit_OID.test(head))) {
-        throw new Error(`Unexpected answer from git rev-parse in ${real}.`);
-    }
-    return { workTree, gitDir, commonDir, objectsDir, objectFormat, head };
-}
-/**
- * A new bare repository under `tmpDir` that borrows the repository's objects until copied.
- * Written directly, as `git init --bare --template=` would lay it out (one git process less).
- */
-async function createStore(tmpDir, repository) {
-    const store = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(tmpDir, 'airlock-snapshot-'));
-    if (!/^(?:sha1|sha256)$/.test(repository.objectFormat)) {
-        throw new Error(`Unsupported object format ${repository.objectFormat}.`);
-    }
-    const sha1 = repository.objectFormat === 'sha1';
-    const config = [
-        '[core]',
-        `\trepositoryformatversion = ${sha1 ? 0 : 1}`,
-        '\tfilemode = true',
-        '\tbare = true',
-        ...(sha1 ? [] : ['[extensions]', `\tobjectformat = ${repository.objectFormat}`]),
-        '',
-    ].join('\n');
-    for (const dir of ['objects/pack', 'objects/info', 'refs/heads', 'refs/tags', 'info']) {
-        await (0,promises_namespaceObject.mkdir)(external_node_path_.join(store, dir), { recursive: true });
-    }
-    await (0,promises_namespaceObject.writeFile)(external_node_path_.join(store, 'config'), config);
-    await (0,promises_namespaceObject.writeFile)(external_node_path_.join(store, 'HEAD'), 'ref: refs/heads/main\n');
-    await (0,promises_namespaceObject.writeFile)(external_node_path_.join(store, 'info', 'attributes'), STORE_ATTRIBUTES);
-    await copyIfPresent(external_node_path_.join(repository.commonDir, 'info', 'exclude'), external_node_path_.join(store, 'info', 'exclude'));
-    await (0,promises_namespaceObject.writeFile)(external_node_path_.join(store, 'objects', 'info', 'alternates'), `${repository.objectsDir}\n`);
-    return store;
-}
-/**
- * Copies the repository's index (and any split-index part) to `index`. Returns `none` when the
- * repository has no index, `clean` when the copy has no assume-unchanged or skip-worktree mark
- * (read in-process), and `marked` when it may have one, for git to list and clear.
- */
-async function seedIndex(repository, store, index) {
-    const from = external_node_path_.join(repository.gitDir, 'index');
-    let marks = 'unknown';
-    try {
-        const { size } = await (0,promises_namespaceObject.stat)(from);
-        if (size <= MAX_INDEX_READ_BYTES) {
-            // Check and copy the same bytes.
-            const content = await (0,promises_namespaceObject.readFile)(from);
-            marks = indexMarks(content, repository.objectFormat === 'sha1' ? 20 : 32);
-            await copyIndex(from, index, content);
-        }
-        else {
-            await copyIndex(from, index);
-        }
-    }
-    catch (error) {
-        if (isNotFound(error))
-            return 'none';
-        throw error;
-    }
-    for (const name of await (0,promises_namespaceObject.readdir)(repository.gitDir)) {
-        if (name.startsWith('sharedindex.'))
-            await (0,promises_namespaceObject.copyFile)(external_node_path_.join(repository.gitDir, name), external_node_path_.join(store, name));
-    }
-    return marks === 'none' ? 'clean' : 'marked';
-}
-/**
- * Copies an index file (or writes `content`, the bytes read from it), dated one second before
- * the original. Git hashes again every entry whose file changed no earlier than the index was
- * written ("racily clean"); a copy with a newer date would hide that race and let git trust a
- * stale entry.
- */
-async function copyIndex(from, to, content) {
-    const { mtimeMs } = await (0,promises_namespaceObject.stat)(from);
-    if (content === undefined)
-        await (0,promises_namespaceObject.copyFile)(from, to);
-    else
-        await (0,promises_namespaceObject.writeFile)(to, content);
-    const seconds = Math.floor(mtimeMs / 1000) - 1;
-    await (0,promises_namespaceObject.utimes)(to, seconds, seconds);
-}
-/** Clears assume-unchanged and skip-worktree marks, which would make git skip a changed file. */
-async function clearIndexMarks(work) {
-    const assumed = [];
-    const skipped = [];
-    for (const field of splitNul(await runGit(['ls-files', '-z', '-v'], work))) {
-        const tag = field[0] ?? 0;
-        const name = field.subarray(2);
-        if (tag >= 0x61 && tag <= 0x7a)
-            assumed.push(name); // lowercase: assume-unchanged
-        if ((tag | 0x20) === 0x73)
-            skipped.push(name); // S or s: skip-worktree
-    }
-    const clear = async (flag, names) => {
-        if (names.length === 0)
-            return;
-        const input = Buffer.concat(names.flatMap((n) => [n, Buffer.from([0])]));
-        await runGit(['update-index', '-z', flag, '--stdin'], { ...work, input });
-    };
-    await clear('--no-assume-unchanged', assumed);
-    await clear('--no-skip-worktree', skipped);
-}
-/** Writes the temporary index (the whole working tree, once `add --all` ran) as a tree. */
-async function writeTreeOf(work) {
-    return readOid(await runGit(['write-tree'], work), 'write-tree');
-}
-/**
- * Copies every object of `tree` into the store, then stops borrowing from the repository, so
- * the comparison never reads the repository's (agent-writable) object database.
- */
-async function copyObjects(store, tree) {
-    await runGit([
-        'pack-objects',
-        '--revs',
-        '--quiet',
-        '--window=0',
-        external_node_path_.join(store, 'objects', 'pack', 'pack'),
-    ], {
-        ...storeOptions(store),
-        input: `${tree}\n`,
-    });
-    await (0,promises_namespaceObject.rm)(external_node_path_.join(store, 'objects', 'info', 'alternates'));
-}
-/** Untracked paths hidden by ignore rules, folded by folder, at most {@link MAX_IGNORED}. */
-async function listIgnored(work) {
-    const ignored = [];
-    const splitter = new NulSplitter();
-    await streamGit([
-        'ls-files',
-        '-z',
-        '--others',
-        '--ignored',
-        '--exclude-standard',
-        '--directory',
-        '--no-empty-directory',
-    ], work, (chunk) => {
-        for (const field of splitter.push(chunk)) {
-            if (ignored.length >= MAX_IGNORED)
-                return false;
-            ignored.push(decodeBytes(field));
-        }
-        return undefined;
-    });
-    return ignored;
-}
-/** The commit HEAD points at, or `null` when there is none (unborn branch). */
-async function readHead(gitDir, workTree) {
-    const out = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
-        ...repositoryOptions(gitDir, workTree),
-        okExitCodes: [0, 1],
-    });
-    return out.length === 0 ? null : readOid(out, 'rev-parse');
-}
-/**
- * Where HEAD points now, the commits reachable from it and not from `base` (oldest first, at
- * most {@link MAX_COMMITS}), and whether it left `base`'s line of history (reset, rebase, amend,
- * another branch). Commits are read from the repository itself: they are reported, not trusted.
- */
-async function headHistory(gitDir, workTree, base) {
-    const head = await readHead(gitDir, workTree);
-    if (head === base)
-        return { head, commits: [], rewritten: false };
-    if (head === null)
-        return { head, commits: [], rewritten: true };
-    const options = repositoryOptions(gitDir, workTree);
-    const [rewritten, commits] = await settleAll([
-        base === null
-            ? Promise.resolve(false)
-            : streamGit(['merge-base', '--is-ancestor', base, head], { ...options, okExitCodes: [0, 1] }, () => undefined).then((code) => code !== 0),
-        commitsSince(options, base, head),
-    ]);
-    return { head, commits, rewritten };
-}
-async function commitsSince(options, base, head) {
-    const commits = [];
-    const splitter = new NulSplitter();
-    await streamGit([
-        'log',
-        '-z',
-        '--reverse',
-        '--no-show-signature',
-        '--no-decorate',
-        '--no-color',
-        '--encoding=UTF-8',
-        '--format=%H %s',
-        head,
-        ...(base === null ? [] : [`^${base}`]),
-        '--',
-    ], options, (chunk) => {
-        for (const field of splitter.push(chunk)) {
-            if (commits.length >= MAX_COMMITS)
-                return false;
-            const space = field.indexOf(0x20);
-            const sha = field.subarray(0, space).toString('latin1');
-            if (space === -1 || !audit_OID.test(sha))
-                throw new Error('Unexpected git log output.');
-            commits.push({ sha, subject: decodeBytes(field.subarray(space + 1)) });
-        }
-        return undefined;
-    });
-    return commits;
-}
-/**
- * Reads from the store what the patch did not show: the target of every symlink present after
- * the change, and whether a file whose content did not change (a mode-only change, a rename
- * without edits) is binary, by git's own test. One `cat-file` process, only when needed.
- */
-async function readBlobFacts(store, entries) {
-    const links = entries.filter((e) => e.file.newMode === SYMLINK_MODE && e.file.status !== 'deleted');
-    const unseen = entries.filter((e) => !e.contentShown &&
-        e.oldOid === e.newOid &&
-        REGULAR_MODES.has(e.file.oldMode ?? '') &&
-        REGULAR_MODES.has(e.file.newMode ?? ''));
-    if (links.length === 0 && unseen.length === 0)
-        return;
-    const blobs = new Map();
-    const parser = new CatFileBatchParser();
-    const oids = [...new Set([...links, ...unseen].map((e) => e.newOid))];
-    await streamGit(['cat-file', '--batch'], { ...store, input: oids.map((o) => `${o}\n`).join('') }, (chunk) => {
-        for (const object of parser.push(chunk)) {
-            if (object.type !== 'blob')
-                throw new Error(`Object ${object.oid} is a ${object.type}.`);
-            blobs.set(object.oid, { size: object.size, content: object.content });
-        }
-        return undefined;
-    });
-    parser.end();
-    const blob = (oid) => {
-        const found = blobs.get(oid);
-        if (found === undefined)
-            throw new Error(`git did not return object ${oid}.`);
-        return found;
-    };
-    for (const entry of links)
-        entry.file.symlinkTarget = decodeBytes(blob(entry.newOid).content);
-    for (const entry of unseen) {
-        const { size, content } = blob(entry.newOid);
-        if (!isBinaryToGit(size, content, BIG_FILE_THRESHOLD))
-            continue;
-        entry.file.binary = true;
-        entry.file.additions = null;
-        entry.file.deletions = null;
-    }
-}
-/**
- * The one diff pass from the baseline tree to the final index (`diff-index --cached -z --raw -p
- * --binary`, which prints what `diff-tree` prints for the tree that index writes), streamed: the
- * raw records list the changes; the patch gives their line counts, its added lines go to `scan`
- * in blocks of consecutive lines (submodules apart), and its bytes go to `patch` as they come.
- * Runs on the bare store (no work tree, so no `.gitattributes` is read). Holds the list of
- * changes, one block and one patch line (bounded) in memory at a time.
- */
-async function diffIndex(store, index, from, scan, patch, streamed = []) {
-    const secrets = [];
-    const blocks = scan === undefined
-        ? null
-        : new LineBlocks((file, text, firstLine) => {
-            secrets.push(...scan(file, text, firstLine));
-        });
-    const splitter = new RawPatchSplitter();
-    const parser = new AddedLineParser();
-    const sections = [];
-    let skip = null;
-    const take = (lines) => {
-        sections.push(...parser.sections());
-        if (blocks === null)
-            return;
-        skip ??= new Set(splitter
-            .rawEntries()
-            .filter((e) => e.newMode === GITLINK_MODE)
-            .map((e) => decodeBytes(e.path)));
-        for (const line of lines)
-            if (!skip.has(line.path))
-                blocks.add(line);
-    };
-    await streamGit([
-        'diff-index',
-        '--cached',
-        '-z',
-        '--raw',
-        '--no-abbrev',
-        '-p',
-        '--binary',
-        '--full-index',
-        '--no-color',
-        '--src-prefix=a/',
-        '--dst-prefix=b/',
-        ...DIFF_FLAGS,
-        from,
-        ...(streamed.length === 0
-            ? []
-            : ['--', ...streamed.map((f) => `:(exclude,literal,top)${f.name}`)]),
-    ], { ...store, env: { ...store.env, GIT_INDEX_FILE: index } }, async (chunk) => {
-        const part = splitter.push(chunk);
-        if (part.length === 0)
-            return undefined;
-        take(parser.push(part));
-        await patch?.write(part);
-        return undefined;
-    });
-    splitter.end();
-    take(parser.end());
-    blocks?.end();
-    const entries = joinPatchSections(splitter.rawEntries(), sections);
-    if (streamed.length === 0)
-        return { entries, secrets };
-    // The large new files git was told to leave out: their sections, after git's, built here.
-    const bigParser = new AddedLineParser();
-    const bigSections = [];
-    const zero = '0'.repeat(from.length);
-    for (const file of streamed) {
-        const lines = file.lines;
-        const head = Buffer.concat([
-            newFileHeader(file.path, file.mode, file.oid, zero),
-            newFileHunkStart(file.path, lines),
-        ]);
-        const emit = async (bytes) => {
-            for (const line of bigParser.push(bytes))
-                blocks?.add(line);
-            bigSections.push(...bigParser.sections());
-            await patch?.write(bytes);
-        };
-        await emit(head);
-        let atLineStart = true;
-        let seen = 0;
-        await streamGit(['cat-file', 'blob', file.oid], streamingOptions(store), async (chunk) => {
-            seen += chunk.length;
-            await emit(addedLines(chunk, atLineStart, seen === file.size));
-            atLineStart = chunk[chunk.length - 1] === 0x0a;
-            return undefined;
-        });
-        if (seen !== file.size)
-            throw new Error(`git returned ${seen} bytes of a ${file.size}-byte file.`);
-    }
-    for (const line of bigParser.end())
-        blocks?.add(line);
-    bigSections.push(...bigParser.sections());
-    blocks?.end();
-    const bigEntries = joinPatchSections(streamed.map((f) => ({
-        status: 'added',
-        path: f.path,
-        oldMode: '000000',
-        newMode: f.mode,
-        oldOid: zero,
-        newOid: f.oid,
-    })), bigSections);
-    // One list in git's order: by the path's bytes.
-    const byPath = (e) => Buffer.from(e.file.path);
-    return {
-        entries: [...entries, ...bigEntries].sort((a, b) => Buffer.compare(byPath(a), byPath(b))),
-        secrets,
-    };
-}
-/**
- * The new text files (not in the baseline) of at least {@link STREAMED_FILE_BYTES} in the final
- * index, with their line counts, read from the store a piece at a time. Git's diff holds the
- * whole of both sides in memory, so a 200 MB new file took 300 MB in git; streamed, memory stays
- * at one piece. Files of {@link BIG_FILE_THRESHOLD} or more, binary files (a NUL in the first
- * 8,000 bytes), symlinks, names that are not UTF-8 and indexes this cannot read stay with git.
- */
-async function largeNewTextFiles(store, index, baselineIndex, baselineTree) {
-    const hashBytes = baselineTree.length / 2;
-    const candidates = [];
-    const finalIndex = await readIndexIfSmall(index);
-    if (finalIndex === null)
-        return [];
-    const whole = walkIndex(finalIndex, hashBytes, (entry) => {
-        if (REGULAR_MODES.has(entry.mode) && entry.size < BIG_FILE_THRESHOLD && (0,external_node_buffer_.isUtf8)(entry.path)) {
-            candidates.push(entry);
-        }
-        return undefined;
-    }, STREAMED_FILE_BYTES);
-    if (!whole || candidates.length === 0)
-        return [];
-    const before = new Set();
-    const baseline = await readIndexIfSmall(baselineIndex);
-    if (baseline === null)
-        return [];
-    if (!walkIndex(baseline, hashBytes, (entry) => void before.add(entry.path.toString('latin1')))) {
-        return [];
-    }
-    const files = [];
-    for (const entry of candidates) {
-        if (before.has(entry.path.toString('latin1')))
-            continue;
-        const read = { lines: 0, last: 0x0a, seen: 0, binary: false };
-        await streamGit(['cat-file', 'blob', entry.oid], streamingOptions(store), (chunk) => {
-            if (read.seen < 8000 && chunk.subarray(0, 8000 - read.seen).includes(0))
-                read.binary = true;
-            read.seen += chunk.length;
-            // Binary, or larger than the index said (it keeps the size modulo 4 GiB): git's to diff.
-            if (read.binary || read.seen > entry.size)
-                return false;
-            read.lines += countNewlines(chunk);
-            read.last = chunk[chunk.length - 1] ?? read.last;
-            return undefined;
-        });
-        if (read.binary || read.seen > entry.size)
-            continue;
-        if (read.seen !== entry.size) {
-            throw new Error(`git returned ${read.seen} bytes of a ${entry.size}-byte file.`);
-        }
-        const name = entry.path.toString('utf8');
-        files.push({
-            path: entry.path,
-            name,
-            mode: entry.mode,
-            oid: entry.oid,
-            size: entry.size,
-            lines: read.last === 0x0a ? read.lines : read.lines + 1,
-        });
-    }
-    return files;
-}
-/**
- * Options under which `cat-file blob` streams a blob rather than inflate it whole in memory: git
- * streams only objects above `core.bigFileThreshold`.
- */
-function streamingOptions(store) {
-    return { ...store, config: { ...store.config, 'core.bigFileThreshold': '1' } };
-}
-/** An index file's bytes, or `null` when it is too large to read whole. */
-async function readIndexIfSmall(file) {
-    const { size } = await (0,promises_namespaceObject.stat)(file);
-    return size <= MAX_INDEX_READ_BYTES ? (0,promises_namespaceObject.readFile)(file) : null;
-}
-/** Joins consecutive added lines of one file into blocks of about {@link SCAN_BLOCK_BYTES}. */
-class LineBlocks {
-    flush;
-    path = '';
-    firstLine = 0;
-    nextLine = 0;
-    lines = [];
-    length = 0;
-    constructor(flush) {
-        this.flush = flush;
-    }
-    add(line) {
-        const follows = line.path === this.path && line.line === this.nextLine;
-        if (!follows || this.length + line.text.length > SCAN_BLOCK_BYTES)
-            this.end();
-        if (this.lines.length === 0) {
-            this.path = line.path;
-            this.firstLine = line.line;
-        }
-        this.lines.push(line.text);
-        this.length += line.text.length + 1;
-        this.nextLine = line.line + line.lines;
-    }
-    end() {
-        if (this.lines.length === 0)
-            return;
-        this.flush(this.path, this.lines.join('\n'), this.firstLine);
-        this.lines = [];
-        this.length = 0;
-    }
-}
-/**
- * `Promise.all`, except that it waits for every promise to settle before failing, so no git
- * process is still running (and writing under the private folder) when the caller cleans up.
- */
-async function settleAll(promises) {
-    const results = await Promise.allSettled(promises);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed !== undefined)
-        throw failed.reason;
-    return results.map((r) => r.value);
-}
-function dedupe(violations) {
-    const seen = new Set();
-    return violations.filter((v) => {
-        const key = JSON.stringify([v.kind, v.path, v.line, v.rule]);
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** Options for commands on the working tree through the store and a temporary index. */
-function workTreeOptions(store, workTree, index) {
-    return {
-        cwd: workTree,
-        env: { GIT_DIR: store, GIT_WORK_TREE: workTree, GIT_INDEX_FILE: index },
-        // Every file above 1 byte is "big": `add` streams new blobs into one pack instead of
-        // writing a file per object (about twice as fast for 10,000 new files).
-        config: { ...STORE_CONFIG, 'core.bigFileThreshold': '1' },
-    };
-}
-/** Options for commands on the store alone: no work tree, so no `.gitattributes` is read. */
-function storeOptions(store) {
-    return { cwd: store, env: { GIT_DIR: store }, config: STORE_CONFIG };
-}
-/** Options for the few commands that read the repository itself (HEAD, commits). */
-function repositoryOptions(gitDir, workTree) {
-    return { cwd: workTree, env: { GIT_DIR: gitDir }, safeDirectories: [workTree, gitDir] };
-}
-function readOid(out, command) {
-    const oid = out.toString('latin1').trim();
-    if (!audit_OID.test(oid))
-        throw new Error(`Unexpected object name from git ${command}.`);
-    return oid;
-}
-async function copyIfPresent(from, to) {
-    try {
-        await (0,promises_namespaceObject.copyFile)(from, to);
-    }
-    catch (error) {
-        if (!isNotFound(error))
-            throw error;
-    }
-}
-function isNotFound(error) {
-    return error instanceof Error && error.code === 'ENOENT';
-}
-
-;// CONCATENATED MODULE: ./build/inputs/contract.js
-/** Names of the action's inputs, outputs and saved state: the public contract, in one place. */
-const Inputs = {
-    Prompt: 'prompt',
-    PromptFile: 'prompt-file',
-    AnthropicApiKey: 'anthropic-api-key',
-    OAuthToken: 'claude-code-oauth-token',
-    AnthropicBaseUrl: 'anthropic-base-url',
-    GitHubToken: 'github-token',
-    Isolation: 'isolation',
-    PassEnv: 'pass-env',
-    StripEnv: 'strip-env',
-    AllowedDomains: 'allowed-domains',
-    AllowWrite: 'allow-write',
-    Deny: 'deny',
-    ProtectedPaths: 'protected-paths',
-    Sandbox: 'sandbox',
-    FailOn: 'fail-on',
-    Comment: 'comment',
-    Model: 'model',
-    MaxTurns: 'max-turns',
-    TimeoutMinutes: 'timeout-minutes',
-    ClaudeArgs: 'claude-args',
-    ClaudeVersion: 'claude-version',
-    ClaudePath: 'claude-path',
-    AllowedActors: 'allowed-actors',
-    Matrix: 'matrix',
-};
-const Outputs = {
-    Conclusion: 'conclusion',
-    ExitCode: 'exit-code',
-    ChangedFiles: 'changed-files',
-    Violations: 'violations',
-    StrippedEnv: 'stripped-env',
-    PermissionDenials: 'permission-denials',
-    CommentUrl: 'comment-url',
-    ReportFile: 'report-file',
-    PatchFile: 'patch-file',
-    TranscriptFile: 'transcript-file',
-    Result: 'result',
-    CostUsd: 'cost-usd',
-    Turns: 'turns',
-};
-/** Keys of the action state the post step reads (`STATE_<key>`). */
-const contract_State = {
-    /** JSON of the {@link RestorePlan}: everything that must be put back. */
-    RestorePlan: 'airlock-restore-plan',
-    /** Set once `main` has restored everything itself. */
-    Restored: 'airlock-restored',
-};
-
-;// CONCATENATED MODULE: ./build/lock/defaults.js
-/**
- * Security-relevant defaults of the lock and the run, each with the reason it is what it is.
- * (The environment's allowlist lives in `defaults.ts`.)
- */
-/** The CLI version Airlock is tested against; the facts in shared/claude-code-facts.md hold for it. */
-const DEFAULT_CLAUDE_VERSION = '2.1.197';
-/** A run longer than this is ended: an agent in a loop must not hold a runner for six hours. */
-const DEFAULT_TIMEOUT_MINUTES = 30;
-/** Where the CLI reads managed (highest-precedence) settings on Linux. */
-const MANAGED_SETTINGS_DIR = '/etc/claude-code';
-const MANAGED_SETTINGS_FILE = `${MANAGED_SETTINGS_DIR}/managed-settings.json`;
-/** Drop-in folder the CLI also merges (sorted) after the main file: moved aside for the run. */
-const MANAGED_SETTINGS_DROPIN_DIR = `${MANAGED_SETTINGS_DIR}/managed-settings.d`;
-/**
- * The CLI's built-in tools the policy hook understands, and so the only ones the agent gets
- * (`--tools`). A tool a new CLI version adds stays off until it is reviewed here.
- */
-const KNOWN_TOOLS = [
-    // Runs inside the OS sandbox.
-    'Bash',
-    // Reads: the hook refuses credential paths, /proc and the runner's folders.
-    'Read',
-    'Glob',
-    'Grep',
-    // Writes: the hook keeps them inside the workspace, the private temp folder and allow-write.
-    'Write',
-    'Edit',
-    'NotebookEdit',
-    // Bookkeeping, no file or network access.
-    'TodoWrite',
-    // Network: allowed domains only, and only when some are allowed.
-    'WebFetch',
-    'WebSearch',
-];
-/** Tools that need the network; they are not offered at all when `allowed-domains` is empty. */
-const NETWORK_TOOLS = new Set(['WebFetch', 'WebSearch']);
-/**
- * Flags `claude-args` may carry (value: whether the flag takes a value). None of them can
- * widen what the agent may do; every other flag is refused.
- */
-const SAFE_CLAUDE_ARGS = new Map([
-    ['--append-system-prompt', true],
-    ['--system-prompt', true],
-    ['--effort', true],
-    ['--fallback-model', true],
-    ['--disallowedTools', true],
-    ['--disallowed-tools', true],
-    ['--betas', true],
-    ['--max-budget-usd', true],
-]);
-/**
- * The seed's deny set, in the CLI's rule syntax. Deny rules are enforced even under
- * `--dangerously-skip-permissions` (claude-code-facts.md), and Read/Edit rules also feed the
- * OS sandbox's filesystem lists.
- */
-const SEED_BASH_DENY = [
-    // Destructive deletes.
-    'Bash(rm -rf *)',
-    'Bash(rm -fr *)',
-    // Privilege escalation: the runner has passwordless sudo.
-    'Bash(sudo *)',
-    'Bash(su *)',
-    // Force pushes and forced operations rewrite history others rely on.
-    'Bash(* --force *)',
-    'Bash(* --force)',
-    'Bash(*--force-with-lease*)',
-    // Anything that names production.
-    'Bash(*production*)',
-];
-/** Workspace-relative file patterns no tool may read or write (the seed's `.env*`, credentials, secrets). */
-const SEED_FILE_DENY = ['**/.env*', '**/*credentials*', '**/*secret*'];
-/**
- * Credential stores under the home folder: never readable by any tool or command. (`~/.gitconfig`
- * is not here: git cannot run without reading it; the strip stage takes credentials out of it.)
- */
-const HOME_CREDENTIAL_PATHS = [
-    '.aws',
-    '.azure',
-    '.config/gcloud',
-    '.kube',
-    '.docker/config.json',
-    '.npmrc',
-    '.pypirc',
-    '.netrc',
-    '.git-credentials',
-    '.ssh',
-    '.gnupg',
-    '.config/gh',
-    '.config/git/credentials',
-    '.claude',
-    '.claude.json',
-];
-/** Home start-up files: writing them would run code in a later step. */
-const HOME_STARTUP_FILES = [
-    '.bashrc',
-    '.bash_profile',
-    '.bash_login',
-    '.bash_logout',
-    '.profile',
-    '.zshrc',
-    '.zshenv',
-    '.zprofile',
-    '.config/fish',
-    '.gitconfig',
-    '.npmrc',
-    '.ssh',
-];
-
-;// CONCATENATED MODULE: ./build/inputs/config.js
-
-
-
-
-
-
-/** An input that failed validation: the message names the input and what it accepts. */
-class InputError extends Error {
-    name = 'InputError';
-}
-/** Folders `allow-write` may never open to the agent: writing there changes the machine. */
-const SYSTEM_DIRS = [
-    '/etc',
-    '/usr',
-    '/bin',
-    '/sbin',
-    '/lib',
-    '/lib32',
-    '/lib64',
-    '/boot',
-    '/proc',
-    '/sys',
-    '/dev',
-    '/run',
-    '/var',
-];
-/** Splits a list input on newlines and commas; blank entries and `#` comments are dropped. */
-function parseList(value) {
-    return value
-        .split(/[\n,]/)
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== '' && !entry.startsWith('#'));
-}
-/** Splits a list input on newlines only (for entries that may contain commas, like deny rules). */
-function parseLines(value) {
-    return value
-        .split('\n')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== '' && !entry.startsWith('#'));
-}
-function parseChoice(name, value, choices, fallback) {
-    const trimmed = value.trim();
-    if (trimmed === '')
-        return fallback;
-    if (choices.includes(trimmed))
-        return trimmed;
-    throw new InputError(`Input '${name}' is '${trimmed}', but it accepts only ${choices.map((c) => `'${c}'`).join(', ')}.`);
-}
-function parsePositiveInt(name, value, max) {
-    const trimmed = value.trim();
-    if (trimmed === '')
-        return null;
-    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
-        throw new InputError(`Input '${name}' is '${trimmed}', but it accepts a whole number from 1 to ${max}.`);
-    }
-    return Number(trimmed);
-}
-/**
- * Splits `claude-args` into an argument array without a shell: whitespace separates arguments,
- * single and double quotes group, a backslash escapes the next character. No expansion of any kind.
- */
-function splitArgs(value) {
-    const args = [];
-    let current = '';
-    let inArg = false;
-    let quote = null;
-    for (let i = 0; i < value.length; i++) {
-        const ch = value.charAt(i);
-        if (quote !== null) {
-            if (ch === quote)
-                quote = null;
-            else if (ch === '\\' && quote === '"' && i + 1 < value.length)
-                current += value.charAt(++i);
-            else
-                current += ch;
-        }
-        else if (ch === '"' || ch === "'") {
-            quote = ch;
-            inArg = true;
-        }
-        else if (ch === '\\' && i + 1 < value.length) {
-            current += value.charAt(++i);
-            inArg = true;
-        }
-        else if (/\s/.test(ch)) {
-            if (inArg)
-                args.push(current);
-            current = '';
-            inArg = false;
-        }
-        else {
-            current += ch;
-            inArg = true;
-        }
-    }
-    if (quote !== null) {
-        throw new InputError(`Input 'claude-args' has an unclosed ${quote} quote; close it or remove it.`);
-    }
-    if (inArg)
-        args.push(current);
-    return args;
-}
-/**
- * Checks `claude-args` against the flags that cannot weaken the lock ({@link SAFE_CLAUDE_ARGS}).
- * Anything else (`--settings`, `--permission-mode`, `--mcp-config`, `--add-dir`, `--tools` …) is
- * refused, because the action, not the workflow's arguments, decides those.
- */
-function validateClaudeArgs(args) {
-    const out = [];
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i] ?? '';
-        const [flag = '', inline] = arg.split(/=(.*)/s, 2);
-        const takesValue = SAFE_CLAUDE_ARGS.get(flag);
-        if (takesValue === undefined) {
-            throw new InputError(`Input 'claude-args' contains '${flag.slice(0, 40)}', which Airlock does not pass to the CLI; allowed flags are ${[...SAFE_CLAUDE_ARGS.keys()].join(', ')}.`);
-        }
-        out.push(arg);
-        if (takesValue && inline === undefined) {
-            const next = args[i + 1];
-            if (next === undefined) {
-                throw new InputError(`Input 'claude-args' ends with '${flag}', which needs a value.`);
-            }
-            out.push(next);
-            i++;
-        }
-    }
-    return out;
-}
-function parseUrl(name, value) {
-    const trimmed = value.trim();
-    if (trimmed === '')
-        return null;
-    let url;
-    try {
-        url = new URL(trimmed);
-    }
-    catch {
-        throw new InputError(`Input '${name}' is not a URL; give an http(s) URL such as https://gateway.example.com.`);
-    }
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        throw new InputError(`Input '${name}' must be an https URL (plain http only to localhost), so the key never crosses a network in clear text.`);
-    }
-    if (url.username !== '' || url.password !== '') {
-        throw new InputError(`Input '${name}' contains credentials; pass the key through 'anthropic-api-key' instead.`);
-    }
-    return trimmed;
-}
-function parseDomains(value) {
-    const domains = parseList(value);
-    for (const domain of domains) {
-        if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(domain)) {
-            throw new InputError(`Input 'allowed-domains' has '${domain.slice(0, 80)}', which is not a host name; give host names such as 'registry.npmjs.org' or '*.github.com', without scheme or path.`);
-        }
-    }
-    return domains;
-}
-/**
- * Validates every input. Pure: `raw` holds each input's text and `promptFileText` the prompt
- * file's content when `prompt-file` was given. Throws {@link InputError} naming the first bad input.
- */
-function parseConfig(raw, context) {
-    const get = (name) => raw[name] ?? '';
-    const prompt = get(Inputs.Prompt);
-    const promptFile = get(Inputs.PromptFile).trim();
-    if (prompt.trim() !== '' && promptFile !== '') {
-        throw new InputError(`Inputs 'prompt' and 'prompt-file' are both set; give exactly one of them.`);
-    }
-    let promptText;
-    let promptSource;
-    if (promptFile !== '') {
-        const text = context.promptFileText;
-        if (text === undefined || text === null) {
-            throw new InputError(`Input 'prompt-file' names '${promptFile}', which cannot be read; give a readable file path.`);
-        }
-        promptText = text;
-        promptSource = promptFile;
-    }
-    else {
-        promptText = prompt;
-        promptSource = 'input';
-    }
-    if (promptText.trim() === '') {
-        throw new InputError(promptFile !== ''
-            ? `Input 'prompt-file' names '${promptFile}', which is empty; the agent needs a prompt.`
-            : `Input 'prompt' is missing; give the agent's task in 'prompt' or 'prompt-file'.`);
-    }
-    const apiKey = get(Inputs.AnthropicApiKey).trim();
-    const oauth = get(Inputs.OAuthToken).trim();
-    if (apiKey !== '' && oauth !== '') {
-        throw new InputError(`Inputs 'anthropic-api-key' and 'claude-code-oauth-token' are both set; give exactly one.`);
-    }
-    if (apiKey === '' && oauth === '') {
-        throw new InputError(`Input 'anthropic-api-key' is missing; pass your model key from a secret, e.g. anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }} (or use 'claude-code-oauth-token').`);
-    }
-    const workspace = external_node_path_.resolve(context.workspace);
-    const allowWrite = parseList(get(Inputs.AllowWrite)).map((entry) => {
-        const resolved = external_node_path_.resolve(workspace, entry);
-        const home = context.home === undefined ? null : external_node_path_.resolve(context.home);
-        const system = SYSTEM_DIRS.some((dir) => resolved === dir || resolved.startsWith(`${dir}/`));
-        // The home folder itself and its dot-folders (config, credentials, start-up files); the
-        // runner's work folder under it (/home/runner/work) stays usable.
-        const underHome = home !== null &&
-            (resolved === home ||
-                (resolved.startsWith(`${home}/`) && external_node_path_.relative(home, resolved).startsWith('.')));
-        if (resolved === '/' ||
-            entry.startsWith('~') ||
-            system ||
-            underHome ||
-            workspace.startsWith(`${resolved}/`)) {
-            throw new InputError(`Input 'allow-write' has '${entry.slice(0, 80)}'; give a folder inside or beside the workspace, not '/', a system folder, a home folder or a parent of the workspace.`);
-        }
-        return resolved;
-    });
-    const timeout = parsePositiveInt(Inputs.TimeoutMinutes, get(Inputs.TimeoutMinutes), 360);
-    const claudeVersion = get(Inputs.ClaudeVersion).trim() || DEFAULT_CLAUDE_VERSION;
-    if (!/^\d+\.\d+\.\d+$/.test(claudeVersion)) {
-        throw new InputError(`Input 'claude-version' is '${claudeVersion.slice(0, 40)}'; give an exact version such as ${DEFAULT_CLAUDE_VERSION}.`);
-    }
-    const claudePath = get(Inputs.ClaudePath).trim();
-    return Object.freeze({
-        prompt: promptText,
-        promptSource,
-        modelCredential: apiKey !== ''
-            ? { name: 'ANTHROPIC_API_KEY', value: apiKey }
-            : { name: 'CLAUDE_CODE_OAUTH_TOKEN', value: oauth },
-        anthropicBaseUrl: parseUrl(Inputs.AnthropicBaseUrl, get(Inputs.AnthropicBaseUrl)),
-        githubToken: get(Inputs.GitHubToken).trim(),
-        isolation: parseChoice(Inputs.Isolation, get(Inputs.Isolation), ['container', 'vm-or-container', 'none'], 'vm-or-container'),
-        passEnv: parseList(get(Inputs.PassEnv)),
-        stripEnv: parseList(get(Inputs.StripEnv)),
-        allowedDomains: parseDomains(get(Inputs.AllowedDomains)),
-        allowWrite,
-        deny: parseLines(get(Inputs.Deny)),
-        protectedPaths: parseList(get(Inputs.ProtectedPaths)),
-        sandbox: parseChoice(Inputs.Sandbox, get(Inputs.Sandbox), ['required', 'best-effort', 'off'], 'required'),
-        failOn: parseChoice(Inputs.FailOn, get(Inputs.FailOn), ['violation', 'denial', 'never'], 'violation'),
-        comment: parseChoice(Inputs.Comment, get(Inputs.Comment), ['always', 'on-change', 'never'], 'always'),
-        model: get(Inputs.Model).trim() || null,
-        maxTurns: parsePositiveInt(Inputs.MaxTurns, get(Inputs.MaxTurns), 1000),
-        timeoutMinutes: timeout ?? DEFAULT_TIMEOUT_MINUTES,
-        claudeArgs: validateClaudeArgs(splitArgs(get(Inputs.ClaudeArgs))),
-        claudeVersion,
-        claudePath: claudePath === '' ? null : external_node_path_.resolve(workspace, claudePath),
-        allowedActors: parseList(get(Inputs.AllowedActors)),
-        matrix: get(Inputs.Matrix).trim(),
-        workspace,
-    });
-}
-/** Reads every input from the runner (and the prompt file) and validates them. */
-function readConfig(workspace) {
-    const raw = {};
-    for (const name of Object.values(Inputs))
-        raw[name] = getInput(name);
-    const promptFile = (raw[Inputs.PromptFile] ?? '').trim();
-    let promptFileText;
-    if (promptFile !== '') {
-        try {
-            promptFileText = (0,external_node_fs_.readFileSync)(external_node_path_.resolve(workspace, promptFile), 'utf8');
-        }
-        catch {
-            promptFileText = null;
-        }
-    }
-    return parseConfig(raw, { workspace, promptFileText, home: process.env.HOME ?? external_node_os_namespaceObject.homedir() });
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./build/agent/install/pins.js
-// Generated by scripts/pin-claude.mjs from package-lock.json; do not edit by hand.
-/** The CLI version whose native packages are pinned below (Airlock's default `claude-version`). */
-const PINNED_CLAUDE_VERSION = '2.1.197';
-/**
- * The npm integrity (SRI, sha512 of the tarball) of each native package of
- * @anthropic-ai/claude-code@2.1.197, by platform key: a download must match it exactly.
- */
-const PINNED_CLAUDE_INTEGRITY = {
-    'darwin-arm64': 'sha512-1FOVhJzkKGWgOEEsvaK3ylCEmjKeJiXwfKl7RtNEbiDj7OxhRQ1G1CLN0HGDTTq1QwY+Dm2x1Yscdv5NfobAxQ==',
-    'darwin-x64': 'sha512-DOPeGTQqJWVENJsxwMxJtLOx+7OBINEDg9trQldlJR1nBssaYzNj1WWxp37JYSBRjeYLhqLipvDqEA0LMglL7A==',
-    'linux-arm64': 'sha512-sx6SoGj3MNR5CV+YDkNtbLHXa1tn3G8qcYFgm1gnvOi9ODQUKbhiPfankJfkTMDVekOvnKJhm6i9hGFIPzp7cQ==',
-    'linux-arm64-musl': 'sha512-r3taVK9rDaMahHkrCGV8wF1Sjphs7fqXy2ZEznyDGxUqeW6HxgkbG7dPplXnwwGiMTdYLrtQTQMN21ZTxcVHBA==',
-    'linux-x64': 'sha512-rIlKmrY0QMyHgPRX/MYWNj039vbypICvI9jVe3rs9Xy2RnNklySjyPxqh62QadznzoftEO23uYQ1tFePcQ//bg==',
-    'linux-x64-musl': 'sha512-/Ij3+inZf96Lb1BLnO0rWArRi1HqIMh6HeGrQoykrp7a8Yj0SA1EQIO42kpNeVxM9z3o3xUaiIf0FRMzLIp6oQ==',
-    'win32-arm64': 'sha512-P/1y1JcBSKNRt9asd0bhGRwLdD7yLnq9BlXdA0KHC+0zTm/WPqsCHupt8C7f7adb14//dVlkkbRT+9F5Iup/qA==',
-    'win32-x64': 'sha512-bH/146HdS+MO2ndTvljKUJQbcKuvOWujH02WiLkhQJmo/YJLTCMnn1P/jxjjv6W9y/+LGxN58SfdHa6zobatTw==',
-};
-
-;// CONCATENATED MODULE: ./build/agent/install/install.js
-
-
-
-
-
-
-
-
-// ---------------------------------------------------------------------------------------------
-// Pure parts: the platform table, the registry's URLs, integrity, the tar format, the marker.
-/** The npm package whose native platform packages hold the CLI binary. */
-const CLAUDE_PACKAGE = '@anthropic-ai/claude-code';
-/** Where packages come from unless `npm_config_registry` names a mirror. */
-const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
-/** Each platform the CLI publishes a native package for (`<package>-<key>`), and its binary. */
-const PLATFORM_BINARIES = {
-    'linux-x64': 'claude',
-    'linux-arm64': 'claude',
-    'linux-x64-musl': 'claude',
-    'linux-arm64-musl': 'claude',
-    'darwin-x64': 'claude',
-    'darwin-arm64': 'claude',
-    'win32-x64': 'claude.exe',
-    'win32-arm64': 'claude.exe',
-};
 /** Any failure of the install; the message is one sentence that says what to do. */
 class InstallError extends Error {
     name = 'InstallError';
@@ -37330,22 +36796,196 @@ class InstallError extends Error {
         this.retryable = retryable;
     }
 }
+/** The download's digest is not the expected one: never retried, never installed. */
+class IntegrityError extends InstallError {
+    name = 'IntegrityError';
+}
+/** An error's message, with its cause's when that adds something (`fetch failed: ECONNREFUSED`). */
+function describeError(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    const cause = error.cause;
+    const detail = cause instanceof Error ? cause.message : '';
+    return detail !== '' && !error.message.includes(detail)
+        ? `${error.message}: ${detail}`
+        : error.message;
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/cache.js
 /**
- * The CLI's native package for a Node platform and architecture (`musl`: a Linux whose C
- * library is musl, as on Alpine). Throws when the CLI publishes none for it.
+ * The tool cache: `<toolCache>/airlock-claude/<version>/<platform>/` holds the binary and its
+ * completion marker, and nothing else. The marker's format and the reuse check
+ * ({@link cachedInstallProblem}) are pure; reading, placing and cleaning the folders is I/O.
+ *
+ * An install is reused only when its marker names this version and platform, matches the pinned
+ * integrity (when there is one) and describes the regular, executable file that is there. A new
+ * install appears with its marker in one rename, so a half-done install is never reused.
  */
-function platformPackage(platform, arch, musl) {
-    const key = platform === 'linux' ? `linux-${arch}${musl ? '-musl' : ''}` : `${platform}-${arch}`;
-    const binary = PLATFORM_BINARIES[key];
-    if (binary === undefined) {
-        throw new InstallError(`The Claude Code CLI has no native package for ${key}; give claude-path with a claude binary built for this runner.`);
+
+
+
+
+/** The marker's text. */
+function renderMarker(marker) {
+    return `${JSON.stringify(marker, null, 2)}\n`;
+}
+/** The marker in `text`, or null when it is not one (empty, another layout, corrupt). */
+function parseMarker(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
     }
-    return { key, name: `${CLAUDE_PACKAGE}-${key}`, binary };
+    catch {
+        return null;
+    }
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const m = value;
+    if (typeof m.version !== 'string' ||
+        typeof m.platform !== 'string' ||
+        typeof m.integrity !== 'string' ||
+        (m.trust !== 'pinned' && m.trust !== 'registry') ||
+        typeof m.size !== 'number' ||
+        typeof m.installedAt !== 'string') {
+        return null;
+    }
+    return {
+        version: m.version,
+        platform: m.platform,
+        integrity: m.integrity,
+        trust: m.trust,
+        size: m.size,
+        installedAt: m.installedAt,
+    };
 }
-/** The integrity pinned in this release for `version` on `key`, or null when it is not pinned. */
-function pinnedIntegrity(version, key) {
-    return version === PINNED_CLAUDE_VERSION ? (PINNED_CLAUDE_INTEGRITY[key] ?? null) : null;
+/**
+ * Why a cached install may not be reused, or null when it may: the marker must name this
+ * version and platform, match the pinned integrity (when there is a pin), and describe the
+ * binary that is there (a regular executable file of the recorded size).
+ */
+function cachedInstallProblem(marker, binary, expected) {
+    if (marker === null)
+        return 'it has no valid completion marker';
+    if (marker.version !== expected.version || marker.platform !== expected.platform) {
+        return `its marker is for ${marker.version} on ${marker.platform}`;
+    }
+    if (expected.integrity !== null && marker.integrity !== expected.integrity) {
+        return 'its integrity is not the pinned one';
+    }
+    if (binary === null || !binary.isFile)
+        return 'its binary is missing or not a regular file';
+    if (binary.size !== marker.size)
+        return `its binary is ${binary.size} bytes, not ${marker.size}`;
+    if (!binary.executable)
+        return 'its binary is not executable';
+    return null;
 }
+/** The folder an install of `version` for `key` lives in. */
+function cacheDir(toolCache, version, key) {
+    return external_node_path_.join(toolCache, 'airlock-claude', version, key);
+}
+const MARKER = '.complete';
+/** Reads the marker and `lstat`s the binary in `dir`, and decides by {@link cachedInstallProblem}. */
+async function inspectCache(dir, expected) {
+    let text;
+    try {
+        text = await external_node_fs_.promises.readFile(external_node_path_.join(dir, MARKER), 'utf8');
+    }
+    catch {
+        return { marker: null, problem: 'it has no completion marker', exists: (0,external_node_fs_.existsSync)(dir) };
+    }
+    const marker = parseMarker(text);
+    let binary;
+    try {
+        const stat = await external_node_fs_.promises.lstat(external_node_path_.join(dir, expected.platform.binary));
+        binary = {
+            isFile: stat.isFile(),
+            size: stat.size,
+            executable: process.platform === 'win32' || (stat.mode & 0o111) !== 0,
+        };
+    }
+    catch {
+        binary = null;
+    }
+    const problem = cachedInstallProblem(marker, binary, {
+        version: expected.version,
+        platform: expected.platform.key,
+        integrity: expected.integrity,
+    });
+    return { marker, problem, exists: true };
+}
+/** Writes the completion marker into a finished install's folder (before it is placed). */
+async function writeMarker(dir, marker) {
+    await external_node_fs_.promises.writeFile(external_node_path_.join(dir, MARKER), renderMarker(marker), { mode: 0o644 });
+}
+/** Removes installs of this version that a crashed run left half-done more than an hour ago. */
+async function removeStaleTemps(parent) {
+    let entries;
+    try {
+        entries = await external_node_fs_.promises.readdir(parent);
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        if (!entry.startsWith('.tmp-') && !entry.startsWith('.stale-'))
+            continue;
+        const full = external_node_path_.join(parent, entry);
+        try {
+            const stat = await external_node_fs_.promises.lstat(full);
+            if (Date.now() - stat.mtimeMs > 3_600_000)
+                await external_node_fs_.promises.rm(full, { recursive: true, force: true });
+        }
+        catch {
+            // Another run removed it.
+        }
+    }
+}
+/** Moves the finished install into place in one rename; a concurrent run's complete install wins. */
+async function place(tmp, dir, expected) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+            await external_node_fs_.promises.rename(tmp, dir);
+            return;
+        }
+        catch (error) {
+            const code = error.code;
+            if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM')
+                throw error;
+        }
+        const there = await inspectCache(dir, expected);
+        if (there.problem === null)
+            return;
+        // An incomplete or foreign folder: move it aside (atomic), then remove it.
+        const aside = external_node_path_.join(external_node_path_.dirname(dir), `.stale-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        try {
+            await external_node_fs_.promises.rename(dir, aside);
+        }
+        catch {
+            // Another run moved it first.
+        }
+        await external_node_fs_.promises.rm(aside, { recursive: true, force: true });
+    }
+    throw new InstallError(`Could not move the installed CLI into ${dir}; remove that folder, or give claude-path.`);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./build/agent/install/registry.js
+/**
+ * Where the CLI's package is downloaded from: the registry (or an https mirror), the URLs in its
+ * standard layout, and the sha512 in an integrity string. Pure: the environment is a parameter.
+ *
+ * Only https is fetched (plain http to a loopback address aside, for a local mirror and the
+ * tests), and never a URL with credentials, which would reach the log.
+ */
+
+/** Where packages come from unless `npm_config_registry` names a mirror. */
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 function isLoopback(hostname) {
     return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
 }
@@ -37405,10 +37045,21 @@ function sha512Of(integrity) {
     }
     return null;
 }
-/** Whether `claude --version` output reports exactly `version` (`2.1.197 (Claude Code)`). */
-function reportsVersion(output, version) {
-    return output.trim().split(/\s+/)[0] === version;
-}
+
+;// CONCATENATED MODULE: ./build/agent/install/tar.js
+/**
+ * A tar reader that takes one regular file out of the CLI's package tarball. Pure: it reads an
+ * async stream of bytes and hands the file's body to a callback; it never touches the disk.
+ *
+ * Entry names never become paths (the caller writes where it chose). Links, devices, FIFOs,
+ * names that could leave the package folder, a second or missing copy of the wanted file and a
+ * stream that ends inside an entry are refused with an {@link InstallError}.
+ */
+
+/** The largest binary taken from a package: far above the real one (245 MB), far below a full disk. */
+const MAX_BINARY_BYTES = 2 ** 31;
+/** The largest pax or GNU long-name header read. */
+const MAX_META_BYTES = 1 << 20;
 function field(block, start, length) {
     const raw = block.subarray(start, start + length);
     const end = raw.indexOf(0);
@@ -37494,69 +37145,96 @@ const TYPE_NAMES = {
     '6': 'a FIFO',
     K: 'a link',
 };
-/** Size caps: far above the real package (77 MB compressed, 245 MB binary), far below a full disk. */
-const MAX_DOWNLOAD_BYTES = 1 << 30;
-const MAX_BINARY_BYTES = 2 ** 31;
-const MAX_META_BYTES = 1 << 20;
-/**
- * Reads a tar stream and hands the body of the one regular file named `wanted` to `write`,
- * chunk by chunk; returns its size. Entry names never become paths: the caller writes where it
- * chose. Refuses (throws) any link, device or FIFO entry, any name that could leave the package
- * folder, a second `wanted` entry, a `wanted` that is not a regular file, a missing `wanted`, and
- * a stream that ends inside an entry.
- */
-async function extractTarEntry(source, wanted, write) {
-    const queue = [];
-    let queued = 0;
-    const take = (n) => {
+/** Bytes received and not yet read, in order. */
+class ByteQueue {
+    #chunks = [];
+    #length = 0;
+    /** How many bytes are queued. */
+    get length() {
+        return this.#length;
+    }
+    push(chunk) {
+        this.#chunks.push(chunk);
+        this.#length += chunk.length;
+    }
+    /** Exactly `n` bytes (the caller checked that many are queued), copied into one buffer. */
+    take(n) {
         const out = Buffer.allocUnsafe(n);
         let filled = 0;
         while (filled < n) {
-            const head = queue[0];
+            const head = this.#chunks[0];
             if (head === undefined)
                 break;
             const used = Math.min(head.length, n - filled);
             head.copy(out, filled, 0, used);
             filled += used;
             if (used === head.length)
-                queue.shift();
+                this.#chunks.shift();
             else
-                queue[0] = head.subarray(used);
+                this.#chunks[0] = head.subarray(used);
         }
-        queued -= n;
+        this.#length -= n;
         return out;
-    };
+    }
     /** Up to `n` bytes without copying. */
-    const takeSome = (n) => {
-        const head = queue[0] ?? Buffer.alloc(0);
+    takeSome(n) {
+        const head = this.#chunks[0] ?? Buffer.alloc(0);
         if (head.length <= n) {
-            queue.shift();
-            queued -= head.length;
+            this.#chunks.shift();
+            this.#length -= head.length;
             return head;
         }
-        queue[0] = head.subarray(n);
-        queued -= n;
+        this.#chunks[0] = head.subarray(n);
+        this.#length -= n;
         return head.subarray(0, n);
-    };
-    let state = { at: 'header' };
-    let meta = [];
-    let nextName = null;
-    let nextSize = null;
-    let found = false;
-    let written = 0;
-    const openEntry = (header) => {
+    }
+    clear() {
+        this.#chunks.length = 0;
+        this.#length = 0;
+    }
+}
+/** The state machine behind {@link extractTarEntry}: headers, bodies, padding, the end. */
+class EntryReader {
+    #queue = new ByteQueue();
+    #state = { at: 'header' };
+    #meta = [];
+    #nextName = null;
+    #nextSize = null;
+    #found = false;
+    #written = 0;
+    #wanted;
+    #write;
+    constructor(wanted, write) {
+        this.#wanted = wanted;
+        this.#write = write;
+    }
+    /** Queues a chunk of the stream and reads as far as it goes. */
+    async push(chunk) {
+        this.#queue.push(chunk);
+        await this.#drain();
+    }
+    /** The size of the wanted file, once the stream has ended; throws when it ended too soon. */
+    finish() {
+        if (this.#state.at === 'body' || this.#queue.length > 0) {
+            throw new InstallError("the package's tarball ends inside an entry (a truncated download)");
+        }
+        if (!this.#found)
+            throw new InstallError(`the package's tarball has no ${this.#wanted}`);
+        return this.#written;
+    }
+    #openEntry(header) {
         const size = header.size;
         const pad = (512 - (size % 512)) % 512;
         if (header.type === 'x' || header.type === 'g' || header.type === 'L') {
             if (size > MAX_META_BYTES)
                 throw new InstallError("the package's tarball has a huge header");
-            meta = [];
+            this.#meta = [];
             return { at: 'body', left: size, pad, sink: 'meta', kind: header.type };
         }
-        const name = (nextName ?? header.name).replace(/^\.\//, '');
-        const realSize = nextSize ?? size;
-        nextName = null;
-        nextSize = null;
+        const name = (this.#nextName ?? header.name).replace(/^\.\//, '');
+        const realSize = this.#nextSize ?? size;
+        this.#nextName = null;
+        this.#nextSize = null;
         const problem = entryNameProblem(name);
         if (problem !== null)
             throw new InstallError(`the package's tarball has ${problem}`);
@@ -37567,17 +37245,18 @@ async function extractTarEntry(source, wanted, write) {
         if (!['0', '7', '5'].includes(header.type)) {
             throw new InstallError(`the package's tarball has an entry of unknown type '${header.type}'`);
         }
+        const wanted = this.#wanted;
         const isWanted = name.replace(/\/+$/, '') === wanted;
         if (isWanted && header.type === '5') {
             throw new InstallError(`the package's tarball has ${wanted} as a folder, not a file`);
         }
-        if (isWanted && found)
+        if (isWanted && this.#found)
             throw new InstallError(`the package's tarball has ${wanted} twice`);
         if (isWanted && realSize > MAX_BINARY_BYTES) {
             throw new InstallError(`the package's tarball has a ${wanted} larger than 2 GiB`);
         }
         if (isWanted)
-            found = true;
+            this.#found = true;
         const left = header.type === '5' ? 0 : realSize;
         return {
             at: 'body',
@@ -37586,143 +37265,105 @@ async function extractTarEntry(source, wanted, write) {
             sink: isWanted ? 'wanted' : 'skip',
             kind: header.type,
         };
-    };
-    const closeMeta = (kind) => {
-        const body = Buffer.concat(meta);
-        meta = [];
+    }
+    #closeMeta(kind) {
+        const body = Buffer.concat(this.#meta);
+        this.#meta = [];
         if (kind === 'L') {
-            nextName = field(body, 0, body.length);
+            this.#nextName = field(body, 0, body.length);
         }
         else if (kind === 'x') {
             const records = parsePax(body);
             if (records.path !== undefined)
-                nextName = records.path;
+                this.#nextName = records.path;
             if (records.size !== undefined) {
                 if (!/^\d+$/.test(records.size))
                     throw new InstallError('the tarball has a bad pax size');
-                nextSize = Number(records.size);
+                this.#nextSize = Number(records.size);
             }
             if (records.linkpath !== undefined) {
                 throw new InstallError("the package's tarball has a link, which it must not");
             }
         }
-    };
-    const drain = async () => {
+    }
+    async #drain() {
+        const queue = this.#queue;
         for (;;) {
+            const state = this.#state;
             if (state.at === 'end') {
-                queue.length = 0;
-                queued = 0;
+                queue.clear();
                 return;
             }
             if (state.at === 'header') {
-                if (queued < 512)
+                if (queue.length < 512)
                     return;
-                const header = parseTarHeader(take(512));
-                state = header === null ? { at: 'end' } : openEntry(header);
+                const header = parseTarHeader(queue.take(512));
+                this.#state = header === null ? { at: 'end' } : this.#openEntry(header);
                 continue;
             }
             if (state.left > 0) {
-                if (queued === 0)
+                if (queue.length === 0)
                     return;
-                const chunk = state.sink === 'meta' ? take(Math.min(state.left, queued)) : takeSome(state.left);
+                const chunk = state.sink === 'meta'
+                    ? queue.take(Math.min(state.left, queue.length))
+                    : queue.takeSome(state.left);
                 state.left -= chunk.length;
                 if (state.sink === 'wanted') {
-                    written += chunk.length;
-                    await write(chunk);
+                    this.#written += chunk.length;
+                    await this.#write(chunk);
                 }
                 else if (state.sink === 'meta') {
-                    meta.push(chunk);
+                    this.#meta.push(chunk);
                 }
                 continue;
             }
             if (state.pad > 0) {
-                if (queued === 0)
+                if (queue.length === 0)
                     return;
-                state.pad -= takeSome(state.pad).length;
+                state.pad -= queue.takeSome(state.pad).length;
                 continue;
             }
             if (state.sink === 'meta')
-                closeMeta(state.kind);
-            state = { at: 'header' };
+                this.#closeMeta(state.kind);
+            this.#state = { at: 'header' };
         }
-    };
-    for await (const chunk of source) {
-        queue.push(chunk);
-        queued += chunk.length;
-        await drain();
     }
-    if (state.at === 'body' || queued > 0) {
-        throw new InstallError("the package's tarball ends inside an entry (a truncated download)");
-    }
-    if (!found)
-        throw new InstallError(`the package's tarball has no ${wanted}`);
-    return written;
-}
-/** The marker's text. */
-function renderMarker(marker) {
-    return `${JSON.stringify(marker, null, 2)}\n`;
-}
-/** The marker in `text`, or null when it is not one (empty, another layout, corrupt). */
-function parseMarker(text) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return null;
-    }
-    if (typeof value !== 'object' || value === null)
-        return null;
-    const m = value;
-    if (typeof m.version !== 'string' ||
-        typeof m.platform !== 'string' ||
-        typeof m.integrity !== 'string' ||
-        (m.trust !== 'pinned' && m.trust !== 'registry') ||
-        typeof m.size !== 'number' ||
-        typeof m.installedAt !== 'string') {
-        return null;
-    }
-    return {
-        version: m.version,
-        platform: m.platform,
-        integrity: m.integrity,
-        trust: m.trust,
-        size: m.size,
-        installedAt: m.installedAt,
-    };
 }
 /**
- * Why a cached install may not be reused, or null when it may: the marker must name this
- * version and platform, match the pinned integrity (when there is a pin), and describe the
- * binary that is there (a regular executable file of the recorded size).
+ * Reads a tar stream and hands the body of the one regular file named `wanted` to `write`,
+ * chunk by chunk; returns its size. Entry names never become paths: the caller writes where it
+ * chose. Refuses (throws) any link, device or FIFO entry, any name that could leave the package
+ * folder, a second `wanted` entry, a `wanted` that is not a regular file, a missing `wanted`, and
+ * a stream that ends inside an entry.
  */
-function cachedInstallProblem(marker, binary, expected) {
-    if (marker === null)
-        return 'it has no valid completion marker';
-    if (marker.version !== expected.version || marker.platform !== expected.platform) {
-        return `its marker is for ${marker.version} on ${marker.platform}`;
-    }
-    if (expected.integrity !== null && marker.integrity !== expected.integrity) {
-        return 'its integrity is not the pinned one';
-    }
-    if (binary === null || !binary.isFile)
-        return 'its binary is missing or not a regular file';
-    if (binary.size !== marker.size)
-        return `its binary is ${binary.size} bytes, not ${marker.size}`;
-    if (!binary.executable)
-        return 'its binary is not executable';
-    return null;
+async function extractTarEntry(source, wanted, write) {
+    const reader = new EntryReader(wanted, write);
+    for await (const chunk of source)
+        await reader.push(chunk);
+    return reader.finish();
 }
-// ---------------------------------------------------------------------------------------------
-// I/O: detection, download, extraction, the tool cache.
-/** Whether this Linux runs on musl (Alpine): Node reports no glibc version there. */
-function detectMusl() {
-    if (process.platform !== 'linux')
-        return false;
-    process.report.excludeNetwork = true;
-    const report = process.report.getReport();
-    return report.header?.glibcVersionRuntime === undefined;
-}
+
+;// CONCATENATED MODULE: ./build/agent/install/download.js
+/**
+ * Downloads from the registry: the package's tarball (checked against its sha512 as it streams)
+ * and, for a version this release does not pin, the registry's document that names its integrity.
+ * I/O: the network through `fetch`, and the one file the binary is written to.
+ *
+ * Every request is https (or loopback http), follows at most five redirects, each to a URL
+ * {@link urlProblem} accepts, and is given up when idle for 30 s or after 10 min. Network trouble
+ * is retried twice; a refusal (an HTTP 4xx, a bad tarball, a digest that differs) never is. The
+ * binary is written mode 0600 and nothing runs it before the digest of the whole download matched.
+ */
+
+
+
+
+
+
+
+
+/** The largest tarball downloaded: far above the real package (77 MB), far below a full disk. */
+const MAX_DOWNLOAD_BYTES = 1 << 30;
 /** Delays before the 2nd and 3rd attempt of a download. */
 const RETRY_DELAYS_MS = [1_000, 4_000];
 /** A download that receives nothing for this long is given up (and retried). */
@@ -37730,50 +37371,8 @@ const IDLE_TIMEOUT_MS = 30_000;
 /** No attempt takes longer than this, however slowly bytes arrive. */
 const ATTEMPT_TIMEOUT_MS = 10 * 60_000;
 const MAX_REDIRECTS = 5;
-/** The folder an install of `version` for `key` lives in. */
-function cacheDir(toolCache, version, key) {
-    return external_node_path_.join(toolCache, 'airlock-claude', version, key);
-}
-const MARKER = '.complete';
-async function inspectCache(dir, options) {
-    let text;
-    try {
-        text = await external_node_fs_.promises.readFile(external_node_path_.join(dir, MARKER), 'utf8');
-    }
-    catch {
-        return { marker: null, problem: 'it has no completion marker', exists: (0,external_node_fs_.existsSync)(dir) };
-    }
-    const marker = parseMarker(text);
-    let binary;
-    try {
-        const stat = await external_node_fs_.promises.lstat(external_node_path_.join(dir, options.platform.binary));
-        binary = {
-            isFile: stat.isFile(),
-            size: stat.size,
-            executable: process.platform === 'win32' || (stat.mode & 0o111) !== 0,
-        };
-    }
-    catch {
-        binary = null;
-    }
-    const problem = cachedInstallProblem(marker, binary, {
-        version: options.version,
-        platform: options.platform.key,
-        integrity: options.integrity,
-    });
-    return { marker, problem, exists: true };
-}
 function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
-}
-function describeError(error) {
-    if (!(error instanceof Error))
-        return 'unknown error';
-    const cause = error.cause;
-    const detail = cause instanceof Error ? cause.message : '';
-    return detail !== '' && !error.message.includes(detail)
-        ? `${error.message}: ${detail}`
-        : error.message;
 }
 /** A fetch with a deadline and an idle timer, following redirects only to URLs `urlProblem` accepts. */
 class Download {
@@ -37782,8 +37381,9 @@ class Download {
     #total;
     #idleMs;
     #why = '';
-    constructor(idleMs, totalMs) {
-        this.#idleMs = idleMs;
+    constructor(timing) {
+        const totalMs = timing?.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
+        this.#idleMs = timing?.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
         this.#total = setTimeout(() => {
             this.#abort(`took longer than ${Math.round(totalMs / 1000)} s`);
         }, totalMs);
@@ -37837,6 +37437,7 @@ class Download {
         }
     }
 }
+/** How many attempts a download gets. */
 function attempts(options) {
     return (options.timing?.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
 }
@@ -37856,10 +37457,6 @@ async function withRetries(options, what, attempt) {
         }
     }
 }
-/** The download's digest is not the expected one: never retried, never installed. */
-class IntegrityError extends InstallError {
-    name = 'IntegrityError';
-}
 function truncated(received, declared) {
     return new InstallError(`the download ended after ${received} of ${declared} bytes`, true);
 }
@@ -37867,7 +37464,7 @@ function truncated(received, declared) {
 async function registryIntegrity(options) {
     const url = manifestUrl(options.registry, options.platform, options.version);
     return withRetries(options, 'reading the package document', async () => {
-        const download = new Download(options.timing?.idleTimeoutMs ?? IDLE_TIMEOUT_MS, options.timing?.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS);
+        const download = new Download(options.timing);
         try {
             const response = await download.get(url, 'application/json');
             const text = await response.text();
@@ -37903,7 +37500,7 @@ async function registryIntegrity(options) {
  * digest with `expected` once the last byte is in. Nothing is run before that comparison.
  */
 async function downloadOnce(url, expected, wanted, outFile, options) {
-    const download = new Download(options.timing?.idleTimeoutMs ?? IDLE_TIMEOUT_MS, options.timing?.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS);
+    const download = new Download(options.timing);
     await external_node_fs_.promises.rm(outFile, { force: true });
     const file = await external_node_fs_.promises.open(outFile, 'wx', 0o600);
     const hash = (0,external_node_crypto_.createHash)('sha512');
@@ -37930,7 +37527,7 @@ async function downloadOnce(url, expected, wanted, outFile, options) {
         });
         const body = external_node_stream_.Readable.fromWeb(response.body);
         let size = 0;
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, tap, (0,external_node_zlib_.createGunzip)({ chunkSize: 1 << 20 }), async (source) => {
+        await (0,promises_namespaceObject.pipeline)(body, tap, (0,external_node_zlib_.createGunzip)({ chunkSize: 1 << 20 }), async (source) => {
             size = await extractTarEntry(source, `package/${wanted}`, async (chunk) => {
                 await file.write(chunk);
             });
@@ -37954,9 +37551,104 @@ async function downloadOnce(url, expected, wanted, outFile, options) {
         await file.close();
     }
 }
+/**
+ * Downloads the tarball at `url` (with retries) and writes the body of `package/<wanted>` to
+ * `outFile`; returns its size. Throws {@link IntegrityError} when the download's sha512 is not
+ * `expected`'s, and an {@link InstallError} (`retryable` for network trouble) otherwise.
+ */
+async function downloadBinary(url, expected, wanted, outFile, options) {
+    return withRetries(options, 'the download', () => downloadOnce(url, expected, wanted, outFile, options));
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/pins.js
+// Generated by scripts/pin-claude.mjs from package-lock.json; do not edit by hand.
+/** The CLI version whose native packages are pinned below (Airlock's default `claude-version`). */
+const PINNED_CLAUDE_VERSION = '2.1.197';
+/**
+ * The npm integrity (SRI, sha512 of the tarball) of each native package of
+ * @anthropic-ai/claude-code@2.1.197, by platform key: a download must match it exactly.
+ */
+const PINNED_CLAUDE_INTEGRITY = {
+    'darwin-arm64': 'sha512-1FOVhJzkKGWgOEEsvaK3ylCEmjKeJiXwfKl7RtNEbiDj7OxhRQ1G1CLN0HGDTTq1QwY+Dm2x1Yscdv5NfobAxQ==',
+    'darwin-x64': 'sha512-DOPeGTQqJWVENJsxwMxJtLOx+7OBINEDg9trQldlJR1nBssaYzNj1WWxp37JYSBRjeYLhqLipvDqEA0LMglL7A==',
+    'linux-arm64': 'sha512-sx6SoGj3MNR5CV+YDkNtbLHXa1tn3G8qcYFgm1gnvOi9ODQUKbhiPfankJfkTMDVekOvnKJhm6i9hGFIPzp7cQ==',
+    'linux-arm64-musl': 'sha512-r3taVK9rDaMahHkrCGV8wF1Sjphs7fqXy2ZEznyDGxUqeW6HxgkbG7dPplXnwwGiMTdYLrtQTQMN21ZTxcVHBA==',
+    'linux-x64': 'sha512-rIlKmrY0QMyHgPRX/MYWNj039vbypICvI9jVe3rs9Xy2RnNklySjyPxqh62QadznzoftEO23uYQ1tFePcQ//bg==',
+    'linux-x64-musl': 'sha512-/Ij3+inZf96Lb1BLnO0rWArRi1HqIMh6HeGrQoykrp7a8Yj0SA1EQIO42kpNeVxM9z3o3xUaiIf0FRMzLIp6oQ==',
+    'win32-arm64': 'sha512-P/1y1JcBSKNRt9asd0bhGRwLdD7yLnq9BlXdA0KHC+0zTm/WPqsCHupt8C7f7adb14//dVlkkbRT+9F5Iup/qA==',
+    'win32-x64': 'sha512-bH/146HdS+MO2ndTvljKUJQbcKuvOWujH02WiLkhQJmo/YJLTCMnn1P/jxjjv6W9y/+LGxN58SfdHa6zobatTw==',
+};
+
+;// CONCATENATED MODULE: ./build/agent/install/platform.js
+/**
+ * Which native package of the CLI this runner needs, and the integrity this release pins for it.
+ * Pure, except {@link detectMusl}, which reads the Node process report.
+ *
+ * A platform the CLI publishes no package for is refused with a message that says to give
+ * `claude-path`; a version this release does not pin has no pinned integrity (null), never a guess.
+ */
+
+
+/** The npm package whose native platform packages hold the CLI binary. */
+const CLAUDE_PACKAGE = '@anthropic-ai/claude-code';
+/** Each platform the CLI publishes a native package for (`<package>-<key>`), and its binary. */
+const PLATFORM_BINARIES = {
+    'linux-x64': 'claude',
+    'linux-arm64': 'claude',
+    'linux-x64-musl': 'claude',
+    'linux-arm64-musl': 'claude',
+    'darwin-x64': 'claude',
+    'darwin-arm64': 'claude',
+    'win32-x64': 'claude.exe',
+    'win32-arm64': 'claude.exe',
+};
+/**
+ * The CLI's native package for a Node platform and architecture (`musl`: a Linux whose C
+ * library is musl, as on Alpine). Throws when the CLI publishes none for it.
+ */
+function platformPackage(platform, arch, musl) {
+    const key = platform === 'linux' ? `linux-${arch}${musl ? '-musl' : ''}` : `${platform}-${arch}`;
+    const binary = PLATFORM_BINARIES[key];
+    if (binary === undefined) {
+        throw new InstallError(`The Claude Code CLI has no native package for ${key}; give claude-path with a claude binary built for this runner.`);
+    }
+    return { key, name: `${CLAUDE_PACKAGE}-${key}`, binary };
+}
+/** The integrity pinned in this release for `version` on `key`, or null when it is not pinned. */
+function pinnedIntegrity(version, key) {
+    return version === PINNED_CLAUDE_VERSION ? (PINNED_CLAUDE_INTEGRITY[key] ?? null) : null;
+}
+/** Whether this Linux runs on musl (Alpine): Node reports no glibc version there. */
+function detectMusl() {
+    if (process.platform !== 'linux')
+        return false;
+    process.report.excludeNetwork = true;
+    const report = process.report.getReport();
+    return report.header?.glibcVersionRuntime === undefined;
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/verify.js
+/**
+ * The last check of a downloaded CLI: run as `claude --version` with an environment of its own,
+ * it must report exactly the version asked for. {@link reportsVersion} is pure;
+ * {@link runVersion} runs the binary.
+ *
+ * The binary runs only after its download matched the integrity, and none of the action's
+ * variables (tokens) reach it: only `PATH`, a fresh `HOME`, and switches that keep it offline.
+ */
+
+
+/** Whether `claude --version` output reports exactly `version` (`2.1.197 (Claude Code)`). */
+function reportsVersion(output, version) {
+    return output.trim().split(/\s+/)[0] === version;
+}
+/**
+ * What `binary --version` prints, run in `home` with only `PATH` (`pathVar`) and `HOME` of the
+ * runner's variables; rejects when it fails, takes over 60 s or prints over 64 KiB.
+ */
 function runVersion(binary, home, pathVar) {
     return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)(binary, ['--version'], {
+        (0,external_node_child_process_.execFile)(binary, ['--version'], {
             // Only what the check needs: none of the action's variables (tokens) reach the binary.
             env: {
                 PATH: pathVar,
@@ -37980,27 +37672,92 @@ function runVersion(binary, home, pathVar) {
         });
     });
 }
-/** Removes installs of this version that a crashed run left half-done more than an hour ago. */
-async function removeStaleTemps(parent) {
-    let entries;
+
+;// CONCATENATED MODULE: ./build/agent/install/install.js
+/**
+ * Installs the pinned CLI: the tool cache when it holds a complete, matching install, else one
+ * download into it. I/O; each step is a module of its own (`platform`, `registry`, `download`,
+ * `tar`, `verify`, `cache`), and this one runs them in order.
+ *
+ * Nothing reaches the cache before it matched the integrity (pinned in this release, or the
+ * registry's on first use, which the log says), yielded only `package/claude`, and reported the
+ * version; a failed install leaves nothing in the cache.
+ */
+
+
+
+
+
+
+
+
+function trustText(trust) {
+    return trust === 'pinned' ? 'pinned in Airlock' : 'from the registry on first use';
+}
+/** The install in `dir` when it may be reused (said in the log), else null (warned when there). */
+async function fromCache(dir, options) {
+    const { version, platform } = options;
+    const cached = await inspectCache(dir, options);
+    if (cached.problem === null && cached.marker !== null) {
+        options.log(`CLI: ${version} (${platform.key}) from the tool cache, installed ${cached.marker.installedAt}, integrity ${trustText(cached.marker.trust)}.`);
+        return { path: external_node_path_.join(dir, platform.binary), cached: true, trust: cached.marker.trust };
+    }
+    if (cached.exists) {
+        options.warn(`The cached CLI in ${dir} cannot be reused (${cached.problem ?? 'unknown'}); installing it again.`);
+    }
+    return null;
+}
+/** The integrity the download must match: the pinned one, else the registry's (warned). */
+async function trustedIntegrity(options) {
+    const { version, platform } = options;
+    if (options.integrity !== null)
+        return { integrity: options.integrity, trust: 'pinned' };
+    const source = options.registry.host;
+    let integrity;
     try {
-        entries = await external_node_fs_.promises.readdir(parent);
+        integrity = await registryIntegrity(options);
     }
-    catch {
-        return;
+    catch (error) {
+        throw new InstallError(`Could not read the integrity of ${platform.name}@${version} from ${source} (${describeError(error)}); check claude-version, allow ${source} from this runner, or give claude-path.`);
     }
-    for (const entry of entries) {
-        if (!entry.startsWith('.tmp-') && !entry.startsWith('.stale-'))
-            continue;
-        const full = external_node_path_.join(parent, entry);
-        try {
-            const stat = await external_node_fs_.promises.lstat(full);
-            if (Date.now() - stat.mtimeMs > 3_600_000)
-                await external_node_fs_.promises.rm(full, { recursive: true, force: true });
+    options.warn(`claude-version ${version} is not pinned in this Airlock release: its integrity (${integrity.slice(0, 19)}…) comes from ${source} and is trusted on first use; use the default version, or give claude-path with a binary you verified, to avoid that.`);
+    return { integrity, trust: 'registry' };
+}
+/** Downloads the binary into `tmp` (see `downloadBinary`); returns its size, or says what to do. */
+async function fetchBinary(tmp, expected, trust, options) {
+    const { version, platform } = options;
+    const source = options.registry.host;
+    const url = tarballUrl(options.registry, platform, version);
+    try {
+        return await downloadBinary(url, expected, platform.binary, external_node_path_.join(tmp, platform.binary), options);
+    }
+    catch (error) {
+        if (error instanceof IntegrityError) {
+            throw new InstallError(`The CLI package downloaded from ${source} does not match the integrity ${trust === 'pinned' ? 'pinned in Airlock' : 'the registry published'} for ${platform.name}@${version}, so nothing was installed; check the registry or mirror (npm_config_registry), or give claude-path.`);
         }
-        catch {
-            // Another run removed it.
-        }
+        const network = !(error instanceof InstallError) || error.retryable;
+        throw new InstallError(network
+            ? `Could not download the Claude Code CLI ${version} (${platform.key}) from ${source} after ${attempts(options) === 1 ? 'one attempt' : `${attempts(options)} attempts`} (${describeError(error)}); allow ${source} from this runner, or give claude-path.`
+            : `The CLI package ${platform.name}@${version} from ${source} was refused (${describeError(error)}), so nothing was installed; check the registry or mirror (npm_config_registry), or give claude-path.`);
+    }
+}
+/** Makes the verified binary in `tmp` executable and checks that it runs and reports the version. */
+async function checkRuns(tmp, options) {
+    const { version, platform } = options;
+    const binary = external_node_path_.join(tmp, platform.binary);
+    await external_node_fs_.promises.chmod(binary, 0o755);
+    const home = external_node_path_.join(tmp, 'home');
+    await external_node_fs_.promises.mkdir(home, { mode: 0o700 });
+    let reported;
+    try {
+        reported = await runVersion(binary, home, options.path);
+    }
+    catch (error) {
+        throw new InstallError(`The downloaded CLI ${version} (${platform.key}) does not run here (${describeError(error).split('\n')[0] ?? ''}); give claude-path with a binary that runs on this runner.`);
+    }
+    await external_node_fs_.promises.rm(home, { recursive: true, force: true });
+    if (!reportsVersion(reported, version)) {
+        throw new InstallError(`The downloaded CLI reports version '${reported.trim().slice(0, 60)}', not ${version}, so it is not used; check claude-version, or give claude-path.`);
     }
 }
 /**
@@ -38018,107 +37775,28 @@ async function installClaude(options) {
         throw new InstallError(`claude-version '${version.slice(0, 40)}' is not an exact version.`);
     }
     const dir = cacheDir(options.toolCache, version, platform.key);
-    const binary = external_node_path_.join(dir, platform.binary);
-    const cached = await inspectCache(dir, options);
-    if (cached.problem === null && cached.marker !== null) {
-        options.log(`CLI: ${version} (${platform.key}) from the tool cache, installed ${cached.marker.installedAt}, integrity ${cached.marker.trust === 'pinned' ? 'pinned in Airlock' : 'from the registry on first use'}.`);
-        return { path: binary, cached: true, trust: cached.marker.trust };
-    }
-    if (cached.exists) {
-        options.warn(`The cached CLI in ${dir} cannot be reused (${cached.problem ?? 'unknown'}); installing it again.`);
-    }
-    const source = options.registry.host;
-    let integrity = options.integrity;
-    const trust = integrity !== null ? 'pinned' : 'registry';
-    if (integrity === null) {
-        try {
-            integrity = await registryIntegrity(options);
-        }
-        catch (error) {
-            throw new InstallError(`Could not read the integrity of ${platform.name}@${version} from ${source} (${describeError(error)}); check claude-version, allow ${source} from this runner, or give claude-path.`);
-        }
-        options.warn(`claude-version ${version} is not pinned in this Airlock release: its integrity (${integrity.slice(0, 19)}…) comes from ${source} and is trusted on first use; use the default version, or give claude-path with a binary you verified, to avoid that.`);
-    }
+    const cached = await fromCache(dir, options);
+    if (cached !== null)
+        return cached;
+    const { integrity, trust } = await trustedIntegrity(options);
     const parent = external_node_path_.dirname(dir);
     await external_node_fs_.promises.mkdir(parent, { recursive: true });
     await removeStaleTemps(parent);
     const tmp = await external_node_fs_.promises.mkdtemp(external_node_path_.join(parent, `.tmp-${platform.key}-`));
     try {
-        const url = tarballUrl(options.registry, platform, version);
-        const tmpBinary = external_node_path_.join(tmp, platform.binary);
         const started = Date.now();
-        const expected = integrity;
-        let size;
-        try {
-            size = await withRetries(options, 'the download', () => downloadOnce(url, expected, platform.binary, tmpBinary, options));
-        }
-        catch (error) {
-            if (error instanceof IntegrityError) {
-                throw new InstallError(`The CLI package downloaded from ${source} does not match the integrity ${trust === 'pinned' ? 'pinned in Airlock' : 'the registry published'} for ${platform.name}@${version}, so nothing was installed; check the registry or mirror (npm_config_registry), or give claude-path.`);
-            }
-            const network = !(error instanceof InstallError) || error.retryable;
-            throw new InstallError(network
-                ? `Could not download the Claude Code CLI ${version} (${platform.key}) from ${source} after ${attempts(options) === 1 ? 'one attempt' : `${attempts(options)} attempts`} (${describeError(error)}); allow ${source} from this runner, or give claude-path.`
-                : `The CLI package ${platform.name}@${version} from ${source} was refused (${describeError(error)}), so nothing was installed; check the registry or mirror (npm_config_registry), or give claude-path.`);
-        }
-        await external_node_fs_.promises.chmod(tmpBinary, 0o755);
-        const home = external_node_path_.join(tmp, 'home');
-        await external_node_fs_.promises.mkdir(home, { mode: 0o700 });
-        let reported;
-        try {
-            reported = await runVersion(tmpBinary, home, options.path);
-        }
-        catch (error) {
-            throw new InstallError(`The downloaded CLI ${version} (${platform.key}) does not run here (${describeError(error).split('\n')[0] ?? ''}); give claude-path with a binary that runs on this runner.`);
-        }
-        await external_node_fs_.promises.rm(home, { recursive: true, force: true });
-        if (!reportsVersion(reported, version)) {
-            throw new InstallError(`The downloaded CLI reports version '${reported.trim().slice(0, 60)}', not ${version}, so it is not used; check claude-version, or give claude-path.`);
-        }
-        const marker = {
-            version,
-            platform: platform.key,
-            integrity: expected,
-            trust,
-            size,
-            installedAt: new Date().toISOString(),
-        };
-        await external_node_fs_.promises.writeFile(external_node_path_.join(tmp, MARKER), renderMarker(marker), { mode: 0o644 });
+        const size = await fetchBinary(tmp, integrity, trust, options);
+        await checkRuns(tmp, options);
+        const installedAt = new Date().toISOString();
+        await writeMarker(tmp, { version, platform: platform.key, integrity, trust, size, installedAt });
         await external_node_fs_.promises.chmod(tmp, 0o755);
         await place(tmp, dir, options);
-        options.log(`CLI: installed ${version} (${platform.key}) from ${source} in ${((Date.now() - started) / 1000).toFixed(1)} s, integrity ${trust === 'pinned' ? 'pinned in Airlock' : 'from the registry on first use'}, into ${dir}.`);
-        return { path: binary, cached: false, trust };
+        options.log(`CLI: installed ${version} (${platform.key}) from ${options.registry.host} in ${((Date.now() - started) / 1000).toFixed(1)} s, integrity ${trustText(trust)}, into ${dir}.`);
+        return { path: external_node_path_.join(dir, platform.binary), cached: false, trust };
     }
     finally {
         await external_node_fs_.promises.rm(tmp, { recursive: true, force: true });
     }
-}
-/** Moves the finished install into place in one rename; a concurrent run's complete install wins. */
-async function place(tmp, dir, options) {
-    for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-            await external_node_fs_.promises.rename(tmp, dir);
-            return;
-        }
-        catch (error) {
-            const code = error.code;
-            if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM')
-                throw error;
-        }
-        const there = await inspectCache(dir, options);
-        if (there.problem === null)
-            return;
-        // An incomplete or foreign folder: move it aside (atomic), then remove it.
-        const aside = external_node_path_.join(external_node_path_.dirname(dir), `.stale-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-        try {
-            await external_node_fs_.promises.rename(dir, aside);
-        }
-        catch {
-            // Another run moved it first.
-        }
-        await external_node_fs_.promises.rm(aside, { recursive: true, force: true });
-    }
-    throw new InstallError(`Could not move the installed CLI into ${dir}; remove that folder, or give claude-path.`);
 }
 /**
  * The CLI binary to run: `claude-path` as is (it must exist), else the pinned version for this
@@ -38146,750 +37824,363 @@ async function resolveClaude(options) {
     return installed.path;
 }
 
-;// CONCATENATED MODULE: ./build/strip/git-credentials.js
+;// CONCATENATED MODULE: ./build/agent/install/index.js
 /**
- * Take away, for the length of the agent's run, the git credentials that earlier steps left on the
- * runner, and put them back afterwards byte for byte.
+ * Installing the Claude Code CLI: `resolveClaude` gives the binary to run, `claude-path` as is or
+ * the pinned version from the tool cache, downloaded and verified there first if needed.
+ */
+
+
+// EXTERNAL MODULE: ./build/lock/index.js + 12 modules
+var build_lock = __nccwpck_require__(290);
+// EXTERNAL MODULE: ./build/inputs/index.js + 5 modules
+var inputs = __nccwpck_require__(8600);
+;// CONCATENATED MODULE: ./build/agent/sandbox-log.js
+/**
+ * A network request the CLI's sandbox proxy refused, as the CLI logs it to its debug file
+ * (`--debug-file`, written by the CLI process itself into Airlock's private folder, which no
+ * sandboxed command can write):
+ * `2026-11-27T04:15:05.994Z [DEBUG] [sandbox] Blocked network request to evil.example (allowManagedDomainsOnly)`.
+ */
+const BLOCKED = /^\d{4}-\d\d-\d\dT[\d:.]+Z \[[A-Z]+\] \[sandbox\] Blocked network request to (\S{1,300}) \(([^)]{0,100})\)$/;
+/** At most this many refusals are kept: an agent in a loop must not grow the report without end. */
+const MAX_SANDBOX_DENIALS = 1000;
+/**
+ * The sandbox's network refusals in some lines of the CLI's debug log. Pure.
  *
- * What actions/checkout leaves behind with `persist-credentials: true` (the default), from its
- * `src/git-auth-helper.ts`:
- * - v2–v5: `http.<server>/.extraheader = AUTHORIZATION: basic <base64 of x-access-token:TOKEN>` in
- *   `.git/config`, and in each submodule's `.git/modules/<name>/config`.
- * - v6+: the same header in `$RUNNER_TEMP/git-credentials-<uuid>.config`, pulled into `.git/config`
- *   (and submodule configs) by `includeIf.gitdir:<repo>/.git.path`,
- *   `includeIf.gitdir:<repo>/.git/worktrees/*.path`, and the same two for the container paths
- *   `/github/workspace/…` → `/github/runner_temp/git-credentials-<uuid>.config`.
- * - with `ssh-key`: the private key in `$RUNNER_TEMP/<uuid>` and
- *   `core.sshCommand = "<ssh>" -i "$RUNNER_TEMP/<uuid>" …` in `.git/config`.
- * - its global settings go to a temporary `HOME` under `RUNNER_TEMP` that it deletes afterwards, so
- *   it does not leave credentials in `~/.gitconfig`; other steps do (tokens in
- *   `url.<base>.insteadOf`, credential helpers, `~/.git-credentials`), so those are handled too.
- *
- * Everything touched is copied into the backup directory, and a manifest naming the copies is
- * written, before the first change. The manifest and the returned record hold paths and modes only;
- * the credential bytes exist only in the backup copies.
+ * A line the agent managed to get into the log could only add a refusal, never hide one, so a
+ * forgery can fail the check (`fail-on: denial`) but never pass it.
  */
-
-
-
-
-/** The name of the record written into the backup directory before anything is changed. */
-const MANIFEST_FILE = 'manifest.json';
-/** actions/checkout v6's credentials file name (its own cleanup matches the same pattern). */
-const CHECKOUT_CREDENTIALS_FILE = /^git-credentials-[0-9a-f-]+\.config$/i;
-const EXTRAHEADER_KEY = /^http\.(?:.+\.)?extraheader$/;
-const HELPER_KEY = /^credential\.(?:.+\.)?helper$/;
-const INCLUDE_KEY = /^(?:include|includeif\..+)\.path$/;
-/** `scheme://userinfo@` for http(s): a token in a URL, as user, password or both. */
-const URL_USERINFO = /\b(https?:\/\/)([^/@\s?#]+)@/gi;
-/** Nested repositories (other checkouts with `path:`) are looked for this deep below the repo. */
-const NESTED_REPO_DEPTH = 3;
-/** Git's own limit for nested includes. */
-const MAX_INCLUDE_DEPTH = 10;
-/** `git config --unset-all` exits 5 when there was nothing to unset: already gone is fine. */
-const UNSET_OK = [0, 5];
-const GIT_DIR_SKIP = new Set(['objects', 'refs', 'logs', 'hooks', 'info', 'lfs', 'worktrees']);
-/** Remembers credential values seen, only to blank them out of messages; never stored. */
-class Redactor {
-    values = new Set();
-    add(value) {
-        if (value === null || value === undefined)
-            return;
-        const trimmed = value.trim();
-        if (trimmed.length >= 4)
-            this.values.add(trimmed);
-    }
-    addHeader(value) {
-        if (value === null)
-            return;
-        this.add(value);
-        const match = /^\s*authorization:\s*(\S+)\s+(\S+)/i.exec(value);
-        const token = match?.[2];
-        if (token === undefined)
-            return;
-        this.add(token);
-        if (match?.[1]?.toLowerCase() === 'basic') {
-            const decoded = Buffer.from(token, 'base64').toString('utf8');
-            this.add(decoded);
-            this.add(decoded.slice(decoded.indexOf(':') + 1));
-        }
-    }
-    addUserinfo(text) {
-        for (const match of text.matchAll(URL_USERINFO)) {
-            const userinfo = match[2] ?? '';
-            for (const part of [userinfo, ...userinfo.split(':')]) {
-                this.add(part);
-                this.add(safeDecode(part));
-            }
-        }
-    }
-    redact(text) {
-        let out = text.replace(URL_USERINFO, '$1***@');
-        out = out.replace(/\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}/gi, '$1 ***');
-        for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
-            out = out.split(value).join('***');
-        }
-        return out;
-    }
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function isErrno(error, code) {
-    return error instanceof Error && error.code === code;
-}
-/** Whether `child` is `parent` or inside it (both absolute). */
-function git_credentials_isInside(child, parent) {
-    const relative = external_node_path_.relative(parent, child);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
-}
-async function realOrResolved(p) {
-    try {
-        return await promises_namespaceObject.realpath(p);
-    }
-    catch {
-        return external_node_path_.resolve(p);
-    }
-}
-async function isFile(p) {
-    try {
-        return (await promises_namespaceObject.stat(p)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** Runs git with an argument array, no system or global config, outside any repository. */
-class Git {
-    executable;
-    home;
-    constructor(executable, home) {
-        this.executable = executable;
-        this.home = home;
-    }
-    /** Runs git; `okCodes` are exit codes that count as success (5: nothing to unset). */
-    run(args, okCodes = [0]) {
-        return new Promise((resolve, reject) => {
-            (0,external_node_child_process_namespaceObject.execFile)(this.executable, args, {
-                cwd: external_node_path_.parse(process.cwd()).root,
-                env: {
-                    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-                    HOME: this.home,
-                    GIT_CONFIG_NOSYSTEM: '1',
-                    GIT_CONFIG_GLOBAL: '/dev/null',
-                    LC_ALL: 'C',
-                },
-                encoding: 'utf8',
-                maxBuffer: 16 * 1024 * 1024,
-                timeout: 30_000,
-            }, (error, stdout, stderr) => {
-                const code = typeof error?.code === 'number' ? error.code : error ? -1 : 0;
-                if (!okCodes.includes(code)) {
-                    reject(new Error(`git ${args[0] ?? ''} failed: ${stderr.trim() || (typeof error?.code === 'string' ? error.code : `exit ${code}`)}`));
-                }
-                else {
-                    resolve(stdout);
-                }
-            });
-        });
-    }
-    /**
-     * The entries of one file, includes not followed; `null` when there is no such file. A file
-     * whose bytes {@link mayHoldCredential} clears is not given to git (one process less): its
-     * entries hold no credential, so it counts as having none. A file that cannot be read is given
-     * to git, whose error then fails the run.
-     */
-    async list(file) {
-        if (!(await isFile(file)))
-            return null;
-        let text = null;
-        try {
-            text = (await promises_namespaceObject.readFile(file)).toString('latin1');
-        }
-        catch {
-            // git reports why
-        }
-        if (text !== null && !mayHoldCredential(text))
-            return [];
-        const out = await this.run(['config', '--file', file, '--list', '-z']);
-        return out
-            .split('\0')
-            .filter((record) => record.length > 0)
-            .map((record) => {
-            const newline = record.indexOf('\n');
-            return newline < 0
-                ? { key: record, value: null }
-                : { key: record.slice(0, newline), value: record.slice(newline + 1) };
-        });
-    }
-    async apply(file, edit) {
-        const base = ['config', '--file', file];
-        switch (edit.kind) {
-            case 'unset':
-                await this.run([...base, '--unset-all', edit.key], UNSET_OK);
-                return;
-            case 'unset-value':
-                await this.run([...base, '--fixed-value', '--unset-all', edit.key, edit.value], UNSET_OK);
-                return;
-            case 'rewrite':
-                await this.run([...base, '--unset-all', edit.key], UNSET_OK);
-                for (const value of edit.values)
-                    await this.run([...base, '--add', edit.key, value]);
-                return;
-        }
-    }
-}
-/** Finds the config files of the repository, its submodules, worktrees and nested checkouts. */
-async function repositoryConfigFiles(repoDir) {
-    const gitDirs = new Set();
-    const addGitDir = async (dotGit) => {
-        let stat;
-        try {
-            stat = await promises_namespaceObject.lstat(dotGit);
-        }
-        catch {
-            return;
-        }
-        let dir;
-        if (stat.isDirectory()) {
-            dir = await promises_namespaceObject.realpath(dotGit);
-        }
-        else if (stat.isFile()) {
-            const text = (await promises_namespaceObject.readFile(dotGit, 'utf8')).slice(0, 4096);
-            const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
-            if (match?.[1] !== undefined) {
-                dir = await realOrResolved(external_node_path_.resolve(external_node_path_.dirname(dotGit), match[1]));
-            }
-        }
-        if (dir === undefined || gitDirs.has(dir))
-            return;
-        gitDirs.add(dir);
-        try {
-            const common = (await promises_namespaceObject.readFile(external_node_path_.join(dir, 'commondir'), 'utf8')).trim();
-            if (common.length > 0)
-                gitDirs.add(await realOrResolved(external_node_path_.resolve(dir, common)));
-        }
-        catch {
-            // not a linked worktree
-        }
-    };
-    const walkWorkTree = async (dir, depth) => {
-        let entries;
-        try {
-            entries = await promises_namespaceObject.readdir(dir, { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        for (const entry of entries) {
-            const full = external_node_path_.join(dir, entry.name);
-            if (entry.name === '.git') {
-                if (depth > 0)
-                    await addGitDir(full);
-            }
-            else if (entry.isDirectory() &&
-                entry.name !== 'node_modules' &&
-                depth < NESTED_REPO_DEPTH) {
-                await walkWorkTree(full, depth + 1);
-            }
-        }
-    };
-    await addGitDir(external_node_path_.join(repoDir, '.git'));
-    await walkWorkTree(repoDir, 0);
-    const files = new Set();
-    const addConfigs = async (dir) => {
-        for (const name of ['config', 'config.worktree']) {
-            const file = external_node_path_.join(dir, name);
-            if (await isFile(file))
-                files.add(await promises_namespaceObject.realpath(file));
-        }
-    };
-    const walkGitDir = async (dir, depth) => {
-        await addConfigs(dir);
-        if (depth > 12)
-            return;
-        let entries;
-        try {
-            entries = await promises_namespaceObject.readdir(dir, { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        for (const entry of entries) {
-            if (!entry.isDirectory() || GIT_DIR_SKIP.has(entry.name))
-                continue;
-            await walkGitDir(external_node_path_.join(dir, entry.name), depth + 1);
-        }
-    };
-    for (const dir of gitDirs) {
-        await addConfigs(dir);
-        await walkGitDir(external_node_path_.join(dir, 'modules'), 0);
-        try {
-            for (const worktree of await promises_namespaceObject.readdir(external_node_path_.join(dir, 'worktrees'))) {
-                await addConfigs(external_node_path_.join(dir, 'worktrees', worktree));
-            }
-        }
-        catch {
-            // no linked worktrees
-        }
-    }
-    return [...files].sort();
-}
-/** Reads config files and decides what to take away, without changing anything. */
-class Inspector {
-    git;
-    redactor;
-    home;
-    runnerTemp;
-    display;
-    constructor(git, redactor, home, runnerTemp, display) {
-        this.git = git;
-        this.redactor = redactor;
-        this.home = home;
-        this.runnerTemp = runnerTemp;
-        this.display = display;
-    }
-    /**
-     * `memo` shares results between includes of the same file (checkout v6 includes its file twice)
-     * and stops include cycles: a file still being inspected counts as holding nothing.
-     */
-    async inspect(file, depth = 0, memo = new Map()) {
-        const known = memo.get(file);
-        if (known !== undefined)
-            return known;
-        const findings = { holds: false, edits: [], descriptions: [], moves: new Map() };
-        if (depth > MAX_INCLUDE_DEPTH)
-            return findings;
-        memo.set(file, { holds: false, edits: [], descriptions: [], moves: new Map() });
-        const entries = await this.git.list(file);
-        if (entries === null) {
-            memo.set(file, findings);
-            return findings;
-        }
-        const where = ` in ${this.display(file)}`;
-        const unset = new Set();
-        const taken = new Set();
-        const take = (edit, description) => {
-            findings.holds = true;
-            const id = JSON.stringify(edit);
-            if (taken.has(id))
-                return;
-            taken.add(id);
-            findings.edits.push(edit);
-            findings.descriptions.push(this.redactor.redact(description + where));
-        };
-        for (const { key, value } of entries) {
-            this.redactor.addUserinfo(key);
-            if (unset.has(key))
-                continue;
-            if (EXTRAHEADER_KEY.test(key)) {
-                this.redactor.addHeader(value);
-                unset.add(key);
-                take({ kind: 'unset', key }, key);
-            }
-            else if (HELPER_KEY.test(key) || key === 'core.askpass') {
-                this.redactor.add(value);
-                unset.add(key);
-                take({ kind: 'unset', key }, key);
-                for (const store of storeFilesOf(value ?? '', this.home)) {
-                    const real = await realOrResolved(store);
-                    if (await isFile(real)) {
-                        findings.moves.set(real, `credential store ${this.display(real)} moved aside`);
-                    }
-                }
-            }
-            else if (key === 'core.sshcommand' && value !== null && /(?:^|\s)-i\b/.test(value)) {
-                unset.add(key);
-                take({ kind: 'unset', key }, key);
-                for (const identity of this.identityFiles(value)) {
-                    findings.moves.set(identity, `SSH key ${this.display(identity)} moved aside`);
-                }
-            }
-            else if (INCLUDE_KEY.test(key) && value !== null) {
-                const target = this.resolveInclude(value, external_node_path_.dirname(file));
-                const real = await realOrResolved(target);
-                const nested = await this.inspect(real, depth + 1, memo);
-                for (const [p, d] of nested.moves)
-                    findings.moves.set(p, d);
-                const byName = CHECKOUT_CREDENTIALS_FILE.test(external_node_path_.basename(target));
-                const inTemp = this.runnerTemp !== undefined && git_credentials_isInside(real, this.runnerTemp);
-                if (byName || inTemp || nested.holds) {
-                    take({ kind: 'unset-value', key, value }, `${key} -> ${target}`);
-                    if (await isFile(real)) {
-                        findings.moves.set(real, `credentials file ${this.display(real)} moved aside`);
-                    }
-                }
-            }
-            else if (hasUserinfo(key)) {
-                unset.add(key);
-                take({ kind: 'unset', key }, key);
-            }
-        }
-        // A token in a URL value (remote.origin.url, submodule.x.url, lfs.url, ...): keep the URL.
-        const byKey = new Map();
-        for (const { key, value } of entries) {
-            if (!unset.has(key))
-                byKey.set(key, [...(byKey.get(key) ?? []), value]);
-        }
-        for (const [key, values] of byKey) {
-            if (!values.some((v) => v !== null && hasUserinfo(v)))
-                continue;
-            for (const v of values)
-                if (v !== null)
-                    this.redactor.addUserinfo(v);
-            const stripped = values
-                .filter((v) => v !== null)
-                .map((v) => v.replace(URL_USERINFO, '$1'));
-            take({ kind: 'rewrite', key, values: stripped }, `userinfo of ${key}`);
-        }
-        memo.set(file, findings);
-        return findings;
-    }
-    /** Git's include rules: `~/` is the home, a relative path is relative to the including file. */
-    resolveInclude(value, baseDir) {
-        if (value === '~' || value.startsWith('~/'))
-            return external_node_path_.join(this.home, value.slice(1));
-        return external_node_path_.resolve(baseDir, value);
-    }
-    /** `-i <file>` arguments of an ssh command that point into RUNNER_TEMP (checkout's key). */
-    identityFiles(command) {
-        if (this.runnerTemp === undefined)
-            return [];
-        const temp = this.runnerTemp;
-        const files = [];
-        for (const match of command.matchAll(/(?:^|\s)-i\s*(?:"([^"]*)"|'([^']*)'|(\S+))/g)) {
-            const raw = match[1] ?? match[2] ?? match[3] ?? '';
-            const expanded = raw.replace(/\$\{RUNNER_TEMP\}|\$RUNNER_TEMP\b/g, temp);
-            const resolved = external_node_path_.resolve(expanded);
-            if (git_credentials_isInside(resolved, temp))
-                files.push(resolved);
-        }
-        return files;
-    }
-}
-/** The names of every key {@link Inspector} acts on (`includeif` contains `include`). */
-const CREDENTIAL_NAMES = /extraheader|helper|askpass|sshcommand|include/;
-/**
- * `scheme://userinfo@` as {@link URL_USERINFO} matches it, and more: no word boundary, an empty
- * userinfo, and only ASCII whitespace ends it (git's output is read as UTF-8, the file as latin1).
- */
-const LOOSE_USERINFO = /https?:\/\/[^/@\t\n\v\f\r ?#]*@/;
-/**
- * Whether a config file's text (bytes as latin1) could hold anything {@link Inspector} takes away:
- * `false` only when no key git could parse from it is a credential key and no key or value holds
- * `http(s)://userinfo@`. Conservative by construction, so a `false` needs no git process:
- * - Section and variable names cannot be escaped or split, and git compares them ASCII
- *   case-insensitively, so a credential key's name (`extraHeader`, `helper`, `askPass`,
- *   `sshCommand`, `include`/`includeIf`) appears in the text, in some case.
- * - Quotes, backslash escapes and continuation lines can split a URL in a value or a subsection
- *   (`"https:"//tok@x`, `https:\<newline>//tok@x`, `[url "https:\/\/tok\@x"]`); every `"`,
- *   every `\` and every backslash-newline is removed first, which turns each of those back into
- *   the URL git reads, and leaves any other escape as a character the URL pattern still accepts.
- * Comments are looked at too (a needless git process, never a missed credential). Pure.
- */
-function mayHoldCredential(text) {
-    const plain = text
-        .replace(/\\\r?\n/g, '')
-        .replace(/["\\]/g, '')
-        .toLowerCase();
-    return CREDENTIAL_NAMES.test(plain) || LOOSE_USERINFO.test(plain);
-}
-function hasUserinfo(text) {
-    URL_USERINFO.lastIndex = 0;
-    const found = URL_USERINFO.test(text);
-    URL_USERINFO.lastIndex = 0;
-    return found;
-}
-/**
- * The files a `store` credential helper keeps credentials in: its `--file` (absolute or `~/`).
- * The default files (`~/.git-credentials`, `~/.config/git/credentials`) are moved aside anyway.
- * Pure.
- */
-function storeFilesOf(helper, home) {
-    const words = helper.trim().split(/\s+/);
-    const program = words[0] ?? '';
-    if (program !== 'store' && !program.endsWith('git-credential-store'))
-        return [];
-    const files = [];
-    for (let i = 1; i < words.length; i++) {
-        const word = words[i] ?? '';
-        const file = word.startsWith('--file=') ? word.slice(7) : word === '--file' ? words[++i] : null;
-        if (file === null || file === undefined || file === '')
+function sandboxDenials(lines, limit = MAX_SANDBOX_DENIALS) {
+    const out = [];
+    for (const line of lines) {
+        if (out.length >= limit)
+            break;
+        const match = BLOCKED.exec(line);
+        if (match === null)
             continue;
-        const unquoted = file.replace(/^(['"])(.*)\1$/, '$2');
-        if (unquoted.startsWith('~/'))
-            files.push(external_node_path_.join(home, unquoted.slice(2)));
-        else if (external_node_path_.isAbsolute(unquoted))
-            files.push(unquoted);
+        out.push({
+            source: 'sandbox',
+            tool: 'Bash',
+            target: match[1] ?? '',
+            reason: `network request refused by the sandbox (${match[2] ?? ''})`,
+        });
     }
-    return files;
-}
-/**
- * Take away every git credential reachable from `repoDir` and the runner user's home: auth headers
- * (`http.*.extraheader`), credential helpers and `core.askPass`, tokens in URLs (values such as
- * `remote.origin.url`, and `url.<base>.insteadOf` keys), `core.sshCommand` with checkout's key,
- * and includes of credential files. An include is taken away when its target is checkout's
- * `git-credentials-<uuid>.config`, lies under `runnerTemp`, or holds a credential itself; such
- * targets, checkout's SSH key, any `git-credentials-*.config` left in `runnerTemp`, and
- * `~/.git-credentials` are moved into `backupDir`, so reading them directly yields nothing.
- *
- * Looked at: `.git/config`, `config.worktree`, every `.git/modules/**` config, linked worktrees,
- * nested checkouts up to three directories below `repoDir`, `~/.gitconfig` and
- * `~/.config/git/config`. Not looked at: the system config (`/etc/gitconfig`).
- *
- * Guarantees: every file is copied byte for byte into `backupDir` (0700; copies 0600) and
- * `manifest.json` is written before the first change; the rest of each file is kept (git edits it
- * by key); afterwards every edited file is read again and must hold no credential. On any failure
- * everything is put back and the error is thrown; messages never contain a credential value.
- * When nothing is found, nothing is written and `backups` is empty.
- */
-async function neutralizeGitCredentials(repoDir, backupDir, opts) {
-    const redactor = new Redactor();
-    const home = await realOrResolved(opts.home);
-    const runnerTemp = opts.runnerTemp === undefined ? undefined : await realOrResolved(opts.runnerTemp);
-    const repo = await realOrResolved(repoDir);
-    const git = new Git(opts.git ?? 'git', home);
-    const display = (p) => {
-        if (git_credentials_isInside(p, repo))
-            return external_node_path_.relative(repo, p) || '.';
-        if (git_credentials_isInside(p, home))
-            return `~/${external_node_path_.relative(home, p)}`;
-        return p;
-    };
-    const inspector = new Inspector(git, redactor, home, runnerTemp, display);
-    const change = { backupDir: external_node_path_.resolve(backupDir), backups: [], removed: [] };
-    try {
-        // 1. Decide, read-only.
-        const configFiles = [
-            ...(await repositoryConfigFiles(repo)),
-            await realOrResolved(external_node_path_.join(home, '.gitconfig')),
-            await realOrResolved(external_node_path_.join(home, '.config', 'git', 'config')),
-        ];
-        const edits = new Map();
-        const descriptions = new Map();
-        const moves = new Map();
-        for (const file of new Set(configFiles)) {
-            const findings = await inspector.inspect(file);
-            if (findings.edits.length > 0) {
-                edits.set(file, findings.edits);
-                descriptions.set(file, findings.descriptions);
-            }
-            for (const [p, d] of findings.moves)
-                moves.set(p, d);
-        }
-        for (const store of [
-            external_node_path_.join(home, '.git-credentials'),
-            external_node_path_.join(home, '.config', 'git', 'credentials'),
-        ]) {
-            if (await isFile(store)) {
-                const real = await promises_namespaceObject.realpath(store);
-                moves.set(real, `credential store ${display(real)} moved aside`);
-            }
-        }
-        if (runnerTemp !== undefined) {
-            try {
-                for (const name of await promises_namespaceObject.readdir(runnerTemp)) {
-                    const full = external_node_path_.join(runnerTemp, name);
-                    if (CHECKOUT_CREDENTIALS_FILE.test(name) && (await isFile(full))) {
-                        moves.set(full, `credentials file ${display(full)} moved aside`);
-                    }
-                }
-            }
-            catch {
-                // no RUNNER_TEMP on this machine
-            }
-        }
-        for (const moved of moves.keys())
-            edits.delete(moved);
-        if (edits.size === 0 && moves.size === 0)
-            return change;
-        for (const file of edits.keys())
-            change.removed.push(...(descriptions.get(file) ?? []));
-        change.removed.push(...[...moves.values()].map((d) => redactor.redact(d)));
-        // 2. Copy everything aside and record it, before the first change.
-        await prepareBackupDir(change.backupDir);
-        const touched = [...new Set([...edits.keys(), ...moves.keys()])].sort();
-        for (const [index, original] of touched.entries()) {
-            const stat = await promises_namespaceObject.lstat(original);
-            if (!stat.isFile())
-                throw new Error(`${display(original)} is not a regular file`);
-            const backup = external_node_path_.join(change.backupDir, `${index}-${external_node_path_.basename(original)}`);
-            await promises_namespaceObject.writeFile(backup, await promises_namespaceObject.readFile(original), { flag: 'wx', mode: 0o600 });
-            change.backups.push({
-                original,
-                backup,
-                removedOriginal: moves.has(original),
-                mode: stat.mode & 0o7777,
-                uid: stat.uid,
-                gid: stat.gid,
-            });
-        }
-        await writeManifest(change);
-        // 3. Change: edit by key with git, move credential files away.
-        for (const [file, fileEdits] of edits) {
-            for (const edit of fileEdits)
-                await git.apply(file, edit);
-        }
-        for (const file of moves.keys())
-            await promises_namespaceObject.unlink(file);
-        // 4. Check: nothing left in what was edited.
-        for (const file of edits.keys()) {
-            const again = await inspector.inspect(file);
-            if (again.holds) {
-                throw new Error(`${display(file)} still holds git credentials after editing`);
-            }
-        }
-        return change;
-    }
-    catch (error) {
-        const warnings = change.backups.length > 0 ? await restoreGitCredentials(change) : [];
-        const rollback = warnings.length > 0 ? ` Putting files back also failed: ${warnings.join(' ')}` : '';
-        // No `cause`: the original error may quote a credential (git echoes keys); only the redacted
-        // message leaves this function.
-        // eslint-disable-next-line preserve-caught-error
-        throw new Error(redactor.redact(`Could not take away git credentials: ${errorMessage(error)}.${rollback}`));
-    }
-}
-async function prepareBackupDir(dir) {
-    await promises_namespaceObject.mkdir(dir, { recursive: true, mode: 0o700 });
-    const stat = await promises_namespaceObject.lstat(dir);
-    if (!stat.isDirectory())
-        throw new Error(`backup directory ${dir} is not a directory`);
-    await promises_namespaceObject.chmod(dir, 0o700);
-    if ((await promises_namespaceObject.readdir(dir)).length > 0) {
-        throw new Error(`backup directory ${dir} is not empty (an earlier run was not restored?)`);
-    }
-}
-async function writeManifest(change) {
-    const file = external_node_path_.join(change.backupDir, MANIFEST_FILE);
-    await promises_namespaceObject.writeFile(file, JSON.stringify(change, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
-}
-function isChange(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const v = value;
-    return (typeof v.backupDir === 'string' &&
-        Array.isArray(v.removed) &&
-        Array.isArray(v.backups) &&
-        v.backups.every((b) => typeof b === 'object' &&
-            b !== null &&
-            typeof b.original === 'string' &&
-            external_node_path_.isAbsolute(b.original) &&
-            typeof b.backup === 'string' &&
-            external_node_path_.dirname(b.backup) === external_node_path_.resolve(v.backupDir) &&
-            typeof b.removedOriginal === 'boolean' &&
-            typeof b.mode === 'number' &&
-            typeof b.uid === 'number' &&
-            typeof b.gid === 'number'));
-}
-/**
- * The record `neutralizeGitCredentials` wrote into `backupDir` before its first change, for a post
- * step that runs after `main` died before saving the returned record; `null` when there is none
- * (nothing was changed, or it was already restored).
- */
-async function readCredentialsChange(backupDir) {
-    try {
-        const parsed = JSON.parse(await promises_namespaceObject.readFile(external_node_path_.join(backupDir, MANIFEST_FILE), 'utf8'));
-        return isChange(parsed) ? parsed : null;
-    }
-    catch {
-        return null;
-    }
-}
-/**
- * Put back every file in `change` byte for byte, with its mode (and owner, as root), whatever the
- * agent did to it meanwhile: edited, deleted, replaced by a link or a directory — the backup wins.
- * A file is written next to its original and renamed over it, so a link planted at the original's
- * path is replaced, never followed; a parent directory that now resolves elsewhere is refused.
- * Each backup is deleted once its file is back, so a second call does nothing. Never throws:
- * returns one warning per file it could not put back (its backup is kept for another try).
- */
-async function restoreGitCredentials(change) {
-    const warnings = [];
-    const redactor = new Redactor();
-    if (!isChange(change))
-        return ['The git credentials record is malformed; nothing was restored.'];
-    for (const backup of change.backups) {
-        try {
-            await restoreOne(backup);
-        }
-        catch (error) {
-            warnings.push(redactor.redact(`Could not put back ${backup.original}: ${errorMessage(error)}`));
-        }
-    }
-    if (warnings.length === 0) {
-        try {
-            await promises_namespaceObject.rm(external_node_path_.join(change.backupDir, MANIFEST_FILE), { force: true });
-            await promises_namespaceObject.rmdir(change.backupDir);
-        }
-        catch (error) {
-            if (!isErrno(error, 'ENOENT')) {
-                warnings.push(`Could not remove the backup directory ${change.backupDir}: ${errorMessage(error)}`);
-            }
-        }
-    }
-    return warnings;
-}
-async function restoreOne(backup) {
-    let data;
-    try {
-        data = await promises_namespaceObject.readFile(backup.backup);
-    }
-    catch (error) {
-        if (isErrno(error, 'ENOENT'))
-            return; // already put back
-        throw error;
-    }
-    const dir = external_node_path_.dirname(backup.original);
-    await promises_namespaceObject.mkdir(dir, { recursive: true, mode: 0o755 });
-    const real = await promises_namespaceObject.realpath(dir);
-    if (real !== dir)
-        throw new Error(`${dir} now resolves to ${real}; not writing through a link`);
-    const temporary = external_node_path_.join(dir, `.airlock-restore-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
-    const handle = await promises_namespaceObject.open(temporary, 'wx', 0o600);
-    try {
-        try {
-            await handle.writeFile(data);
-            if (process.getuid?.() === 0) {
-                try {
-                    await handle.chown(backup.uid, backup.gid);
-                }
-                catch {
-                    // the owner may not exist here (another container); the bytes and mode matter most
-                }
-            }
-            await handle.chmod(backup.mode);
-            await handle.sync();
-        }
-        finally {
-            await handle.close();
-        }
-        try {
-            if ((await promises_namespaceObject.lstat(backup.original)).isDirectory()) {
-                await promises_namespaceObject.rm(backup.original, { recursive: true, force: true });
-            }
-        }
-        catch (error) {
-            if (!isErrno(error, 'ENOENT'))
-                throw error;
-        }
-        await promises_namespaceObject.rename(temporary, backup.original);
-    }
-    catch (error) {
-        await promises_namespaceObject.rm(temporary, { force: true });
-        throw error;
-    }
-    await promises_namespaceObject.unlink(backup.backup);
+    return out;
 }
 
+;// CONCATENATED MODULE: ./build/agent/outcome.js
+/**
+ * What the agent's run produced, read once the runner is put back: the blocked actions from all
+ * three sources (the CLI, the policy hook, the sandbox) with each refused call counted once, the
+ * transcript (`transcript-file`), and how the run ended: stopped for a broken lock (a refusal),
+ * timed out or failed (an agent failure), or fine. Everything kept is redacted. `agentRun` and
+ * `agentOutcome` are pure; the rest reads the hook's and the CLI's logs and writes the transcript.
+ */
+
+
+
+
+
+
+/** The run as the report shows it; the final message redacted. */
+function agentRun(exit, redactor) {
+    const result = exit.stream.result;
+    return {
+        exitCode: exit.exitCode,
+        signal: exit.signal,
+        timedOut: exit.timedOut,
+        ...(exit.lockBroken !== null ? { killedReason: exit.lockBroken } : {}),
+        ...(result !== null ? { subtype: result.subtype, isError: result.isError } : {}),
+        ...(result?.numTurns !== null && result?.numTurns !== undefined
+            ? { numTurns: result.numTurns }
+            : {}),
+        ...(result?.costUsd !== null && result?.costUsd !== undefined
+            ? { costUsd: result.costUsd }
+            : {}),
+        durationMs: exit.durationMs,
+        ...(result?.text !== null && result?.text !== undefined
+            ? { result: redactor.redact(result.text) }
+            : {}),
+        denials: exit.stream.denials,
+    };
+}
+/**
+ * How the run ended, as the report's reason: a `refusal` when Airlock stopped the agent because
+ * the lock was not proven, an `agentFailure` when it timed out or the CLI failed, neither when it
+ * finished.
+ */
+function agentOutcome(exit, timeoutMinutes, redactor) {
+    if (exit.lockBroken !== null) {
+        const said = exit.stderrTail.trim().split('\n').at(-1)?.slice(0, 200) ?? '';
+        return {
+            refusal: redactor.redact(`The agent was stopped: ${exit.lockBroken}${said !== '' && exit.stream.init === null ? ` (the CLI said: ${said})` : ''}.`),
+        };
+    }
+    if (exit.timedOut) {
+        return {
+            agentFailure: `The agent did not finish within timeout-minutes (${timeoutMinutes}) and was stopped.`,
+        };
+    }
+    if (exit.exitCode !== 0 || exit.stream.result?.isError === true) {
+        return { agentFailure: agentFailureReason(exit, redactor) };
+    }
+    return {};
+}
+/** Why the CLI failed, in one sentence that names what to check. */
+function agentFailureReason(exit, redactor) {
+    const result = exit.stream.result;
+    if (result?.subtype === 'error_max_turns')
+        return 'The agent reached max-turns before finishing.';
+    if (result?.apiErrorStatus !== null && result?.apiErrorStatus !== undefined) {
+        return `The model API answered ${result.apiErrorStatus}; check anthropic-api-key and anthropic-base-url.`;
+    }
+    const detail = result?.text ?? exit.stream.otherLines.at(-1) ?? exit.stderrTail.trim().split('\n').at(-1) ?? '';
+    return redactor.redact(`The CLI exited with ${exit.exitCode === null ? `signal ${exit.signal ?? '?'}` : `code ${exit.exitCode}`}${detail !== '' ? `: ${detail.slice(0, 300)}` : ''}.`);
+}
+/**
+ * Every blocked action, each refused call once: the CLI's permission denials (but those the hook
+ * refused, reported as the hook's), the hook's, and the sandbox's network refusals from the CLI's
+ * debug log `debugLog`. Targets redacted.
+ */
+async function agentDenials(ran, debugLog, redactor) {
+    const byHook = new Set(ran.hookLog.denials.map((d) => d.toolUseId));
+    return [
+        ...ran.exit.stream.denials
+            .filter((d) => d.toolUseId === undefined || !byHook.has(d.toolUseId))
+            .map((d) => ({ ...d, target: redactor.redact(d.target) })),
+        ...ran.hookLog.denials,
+        ...(await readSandboxDenials(debugLog)).map((d) => ({
+            ...d,
+            target: redactor.redact(d.target),
+        })),
+    ];
+}
+/**
+ * Writes the transcript to `outDir` (the CLI's stream, the hook's decisions, the sandbox's
+ * refusals; all redacted) and sets `transcript-file`. Returns its path.
+ */
+function writeTranscript(outDir, ran, denials) {
+    const transcriptFile = external_node_path_.join(outDir, 'transcript.jsonl');
+    for (const line of ran.transcript)
+        (0,external_node_fs_.writeFileSync)(transcriptFile, `${line}\n`, { flag: 'a' });
+    for (const entry of ran.hookLog.entries) {
+        (0,external_node_fs_.writeFileSync)(transcriptFile, `${entry}\n`, { flag: 'a' });
+    }
+    for (const denial of denials.filter((d) => d.source === 'sandbox')) {
+        const line = JSON.stringify({
+            event: 'sandbox-refusal',
+            target: denial.target,
+            reason: denial.reason,
+        });
+        (0,external_node_fs_.writeFileSync)(transcriptFile, `${line}\n`, { flag: 'a' });
+    }
+    lib_core/* setOutput */.uH(inputs/* Outputs */.tY.TranscriptFile, transcriptFile);
+    return transcriptFile;
+}
+/** The sandbox's network refusals from the CLI's debug log, read as a stream (it can be long). */
+async function readSandboxDenials(file) {
+    if (!(0,external_node_fs_.existsSync)(file))
+        return [];
+    const lines = (0,external_node_readline_namespaceObject.createInterface)({ input: (0,external_node_fs_.createReadStream)(file, 'utf8'), crlfDelay: Infinity });
+    const matching = [];
+    for await (const line of lines) {
+        if (line.includes('[sandbox] Blocked network request'))
+            matching.push(line);
+        if (matching.length >= MAX_SANDBOX_DENIALS)
+            break;
+    }
+    lines.close();
+    return sandboxDenials(matching);
+}
+/** Reads the hook's decision log (empty when there is none). A line that is not JSON is kept only in `entries`. */
+function readHookLog(file, redactor) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return { sessionStarted: false, denials: [], entries: [] };
+    }
+    const log = { sessionStarted: false, denials: [], entries: [] };
+    for (const line of text.split('\n')) {
+        if (line.trim() === '')
+            continue;
+        const redacted = redactor.redact(line);
+        log.entries.push(redacted);
+        try {
+            const entry = JSON.parse(redacted);
+            if (entry.event === 'session-start')
+                log.sessionStarted = true;
+            if (entry.event === 'pre-tool-use' && entry.allow === false) {
+                log.denials.push({
+                    source: 'hook',
+                    ...(typeof entry.toolUseId === 'string' ? { toolUseId: entry.toolUseId } : {}),
+                    tool: entry.tool ?? '?',
+                    target: entry.target ?? '',
+                    reason: entry.reason ?? '',
+                });
+            }
+        }
+        catch {
+            // A line that is not JSON is kept in the transcript only.
+        }
+    }
+    return log;
+}
+
+;// CONCATENATED MODULE: ./build/agent/stage.js
+/**
+ * Install and Run, as pipeline stages: the pinned CLI is resolved (installed once into the tool
+ * cache), then started with the lock's flags and environment, its output fenced so that nothing it
+ * prints can issue a workflow command, its pid recorded in the restore plan as soon as it exists.
+ * I/O: starts the CLI, writes the log.
+ */
+
+
+
+
+
+
+
+
+
+/** The CLI to run: `claude-path`, or the pinned version from the tool cache (installed if needed). */
+function installCli(config, runner) {
+    return resolveClaude({
+        version: config.claudeVersion,
+        claudePath: config.claudePath,
+        toolCache: runner.RUNNER_TOOL_CACHE ?? external_node_path_.join(external_node_os_.homedir(), '.cache'),
+        env: runner,
+        log: lib_core/* info */.pq,
+        warn: lib_core/* warning */.$e,
+    });
+}
+/** Prints untrusted lines so the runner cannot take any of them as a workflow command. */
+class Fence {
+    #token = (0,external_node_crypto_.randomBytes)(24).toString('hex');
+    /** From here on the runner ignores workflow commands until {@link Fence.close}. */
+    open() {
+        process.stdout.write(`::stop-commands::${this.#token}\n`);
+    }
+    /** Workflow commands work again. */
+    close() {
+        process.stdout.write(`::${this.#token}::\n`);
+    }
+}
+/**
+ * Runs the CLI on the prompt with the lock's flags, in the workspace, its output fenced and
+ * redacted; records its pid in `plan` as soon as it exists. Reads the hook's decision log once it
+ * is over.
+ */
+async function runAgentFenced(options) {
+    const { config, lock, plan, redactor } = options;
+    const transcript = [];
+    const fence = new Fence();
+    fence.open();
+    let exit;
+    try {
+        exit = await runAgent({
+            claudePath: options.claude,
+            args: cliArgs(config, lock, cliDebugLog(plan.privateDir)),
+            prompt: config.prompt,
+            cwd: config.workspace,
+            env: cliEnv(config, plan, options.env, options.runner.AIRLOCK_MODEL_MAX_RETRIES),
+            timeoutMs: config.timeoutMinutes * 60_000,
+            proof: {
+                sessionFile: lock.hookPolicy.sessionFile,
+                nonce: lock.hookPolicy.nonce,
+                logFile: lock.hookPolicy.logFile,
+                tools: lock.tools,
+                settingsFile: build_lock/* MANAGED_SETTINGS_FILE */.nZ,
+                settingsText: (0,external_node_fs_.readFileSync)(external_node_path_.join(plan.privateDir, 'managed-settings.json'), 'utf8'),
+            },
+            onSpawn: (pid) => {
+                plan.record({ agentPid: pid });
+            },
+            onLine: (line) => {
+                process.stdout.write(`${redactor.redact(line)}\n`);
+            },
+            onRawLine: (line) => {
+                transcript.push(redactor.redact(line));
+            },
+        });
+    }
+    finally {
+        fence.close();
+    }
+    const hookLog = readHookLog(lock.hookPolicy.logFile, redactor);
+    return {
+        exit,
+        agent: agentRun(exit, redactor),
+        lockProven: exit.lockBroken === null && hookLog.sessionStarted,
+        hookLog,
+        transcript,
+    };
+}
+/** The CLI's debug log, in the private folder: the only record of the sandbox's network refusals. */
+function cliDebugLog(privateDir) {
+    return external_node_path_.join(privateDir, 'cli-debug.log');
+}
+/** The CLI's arguments: print mode, no settings but the managed ones, the lock's tools. */
+function cliArgs(config, lock, debugLog) {
+    return [
+        '-p',
+        '--dangerously-skip-permissions',
+        '--setting-sources',
+        '',
+        '--strict-mcp-config',
+        '--output-format',
+        'stream-json',
+        '--verbose',
+        '--tools',
+        lock.tools.join(','),
+        ...(config.maxTurns !== null ? ['--max-turns', String(config.maxTurns)] : []),
+        ...(config.model !== null ? ['--model', config.model] : []),
+        '--debug-file',
+        debugLog,
+        ...config.claudeArgs,
+    ];
+}
+/**
+ * The CLI's environment: the stripped one, the model credential, its own temp and config folders
+ * (in the plan's folders), and no auto-update, telemetry or error reporting.
+ */
+function cliEnv(config, plan, agentEnv, maxRetries) {
+    const configDir = external_node_path_.join(plan.privateDir, 'claude-config');
+    (0,external_node_fs_.mkdirSync)(configDir, { recursive: true, mode: 0o700 });
+    return {
+        ...agentEnv,
+        [config.modelCredential.name]: config.modelCredential.value,
+        ...(config.anthropicBaseUrl !== null ? { ANTHROPIC_BASE_URL: config.anthropicBaseUrl } : {}),
+        // The guard passed: the CLI may run skip-permissions as root (it refuses otherwise).
+        IS_SANDBOX: '1',
+        TMPDIR: plan.agentTmp,
+        CLAUDE_CODE_TMPDIR: plan.agentTmp,
+        CLAUDE_CONFIG_DIR: configDir,
+        DISABLE_AUTOUPDATER: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_ERROR_REPORTING: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        CLAUDE_CODE_MAX_RETRIES: maxRetries ?? '4',
+    };
+}
+
+;// CONCATENATED MODULE: ./build/agent/index.js
+/**
+ * The Run stage: installs the CLI (`resolveClaude`), runs it in its own session with the lock
+ * proven while it runs (`runAgent`), ends it and everything it started (`endAgentProcesses`), and
+ * reads what it reported (its stream and its sandbox's refusals).
+ */
+
+
+
+
+
+
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var main_picomatch = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: ./build/strip/allowlist.js
 /**
  * Security-relevant defaults of the agent's environment, each with the reason it is what it is.
@@ -46614,77 +45905,7 @@ function libraryMatches(text, json = false, runs) {
     }
 }
 
-;// CONCATENATED MODULE: ./build/secrets/rules.js
-/**
- * The extra secret-detection rules: what Airlock checks beyond the maintained library
- * (secretlint's recommended preset, hosted in `secret-library.ts`), one rule per gap, each with a
- * comment naming the gap. Everything the library covers (AWS, GCP service-account keys, GitHub,
- * GitLab, Slack, npm, OpenAI, Anthropic API keys, Stripe, Hugging Face, private keys, database
- * URLs, and about fifteen more services) is left to it.
- *
- * The rules are gitleaks' (https://github.com/gitleaks/gitleaks, `config/gitleaks.toml` and
- * `cmd/generate/config/rules/*.go`): ids, descriptions, keywords, entropy thresholds and
- * allowlists are gitleaks' own, so findings can be compared with a gitleaks run. The one rule
- * gitleaks has no counterpart for, `url-password`, is Airlock's.
- *
- * Changes made in porting, each on purpose:
- * - Go RE2 syntax becomes JavaScript: `(?i)` becomes the `i` flag, `\z` becomes `$` (no `m` flag),
- *   and the inline `(?-i:…)` groups of `generic-api-key` are spelled out case by case, because
- *   Node 20 has no inline modifiers.
- * - gitleaks' leading `[\w.-]{0,50}?` identifier prefix is left out of the regexes (it only widens
- *   the reported match, and costs up to 50 tries at every position of the text); the scanner adds
- *   those characters back before testing a `match` allowlist (see `identifierPrefix`).
- * - The global `^true|false|null$` allowlist is anchored as meant (`^(?:true|false|null)$`);
- *   gitleaks' version also allowlists any secret that merely contains `false`.
- * - Left out: gcp-api-key's allowlist of published sample keys (listing them here would make this
- *   file itself trip secret scanners).
- *
- * gitleaks is distributed under the MIT License:
- *
- *   Copyright (c) 2019 Zachary Rice
- *
- *   Permission is hereby granted, free of charge, to any person obtaining a copy of this software
- *   and associated documentation files (the "Software"), to deal in the Software without
- *   restriction, including without limitation the rights to use, copy, modify, merge, publish,
- *   distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
- *   Software is furnished to do so, subject to the following conditions:
- *
- *   The above copyright notice and this permission notice shall be included in all copies or
- *   substantial portions of the Software.
- *
- *   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
- *   BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
- *   NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
- *   DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
- *   OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
- *
- * Every regex here was checked for catastrophic backtracking: each quantifier is bounded, or is
- * anchored on a literal prefix and followed by a character it cannot itself match.
- */
-/** gitleaks' global allowlist: applies to the secret of every rule. */
-const GLOBAL_ALLOWLIST = {
-    regexes: [
-        /^(?:true|false|null)$/i,
-        // One character repeated (gitleaks lists `a+|b+|…|z+|\*+|\.+`).
-        /^([a-z*.])\1*$/i,
-        /^\$(?:\d+|\{\d+\})$/,
-        /^\$(?:[A-Z_]+|[a-z_]+)$/,
-        /^\$\{(?:[A-Z_]+|[a-z_]+)\}$/,
-        /^\{\{[ \t]*[\w ().|]+[ \t]*\}\}$/,
-        /^\$\{\{[ \t]*(?:(?:env|github|secrets|vars)(?:\.[A-Za-z]\w+)+[\w "'&./=|]*)[ \t]*\}\}$/,
-        /^%(?:[A-Z_]+|[a-z_]+)%$/,
-        /^%[+\-# 0]?[bcdeEfFgGoOpqstTUvxX]$/,
-        /^\{\d{0,2}\}$/,
-        /^@(?:[A-Z_]+|[a-z_]+)@$/,
-        /^\/Users\/[a-z0-9]+\/[\w ./]+$/i,
-        /^\/(?:bin|etc|home|opt|tmp|usr|var)\/[\w ./-]+$/,
-    ],
-    stopwords: ['014df517-39d1-4453-b7b3-9930c563627c', 'abcdefghijklmnopqrstuvwxyz'],
-};
-/** The end of a token in gitleaks' older generated rules: a quote, space, `;`, `\n`/`\r`, or the end. */
-const END = String.raw `(?:[\x60'"\s;]|\\[nr]|$)`;
-/** The same in gitleaks' current generator (`secretSuffix`). */
-const END_V2 = String.raw `(?:['"\x60\s;\\<,)]|$)`;
+;// CONCATENATED MODULE: ./build/secrets/rules-catch-all.js
 /** A case-insensitive spelling of a lower-case word, for regexes that cannot use the `i` flag. */
 function caseless(word) {
     return word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
@@ -46818,78 +46039,8 @@ const GENERIC_STOPWORDS = `
 `
     .trim()
     .split(/\s+/);
-/**
- * The extra rules, most specific first. Order matters only among rules whose matches overlap.
- */
-const SECRET_RULES = [
-    {
-        // Extra: The library has no PyPI rule.
-        id: 'pypi-upload-token',
-        description: 'Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity.',
-        regex: /pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}/,
-        keywords: ['pypi-ageichlwas5vcmc'],
-        // The regex starts with this literal (no `i` flag).
-        triggers: ['pypi-AgEIcHlwaS5vcmc'],
-        entropy: 3,
-    },
-    {
-        // Extra: The library's Anthropic rule knows `sk-ant-api0N-` keys only, not admin keys.
-        id: 'anthropic-admin-api-key',
-        description: 'Detected an Anthropic Admin API Key, risking unauthorized access to administrative functions and sensitive AI model configurations.',
-        regex: new RegExp(String.raw `\b(sk-ant-admin01-[a-zA-Z0-9_\-]{93}AA)` + END),
-        keywords: ['sk-ant-admin01'],
-        // The regex's group starts with this literal (no `i` flag).
-        triggers: ['sk-ant-admin01-'],
-    },
-    {
-        // Extra: The library has no rule for Claude OAuth tokens (`claude-code-oauth-token`, Airlock's own input).
-        id: 'anthropic-oauth-token',
-        description: "Found an Anthropic OAuth access token (sk-ant-oat01-), which is tied to a Claude.ai Pro/Max subscription and can be used to act on the account's behalf.",
-        regex: new RegExp(String.raw `\b(sk-ant-oat01-[a-zA-Z0-9_\-]{40,})` + END_V2),
-        keywords: ['sk-ant-oat01'],
-        // The regex's group starts with this literal (no `i` flag).
-        triggers: ['sk-ant-oat01-'],
-    },
-    {
-        // Extra: The library has no rule for Claude OAuth refresh tokens.
-        id: 'anthropic-oauth-refresh-token',
-        description: 'Uncovered an Anthropic OAuth refresh token (sk-ant-ort01-), which can mint new access tokens and allow prolonged unauthorized access to a Claude.ai account.',
-        regex: new RegExp(String.raw `\b(sk-ant-ort01-[a-zA-Z0-9_\-]{40,})` + END_V2),
-        keywords: ['sk-ant-ort01'],
-        // The regex's group starts with this literal (no `i` flag).
-        triggers: ['sk-ant-ort01-'],
-    },
-    {
-        // Extra: The library has no rule for Google API keys (`AIza…`), only for service-account key files.
-        id: 'gcp-api-key',
-        description: 'Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services and data breaches.',
-        regex: new RegExp(String.raw `\b(AIza[\w-]{35})` + END),
-        keywords: ['aiza'],
-        // The regex's group starts with this literal (no `i` flag).
-        triggers: ['AIza'],
-        entropy: 4,
-    },
-    {
-        // Extra: The library has no Azure rule; Entra ID (Azure AD) client secrets have a fixed shape.
-        id: 'azure-ad-client-secret',
-        description: 'Azure AD Client Secret detected, posing a risk of unauthorized access to Azure resources and sensitive data.',
-        regex: new RegExp(String.raw `(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"\x60\s<),])`),
-        keywords: ['q~'],
-        // The group holds `\dQ~` (no `i` flag).
-        triggers: ['Q~'],
-        entropy: 3,
-    },
-    {
-        // Extra: The library has no JWT rule; OIDC and session tokens are JWTs.
-        id: 'jwt',
-        description: 'Uncovered a JSON Web Token, which may lead to unauthorized access to web applications and sensitive user data.',
-        regex: new RegExp(String.raw `\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?)` +
-            END),
-        keywords: ['ey'],
-        // The group starts with `ey` (no `i` flag).
-        triggers: ['ey'],
-        entropy: 3,
-    },
+/** The catch-all rules, in the order of `SECRET_RULES` (after every issuer rule). */
+const CATCH_ALL_RULES = [
     {
         // Extra: The library's basic-auth rule knows only http(s)/ftp URLs with `[-A-Za-z0-9_]` passwords, and its database rule only MongoDB, MySQL and PostgreSQL.
         id: 'url-password',
@@ -46991,35 +46142,174 @@ const SECRET_RULES = [
     },
 ];
 
-;// CONCATENATED MODULE: ./build/secrets/secrets.js
+;// CONCATENATED MODULE: ./build/secrets/rules-issuers.js
+/** The end of a token in gitleaks' older generated rules: a quote, space, `;`, `\n`/`\r`, or the end. */
+const END = String.raw `(?:[\x60'"\s;]|\\[nr]|$)`;
+/** The same in gitleaks' current generator (`secretSuffix`). */
+const END_V2 = String.raw `(?:['"\x60\s;\\<,)]|$)`;
+/** The issuer rules, in the order of `SECRET_RULES`. */
+const ISSUER_RULES = [
+    {
+        // Extra: The library has no PyPI rule.
+        id: 'pypi-upload-token',
+        description: 'Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity.',
+        regex: /pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}/,
+        keywords: ['pypi-ageichlwas5vcmc'],
+        // The regex starts with this literal (no `i` flag).
+        triggers: ['pypi-AgEIcHlwaS5vcmc'],
+        entropy: 3,
+    },
+    {
+        // Extra: The library's Anthropic rule knows `sk-ant-api0N-` keys only, not admin keys.
+        id: 'anthropic-admin-api-key',
+        description: 'Detected an Anthropic Admin API Key, risking unauthorized access to administrative functions and sensitive AI model configurations.',
+        regex: new RegExp(String.raw `\b(sk-ant-admin01-[a-zA-Z0-9_\-]{93}AA)` + END),
+        keywords: ['sk-ant-admin01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-admin01-'],
+    },
+    {
+        // Extra: The library has no rule for Claude OAuth tokens (`claude-code-oauth-token`, Airlock's own input).
+        id: 'anthropic-oauth-token',
+        description: "Found an Anthropic OAuth access token (sk-ant-oat01-), which is tied to a Claude.ai Pro/Max subscription and can be used to act on the account's behalf.",
+        regex: new RegExp(String.raw `\b(sk-ant-oat01-[a-zA-Z0-9_\-]{40,})` + END_V2),
+        keywords: ['sk-ant-oat01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-oat01-'],
+    },
+    {
+        // Extra: The library has no rule for Claude OAuth refresh tokens.
+        id: 'anthropic-oauth-refresh-token',
+        description: 'Uncovered an Anthropic OAuth refresh token (sk-ant-ort01-), which can mint new access tokens and allow prolonged unauthorized access to a Claude.ai account.',
+        regex: new RegExp(String.raw `\b(sk-ant-ort01-[a-zA-Z0-9_\-]{40,})` + END_V2),
+        keywords: ['sk-ant-ort01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-ort01-'],
+    },
+    {
+        // Extra: The library has no rule for Google API keys (`AIza…`), only for service-account key files.
+        id: 'gcp-api-key',
+        description: 'Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services and data breaches.',
+        regex: new RegExp(String.raw `\b(AIza[\w-]{35})` + END),
+        keywords: ['aiza'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['AIza'],
+        entropy: 4,
+    },
+    {
+        // Extra: The library has no Azure rule; Entra ID (Azure AD) client secrets have a fixed shape.
+        id: 'azure-ad-client-secret',
+        description: 'Azure AD Client Secret detected, posing a risk of unauthorized access to Azure resources and sensitive data.',
+        regex: new RegExp(String.raw `(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"\x60\s<),])`),
+        keywords: ['q~'],
+        // The group holds `\dQ~` (no `i` flag).
+        triggers: ['Q~'],
+        entropy: 3,
+    },
+    {
+        // Extra: The library has no JWT rule; OIDC and session tokens are JWTs.
+        id: 'jwt',
+        description: 'Uncovered a JSON Web Token, which may lead to unauthorized access to web applications and sensitive user data.',
+        regex: new RegExp(String.raw `\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?)` +
+            END),
+        keywords: ['ey'],
+        // The group starts with `ey` (no `i` flag).
+        triggers: ['ey'],
+        entropy: 3,
+    },
+];
+
+;// CONCATENATED MODULE: ./build/secrets/rules.js
 /**
- * Secret detection and redaction (pure).
+ * The extra secret-detection rules: what Airlock checks beyond the maintained library
+ * (secretlint's recommended preset, hosted in `library.ts`), one rule per gap, each with a
+ * comment naming the gap. Everything the library covers (AWS, GCP service-account keys, GitHub,
+ * GitLab, Slack, npm, OpenAI, Anthropic API keys, Stripe, Hugging Face, private keys, database
+ * URLs, and about fifteen more services) is left to it.
  *
- * Two sources of truth for what a credential looks like: the maintained library rules (secretlint's
- * recommended preset, `secret-library.ts`) and a few extra rules for what the library lacks
- * (`secret-rules.ts`). And the exact values the action knows to be secret (the stripped
- * environment, the model key, the GitHub token), which both the {@link Redactor} and the
- * {@link secretScanner} also recognise base64-, URL- and JSON-encoded.
+ * The rules are gitleaks' (https://github.com/gitleaks/gitleaks, `config/gitleaks.toml` and
+ * `cmd/generate/config/rules/*.go`): ids, descriptions, keywords, entropy thresholds and
+ * allowlists are gitleaks' own, so findings can be compared with a gitleaks run. The one rule
+ * gitleaks has no counterpart for, `url-password`, is Airlock's.
+ *
+ * Changes made in porting, each on purpose:
+ * - Go RE2 syntax becomes JavaScript: `(?i)` becomes the `i` flag, `\z` becomes `$` (no `m` flag),
+ *   and the inline `(?-i:…)` groups of `generic-api-key` are spelled out case by case, because
+ *   Node 20 has no inline modifiers.
+ * - gitleaks' leading `[\w.-]{0,50}?` identifier prefix is left out of the regexes (it only widens
+ *   the reported match, and costs up to 50 tries at every position of the text); the scanner adds
+ *   those characters back before testing a `match` allowlist (see `identifierPrefix`).
+ * - The global `^true|false|null$` allowlist is anchored as meant (`^(?:true|false|null)$`);
+ *   gitleaks' version also allowlists any secret that merely contains `false`.
+ * - Left out: gcp-api-key's allowlist of published sample keys (listing them here would make this
+ *   file itself trip secret scanners).
+ *
+ * gitleaks is distributed under the MIT License:
+ *
+ *   Copyright (c) 2019 Zachary Rice
+ *
+ *   Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+ *   and associated documentation files (the "Software"), to deal in the Software without
+ *   restriction, including without limitation the rights to use, copy, modify, merge, publish,
+ *   distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+ *   Software is furnished to do so, subject to the following conditions:
+ *
+ *   The above copyright notice and this permission notice shall be included in all copies or
+ *   substantial portions of the Software.
+ *
+ *   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+ *   BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+ *   NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+ *   DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+ *   OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+ *
+ * The rules are kept in two families, most specific first: `rules-issuers.ts` (one issuer's token
+ * each) and `rules-catch-all.ts` (a password in a URL, a value assigned to a credential-like name).
+ * Their format and gitleaks' global allowlist are in `rule-format.ts`. Every regex in them was
+ * checked for catastrophic backtracking: each quantifier is bounded, or is anchored on a literal
+ * prefix and followed by a character it cannot itself match.
  */
 
 
-/** The id {@link looksLikeSecret} returns for a value that no rule matched but is token-like. */
-const HIGH_ENTROPY_RULE_ID = 'high-entropy-value';
 /**
- * Shortest value the {@link Redactor} replaces. Shorter values (`true`, `main`, `1234`) occur in
- * ordinary text all the time, so replacing them would shred every report while protecting nothing:
- * a secret that short is guessable anyway.
+ * The extra rules, most specific first. Order matters only among rules whose matches overlap.
  */
-const MIN_REDACT_LENGTH = 6;
-/** What replaces a known value. Rule matches read `[REDACTED:<rule id>]`. */
-const REDACTED = '[REDACTED]';
-const COMPILED_RULES = SECRET_RULES.map((rule, order) => ({
-    rule,
-    regex: new RegExp(rule.regex.source, `${rule.regex.flags.replace(/[gdy]/g, '')}gd`),
-    order,
-}));
-/** Library rules are ordered before every extra rule. */
-const LIBRARY_ORDER = -1;
+const SECRET_RULES = [...ISSUER_RULES, ...CATCH_ALL_RULES];
+
+;// CONCATENATED MODULE: ./build/secrets/rule-format.js
+/**
+ * The format of an extra secret-detection rule, as ported from gitleaks, and gitleaks' global
+ * allowlist, which applies to every rule. The allowlist is gitleaks' (MIT License; the notice is
+ * in `rules.ts`); each of its regexes was checked for catastrophic backtracking. Pure data.
+ */
+/** gitleaks' global allowlist: applies to the secret of every rule. */
+const GLOBAL_ALLOWLIST = {
+    regexes: [
+        /^(?:true|false|null)$/i,
+        // One character repeated (gitleaks lists `a+|b+|…|z+|\*+|\.+`).
+        /^([a-z*.])\1*$/i,
+        /^\$(?:\d+|\{\d+\})$/,
+        /^\$(?:[A-Z_]+|[a-z_]+)$/,
+        /^\$\{(?:[A-Z_]+|[a-z_]+)\}$/,
+        /^\{\{[ \t]*[\w ().|]+[ \t]*\}\}$/,
+        /^\$\{\{[ \t]*(?:(?:env|github|secrets|vars)(?:\.[A-Za-z]\w+)+[\w "'&./=|]*)[ \t]*\}\}$/,
+        /^%(?:[A-Z_]+|[a-z_]+)%$/,
+        /^%[+\-# 0]?[bcdeEfFgGoOpqstTUvxX]$/,
+        /^\{\d{0,2}\}$/,
+        /^@(?:[A-Z_]+|[a-z_]+)@$/,
+        /^\/Users\/[a-z0-9]+\/[\w ./]+$/i,
+        /^\/(?:bin|etc|home|opt|tmp|usr|var)\/[\w ./-]+$/,
+    ],
+    stopwords: ['014df517-39d1-4453-b7b3-9930c563627c', 'abcdefghijklmnopqrstuvwxyz'],
+};
+
+;// CONCATENATED MODULE: ./build/secrets/filters.js
+/**
+ * Whether an extra rule's match is reported: gitleaks' filters (the global allowlist, the rule's
+ * allowlists, the entropy threshold and the digit rule of `generic*` rules), and where the secret
+ * sits in a match. Pure.
+ */
+
 /**
  * Shannon entropy of a string in bits per character (0 for the empty string): how unpredictable
  * its characters are. 40 random base64 characters score about 4.8, English words 3 to 4, and hex
@@ -47099,16 +46389,52 @@ function accepted(rule, text, match, start, end) {
     }
     return true;
 }
+
+;// CONCATENATED MODULE: ./build/secrets/text.js
+/**
+ * Small helpers over text that the detection, the scanner and the redactor share: a literal as a
+ * regex, and line numbers of offsets. Pure.
+ */
+/** `literal` as a regex that matches exactly it (no `u` flag). */
+function escapeRegExp(literal) {
+    return literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+/** Offsets at which each line starts, for turning offsets into 1-based line numbers. */
+function lineStarts(text) {
+    const starts = [0];
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
+        starts.push(at + 1);
+    return starts;
+}
+/** The 1-based line of `offset`, given the {@link lineStarts} of its text. */
+function lineOf(starts, offset) {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if ((starts[mid] ?? 0) <= offset)
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return low + 1;
+}
+
+;// CONCATENATED MODULE: ./build/secrets/triggers.js
+/**
+ * Which rules may match in a text, from the trigger literals every match of a rule holds: a rule
+ * whose literals a text lacks is skipped, with the same findings (the property tests hold the
+ * gated scan to the ungated one). Speed only; pure.
+ */
+
+
+
 /**
  * Literals that much ordinary text holds: each is looked for with `indexOf`, which stops at the
  * first occurrence, where the alternation of all the others would stop at every one. (Speed only:
  * any literal gives the same answer either way.)
  */
 const FREQUENT_TRIGGERS = new Set(['://', 'ey', 'ccount']);
-/** `literal` as a regex that matches exactly it (no `u` flag). */
-function escapeRegExp(literal) {
-    return literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
 /**
  * The trigger literals of a list of rules, looked for in a few passes over a text: `indexOf` for
  * the frequent literals, one alternation of all the others, and one case-insensitive regex per
@@ -47212,13 +46538,32 @@ function gateFor(text, json) {
         extra: (rule) => extraFound[rule] === 1,
     };
 }
+
+;// CONCATENATED MODULE: ./build/secrets/detect.js
+/**
+ * Secret detection: every credential-looking string in a text, by the maintained library rules
+ * (secretlint's recommended preset, `library.ts`) and the extra rules for what the library lacks
+ * (`rules.ts`), merged so that findings never overlap. Pure.
+ */
+
+
+
+
+
+const COMPILED_RULES = SECRET_RULES.map((rule, order) => ({
+    rule,
+    regex: new RegExp(rule.regex.source, `${rule.regex.flags.replace(/[gdy]/g, '')}gd`),
+    order,
+}));
+/** Library rules are ordered before every extra rule. */
+const LIBRARY_ORDER = -1;
 /**
  * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
  * `json`: the text is a JSON file (see `libraryMatches`). `gate`: the rules that may match in this
- * text (see {@link Triggers}); the others are skipped, with the same result. Without it, every
+ * text (see `triggers.ts`); the others are skipped, with the same result. Without it, every
  * library rule runs and the extra rules run where gitleaks' keywords are (the reference).
  */
-function scan(text, json, gate) {
+function ruleMatches(text, json, gate) {
     const findings = [];
     if (text === '')
         return findings;
@@ -47254,25 +46599,6 @@ function scan(text, json, gate) {
         }
     }
     return findings;
-}
-/** Offsets at which each line starts, for turning offsets into 1-based line numbers. */
-function lineStarts(text) {
-    const starts = [0];
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
-        starts.push(at + 1);
-    return starts;
-}
-function lineOf(starts, offset) {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if ((starts[mid] ?? 0) <= offset)
-            low = mid;
-        else
-            high = mid - 1;
-    }
-    return low + 1;
 }
 /** Keeps, from findings sorted by start, those that overlap no finding kept before them. */
 function sweep(sorted) {
@@ -47321,7 +46647,7 @@ function byStartThenOrder(a, b) {
  * whole JSON file (enables the library's GCP service-account key check).
  */
 function findSecrets(text, json = false) {
-    return merged(text, scan(text, json, text === '' ? undefined : gateFor(text, json)));
+    return merged(text, ruleMatches(text, json, text === '' ? undefined : gateFor(text, json)));
 }
 /**
  * {@link findSecrets} with every library rule run on every text that passes its first check,
@@ -47329,9 +46655,9 @@ function findSecrets(text, json = false) {
  * findings, slower. For the tests, which hold the gated scan to it.
  */
 function findSecretsUngated(text, json = false) {
-    return merged(text, scan(text, json, undefined));
+    return merged(text, ruleMatches(text, json, undefined));
 }
-/** The findings of {@link findSecrets} from the unmerged matches of `scan`. */
+/** The findings of {@link findSecrets} from the unmerged {@link ruleMatches}. */
 function merged(text, raw) {
     if (raw.length === 0)
         return [];
@@ -47345,6 +46671,16 @@ function merged(text, raw) {
         line: lineOf(starts, f.start),
     }));
 }
+
+;// CONCATENATED MODULE: ./build/secrets/looks-like-secret.js
+/**
+ * Whether a whole value (an environment variable's) is a credential: a rule matches in it, or it
+ * is a long, unpredictable token no rule names. Pure.
+ */
+
+
+/** The id {@link looksLikeSecret} returns for a value that no rule matched but is token-like. */
+const HIGH_ENTROPY_RULE_ID = 'high-entropy-value';
 /** Characters of base64 (both alphabets), base64url, hex and the separators tokens use. */
 const TOKEN_ALPHABET = /^[A-Za-z0-9+/=_.~-]+$/;
 const HEX = /^[0-9a-fA-F]+$/;
@@ -47392,52 +46728,87 @@ function looksLikeSecret(value) {
         return first.rule;
     return isHighEntropyToken(value) ? HIGH_ENTROPY_RULE_ID : null;
 }
-/** Public, well-known prefixes that identify a token's issuer without revealing the token. */
-const PUBLIC_PREFIXES = [
-    'AKIA',
-    'ASIA',
-    'ABIA',
-    'ACCA',
-    'ghp_',
-    'gho_',
-    'ghs_',
-    'ghu_',
-    'ghr_',
-    'github_pat_',
-    'glpat-',
-    'xoxb-',
-    'xoxp-',
-    'xoxa-',
-    'xoxr-',
-    'xoxs-',
-    'xoxe',
-    'xapp-',
-    'sk-ant-',
-    'sk-proj-',
-    'sk_live_',
-    'sk_test_',
-    'rk_live_',
-    'rk_test_',
-    'npm_',
-    'pypi-',
-    'AIza',
-    'hf_',
-    'eyJ',
-];
+
+;// CONCATENATED MODULE: ./build/secrets/encodings.js
 /**
- * A label for a secret value that reveals nothing a reader could use: the length in UTF-16 units,
- * plus, when the value is at least 16 long and starts with a public issuer prefix, that prefix cut
- * to at most 4 characters (`AKIA…(20)`, `ghp_…(40)`, `sk-a…(108)`, `eyJ…(180)`); otherwise only
- * the length (`…(12)`). Never a character beyond the public prefix.
+ * The forms a known secret value takes when written into a text: raw, trimmed, percent-encoded,
+ * JSON-escaped and base64-encoded at every alignment. Pure.
  */
-function redactedForm(value) {
-    const length = value.length;
-    const prefix = PUBLIC_PREFIXES.find((candidate) => value.startsWith(candidate));
-    if (length >= 16 && prefix !== undefined) {
-        return `${value.slice(0, Math.min(4, prefix.length))}…(${length})`;
+/**
+ * Shortest value the `Redactor` (`redact.ts`) replaces by default, and the shortest form
+ * {@link encodedForms} gives by default. Shorter values (`true`, `main`, `1234`) occur in
+ * ordinary text all the time, so replacing them would shred every report while protecting nothing:
+ * a secret that short is guessable anyway.
+ */
+const MIN_REDACT_LENGTH = 6;
+/**
+ * Base64 of `bytes` as it appears alone (padded and unpadded) and at each of the 3 alignments
+ * inside a longer base64 text: a value that starts at byte offset 1 of the encoded data shifts
+ * every character, so each alignment has its own form. An aligned form keeps only the characters
+ * whose 6 bits all come from `bytes`, so it is found whatever precedes or follows the value.
+ */
+function base64Forms(bytes) {
+    const alone = bytes.toString('base64');
+    const forms = [alone, alone.replace(/=+$/, '')];
+    for (let offset = 0; offset < 3; offset++) {
+        const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+        const from = Math.ceil((8 * offset) / 6);
+        const to = Math.floor((8 * (offset + bytes.length)) / 6);
+        forms.push(encoded.slice(from, to));
     }
-    return `…(${length})`;
+    return forms;
 }
+/** `%2F` → `%2f`: the same percent-encoding with lower-case hex digits. */
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+/**
+ * The percent-encodings a value takes in URLs and forms: `encodeURIComponent`, `encodeURI`, and
+ * `application/x-www-form-urlencoded` (space as `+`), each with upper- and lower-case hex.
+ */
+function urlForms(text) {
+    const forms = [
+        encodeURIComponent(text),
+        encodeURI(text),
+        new URLSearchParams({ v: text }).toString().slice(2),
+    ];
+    return [...forms, ...forms.map(lowerHex)];
+}
+/**
+ * The value as it may show up in a text, each form with its label: raw and trimmed, percent-encoded
+ * (see `urlForms`), JSON-escaped, and base64 (standard and URL-safe, padded or not, alone or at any
+ * alignment inside a longer base64 text). Forms shorter than `minLength` are left out. Where two
+ * encodings give the same string, the first label (in that order) is kept.
+ */
+function encodedForms(value, minLength = MIN_REDACT_LENGTH) {
+    const forms = new Map();
+    const add = (form, encoding) => {
+        if (form.length >= minLength && !forms.has(form))
+            forms.set(form, encoding);
+    };
+    const plain = [...new Set([value, value.trim()])];
+    for (const text of plain)
+        add(text, 'raw');
+    for (const text of plain)
+        for (const form of urlForms(text))
+            add(form, 'url-encoded');
+    for (const text of plain)
+        add(JSON.stringify(text).slice(1, -1), 'json-escaped');
+    for (const text of plain) {
+        for (const base64 of base64Forms(Buffer.from(text, 'utf8'))) {
+            add(base64, 'base64');
+            add(base64.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
+        }
+    }
+    return forms;
+}
+
+;// CONCATENATED MODULE: ./build/secrets/literal-matcher.js
+/**
+ * Finds every occurrence of many literal strings (the known values in all their encodings) in one
+ * pass over a text, with a quick first check for texts that hold none. Pure.
+ */
+
 /**
  * Finds every occurrence of a set of literal strings in one pass over the text, whatever their
  * number (Aho–Corasick automaton over UTF-16 code units).
@@ -47564,97 +46935,58 @@ function anyOf(literals) {
         return null;
     }
 }
+
+;// CONCATENATED MODULE: ./build/secrets/redact.js
+/**
+ * Redaction: replaces every known value (in each of its encodings) and every rule match in a text
+ * with a marker. Pure.
+ */
+
+
+
+
+
+/** What replaces a known value. Rule matches read `[REDACTED:<rule id>]`. */
+const REDACTED = '[REDACTED]';
 /** The `[REDACTED…]` markers already in a text (ours, or look-alikes the text brought). */
-const secrets_MARKER = /\[REDACTED(?::[a-z0-9-]+)?\]/g;
-/**
- * Base64 of `bytes` as it appears alone (padded and unpadded) and at each of the 3 alignments
- * inside a longer base64 text: a value that starts at byte offset 1 of the encoded data shifts
- * every character, so each alignment has its own form. An aligned form keeps only the characters
- * whose 6 bits all come from `bytes`, so it is found whatever precedes or follows the value.
- */
-function base64Forms(bytes) {
-    const alone = bytes.toString('base64');
-    const forms = [alone, alone.replace(/=+$/, '')];
-    for (let offset = 0; offset < 3; offset++) {
-        const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-        const from = Math.ceil((8 * offset) / 6);
-        const to = Math.floor((8 * (offset + bytes.length)) / 6);
-        forms.push(encoded.slice(from, to));
-    }
-    return forms;
-}
-/** `%2F` → `%2f`: the same percent-encoding with lower-case hex digits. */
-function lowerHex(text) {
-    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
-}
-/**
- * The percent-encodings a value takes in URLs and forms: `encodeURIComponent`, `encodeURI`, and
- * `application/x-www-form-urlencoded` (space as `+`), each with upper- and lower-case hex.
- */
-function urlForms(text) {
-    const forms = [
-        encodeURIComponent(text),
-        encodeURI(text),
-        new URLSearchParams({ v: text }).toString().slice(2),
-    ];
-    return [...forms, ...forms.map(lowerHex)];
-}
-/**
- * The value as it may show up in a text, each form with its label: raw and trimmed, percent-encoded
- * (see `urlForms`), JSON-escaped, and base64 (standard and URL-safe, padded or not, alone or at any
- * alignment inside a longer base64 text). Forms shorter than `minLength` are left out. Where two
- * encodings give the same string, the first label (in that order) is kept.
- */
-function encodedForms(value, minLength = MIN_REDACT_LENGTH) {
-    const forms = new Map();
-    const add = (form, encoding) => {
-        if (form.length >= minLength && !forms.has(form))
-            forms.set(form, encoding);
-    };
-    const plain = [...new Set([value, value.trim()])];
-    for (const text of plain)
-        add(text, 'raw');
-    for (const text of plain)
-        for (const form of urlForms(text))
-            add(form, 'url-encoded');
-    for (const text of plain)
-        add(JSON.stringify(text).slice(1, -1), 'json-escaped');
-    for (const text of plain) {
-        for (const base64 of base64Forms(Buffer.from(text, 'utf8'))) {
-            add(base64, 'base64');
-            add(base64.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
-        }
-    }
-    return forms;
-}
+const redact_MARKER = /\[REDACTED(?::[a-z0-9-]+)?\]/g;
 /** Upper bound on redaction passes; two are enough in practice (see `redact`). */
 const MAX_PASSES = 5;
 /**
- * Replaces secrets in text: every known value (and its encoded forms) and everything
- * {@link findSecrets} would report.
+ * Replaces secrets in text: every known value (and its encoded forms), everything `findSecrets`
+ * would report, and every match of the patterns given (see {@link RedactorOptions}).
  *
  * Guarantees:
- * - No added value of at least {@link MIN_REDACT_LENGTH} characters survives anywhere outside a
+ * - No added value of at least `minLength` ({@link MIN_REDACT_LENGTH} unless given) characters
+ *   survives anywhere outside a
  *   `[REDACTED…]` marker in any form of {@link encodedForms}: raw, trimmed, percent-encoded
  *   (component, URI or form encoding; upper- or lower-case hex), JSON-escaped, or base64-encoded
  *   (standard or URL-safe, padded or not, alone or at any alignment inside a longer base64 text).
  * - `redact(redact(text)) === redact(text)`.
  * - Time is linear in the text, whatever the number of values (one automaton pass plus the rules).
  */
-class secrets_Redactor {
+class Redactor {
     #forms = new Set();
     #matcher = null;
     /** {@link anyOf} the forms; `undefined`: not built since the last `add`. */
     #any = undefined;
-    constructor(values = []) {
+    #minLength;
+    /** The options' patterns with the `g` and `d` (match indices) flags added. */
+    #patterns;
+    constructor(values = [], options = {}) {
+        this.#minLength = options.minLength ?? MIN_REDACT_LENGTH;
+        this.#patterns = (options.patterns ?? []).map((pattern) => new RegExp(pattern.source, `${pattern.flags.replace(/[gdy]/g, '')}gd`));
         for (const value of values)
             this.add(value);
     }
-    /** Registers a secret value. Values shorter than {@link MIN_REDACT_LENGTH} are ignored. */
+    /**
+     * Registers a secret value. Values shorter than `minLength` ({@link MIN_REDACT_LENGTH} unless
+     * given) are ignored.
+     */
     add(value) {
-        if (value.length < MIN_REDACT_LENGTH)
+        if (value.length < this.#minLength)
             return;
-        for (const form of encodedForms(value).keys()) {
+        for (const form of encodedForms(value, this.#minLength).keys()) {
             if (!this.#forms.has(form)) {
                 this.#forms.add(form);
                 this.#matcher = null;
@@ -47686,7 +47018,18 @@ class secrets_Redactor {
                 replacements.push({ start, end, rule: undefined, marker: false });
             }
         }
-        for (const finding of scan(text, false, gateFor(text, false))) {
+        for (const pattern of this.#patterns) {
+            pattern.lastIndex = 0;
+            for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+                if (match[0] === '') {
+                    pattern.lastIndex++;
+                    continue;
+                }
+                const [start, end] = secretSpan(match);
+                replacements.push({ start, end, rule: undefined, marker: false });
+            }
+        }
+        for (const finding of ruleMatches(text, false, gateFor(text, false))) {
             const rule = finding.rule;
             replacements.push({ start: finding.start, end: finding.end, rule, marker: false });
         }
@@ -47694,7 +47037,7 @@ class secrets_Redactor {
             return text;
         // Markers join the merge so that a match overlapping one swallows it whole: a marker is never
         // cut, which is what keeps redaction idempotent.
-        for (const marker of text.matchAll(secrets_MARKER)) {
+        for (const marker of text.matchAll(redact_MARKER)) {
             const start = marker.index;
             replacements.push({ start, end: start + marker[0].length, rule: undefined, marker: true });
         }
@@ -47725,6 +47068,69 @@ class secrets_Redactor {
         return out + text.slice(copied);
     }
 }
+
+;// CONCATENATED MODULE: ./build/secrets/redacted-form.js
+/**
+ * A label for a secret value that a report can show: its length and at most a public issuer
+ * prefix. Pure.
+ */
+/** Public, well-known prefixes that identify a token's issuer without revealing the token. */
+const PUBLIC_PREFIXES = [
+    'AKIA',
+    'ASIA',
+    'ABIA',
+    'ACCA',
+    'ghp_',
+    'gho_',
+    'ghs_',
+    'ghu_',
+    'ghr_',
+    'github_pat_',
+    'glpat-',
+    'xoxb-',
+    'xoxp-',
+    'xoxa-',
+    'xoxr-',
+    'xoxs-',
+    'xoxe',
+    'xapp-',
+    'sk-ant-',
+    'sk-proj-',
+    'sk_live_',
+    'sk_test_',
+    'rk_live_',
+    'rk_test_',
+    'npm_',
+    'pypi-',
+    'AIza',
+    'hf_',
+    'eyJ',
+];
+/**
+ * A label for a secret value that reveals nothing a reader could use: the length in UTF-16 units,
+ * plus, when the value is at least 16 long and starts with a public issuer prefix, that prefix cut
+ * to at most 4 characters (`AKIA…(20)`, `ghp_…(40)`, `sk-a…(108)`, `eyJ…(180)`); otherwise only
+ * the length (`…(12)`). Never a character beyond the public prefix.
+ */
+function redactedForm(value) {
+    const length = value.length;
+    const prefix = PUBLIC_PREFIXES.find((candidate) => value.startsWith(candidate));
+    if (length >= 16 && prefix !== undefined) {
+        return `${value.slice(0, Math.min(4, prefix.length))}…(${length})`;
+    }
+    return `…(${length})`;
+}
+
+;// CONCATENATED MODULE: ./build/secrets/scan.js
+/**
+ * The audit's secret scan of added lines: rule matches and the known values in every encoding,
+ * reported as violations that never hold the value. Pure.
+ */
+
+
+
+
+
 /** Shortest known value the {@link secretScanner} looks for (shorter ones match by chance). */
 const MIN_SCAN_LENGTH = 8;
 const ENCODING_WORDS = {
@@ -47794,6 +47200,29 @@ function secretScanner(values) {
     };
 }
 
+;// CONCATENATED MODULE: ./build/secrets/index.js
+/**
+ * Secrets: what a credential looks like, and keeping known ones out of what Airlock writes. Pure.
+ *
+ * Two sources of truth for what a credential looks like: the maintained library rules
+ * (secretlint's recommended preset, `library.ts`) and a few extra rules for what the library
+ * lacks (`rules.ts`). And the exact values the action knows to be secret (the stripped
+ * environment, the model key, the GitHub token), which both the {@link Redactor} and the
+ * {@link secretScanner} also recognise base64-, URL- and JSON-encoded (`encodings.ts`).
+ *
+ * - `detect.ts`: {@link findSecrets}, every rule match in a text, merged; `filters.ts` holds
+ *   gitleaks' filters and `triggers.ts` the trigger literals that let a rule be skipped.
+ * - `looks-like-secret.ts`: {@link looksLikeSecret}, whether a whole value is a credential.
+ * - `redact.ts`: the {@link Redactor}, over `literal-matcher.ts` for the known values.
+ * - `scan.ts`: the audit's {@link secretScanner}; `redacted-form.ts` labels what it finds.
+ */
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./build/strip/environment.js
 /**
  * The agent's environment (pure): which variables the CLI process, and so every command the agent
@@ -47828,7 +47257,7 @@ function matcher(patterns) {
     if (usable.length === 0)
         return () => false;
     const options = { dot: true };
-    const regexes = usable.map((pattern) => picomatch.makeRe(pattern, options));
+    const regexes = usable.map((pattern) => main_picomatch.makeRe(pattern, options));
     let joined = null;
     if (regexes.every((regex) => regex.flags === '')) {
         try {
@@ -47839,7 +47268,7 @@ function matcher(patterns) {
         }
     }
     if (joined === null)
-        return picomatch(usable, options);
+        return main_picomatch(usable, options);
     const exact = new Set(usable);
     const any = joined;
     return (name) => name !== '' && (exact.has(name) || any.test(name));
@@ -47890,7 +47319,7 @@ function isPlainPath(value, isSecret) {
 function buildAgentEnvironment(source, options) {
     const isPassed = matcher(options.passEnv);
     const isStripped = matcher(options.stripEnv);
-    const exactPass = new Set(options.passEnv.filter((pattern) => !picomatch.scan(pattern).isGlob));
+    const exactPass = new Set(options.passEnv.filter((pattern) => !main_picomatch.scan(pattern).isGlob));
     const reasonFor = (name, value) => {
         if (isAlwaysRemovedName(name))
             return 'always-removed';
@@ -47955,19 +47384,3815 @@ function describeEnvironment(result) {
     return `kept ${kept}, stripped ${result.stripped.length} (${byValue} by value)`;
 }
 
-;// CONCATENATED MODULE: ./build/guard/isolation.js
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./build/strip/credentials/files.js
 /**
- * The guard: is this runner a throwaway place (a container, or a GitHub-hosted VM that is destroyed
- * after the job), or a long-lived machine where an agent with skip-permissions could leave something
- * behind for the next job?
+ * File helpers the credentials code shares: real paths of files that may not exist, containment,
+ * regular files, how a path is shown in a message, and what a failure says. `realOrResolved` and
+ * `isFile` read the file system; the others are pure.
+ */
+
+
+/** Whether `child` is `parent` or inside it (both absolute). Pure. */
+function isInside(child, parent) {
+    const relative = external_node_path_.relative(parent, child);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
+}
+/** The real path of `p`, or `p` resolved when it does not exist (or cannot be resolved). */
+async function realOrResolved(p) {
+    try {
+        return await external_node_fs_promises_namespaceObject.realpath(p);
+    }
+    catch {
+        return external_node_path_.resolve(p);
+    }
+}
+/** Whether `p` is a regular file, links followed; `false` when it cannot be looked at. */
+async function isFile(p) {
+    try {
+        return (await external_node_fs_promises_namespaceObject.stat(p)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * How messages show a path: relative to the repository (`.git/config`), or to the home (`~/…`),
+ * or else as is. Pure.
+ */
+function displayPath(repo, home) {
+    return (p) => {
+        if (isInside(p, repo))
+            return external_node_path_.relative(repo, p) || '.';
+        if (isInside(p, home))
+            return `~/${external_node_path_.relative(home, p)}`;
+        return p;
+    };
+}
+/** The message of a thrown value. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** Whether a thrown value is a file-system error with `code` (`ENOENT`). */
+function isErrno(error, code) {
+    return error instanceof Error && error.code === code;
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/shapes.js
+/**
+ * What a git credential looks like in config: the keys that hold one (auth headers, credential
+ * helpers, `core.askPass`, `core.sshCommand`, includes), userinfo in an http(s) URL, the files a
+ * `store` helper keeps, and a quick check that a config file's bytes cannot hold any of them.
+ * Pure.
+ */
+
+/** `http.<url>.extraheader` and `http.extraheader`: actions/checkout's auth header. */
+const EXTRAHEADER_KEY = /^http\.(?:.+\.)?extraheader$/;
+/** `credential.helper` and `credential.<url>.helper`. */
+const HELPER_KEY = /^credential\.(?:.+\.)?helper$/;
+/** `include.path` and `includeIf.<condition>.path`. */
+const INCLUDE_KEY = /^(?:include|includeif\..+)\.path$/;
+/** `scheme://userinfo@` for http(s): a token in a URL, as user, password or both. */
+const URL_USERINFO = /\b(https?:\/\/)([^/@\s?#]+)@/gi;
+/** The names of every key the inspector acts on (`includeif` contains `include`). */
+const CREDENTIAL_NAMES = /extraheader|helper|askpass|sshcommand|include/;
+/**
+ * `scheme://userinfo@` as {@link URL_USERINFO} matches it, and more: no word boundary, an empty
+ * userinfo, and only ASCII whitespace ends it (git's output is read as UTF-8, the file as latin1).
+ */
+const LOOSE_USERINFO = /https?:\/\/[^/@\t\n\v\f\r ?#]*@/;
+/**
+ * Whether a config file's text (bytes as latin1) could hold anything the inspector takes away:
+ * `false` only when no key git could parse from it is a credential key and no key or value holds
+ * `http(s)://userinfo@`. Conservative by construction, so a `false` needs no git process:
+ * - Section and variable names cannot be escaped or split, and git compares them ASCII
+ *   case-insensitively, so a credential key's name (`extraHeader`, `helper`, `askPass`,
+ *   `sshCommand`, `include`/`includeIf`) appears in the text, in some case.
+ * - Quotes, backslash escapes and continuation lines can split a URL in a value or a subsection
+ *   (`"https:"//tok@x`, `https:\<newline>//tok@x`, `[url "https:\/\/tok\@x"]`); every `"`,
+ *   every `\` and every backslash-newline is removed first, which turns each of those back into
+ *   the URL git reads, and leaves any other escape as a character the URL pattern still accepts.
+ * Comments are looked at too (a needless git process, never a missed credential). Pure.
+ */
+function mayHoldCredential(text) {
+    const plain = text
+        .replace(/\\\r?\n/g, '')
+        .replace(/["\\]/g, '')
+        .toLowerCase();
+    return CREDENTIAL_NAMES.test(plain) || LOOSE_USERINFO.test(plain);
+}
+/** Whether `text` holds an http(s) URL with userinfo ({@link URL_USERINFO}). */
+function hasUserinfo(text) {
+    URL_USERINFO.lastIndex = 0;
+    const found = URL_USERINFO.test(text);
+    URL_USERINFO.lastIndex = 0;
+    return found;
+}
+/** `text` with the userinfo of every http(s) URL taken out (`https://tok@host` → `https://host`). */
+function withoutUserinfo(text) {
+    return text.replace(URL_USERINFO, '$1');
+}
+/**
+ * The files a `store` credential helper keeps credentials in: its `--file` (absolute or `~/`).
+ * The default files (`~/.git-credentials`, `~/.config/git/credentials`) are moved aside anyway.
+ * Pure.
+ */
+function storeFilesOf(helper, home) {
+    const words = helper.trim().split(/\s+/);
+    const program = words[0] ?? '';
+    if (program !== 'store' && !program.endsWith('git-credential-store'))
+        return [];
+    const files = [];
+    for (let i = 1; i < words.length; i++) {
+        const word = words[i] ?? '';
+        const file = word.startsWith('--file=') ? word.slice(7) : word === '--file' ? words[++i] : null;
+        if (file === null || file === undefined || file === '')
+            continue;
+        const unquoted = file.replace(/^(['"])(.*)\1$/, '$2');
+        if (unquoted.startsWith('~/'))
+            files.push(external_node_path_.join(home, unquoted.slice(2)));
+        else if (external_node_path_.isAbsolute(unquoted))
+            files.push(unquoted);
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/redaction.js
+/**
+ * Keeping credential values out of every message the credentials code returns or throws: the
+ * secrets `Redactor`, fed with what git config holds (header values and their tokens, decoded
+ * basic credentials, URL userinfo and its parts) and told the shapes that hold a credential
+ * wherever they occur. Pure.
+ */
+
+
+/**
+ * Shortest value redacted. Lower than the secrets default: these messages name config keys and
+ * paths, not arbitrary text, and a 4- or 5-character user or password is still worth hiding.
+ */
+const MIN_VALUE_LENGTH = 4;
+/** Shapes redacted whether their value was seen or not. */
+const PATTERNS = [
+    // The userinfo of an http(s) URL, as `URL_USERINFO` finds it.
+    /\bhttps?:\/\/([^/@\s?#]+)@/i,
+    // The token of an `Authorization: basic …` or `bearer …` header value.
+    /\b(?:basic|bearer)\s+([A-Za-z0-9+/=._~-]{8,})/i,
+];
+/**
+ * A redactor for credential messages: every value added to it (of at least 4 characters) and its
+ * encoded forms, the rules of `src/secrets`, and any URL userinfo or auth header token.
+ */
+function credentialRedactor() {
+    return new Redactor([], { minLength: MIN_VALUE_LENGTH, patterns: PATTERNS });
+}
+/** Registers a config value (ignored when `null`: a bare boolean key). */
+function addValue(redactor, value) {
+    if (value === null || value === undefined)
+        return;
+    redactor.add(value);
+}
+/**
+ * Registers an `http.extraheader` value, its token, and for a basic header the decoded
+ * `user:password` and the password alone.
+ */
+function addHeader(redactor, value) {
+    if (value === null)
+        return;
+    addValue(redactor, value);
+    const match = /^\s*authorization:\s*(\S+)\s+(\S+)/i.exec(value);
+    const token = match?.[2];
+    if (token === undefined)
+        return;
+    addValue(redactor, token);
+    if (match?.[1]?.toLowerCase() === 'basic') {
+        const decoded = Buffer.from(token, 'base64').toString('utf8');
+        addValue(redactor, decoded);
+        addValue(redactor, decoded.slice(decoded.indexOf(':') + 1));
+    }
+}
+/** Registers the userinfo of every http(s) URL in `text`, its `:`-separated parts, and decoded. */
+function addUserinfo(redactor, text) {
+    for (const match of text.matchAll(URL_USERINFO)) {
+        const userinfo = match[2] ?? '';
+        for (const part of [userinfo, ...userinfo.split(':')]) {
+            addValue(redactor, part);
+            addValue(redactor, safeDecode(part));
+        }
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/backup.js
+/**
+ * The backup of what is taken away, and putting it back: each file is copied byte for byte into a
+ * private backup directory, and a manifest naming the copies is written, before the first change;
+ * restoring writes each copy back over whatever the agent left at the original path (file, link or
+ * directory), without following links. The manifest holds paths, modes and owners, never a
+ * credential.
+ */
+
+
+
+
+
+/** The name of the record written into the backup directory before anything is changed. */
+const MANIFEST_FILE = 'manifest.json';
+/**
+ * Copies each file in `touched` byte for byte into the backup directory (recorded in
+ * `change.backups`, with whether it is in `moves`: moved aside rather than edited), then writes
+ * the manifest. Refuses anything but a regular file, and a backup directory that is not empty.
+ */
+async function backUp(change, touched, moves, display) {
+    await prepareBackupDir(change.backupDir);
+    for (const [index, original] of touched.entries()) {
+        const stat = await external_node_fs_promises_namespaceObject.lstat(original);
+        if (!stat.isFile())
+            throw new Error(`${display(original)} is not a regular file`);
+        const backup = external_node_path_.join(change.backupDir, `${index}-${external_node_path_.basename(original)}`);
+        await external_node_fs_promises_namespaceObject.writeFile(backup, await external_node_fs_promises_namespaceObject.readFile(original), { flag: 'wx', mode: 0o600 });
+        change.backups.push({
+            original,
+            backup,
+            removedOriginal: moves.has(original),
+            mode: stat.mode & 0o7777,
+            uid: stat.uid,
+            gid: stat.gid,
+        });
+    }
+    await writeManifest(change);
+}
+async function prepareBackupDir(dir) {
+    await external_node_fs_promises_namespaceObject.mkdir(dir, { recursive: true, mode: 0o700 });
+    const stat = await external_node_fs_promises_namespaceObject.lstat(dir);
+    if (!stat.isDirectory())
+        throw new Error(`backup directory ${dir} is not a directory`);
+    await external_node_fs_promises_namespaceObject.chmod(dir, 0o700);
+    if ((await external_node_fs_promises_namespaceObject.readdir(dir)).length > 0) {
+        throw new Error(`backup directory ${dir} is not empty (an earlier run was not restored?)`);
+    }
+}
+async function writeManifest(change) {
+    const file = external_node_path_.join(change.backupDir, MANIFEST_FILE);
+    await external_node_fs_promises_namespaceObject.writeFile(file, JSON.stringify(change, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
+}
+function isChange(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const v = value;
+    return (typeof v.backupDir === 'string' &&
+        Array.isArray(v.removed) &&
+        Array.isArray(v.backups) &&
+        v.backups.every((b) => typeof b === 'object' &&
+            b !== null &&
+            typeof b.original === 'string' &&
+            external_node_path_.isAbsolute(b.original) &&
+            typeof b.backup === 'string' &&
+            external_node_path_.dirname(b.backup) === external_node_path_.resolve(v.backupDir) &&
+            typeof b.removedOriginal === 'boolean' &&
+            typeof b.mode === 'number' &&
+            typeof b.uid === 'number' &&
+            typeof b.gid === 'number'));
+}
+/**
+ * The record `neutralizeGitCredentials` wrote into `backupDir` before its first change, for a post
+ * step that runs after `main` died before saving the returned record; `null` when there is none
+ * (nothing was changed, or it was already restored).
+ */
+async function readCredentialsChange(backupDir) {
+    try {
+        const parsed = JSON.parse(await external_node_fs_promises_namespaceObject.readFile(external_node_path_.join(backupDir, MANIFEST_FILE), 'utf8'));
+        return isChange(parsed) ? parsed : null;
+    }
+    catch {
+        return null;
+    }
+}
+/**
+ * Put back every file in `change` byte for byte, with its mode (and owner, as root), whatever the
+ * agent did to it meanwhile: edited, deleted, replaced by a link or a directory — the backup wins.
+ * A file is written next to its original and renamed over it, so a link planted at the original's
+ * path is replaced, never followed; a parent directory that now resolves elsewhere is refused.
+ * Each backup is deleted once its file is back, so a second call does nothing. Never throws:
+ * returns one warning per file it could not put back (its backup is kept for another try).
+ */
+async function restoreGitCredentials(change) {
+    const warnings = [];
+    const redactor = credentialRedactor();
+    if (!isChange(change))
+        return ['The git credentials record is malformed; nothing was restored.'];
+    for (const backup of change.backups) {
+        try {
+            await restoreOne(backup);
+        }
+        catch (error) {
+            warnings.push(redactor.redact(`Could not put back ${backup.original}: ${errorMessage(error)}`));
+        }
+    }
+    if (warnings.length === 0) {
+        try {
+            await external_node_fs_promises_namespaceObject.rm(external_node_path_.join(change.backupDir, MANIFEST_FILE), { force: true });
+            await external_node_fs_promises_namespaceObject.rmdir(change.backupDir);
+        }
+        catch (error) {
+            if (!isErrno(error, 'ENOENT')) {
+                warnings.push(`Could not remove the backup directory ${change.backupDir}: ${errorMessage(error)}`);
+            }
+        }
+    }
+    return warnings;
+}
+async function restoreOne(backup) {
+    let data;
+    try {
+        data = await external_node_fs_promises_namespaceObject.readFile(backup.backup);
+    }
+    catch (error) {
+        if (isErrno(error, 'ENOENT'))
+            return; // already put back
+        throw error;
+    }
+    const dir = external_node_path_.dirname(backup.original);
+    await external_node_fs_promises_namespaceObject.mkdir(dir, { recursive: true, mode: 0o755 });
+    const real = await external_node_fs_promises_namespaceObject.realpath(dir);
+    if (real !== dir)
+        throw new Error(`${dir} now resolves to ${real}; not writing through a link`);
+    const temporary = external_node_path_.join(dir, `.airlock-restore-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+    const handle = await external_node_fs_promises_namespaceObject.open(temporary, 'wx', 0o600);
+    try {
+        try {
+            await handle.writeFile(data);
+            if (process.getuid?.() === 0) {
+                try {
+                    await handle.chown(backup.uid, backup.gid);
+                }
+                catch {
+                    // the owner may not exist here (another container); the bytes and mode matter most
+                }
+            }
+            await handle.chmod(backup.mode);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+        try {
+            if ((await external_node_fs_promises_namespaceObject.lstat(backup.original)).isDirectory()) {
+                await external_node_fs_promises_namespaceObject.rm(backup.original, { recursive: true, force: true });
+            }
+        }
+        catch (error) {
+            if (!isErrno(error, 'ENOENT'))
+                throw error;
+        }
+        await external_node_fs_promises_namespaceObject.rename(temporary, backup.original);
+    }
+    catch (error) {
+        await external_node_fs_promises_namespaceObject.rm(temporary, { force: true });
+        throw error;
+    }
+    await external_node_fs_promises_namespaceObject.unlink(backup.backup);
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/config-files.js
+/**
+ * Which git config files exist for a repository and the runner user, and where credentials sit
+ * beside them. Looked at: the repository's `.git/config` and `config.worktree`, every
+ * `.git/modules/**` config (submodules), linked worktrees, nested checkouts up to three directories
+ * below the repository, `~/.gitconfig` and `~/.config/git/config`; the default credential stores
+ * (`~/.git-credentials`, `~/.config/git/credentials`); actions/checkout v6's credentials files in
+ * `RUNNER_TEMP`; and where an include (`include.path`, `includeIf.<condition>.path`) points. Not
+ * looked at: the system config (`/etc/gitconfig`). Reads directories and `.git` files; changes
+ * nothing.
+ */
+
+
+
+/** actions/checkout v6's credentials file name (its own cleanup matches the same pattern). */
+const CHECKOUT_CREDENTIALS_FILE = /^git-credentials-[0-9a-f-]+\.config$/i;
+/** Nested repositories (other checkouts with `path:`) are looked for this deep below the repo. */
+const NESTED_REPO_DEPTH = 3;
+/** How deep below `.git/modules` submodule configs are looked for (submodules of submodules). */
+const MAX_MODULES_DEPTH = 12;
+/** Folders of a git directory that hold no submodule. */
+const GIT_DIR_SKIP = new Set(['objects', 'refs', 'logs', 'hooks', 'info', 'lfs', 'worktrees']);
+/**
+ * Adds the git directory of a `.git` entry (a directory, or a file saying `gitdir: <path>`) to
+ * `gitDirs`, with its common directory when it is a linked worktree's.
+ */
+async function addGitDir(dotGit, gitDirs) {
+    let stat;
+    try {
+        stat = await external_node_fs_promises_namespaceObject.lstat(dotGit);
+    }
+    catch {
+        return;
+    }
+    let dir;
+    if (stat.isDirectory()) {
+        dir = await external_node_fs_promises_namespaceObject.realpath(dotGit);
+    }
+    else if (stat.isFile()) {
+        const text = (await external_node_fs_promises_namespaceObject.readFile(dotGit, 'utf8')).slice(0, 4096);
+        const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
+        if (match?.[1] !== undefined) {
+            dir = await realOrResolved(external_node_path_.resolve(external_node_path_.dirname(dotGit), match[1]));
+        }
+    }
+    if (dir === undefined || gitDirs.has(dir))
+        return;
+    gitDirs.add(dir);
+    try {
+        const common = (await external_node_fs_promises_namespaceObject.readFile(external_node_path_.join(dir, 'commondir'), 'utf8')).trim();
+        if (common.length > 0)
+            gitDirs.add(await realOrResolved(external_node_path_.resolve(dir, common)));
+    }
+    catch {
+        // not a linked worktree
+    }
+}
+/** Adds the git directories of nested checkouts below `dir` (not `node_modules`). */
+async function addNestedGitDirs(dir, depth, gitDirs) {
+    let entries;
+    try {
+        entries = await external_node_fs_promises_namespaceObject.readdir(dir, { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const full = external_node_path_.join(dir, entry.name);
+        if (entry.name === '.git') {
+            if (depth > 0)
+                await addGitDir(full, gitDirs);
+        }
+        else if (entry.isDirectory() && entry.name !== 'node_modules' && depth < NESTED_REPO_DEPTH) {
+            await addNestedGitDirs(full, depth + 1, gitDirs);
+        }
+    }
+}
+/** Adds the real paths of `config` and `config.worktree` in `dir`, where they are files. */
+async function addConfigs(dir, files) {
+    for (const name of ['config', 'config.worktree']) {
+        const file = external_node_path_.join(dir, name);
+        if (await isFile(file))
+            files.add(await external_node_fs_promises_namespaceObject.realpath(file));
+    }
+}
+/** Adds the configs of every submodule git directory below `dir` (`.git/modules`). */
+async function addModuleConfigs(dir, depth, files) {
+    await addConfigs(dir, files);
+    if (depth > MAX_MODULES_DEPTH)
+        return;
+    let entries;
+    try {
+        entries = await external_node_fs_promises_namespaceObject.readdir(dir, { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        if (!entry.isDirectory() || GIT_DIR_SKIP.has(entry.name))
+            continue;
+        await addModuleConfigs(external_node_path_.join(dir, entry.name), depth + 1, files);
+    }
+}
+/**
+ * The config files (real paths, sorted) of the repository at `repoDir`, its linked worktrees, its
+ * submodules and the nested checkouts below it.
+ */
+async function repositoryConfigFiles(repoDir) {
+    const gitDirs = new Set();
+    await addGitDir(external_node_path_.join(repoDir, '.git'), gitDirs);
+    await addNestedGitDirs(repoDir, 0, gitDirs);
+    const files = new Set();
+    for (const dir of gitDirs) {
+        await addConfigs(dir, files);
+        await addModuleConfigs(external_node_path_.join(dir, 'modules'), 0, files);
+        try {
+            for (const worktree of await external_node_fs_promises_namespaceObject.readdir(external_node_path_.join(dir, 'worktrees'))) {
+                await addConfigs(external_node_path_.join(dir, 'worktrees', worktree), files);
+            }
+        }
+        catch {
+            // no linked worktrees
+        }
+    }
+    return [...files].sort();
+}
+/** The user's global config files, `~/.gitconfig` and `~/.config/git/config` (real paths). */
+async function globalConfigFiles(home) {
+    return [
+        await realOrResolved(external_node_path_.join(home, '.gitconfig')),
+        await realOrResolved(external_node_path_.join(home, '.config', 'git', 'config')),
+    ];
+}
+/** The default `store` helper files that exist: `~/.git-credentials`, `~/.config/git/credentials`. */
+async function defaultCredentialStores(home) {
+    const stores = [];
+    for (const store of [
+        external_node_path_.join(home, '.git-credentials'),
+        external_node_path_.join(home, '.config', 'git', 'credentials'),
+    ]) {
+        if (await isFile(store))
+            stores.push(await external_node_fs_promises_namespaceObject.realpath(store));
+    }
+    return stores;
+}
+/**
+ * actions/checkout v6's credentials files (`git-credentials-<uuid>.config`) in `runnerTemp`,
+ * whether or not a config includes them; none when there is no such folder.
+ */
+async function checkoutCredentialFiles(runnerTemp) {
+    const found = [];
+    try {
+        for (const name of await external_node_fs_promises_namespaceObject.readdir(runnerTemp)) {
+            const full = external_node_path_.join(runnerTemp, name);
+            if (CHECKOUT_CREDENTIALS_FILE.test(name) && (await isFile(full)))
+                found.push(full);
+        }
+    }
+    catch {
+        // no RUNNER_TEMP on this machine
+    }
+    return found;
+}
+/**
+ * Where an include's `path` points, by git's rules: `~/` is the home, a relative path is relative
+ * to the including file's folder. Pure.
+ */
+function resolveInclude(value, baseDir, home) {
+    if (value === '~' || value.startsWith('~/'))
+        return external_node_path_.join(home, value.slice(1));
+    return external_node_path_.resolve(baseDir, value);
+}
+
+// EXTERNAL MODULE: ./build/pipeline/errors.js
+var errors = __nccwpck_require__(9032);
+;// CONCATENATED MODULE: ./build/git/git.js
+/**
+ * The only way the action runs git. After the agent ran, the repository is hostile: its config,
+ * attributes, hooks and object store may all have been planted. Every call made here therefore
+ * starts git with a clean environment and command-line settings that switch off each way git
+ * can be made to run another program, and never through a shell.
+ */
+
+
+/**
+ * Settings given with `-c` to every git call. Command-line settings outrank every config file,
+ * including a planted `.git/config`. Checked against git 2.39.
+ */
+const HARDENING_CONFIG = Object.freeze({
+    // No file-system monitor program.
+    'core.fsmonitor': 'false',
+    // No hook of any kind: a path that is not a directory holds no hooks.
+    'core.hooksPath': '/dev/null',
+    // No untracked cache read from (or written to) an index.
+    'core.untrackedCache': 'false',
+    // No pager program, should git ever think it has a terminal.
+    'core.pager': 'cat',
+    // No transport at all: a partial clone cannot lazily fetch (ssh, remote helpers, proxies).
+    'protocol.allow': 'never',
+    // No credential helper program (an empty value empties the list).
+    'credential.helper': '',
+    // No gpg (or gpg.program) run to show signatures.
+    'log.showSignature': 'false',
+    // Replace refs cannot swap one object for another under our feet.
+    'core.useReplaceRefs': 'false',
+    // A planted commit-graph or multi-pack index cannot misstate history or object locations.
+    'core.commitGraph': 'false',
+    'core.multiPackIndex': 'false',
+    // No automatic gc or maintenance started in the background.
+    'gc.auto': '0',
+    'maintenance.auto': 'false',
+});
+/**
+ * Environment every git call gets, on top of `PATH`. Everything else named `GIT_*` that the
+ * action's own environment holds is dropped, so a caller's `GIT_DIR`, `GIT_CONFIG_COUNT`,
+ * `GIT_EXTERNAL_DIFF`, `GIT_SSH_COMMAND` or `GIT_TRACE` never reaches git by accident.
+ */
+const HARDENING_ENV = Object.freeze({
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PAGER: 'cat',
+    LC_ALL: 'C',
+    // Not hardening: glibc returns freed memory to the kernel eagerly, and on VMs where that is
+    // expensive `git add` of 10,000 files spent 80% of its system time in brk (npm run bench).
+    MALLOC_TOP_PAD_: '16777216',
+});
+/** A git command that failed. Carries git's own words, never the environment it ran with. */
+class GitError extends Error {
+    subcommand;
+    exitCode;
+    stderr;
+    /**
+     * @param subcommand the git subcommand (`diff-tree`, `add`, ...)
+     * @param exitCode git's exit code, or `null` when a signal ended it
+     * @param stderr git's standard error, trimmed and shortened
+     */
+    constructor(subcommand, exitCode, stderr, message) {
+        super(message ??
+            `git ${subcommand} failed (${exitCode === null ? 'killed' : `exit code ${exitCode}`})` +
+                (stderr === '' ? '.' : `: ${stderr}`));
+        this.subcommand = subcommand;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'GitError';
+    }
+}
+const MAX_STDERR_BYTES = 4096;
+/** The full argument list for one call: hardening settings, then the caller's, then `args`. */
+function gitArgs(args, options) {
+    const settings = [];
+    const set = (key, value) => {
+        settings.push('-c', `${key}=${value}`);
+    };
+    for (const [key, value] of Object.entries(HARDENING_CONFIG))
+        set(key, value);
+    for (const dir of options.safeDirectories ?? [])
+        set('safe.directory', dir);
+    for (const [key, value] of Object.entries(options.config ?? {}))
+        set(key, value);
+    return ['--no-pager', ...settings, ...args];
+}
+/** The environment for one call: `PATH` from `base`, the hardening variables, then the caller's. */
+function gitEnv(extra = {}, base = process.env) {
+    const env = { ...HARDENING_ENV };
+    if (base.PATH !== undefined)
+        env.PATH = base.PATH;
+    return { ...env, ...extra };
+}
+/** Collects the start of git's standard error, and ends git after `timeoutMs` when one is set. */
+function watch(child, timeoutMs) {
+    const stderr = [];
+    let stderrBytes = 0;
+    child.stderr.on('data', (chunk) => {
+        if (stderrBytes >= MAX_STDERR_BYTES)
+            return;
+        stderr.push(chunk.subarray(0, MAX_STDERR_BYTES - stderrBytes));
+        stderrBytes += chunk.length;
+    });
+    let timedOut = false;
+    const timer = timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill();
+        }, timeoutMs);
+    const exited = new Promise((resolve, reject) => {
+        child.once('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.once('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code, signal });
+        });
+    });
+    // Awaited by the caller; this only keeps an early spawn failure from being reported as unhandled.
+    void exited.catch(() => undefined);
+    return {
+        exited,
+        stderr: () => Buffer.concat(stderr).toString('utf8').trim(),
+        timedOut: () => timedOut,
+    };
+}
+/**
+ * Runs git and streams its standard output to `onChunk`, in order, with backpressure. Returning
+ * `false` from `onChunk` stops reading: git is ended and the call resolves to -1 without error.
+ * Otherwise resolves to git's exit code when it is one of `okExitCodes`, and rejects with a
+ * {@link GitError} when it is not, or when git ran longer than `timeoutMs`.
+ */
+async function streamGit(args, options, onChunk) {
+    const subcommand = args[0] ?? '';
+    const child = (0,external_node_child_process_.spawn)(options.executable ?? 'git', gitArgs(args, options), {
+        cwd: options.cwd,
+        env: gitEnv(options.env),
+    });
+    const watched = watch(child, options.timeoutMs);
+    child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code tells
+    child.stdin.end(options.input);
+    let stopped = false;
+    try {
+        for await (const chunk of child.stdout) {
+            if ((await onChunk(chunk)) === false) {
+                stopped = true;
+                break;
+            }
+        }
+    }
+    catch (error) {
+        child.kill();
+        await watched.exited.catch(() => undefined);
+        throw error;
+    }
+    if (stopped)
+        child.kill();
+    let result;
+    try {
+        result = await watched.exited;
+    }
+    catch (error) {
+        const reason = (0,errors/* errorMessage */.g)(error);
+        throw new GitError(subcommand, null, '', `git ${subcommand} could not start: ${reason}`);
+    }
+    const message = watched.stderr();
+    if (stopped)
+        return -1;
+    if (watched.timedOut()) {
+        const limit = `${options.timeoutMs ?? 0} ms`;
+        throw new GitError(subcommand, result.code, message, `git ${subcommand} ran past ${limit}.`);
+    }
+    if (result.code !== null && (options.okExitCodes ?? [0]).includes(result.code)) {
+        return result.code;
+    }
+    throw new GitError(subcommand, result.code, message);
+}
+/**
+ * Runs git for a small output and returns its standard output. Rejects with a
+ * {@link GitError} on a failing exit code, or when the output passes `maxOutputBytes`.
+ */
+async function runGit(args, options) {
+    const limit = options.maxOutputBytes ?? 256 * 1024 * 1024;
+    const chunks = [];
+    let size = 0;
+    await streamGit(args, options, (chunk) => {
+        size += chunk.length;
+        if (size > limit)
+            return false;
+        chunks.push(chunk);
+        return undefined;
+    });
+    if (size > limit) {
+        const subcommand = args[0] ?? '';
+        throw new GitError(subcommand, null, '', `git ${subcommand} printed more than ${limit} bytes.`);
+    }
+    return Buffer.concat(chunks, size);
+}
+
+;// CONCATENATED MODULE: ./build/git/index.js
+/**
+ * Git: the one hardened runner every git call of the action goes through (`git.ts`).
+ */
+
+
+;// CONCATENATED MODULE: ./build/strip/credentials/git-config.js
+/**
+ * Reads and edits one git config file, through the action's hardened git runner (`src/git`): run
+ * outside any repository (in the file system's root), with no system or global config, the runner
+ * user's home as `HOME`, a 16 MiB output limit and a 30-second time limit. A file whose bytes
+ * cannot hold a credential is not given to git at all.
+ */
+
+
+
+
+
+/** `git config --unset-all` exits 5 when there was nothing to unset: already gone is fine. */
+const UNSET_OK = [0, 5];
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+/** Runs git on a config file; `okExitCodes` are exit codes that count as success. */
+async function run(git, args, okExitCodes = [0]) {
+    const out = await runGit(args, {
+        executable: git.executable,
+        cwd: external_node_path_.parse(process.cwd()).root,
+        env: { HOME: git.home },
+        okExitCodes,
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+        timeoutMs: TIMEOUT_MS,
+    });
+    return out.toString('utf8');
+}
+/**
+ * The entries of one file, includes not followed; `null` when there is no such file. A file
+ * whose bytes {@link mayHoldCredential} clears is not given to git (one process less): its
+ * entries hold no credential, so it counts as having none. A file that cannot be read is given
+ * to git, whose error then fails the run.
+ */
+async function listEntries(git, file) {
+    if (!(await isFile(file)))
+        return null;
+    let text = null;
+    try {
+        text = (await external_node_fs_promises_namespaceObject.readFile(file)).toString('latin1');
+    }
+    catch {
+        // git reports why
+    }
+    if (text !== null && !mayHoldCredential(text))
+        return [];
+    const out = await run(git, ['config', '--file', file, '--list', '-z']);
+    return out
+        .split('\0')
+        .filter((record) => record.length > 0)
+        .map((record) => {
+        const newline = record.indexOf('\n');
+        return newline < 0
+            ? { key: record, value: null }
+            : { key: record.slice(0, newline), value: record.slice(newline + 1) };
+    });
+}
+/** Makes one edit to `file`; unsetting what is already gone is not an error. */
+async function applyEdit(git, file, edit) {
+    const base = ['config', '--file', file];
+    switch (edit.kind) {
+        case 'unset':
+            await run(git, [...base, '--unset-all', edit.key], UNSET_OK);
+            return;
+        case 'unset-value':
+            await run(git, [...base, '--fixed-value', '--unset-all', edit.key, edit.value], UNSET_OK);
+            return;
+        case 'rewrite':
+            await run(git, [...base, '--unset-all', edit.key], UNSET_OK);
+            for (const value of edit.values)
+                await run(git, [...base, '--add', edit.key, value]);
+            return;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/inspect.js
+/**
+ * What git sees in each config file, and what to take away from it: auth headers, credential
+ * helpers and `core.askPass`, `core.sshCommand` with checkout's key, tokens in URLs, and includes
+ * of credential files (followed, as git follows them). Reads config files with git; changes
+ * nothing.
+ */
+
+
+
+
+
+
+/** Git's own limit for nested includes. */
+const MAX_INCLUDE_DEPTH = 10;
+function noFindings() {
+    return { holds: false, edits: [], descriptions: [], moves: new Map() };
+}
+function taker(findings, redactor, where) {
+    const taken = new Set();
+    return (edit, description) => {
+        findings.holds = true;
+        const id = JSON.stringify(edit);
+        if (taken.has(id))
+            return;
+        taken.add(id);
+        findings.edits.push(edit);
+        findings.descriptions.push(redactor.redact(description + where));
+    };
+}
+/** Reads config files and decides what to take away, without changing anything. */
+class Inspector {
+    git;
+    redactor;
+    home;
+    runnerTemp;
+    display;
+    /**
+     * @param git how to run git
+     * @param redactor learns every credential value seen, for the descriptions and later messages
+     * @param home the runner user's home (real path): `~` in includes and store files
+     * @param runnerTemp `RUNNER_TEMP` (real path), where checkout keeps its credentials and SSH key
+     * @param display how a path is shown in a description
+     */
+    constructor(git, redactor, home, runnerTemp, display) {
+        this.git = git;
+        this.redactor = redactor;
+        this.home = home;
+        this.runnerTemp = runnerTemp;
+        this.display = display;
+    }
+    /**
+     * What `file` holds, includes followed. `memo` shares results between includes of the same file
+     * (checkout v6 includes its file twice) and stops include cycles: a file still being inspected
+     * counts as holding nothing.
+     */
+    async inspect(file, depth = 0, memo = new Map()) {
+        const known = memo.get(file);
+        if (known !== undefined)
+            return known;
+        const findings = noFindings();
+        if (depth > MAX_INCLUDE_DEPTH)
+            return findings;
+        memo.set(file, noFindings());
+        const entries = await listEntries(this.git, file);
+        if (entries === null) {
+            memo.set(file, findings);
+            return findings;
+        }
+        const take = taker(findings, this.redactor, ` in ${this.display(file)}`);
+        const unset = new Set();
+        for (const entry of entries) {
+            addUserinfo(this.redactor, entry.key);
+            if (unset.has(entry.key))
+                continue;
+            await this.inspectEntry(file, entry, { findings, take, unset, depth, memo });
+        }
+        this.takeUserinfo(entries, unset, take);
+        memo.set(file, findings);
+        return findings;
+    }
+    /** Takes away one entry of `file` when it is a credential key (its key is then `unset`). */
+    async inspectEntry(file, { key, value }, into) {
+        const { findings, take, unset } = into;
+        if (EXTRAHEADER_KEY.test(key)) {
+            addHeader(this.redactor, value);
+            unset.add(key);
+            take({ kind: 'unset', key }, key);
+        }
+        else if (HELPER_KEY.test(key) || key === 'core.askpass') {
+            addValue(this.redactor, value);
+            unset.add(key);
+            take({ kind: 'unset', key }, key);
+            for (const store of storeFilesOf(value ?? '', this.home)) {
+                const real = await realOrResolved(store);
+                if (await isFile(real)) {
+                    findings.moves.set(real, `credential store ${this.display(real)} moved aside`);
+                }
+            }
+        }
+        else if (key === 'core.sshcommand' && value !== null && /(?:^|\s)-i\b/.test(value)) {
+            unset.add(key);
+            take({ kind: 'unset', key }, key);
+            for (const identity of this.identityFiles(value)) {
+                findings.moves.set(identity, `SSH key ${this.display(identity)} moved aside`);
+            }
+        }
+        else if (INCLUDE_KEY.test(key) && value !== null) {
+            await this.inspectInclude(file, key, value, into);
+        }
+        else if (hasUserinfo(key)) {
+            unset.add(key);
+            take({ kind: 'unset', key }, key);
+        }
+    }
+    /**
+     * Follows an include: it is taken away, and its target moved aside, when the target is
+     * checkout's credentials file (by name), lies in `RUNNER_TEMP`, or holds a credential itself.
+     */
+    async inspectInclude(file, key, value, into) {
+        const { findings, take } = into;
+        const target = resolveInclude(value, external_node_path_.dirname(file), this.home);
+        const real = await realOrResolved(target);
+        const nested = await this.inspect(real, into.depth + 1, into.memo);
+        for (const [p, d] of nested.moves)
+            findings.moves.set(p, d);
+        const byName = CHECKOUT_CREDENTIALS_FILE.test(external_node_path_.basename(target));
+        const inTemp = this.runnerTemp !== undefined && isInside(real, this.runnerTemp);
+        if (byName || inTemp || nested.holds) {
+            take({ kind: 'unset-value', key, value }, `${key} -> ${target}`);
+            if (await isFile(real)) {
+                findings.moves.set(real, `credentials file ${this.display(real)} moved aside`);
+            }
+        }
+    }
+    /**
+     * A token in a URL value (`remote.origin.url`, `submodule.x.url`, `lfs.url`, ...): every value
+     * of the key is rewritten without userinfo, so the URL is kept.
+     */
+    takeUserinfo(entries, unset, take) {
+        const byKey = new Map();
+        for (const { key, value } of entries) {
+            if (!unset.has(key))
+                byKey.set(key, [...(byKey.get(key) ?? []), value]);
+        }
+        for (const [key, values] of byKey) {
+            if (!values.some((v) => v !== null && hasUserinfo(v)))
+                continue;
+            for (const v of values)
+                if (v !== null)
+                    addUserinfo(this.redactor, v);
+            const stripped = values.filter((v) => v !== null).map(withoutUserinfo);
+            take({ kind: 'rewrite', key, values: stripped }, `userinfo of ${key}`);
+        }
+    }
+    /** `-i <file>` arguments of an ssh command that point into RUNNER_TEMP (checkout's key). */
+    identityFiles(command) {
+        if (this.runnerTemp === undefined)
+            return [];
+        const temp = this.runnerTemp;
+        const files = [];
+        for (const match of command.matchAll(/(?:^|\s)-i\s*(?:"([^"]*)"|'([^']*)'|(\S+))/g)) {
+            const raw = match[1] ?? match[2] ?? match[3] ?? '';
+            const expanded = raw.replace(/\$\{RUNNER_TEMP\}|\$RUNNER_TEMP\b/g, temp);
+            const resolved = external_node_path_.resolve(expanded);
+            if (isInside(resolved, temp))
+                files.push(resolved);
+        }
+        return files;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/neutralize.js
+/**
+ * Take away, for the length of the agent's run, the git credentials that earlier steps left on the
+ * runner, and put them back afterwards byte for byte.
  *
- * `detectIsolation` and `decideIsolation` are pure: they look only at what an {@link IsolationProbe}
- * answers. `readProbe` is the only I/O, and it only checks that paths exist and reads small files.
+ * What actions/checkout leaves behind with `persist-credentials: true` (the default), from its
+ * `src/git-auth-helper.ts`:
+ * - v2–v5: `http.<server>/.extraheader = AUTHORIZATION: basic <base64 of x-access-token:TOKEN>` in
+ *   `.git/config`, and in each submodule's `.git/modules/<name>/config`.
+ * - v6+: the same header in `$RUNNER_TEMP/git-credentials-<uuid>.config`, pulled into `.git/config`
+ *   (and submodule configs) by `includeIf.gitdir:<repo>/.git.path`,
+ *   `includeIf.gitdir:<repo>/.git/worktrees/*.path`, and the same two for the container paths
+ *   `/github/workspace/…` → `/github/runner_temp/git-credentials-<uuid>.config`.
+ * - with `ssh-key`: the private key in `$RUNNER_TEMP/<uuid>` and
+ *   `core.sshCommand = "<ssh>" -i "$RUNNER_TEMP/<uuid>" …` in `.git/config`.
+ * - its global settings go to a temporary `HOME` under `RUNNER_TEMP` that it deletes afterwards, so
+ *   it does not leave credentials in `~/.gitconfig`; other steps do (tokens in
+ *   `url.<base>.insteadOf`, credential helpers, `~/.git-credentials`), so those are handled too.
  *
- * What the guard is for: catching a workflow that was pointed at the wrong runner by mistake. It is
- * not a defence against the workflow's author or the runner's administrator, who can forge every
- * signal read here (files, environment variables) and already own the job anyway (see DESIGN.md,
- * "Out of scope").
+ * Everything touched is copied into the backup directory, and a manifest naming the copies is
+ * written, before the first change. The manifest and the returned record hold paths and modes only;
+ * the credential bytes exist only in the backup copies (`backup.ts`, which also puts them back).
+ * Which files are looked at is `config-files.ts`; what is taken from each, `inspect.ts`.
+ */
+
+
+
+
+
+
+
+
+/** Reads every config file and credential store there is and decides what to take away. */
+async function main_decide(inspector, repo, home, runnerTemp, display) {
+    const configFiles = [...(await repositoryConfigFiles(repo)), ...(await globalConfigFiles(home))];
+    const edits = new Map();
+    const descriptions = new Map();
+    const moves = new Map();
+    for (const file of new Set(configFiles)) {
+        const findings = await inspector.inspect(file);
+        if (findings.edits.length > 0) {
+            edits.set(file, findings.edits);
+            descriptions.set(file, findings.descriptions);
+        }
+        for (const [p, d] of findings.moves)
+            moves.set(p, d);
+    }
+    for (const store of await defaultCredentialStores(home)) {
+        moves.set(store, `credential store ${display(store)} moved aside`);
+    }
+    if (runnerTemp !== undefined) {
+        for (const file of await checkoutCredentialFiles(runnerTemp)) {
+            moves.set(file, `credentials file ${display(file)} moved aside`);
+        }
+    }
+    for (const moved of moves.keys())
+        edits.delete(moved);
+    return { edits, descriptions, moves };
+}
+/**
+ * Take away every git credential reachable from `repoDir` and the runner user's home: auth headers
+ * (`http.*.extraheader`), credential helpers and `core.askPass`, tokens in URLs (values such as
+ * `remote.origin.url`, and `url.<base>.insteadOf` keys), `core.sshCommand` with checkout's key,
+ * and includes of credential files. An include is taken away when its target is checkout's
+ * `git-credentials-<uuid>.config`, lies under `runnerTemp`, or holds a credential itself; such
+ * targets, checkout's SSH key, any `git-credentials-*.config` left in `runnerTemp`, and
+ * `~/.git-credentials` are moved into `backupDir`, so reading them directly yields nothing.
+ *
+ * Looked at: `.git/config`, `config.worktree`, every `.git/modules/**` config, linked worktrees,
+ * nested checkouts up to three directories below `repoDir`, `~/.gitconfig` and
+ * `~/.config/git/config`. Not looked at: the system config (`/etc/gitconfig`).
+ *
+ * Guarantees: every file is copied byte for byte into `backupDir` (0700; copies 0600) and
+ * `manifest.json` is written before the first change; the rest of each file is kept (git edits it
+ * by key); afterwards every edited file is read again and must hold no credential. On any failure
+ * everything is put back and the error is thrown; messages never contain a credential value.
+ * When nothing is found, nothing is written and `backups` is empty.
+ */
+async function neutralizeGitCredentials(repoDir, backupDir, opts) {
+    const redactor = credentialRedactor();
+    const home = await realOrResolved(opts.home);
+    const runnerTemp = opts.runnerTemp === undefined ? undefined : await realOrResolved(opts.runnerTemp);
+    const repo = await realOrResolved(repoDir);
+    const git = { executable: opts.git ?? 'git', home };
+    const display = displayPath(repo, home);
+    const inspector = new Inspector(git, redactor, home, runnerTemp, display);
+    const change = { backupDir: external_node_path_.resolve(backupDir), backups: [], removed: [] };
+    try {
+        // 1. Decide, read-only.
+        const { edits, descriptions, moves } = await main_decide(inspector, repo, home, runnerTemp, display);
+        if (edits.size === 0 && moves.size === 0)
+            return change;
+        for (const file of edits.keys())
+            change.removed.push(...(descriptions.get(file) ?? []));
+        change.removed.push(...[...moves.values()].map((d) => redactor.redact(d)));
+        // 2. Copy everything aside and record it, before the first change.
+        const touched = [...new Set([...edits.keys(), ...moves.keys()])].sort();
+        await backUp(change, touched, moves, display);
+        // 3. Change: edit by key with git, move credential files away.
+        for (const [file, fileEdits] of edits) {
+            for (const edit of fileEdits)
+                await applyEdit(git, file, edit);
+        }
+        for (const file of moves.keys())
+            await external_node_fs_promises_namespaceObject.unlink(file);
+        // 4. Check: nothing left in what was edited.
+        for (const file of edits.keys()) {
+            const again = await inspector.inspect(file);
+            if (again.holds) {
+                throw new Error(`${display(file)} still holds git credentials after editing`);
+            }
+        }
+        return change;
+    }
+    catch (error) {
+        const warnings = change.backups.length > 0 ? await restoreGitCredentials(change) : [];
+        const rollback = warnings.length > 0 ? ` Putting files back also failed: ${warnings.join(' ')}` : '';
+        // No `cause`: the original error may quote a credential (git echoes keys); only the redacted
+        // message leaves this function.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(redactor.redact(`Could not take away git credentials: ${errorMessage(error)}.${rollback}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/index.js
+/**
+ * Git credentials: what earlier steps persisted (actions/checkout's auth header and v6 include
+ * file, credential helpers and stores, tokens in URLs, checkout's SSH key) is taken away for the
+ * agent's run (`neutralize.ts`) and put back byte for byte afterwards (`backup.ts`).
+ */
+
+
+
+;// CONCATENATED MODULE: ./build/strip/stage.js
+/**
+ * Strip, as a pipeline stage: what the agent must not have is taken from it before it starts. Its
+ * environment is built from an allowlist (the removed values are masked and redacted), and the git
+ * credentials earlier steps persisted are taken away for the run, recorded in the restore plan.
+ * I/O: writes the log, changes git config files (the filter itself is pure).
+ */
+
+
+
+
+
+/**
+ * The agent's environment, built from `source` (the action's whole environment) by the
+ * `pass-env` and `strip-env` inputs. Every removed value is added to `redactor`; those that are
+ * or look like a credential are also masked in the log (paths and URLs the runner set are not).
+ */
+function stripEnvironment(source, config, redactor) {
+    const environment = buildAgentEnvironment(source, {
+        passEnv: config.passEnv,
+        stripEnv: config.stripEnv,
+    });
+    for (const value of environment.strippedValues)
+        redactor.add(value);
+    for (const name of environment.stripped) {
+        const value = source[name] ?? '';
+        const reason = environment.reasons[name];
+        if (value.length >= 6 &&
+            (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)) {
+            lib_core/* setSecret */.Pq(value);
+        }
+    }
+    lib_core/* info */.pq(`Strip: ${describeEnvironment(environment)}`);
+    return environment;
+}
+/**
+ * Takes away the git credentials persisted for `workspace` and in the runner user's home, backed
+ * up in the plan's backup folder (whose manifest is written before any change) and recorded in
+ * the plan once taken.
+ */
+async function takeGitCredentials(workspace, plan, runner) {
+    const home = runner.HOME ?? external_node_os_.homedir();
+    const credentials = await neutralizeGitCredentials(workspace, plan.credentialsBackupDir ?? '', {
+        home,
+        ...(runner.RUNNER_TEMP !== undefined ? { runnerTemp: runner.RUNNER_TEMP } : {}),
+    });
+    plan.record({ credentials });
+    lib_core/* info */.pq(credentials.removed.length > 0
+        ? `Strip: git credentials taken away for the run: ${credentials.removed.join('; ')}`
+        : 'Strip: no persisted git credentials found');
+}
+
+;// CONCATENATED MODULE: ./build/strip/index.js
+/**
+ * Strip: what the agent must not inherit is taken away before it starts. Its environment is built
+ * from an allowlist, credential-named and credential-looking variables removed (`environment.ts`,
+ * `allowlist.ts`); git credentials that earlier steps persisted are taken away for the run and put
+ * back byte for byte afterwards (`credentials/`).
+ */
+
+
+
+
+;// CONCATENATED MODULE: ./build/restore/restore.js
+/**
+ * Restore: the one path that puts the runner back, used right after the agent, at the end of
+ * `main`, on cancel and by the post step. Never throws; what cannot be put back is a warning that
+ * names what is left to do by hand. I/O.
+ */
+
+
+
+
+
+
+/**
+ * Puts back everything in the plan: ends any agent process still running, restores the managed
+ * settings and git credentials byte for byte, removes the agent's temp folder (and, when asked,
+ * the private folder). Idempotent, never
+ * throws; returns warnings (one sentence each). The private folder is kept when something could
+ * not be restored, so that a later attempt still has the backups.
+ */
+async function restoreAll(plan, options) {
+    const warnings = [];
+    if (plan.agentPid !== null) {
+        const left = await endAgentProcesses(plan.agentPid);
+        if (left > 0)
+            warnings.push(`${left} agent processes could not be ended.`);
+    }
+    if (plan.settings !== null) {
+        warnings.push(...(0,build_lock/* restoreManagedSettings */.JB)(plan.settings, (0,build_lock/* privilegedFsFor */.YC)(plan.settings.useSudo)));
+    }
+    if (plan.sysctl !== null) {
+        try {
+            (0,build_lock/* setSysctl */.lO)(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
+        }
+        catch {
+            warnings.push(`Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`);
+        }
+    }
+    let credentials = plan.credentials;
+    if (credentials === null && plan.credentialsBackupDir !== null) {
+        try {
+            credentials = await readCredentialsChange(plan.credentialsBackupDir);
+        }
+        catch (error) {
+            warnings.push(`Could not read the git credentials backup: ${error instanceof Error ? error.message : 'unknown error'}`);
+        }
+    }
+    if (credentials !== null)
+        warnings.push(...(await restoreGitCredentials(credentials)));
+    try {
+        (0,external_node_fs_.rmSync)(plan.agentTmp, { recursive: true, force: true });
+    }
+    catch {
+        warnings.push(`Could not remove the agent's temp folder ${plan.agentTmp}.`);
+    }
+    if (options.removePrivateDir && warnings.length === 0) {
+        try {
+            (0,external_node_fs_.rmSync)(plan.privateDir, { recursive: true, force: true });
+        }
+        catch {
+            warnings.push(`Could not remove Airlock's private folder ${plan.privateDir}.`);
+        }
+    }
+    return warnings;
+}
+/**
+ * Puts back everything `plan` records (nothing when it was never opened) and passes each warning
+ * (one sentence) to `warn`. Never throws; returns the warnings.
+ */
+async function restore_restoreRunner(plan, moment, warn) {
+    if (!plan.isOpen)
+        return [];
+    const warnings = await restoreAll(plan.recorded, { removePrivateDir: moment !== 'after-agent' });
+    for (const warning of warnings)
+        warn(warning);
+    if (moment === 'after-agent') {
+        plan.record(NOTHING_TO_PUT_BACK);
+        lib_core/* info */.pq('Restore: managed settings and git credentials are back as they were.');
+    }
+    else if (moment === 'end') {
+        if (warnings.length === 0)
+            plan.markRestored();
+    }
+    else {
+        lib_core/* info */.pq(warnings.length === 0
+            ? 'Airlock: the runner is back as it was (managed settings, git credentials, temp folders).'
+            : 'Airlock: some changes could not be put back; see the warnings above.');
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: ./build/restore/index.js
+/** Restore: the plan of what Airlock changed on the runner, and the one path that puts it back. */
+
+
+
+;// CONCATENATED MODULE: ./build/pipeline/cancel.js
+/**
+ * Cancel: the runner signals the step (SIGINT, then SIGTERM) when the job is cancelled. Airlock
+ * then ends the agent and puts back what the restore plan records before exiting, so the runner
+ * is restored even before the post step runs. I/O.
+ */
+
+
+/**
+ * From now on, the first SIGINT or SIGTERM puts back what `plan` records at that moment (nothing
+ * when it is not open yet), passing each warning to `warn`, then calls `exit`.
+ */
+function onCancel(plan, warn, signals = process, exit = () => process.exit(1)) {
+    const handler = (signal) => {
+        lib_core/* warning */.$e(`Airlock received ${signal}: stopping the agent and restoring the runner.`);
+        if (!plan.isOpen) {
+            exit();
+            return;
+        }
+        void restore_restoreRunner(plan, 'end', warn).then(exit, exit);
+    };
+    signals.once('SIGINT', handler);
+    signals.once('SIGTERM', handler);
+}
+
+;// CONCATENATED MODULE: ./build/pipeline/post.js
+/**
+ * The post step: the safety net after a crash, timeout or cancel. Reads the restore plan `main`
+ * saved in action state and puts back whatever `main` had not, through the same restore path.
+ * Idempotent; never throws and never fails the job (a problem is a warning naming what is left to
+ * do by hand). I/O.
+ */
+
+
+/** Ends any agent process still running and puts back what `main` had not put back yet. */
+async function runPost() {
+    try {
+        const plan = RestorePlan.loadPending();
+        if (plan === null) {
+            core.info('Airlock: nothing left to restore.');
+            return;
+        }
+        await restoreRunner(plan, 'post', (warning) => {
+            core.warning(`Airlock post step: ${warning}`);
+        });
+    }
+    catch (error) {
+        core.warning(`Airlock post step could not finish restoring (${error instanceof Error ? error.message : 'unknown error'}); check /etc/claude-code and the repository's .git/config by hand.`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./build/audit/new-file-patch.js
+/**
+ * The patch section git prints for a new text file (`git diff --full-index --src-prefix=a/
+ * --dst-prefix=b/` with `core.quotePath` on), built from the file's bytes, for the large new
+ * files the audit streams from its store rather than have git diff them (see
+ * `large-files.ts`). Pure: bytes in, bytes out. Every header line is byte for byte what git 2.39
+ * prints, so the same parser reads both, and `git apply` takes the result.
+ */
+const LF = 0x0a;
+const PLUS = 0x2b;
+/** What git writes after the last line of a file that does not end with a newline. */
+const NO_NEWLINE = Buffer.from('\n\\ No newline at end of file\n');
+/**
+ * How git quotes each byte in a path (`cq_lookup` in quote.c, with `core.quotePath` on): `null`
+ * for a byte printed as it is, else its escape.
+ */
+const QUOTED = Array.from({ length: 256 }, (_, byte) => {
+    const named = {
+        0x07: '\\a',
+        0x08: '\\b',
+        0x09: '\\t',
+        0x0a: '\\n',
+        0x0b: '\\v',
+        0x0c: '\\f',
+        0x0d: '\\r',
+        0x22: '\\"',
+        0x5c: '\\\\',
+    };
+    if (named[byte] !== undefined)
+        return named[byte];
+    if (byte < 0x20 || byte >= 0x7f)
+        return `\\${byte.toString(8).padStart(3, '0')}`;
+    return null;
+});
+function needsQuoting(path) {
+    for (const byte of path)
+        if (QUOTED[byte] !== null)
+            return true;
+    return false;
+}
+/**
+ * `prefix` + `path` as git prints a name in a patch header (`quote_two`): as is, or the whole
+ * C-quoted (`"b/caf\303\251"`) when the path holds a byte git quotes.
+ */
+function quotedName(prefix, path) {
+    if (!needsQuoting(path)) {
+        return Buffer.concat([Buffer.from(prefix, 'latin1'), path]);
+    }
+    const parts = [Buffer.from(`"${prefix}`, 'latin1')];
+    let run = 0;
+    for (let i = 0; i < path.length; i++) {
+        const escape = QUOTED[path[i] ?? 0];
+        if (escape === null || escape === undefined)
+            continue;
+        parts.push(path.subarray(run, i), Buffer.from(escape, 'latin1'));
+        run = i + 1;
+    }
+    parts.push(path.subarray(run), Buffer.from('"', 'latin1'));
+    return Buffer.concat(parts);
+}
+/**
+ * The lines that open a new file's section: `diff --git`, `new file mode`, `index`. `oid` is the
+ * blob's full name; `zeroOid` the all-zero name of the repository's hash (40 or 64 digits).
+ */
+function newFileHeader(path, mode, oid, zeroOid) {
+    const tail = `\nnew file mode ${mode}\nindex ${zeroOid}..${oid}\n`;
+    if (!needsQuoting(path)) {
+        const name = path.toString('latin1');
+        return Buffer.from(`diff --git a/${name} b/${name}${tail}`, 'latin1');
+    }
+    return Buffer.concat([
+        Buffer.from('diff --git ', 'latin1'),
+        quotedName('a/', path),
+        Buffer.from(' ', 'latin1'),
+        quotedName('b/', path),
+        Buffer.from(tail, 'latin1'),
+    ]);
+}
+/**
+ * The `---`/`+++` labels and the hunk header of a new text file of `lines` lines (at least
+ * one). Git ends a label with a tab when the name holds a space.
+ */
+function newFileHunkStart(path, lines) {
+    const tab = path.includes(0x20) ? '\t' : '';
+    return Buffer.concat([
+        Buffer.from('--- /dev/null\n+++ ', 'latin1'),
+        quotedName('b/', path),
+        Buffer.from(`${tab}\n@@ -0,0 +1${lines === 1 ? '' : `,${lines}`} @@\n`, 'latin1'),
+    ]);
+}
+/** How many newlines `content` holds. */
+function countNewlines(content) {
+    let lines = 0;
+    let at = content.indexOf(LF);
+    while (at !== -1) {
+        lines += 1;
+        at = content.indexOf(LF, at + 1);
+    }
+    return lines;
+}
+/**
+ * A piece of a new file's content as hunk lines: `+` before every line that starts in it.
+ * `atLineStart`: whether the piece starts a line (true for the first piece of a file, then
+ * whether the previous piece ended with a newline); `last`: the file's last piece, after which
+ * an unfinished line gets git's "No newline at end of file" marker.
+ */
+function addedLines(piece, atLineStart, last) {
+    const starts = [];
+    if (atLineStart && piece.length > 0)
+        starts.push(0);
+    let at = piece.indexOf(LF);
+    while (at !== -1 && at + 1 < piece.length) {
+        starts.push(at + 1);
+        at = piece.indexOf(LF, at + 1);
+    }
+    const open = last && piece.length > 0 && piece[piece.length - 1] !== LF;
+    const out = Buffer.allocUnsafe(piece.length + starts.length + (open ? NO_NEWLINE.length : 0));
+    let written = 0;
+    let copied = 0;
+    for (const start of starts) {
+        written += piece.copy(out, written, copied, start);
+        out[written++] = PLUS;
+        copied = start;
+    }
+    written += piece.copy(out, written, copied);
+    if (open)
+        NO_NEWLINE.copy(out, written);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/audit/parse/bytes.js
+/**
+ * What the parsers share: the bytes they look for, git's object-name pattern, names decoded as
+ * git prints them (UTF-8, with `\xNN` for any other byte), C-quoted paths read back to their
+ * bytes, and git's own test for a binary blob. Pure: bytes in, data out.
+ */
+
+/** Ends each field of `-z` output and each name in an index file. */
+const NUL = 0x00;
+/** Follows an unquoted patch label that holds a space. */
+const TAB = 0x09;
+/** Ends each line of a patch and each `cat-file --batch` header. */
+const bytes_LF = 0x0a;
+/** Starts an added line of a hunk. */
+const bytes_PLUS = 0x2b;
+/** Starts a removed line of a hunk. */
+const MINUS = 0x2d;
+/** Starts a context line of a hunk. */
+const SPACE = 0x20;
+/** Starts `\ No newline at end of file` in a hunk; escapes in a quoted path. */
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+/** A full object name as git prints it (SHA-1 or SHA-256), as a regular-expression source. */
+const OID_PATTERN = '[0-9a-f]{40}(?:[0-9a-f]{24})?';
+/**
+ * Decodes bytes as UTF-8, rendering every byte that is not part of a valid UTF-8 sequence as
+ * `\xNN` (two lowercase hex digits). Valid text comes back unchanged, so a path that is valid
+ * UTF-8 decodes to exactly the string git would print for it.
+ */
+function decodeBytes(bytes) {
+    const buf = Buffer.isBuffer(bytes)
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if ((0,external_node_buffer_.isUtf8)(buf))
+        return buf.toString('utf8');
+    let out = '';
+    let runStart = 0;
+    let i = 0;
+    while (i < buf.length) {
+        const length = validSequenceLength(buf, i);
+        if (length > 0) {
+            i += length;
+            continue;
+        }
+        out += buf.toString('utf8', runStart, i) + `\\x${hex2(buf[i] ?? 0)}`;
+        i += 1;
+        runStart = i;
+    }
+    return out + buf.toString('utf8', runStart, buf.length);
+}
+function hex2(byte) {
+    return byte.toString(16).padStart(2, '0');
+}
+/** Length of the well-formed UTF-8 sequence starting at `i` (RFC 3629 table), or 0 if none. */
+function validSequenceLength(buf, i) {
+    const b0 = buf[i] ?? 0;
+    if (b0 < 0x80)
+        return 1;
+    const cont = (j, lo = 0x80, hi = 0xbf) => {
+        const b = buf[i + j];
+        return b !== undefined && b >= lo && b <= hi;
+    };
+    if (b0 >= 0xc2 && b0 <= 0xdf)
+        return cont(1) ? 2 : 0;
+    if (b0 === 0xe0)
+        return cont(1, 0xa0) && cont(2) ? 3 : 0;
+    if ((b0 >= 0xe1 && b0 <= 0xec) || b0 === 0xee || b0 === 0xef)
+        return cont(1) && cont(2) ? 3 : 0;
+    if (b0 === 0xed)
+        return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+    if (b0 === 0xf0)
+        return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+    if (b0 >= 0xf1 && b0 <= 0xf3)
+        return cont(1) && cont(2) && cont(3) ? 4 : 0;
+    if (b0 === 0xf4)
+        return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+    return 0;
+}
+/**
+ * Git's own test for a binary blob when no attribute decides (`diff_filespec_is_binary`): larger
+ * than `core.bigFileThreshold`, or a NUL byte among the first 8,000 bytes.
+ */
+function isBinaryToGit(size, head, bigFileThreshold) {
+    return size > bigFileThreshold || head.subarray(0, 8000).includes(NUL);
+}
+const C_ESCAPES = {
+    a: 0x07,
+    b: 0x08,
+    t: 0x09,
+    n: 0x0a,
+    v: 0x0b,
+    f: 0x0c,
+    r: 0x0d,
+    '"': 0x22,
+    '\\': 0x5c,
+};
+/**
+ * Reads a path as git prints it in patch headers: either as is, or C-quoted (`"b/a\tb\303\251"`)
+ * when it holds a quote, a backslash, a control character or a byte above 0x7f. Returns the raw
+ * bytes of the path and ignores anything after the closing quote. Throws on a malformed quote.
+ */
+function unquoteGitPath(text) {
+    if (text[0] !== QUOTE)
+        return text;
+    const out = [];
+    let i = 1;
+    while (i < text.length) {
+        const b = text[i] ?? 0;
+        if (b === QUOTE)
+            return Buffer.from(out);
+        if (b !== BACKSLASH) {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        const esc = String.fromCharCode(text[i + 1] ?? 0);
+        const named = C_ESCAPES[esc];
+        if (named !== undefined) {
+            out.push(named);
+            i += 2;
+            continue;
+        }
+        const octal = text.subarray(i + 1, i + 4).toString('latin1');
+        if (!/^[0-3][0-7]{2}$/.test(octal))
+            throw new Error('Malformed quoted path in patch header.');
+        out.push(parseInt(octal, 8));
+        i += 4;
+    }
+    throw new Error('Unterminated quoted path in patch header.');
+}
+
+;// CONCATENATED MODULE: ./build/audit/parse/nul.js
+/**
+ * NUL-separated lists (`git … -z`): split whole, or fed in chunks of any size with at most one
+ * bounded field in memory. Pure: bytes in, fields out.
+ */
+
+/** Splits a complete NUL-terminated list into its fields (a missing final NUL is tolerated). */
+function splitNul(buf) {
+    const fields = [];
+    let start = 0;
+    while (start < buf.length) {
+        let end = buf.indexOf(NUL, start);
+        if (end === -1)
+            end = buf.length;
+        fields.push(buf.subarray(start, end));
+        start = end + 1;
+    }
+    return fields;
+}
+/**
+ * Splits a NUL-separated stream fed in chunks of any size into fields. Holds at most one field
+ * in memory and fails on a field longer than `maxFieldBytes`.
+ */
+class NulSplitter {
+    maxFieldBytes;
+    pending = [];
+    pendingBytes = 0;
+    /** @param maxFieldBytes the longest field accepted, in bytes. */
+    constructor(maxFieldBytes = 1 << 20) {
+        this.maxFieldBytes = maxFieldBytes;
+    }
+    /** Feeds the next chunk; returns the fields it completed. */
+    push(chunk) {
+        const fields = [];
+        let start = 0;
+        for (;;) {
+            const end = chunk.indexOf(NUL, start);
+            if (end === -1) {
+                this.hold(chunk.subarray(start));
+                return fields;
+            }
+            this.hold(chunk.subarray(start, end));
+            fields.push(Buffer.concat(this.pending, this.pendingBytes));
+            this.pending = [];
+            this.pendingBytes = 0;
+            start = end + 1;
+        }
+    }
+    /** Ends the stream; returns the last field if it was not NUL-terminated. */
+    end() {
+        if (this.pendingBytes === 0)
+            return [];
+        const last = Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        return [last];
+    }
+    hold(part) {
+        if (part.length === 0)
+            return;
+        this.pendingBytes += part.length;
+        if (this.pendingBytes > this.maxFieldBytes) {
+            throw new Error(`A NUL-separated field is longer than ${this.maxFieldBytes} bytes.`);
+        }
+        this.pending.push(part);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/audit/parse/raw.js
+
+const RAW_HEADER = new RegExp(`^:([0-7]{6}) ([0-7]{6}) (${OID_PATTERN}) (${OID_PATTERN}) ([A-Z])[0-9]*$`);
+/** The mode of a side of a change that does not exist. */
+const ABSENT_MODE = '000000';
+/** The mode of a symbolic link. */
+const SYMLINK_MODE = '120000';
+/** The mode of a submodule (a commit recorded in the tree). */
+const GITLINK_MODE = '160000';
+/** The modes of a regular file, plain or executable. */
+const REGULAR_MODES = new Set(['100644', '100755']);
+const EMPTY = Buffer.alloc(0);
+const STATUS = {
+    A: 'added',
+    M: 'modified',
+    D: 'deleted',
+    R: 'renamed',
+    T: 'type-changed',
+};
+/**
+ * Parses the NUL-separated fields of `git diff-tree -r -z --raw [-M]`, in git's order.
+ * Understands additions, modifications (mode-only ones included), deletions, renames
+ * (`R<score>`) and type changes (`T`). Throws on anything else (copies, unmerged entries) and on
+ * output cut short.
+ */
+function parseRawZ(fields) {
+    const entries = [];
+    let at = 0;
+    const next = (what) => {
+        const field = fields[at];
+        if (field === undefined)
+            throw new Error(`Truncated diff-tree output: expected ${what}.`);
+        at += 1;
+        return field;
+    };
+    while (at < fields.length) {
+        const head = next('a record');
+        const match = RAW_HEADER.exec(head.toString('latin1'));
+        if (match === null) {
+            throw new Error(`Unexpected diff-tree record ${JSON.stringify(head.toString('latin1'))}.`);
+        }
+        const [, oldMode = '', newMode = '', oldOid = '', newOid = '', code = ''] = match;
+        const status = STATUS[code];
+        if (status === undefined)
+            throw new Error(`Unexpected diff-tree status ${code}.`);
+        const sides = { status, oldMode, newMode, oldOid, newOid };
+        if (code === 'R') {
+            const oldPath = next('the source path of a rename');
+            entries.push({ ...sides, oldPath, path: next('the target path of a rename') });
+        }
+        else {
+            entries.push({ ...sides, path: next('a path') });
+        }
+    }
+    return entries;
+}
+/**
+ * Splits the output of `git diff-tree -r -z --raw -p` fed in chunks of any size: first the raw
+ * records (NUL-separated fields, kept), then an empty field, then the patch (handed back as it
+ * comes, never kept). An output without changes is empty.
+ */
+class RawPatchSplitter {
+    maxFieldBytes;
+    fields = [];
+    pending = [];
+    pendingBytes = 0;
+    inPatch = false;
+    parsed = null;
+    /** @param maxFieldBytes the longest raw field accepted, in bytes. */
+    constructor(maxFieldBytes = 1 << 20) {
+        this.maxFieldBytes = maxFieldBytes;
+    }
+    /** Whether the raw part is over and the patch has begun. */
+    get patchStarted() {
+        return this.inPatch;
+    }
+    /** Feeds the next chunk; returns the part of it that belongs to the patch (maybe empty). */
+    push(chunk) {
+        if (this.inPatch)
+            return chunk;
+        let start = 0;
+        for (;;) {
+            const end = chunk.indexOf(NUL, start);
+            if (end === -1) {
+                this.hold(chunk.subarray(start));
+                return EMPTY;
+            }
+            this.hold(chunk.subarray(start, end));
+            const field = Buffer.concat(this.pending, this.pendingBytes);
+            this.pending = [];
+            this.pendingBytes = 0;
+            start = end + 1;
+            this.parsed = null;
+            if (field.length === 0) {
+                this.inPatch = true;
+                return chunk.subarray(start);
+            }
+            this.fields.push(field);
+        }
+    }
+    /** The raw records, parsed; complete once the patch has begun or the output ended. */
+    rawEntries() {
+        this.parsed ??= parseRawZ(this.fields);
+        return this.parsed;
+    }
+    /** Ends the output; throws if it stopped inside a raw field. */
+    end() {
+        if (this.pendingBytes > 0)
+            throw new Error('Truncated diff-tree output inside a record.');
+    }
+    hold(part) {
+        if (part.length === 0)
+            return;
+        this.pendingBytes += part.length;
+        if (this.pendingBytes > this.maxFieldBytes) {
+            throw new Error(`A diff-tree field is longer than ${this.maxFieldBytes} bytes.`);
+        }
+        this.pending.push(part);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/audit/parse/added-lines.js
+/**
+ * The patch of `git diff-tree`/`diff-index -p`, read as a stream: the lines it adds, with their
+ * new-side line numbers, and each `diff --git` section's labels, line counts and whether git
+ * printed it as binary. Pure: bytes in, data out; memory stays bounded however long the patch
+ * or its lines are.
+ */
+
+/**
+ * Incremental parser for `git diff-tree -p -U<n>` output: feed it chunks of any size, get back
+ * the added lines with their new-side line numbers. Hunks are consumed by their line counts, so
+ * content that looks like a header (`+++ b/x`, `diff --git`) is never mistaken for one. Memory
+ * is bounded by `maxLineBytes` plus `maxHeaderBytes`, however long the patch or its lines are.
+ * Binary files (`Binary files … differ`) have no lines and yield nothing. Throws on a patch it
+ * cannot follow, rather than guess.
+ */
+class AddedLineParser {
+    maxLineBytes;
+    overlapBytes;
+    maxHeaderBytes;
+    path = null;
+    oldLeft = 0;
+    newLeft = 0;
+    newLine = 0;
+    kind = 'none';
+    parts = [];
+    partBytes = 0;
+    truncated = false;
+    piecesEmitted = false;
+    freshBytes = 0;
+    out = [];
+    section = null;
+    done = [];
+    /** Consecutive added lines of the current chunk, not decoded yet. */
+    run = null;
+    /** @param options limits on what is held in memory. */
+    constructor(options = {}) {
+        this.maxLineBytes = options.maxLineBytes ?? 64 * 1024;
+        this.overlapBytes = options.overlapBytes ?? 512;
+        this.maxHeaderBytes = options.maxHeaderBytes ?? 64 * 1024;
+        if (this.maxLineBytes < 16 ||
+            this.overlapBytes < 0 ||
+            this.overlapBytes * 2 > this.maxLineBytes) {
+            throw new Error('AddedLineParser: maxLineBytes must be at least 16 and twice overlapBytes.');
+        }
+    }
+    /** Feeds the next chunk of the patch; returns the added lines (or pieces) it completed. */
+    push(chunk) {
+        let start = 0;
+        while (start < chunk.length) {
+            const nl = chunk.indexOf(bytes_LF, start);
+            if (nl !== -1 && this.kind === 'none' && this.wholeLine(chunk, start, nl)) {
+                start = nl + 1;
+                continue;
+            }
+            this.append(chunk.subarray(start, nl === -1 ? chunk.length : nl));
+            if (nl === -1)
+                break;
+            this.finishLine();
+            start = nl + 1;
+        }
+        return this.take();
+    }
+    /** Ends the patch; returns what is left and throws if the patch stopped inside a hunk. */
+    end() {
+        if (this.kind !== 'none')
+            this.finishLine();
+        if (this.oldLeft > 0 || this.newLeft > 0)
+            throw new Error('The patch ended inside a hunk.');
+        this.closeSection();
+        return this.take();
+    }
+    /**
+     * The `diff --git` sections completed so far (each once, in order): their labels, line counts
+     * and whether git printed them as binary. A section completes when the next one starts, or at
+     * {@link end}.
+     */
+    sections() {
+        const done = this.done;
+        this.done = [];
+        return done;
+    }
+    closeSection() {
+        if (this.section !== null)
+            this.done.push(this.section);
+        this.section = null;
+    }
+    take() {
+        this.flushRun();
+        const out = this.out;
+        this.out = [];
+        return out;
+    }
+    /**
+     * Adds the added line `chunk[from, to)` (without its `+`) to the run of consecutive added
+     * lines being gathered, or starts a new run. A run is decoded once, when it ends.
+     */
+    addToRun(chunk, from, to) {
+        const run = this.run;
+        if (run !== null &&
+            run.chunk === chunk &&
+            from === run.end + 2 &&
+            to - run.start <= this.maxLineBytes) {
+            run.end = to;
+            run.lines += 1;
+            return;
+        }
+        this.flushRun();
+        if (this.path === null)
+            throw new Error('The patch adds lines to a file it did not name.');
+        this.run = { chunk, start: from, end: to, path: this.path, line: this.newLine, lines: 1 };
+    }
+    flushRun() {
+        const run = this.run;
+        if (run === null)
+            return;
+        this.run = null;
+        // The run's bytes are its lines joined by "\n+": every "\n+" is a line boundary, and as
+        // both are ASCII, decoding the whole run equals decoding each line.
+        const text = decodeBytes(run.chunk.subarray(run.start, run.end));
+        this.out.push({
+            path: run.path,
+            line: run.line,
+            text: run.lines === 1 ? text : text.replaceAll('\n+', '\n'),
+            lines: run.lines,
+        });
+    }
+    inHunk() {
+        return this.oldLeft > 0 || this.newLeft > 0;
+    }
+    /**
+     * The usual case, without copying: a line that starts and ends in this chunk and needs no
+     * cutting. Does what {@link append} then {@link finishLine} would do; returns false (having
+     * done nothing) for a line they must handle.
+     */
+    wholeLine(chunk, start, end) {
+        if (!this.inHunk()) {
+            if (end - start > this.maxHeaderBytes)
+                return false;
+            this.otherLine(chunk.subarray(start, end));
+            return true;
+        }
+        if (end > start && chunk[start] === bytes_PLUS && this.newLeft > 0) {
+            if (end - start - 1 > this.maxLineBytes)
+                return false;
+            this.addToRun(chunk, start + 1, end);
+            if (this.section !== null)
+                this.section.additions += 1;
+            this.newLeft -= 1;
+            this.newLine += 1;
+            return true;
+        }
+        this.otherLine(chunk.subarray(start, end));
+        return true;
+    }
+    append(bytes) {
+        if (this.kind === 'none') {
+            if (bytes.length === 0)
+                return;
+            this.kind = this.inHunk() && bytes[0] === bytes_PLUS && this.newLeft > 0 ? 'added' : 'other';
+            if (this.kind === 'added')
+                bytes = bytes.subarray(1);
+        }
+        if (this.kind === 'other') {
+            const room = this.maxHeaderBytes - this.partBytes;
+            if (bytes.length > room)
+                this.truncated = true;
+            this.hold(bytes.subarray(0, Math.max(0, room)));
+            return;
+        }
+        this.hold(bytes);
+        this.freshBytes += bytes.length;
+        if (this.partBytes > this.maxLineBytes)
+            this.emitPieces();
+    }
+    hold(bytes) {
+        if (bytes.length === 0)
+            return;
+        this.parts.push(bytes);
+        this.partBytes += bytes.length;
+    }
+    /** Emits the first `maxLineBytes` of a long added line, keeping an overlap for the next piece. */
+    emitPieces() {
+        let buf = Buffer.concat(this.parts, this.partBytes);
+        while (buf.length > this.maxLineBytes) {
+            const cut = charBoundary(buf, this.maxLineBytes);
+            this.emit(buf.subarray(0, cut));
+            this.freshBytes = buf.length - cut;
+            buf = buf.subarray(charBoundary(buf, cut - this.overlapBytes));
+            this.piecesEmitted = true;
+        }
+        this.parts = [buf];
+        this.partBytes = buf.length;
+    }
+    emit(bytes) {
+        if (this.path === null)
+            throw new Error('The patch adds lines to a file it did not name.');
+        this.flushRun();
+        this.out.push({ path: this.path, line: this.newLine, text: decodeBytes(bytes), lines: 1 });
+    }
+    finishLine() {
+        // One part (the usual case: a line within one chunk) needs no copy.
+        const line = this.parts.length === 1
+            ? this.parts[0]
+            : Buffer.concat(this.parts, this.partBytes);
+        if (this.kind === 'added') {
+            if (!this.piecesEmitted || this.freshBytes > 0)
+                this.emit(line);
+            if (this.section !== null)
+                this.section.additions += 1;
+            this.newLeft -= 1;
+            this.newLine += 1;
+        }
+        else {
+            this.otherLine(line);
+        }
+        this.kind = 'none';
+        this.parts = [];
+        this.partBytes = 0;
+        this.truncated = false;
+        this.piecesEmitted = false;
+        this.freshBytes = 0;
+    }
+    otherLine(line) {
+        const first = line[0];
+        if (this.inHunk()) {
+            if (first === MINUS && this.oldLeft > 0) {
+                this.oldLeft -= 1;
+                if (this.section !== null)
+                    this.section.deletions += 1;
+            }
+            else if ((first === SPACE || first === undefined) && this.oldLeft > 0 && this.newLeft > 0) {
+                this.oldLeft -= 1;
+                this.newLeft -= 1;
+                this.newLine += 1;
+            }
+            else if (first !== BACKSLASH) {
+                throw new Error('The patch does not match its hunk header.');
+            }
+            return;
+        }
+        if (startsWith(line, 'diff --git ')) {
+            this.path = null;
+            this.closeSection();
+            this.section = { additions: 0, deletions: 0, binary: false, contentShown: false };
+        }
+        else if (startsWith(line, '+++ ')) {
+            if (this.truncated)
+                throw new Error('A patch header line is too long to read.');
+            this.path = parseLabel(line.subarray(4), 'b/');
+            if (this.section !== null)
+                this.section.newLabel = this.path;
+        }
+        else if (startsWith(line, '--- ')) {
+            if (this.truncated)
+                throw new Error('A patch header line is too long to read.');
+            if (this.section !== null)
+                this.section.oldLabel = parseLabel(line.subarray(4), 'a/');
+        }
+        else if (startsWith(line, '@@ ')) {
+            this.startHunk(line);
+            if (this.section !== null)
+                this.section.contentShown = true;
+        }
+        else if (startsWith(line, 'GIT binary patch') || startsWith(line, 'Binary files ')) {
+            if (this.section !== null) {
+                this.section.binary = true;
+                this.section.contentShown = true;
+            }
+        }
+        else if (first === bytes_PLUS ||
+            first === SPACE ||
+            (first === MINUS && !startsWith(line, '--- '))) {
+            throw new Error('Unexpected line outside a hunk in patch.');
+        }
+    }
+    startHunk(line) {
+        const match = /^@@ -[0-9]+(?:,([0-9]+))? \+([0-9]+)(?:,([0-9]+))? @@/.exec(line.toString('latin1'));
+        if (match === null)
+            throw new Error('Malformed hunk header in patch.');
+        this.oldLeft = match[1] === undefined ? 1 : Number(match[1]);
+        this.newLine = Number(match[2]);
+        this.newLeft = match[3] === undefined ? 1 : Number(match[3]);
+    }
+}
+function startsWith(line, prefix) {
+    return line.length >= prefix.length && line.toString('latin1', 0, prefix.length) === prefix;
+}
+/**
+ * The path of a `---`/`+++` label: `a/path` or `b/path` (per `prefix`), C-quoted or not, or
+ * `/dev/null` (`null`). Git adds a tab after an unquoted name with a space.
+ */
+function parseLabel(label, prefix) {
+    if (label.toString('latin1') === '/dev/null')
+        return null;
+    let bytes = unquoteGitPath(label);
+    if (bytes === label && bytes[bytes.length - 1] === TAB)
+        bytes = bytes.subarray(0, -1);
+    if (!startsWith(bytes, prefix)) {
+        throw new Error(`Unexpected ${prefix === 'a/' ? 'old' : 'new'}-file label in patch header.`);
+    }
+    return decodeBytes(bytes.subarray(2));
+}
+/** The largest index ≤ `at` that does not split a UTF-8 sequence (or `at` for invalid data). */
+function charBoundary(buf, at) {
+    let i = Math.max(0, at);
+    for (let step = 0; step < 3 && i > 0 && i < buf.length; step++) {
+        if (((buf[i] ?? 0) & 0xc0) !== 0x80)
+            return i;
+        i -= 1;
+    }
+    return ((buf[i] ?? 0) & 0xc0) === 0x80 ? at : i;
+}
+
+;// CONCATENATED MODULE: ./build/audit/parse/join.js
+
+
+/**
+ * Joins the raw records of one `diff-tree -r --raw -p` run with the sections of its patch, which
+ * git prints in the same order: one section per record, two for a type change (git splits it
+ * into a deletion and a creation). Line counts are the lines the patch removes and adds, which
+ * are `--numstat`'s counts for every change but a type change (numstat diffs the old file's text
+ * against the new symlink's target; here the patch deletes the one and creates the other). A file
+ * is binary when a section says so; binary files have `null` counts. Throws when the two halves
+ * do not agree (count, order or names).
+ */
+function joinPatchSections(entries, sections) {
+    const joined = [];
+    let at = 0;
+    for (const entry of entries) {
+        const path = decodeBytes(entry.path);
+        const oldPath = entry.oldPath === undefined ? undefined : decodeBytes(entry.oldPath);
+        const own = sections.slice(at, at + (entry.status === 'type-changed' ? 2 : 1));
+        at += own.length;
+        if (own.length < (entry.status === 'type-changed' ? 2 : 1)) {
+            throw new Error(`The patch has fewer sections than diff-tree listed changes (at ${path}).`);
+        }
+        let additions = 0;
+        let deletions = 0;
+        let binary = false;
+        let contentShown = false;
+        const split = entry.status === 'type-changed';
+        for (const section of own) {
+            if (!labelFits(section.oldLabel, oldPath ?? path, entry.status !== 'added', split) ||
+                !labelFits(section.newLabel, path, entry.status !== 'deleted', split)) {
+                throw new Error(`The patch and diff-tree's records are not in the same order (at ${path}).`);
+            }
+            additions += section.additions;
+            deletions += section.deletions;
+            binary ||= section.binary;
+            contentShown ||= section.contentShown;
+        }
+        const file = {
+            path,
+            status: entry.status,
+            additions: binary ? null : additions,
+            deletions: binary ? null : deletions,
+            binary,
+        };
+        if (oldPath !== undefined)
+            file.oldPath = oldPath;
+        if (entry.oldMode !== ABSENT_MODE)
+            file.oldMode = entry.oldMode;
+        if (entry.newMode !== ABSENT_MODE)
+            file.newMode = entry.newMode;
+        joined.push({ file, oldOid: entry.oldOid, newOid: entry.newOid, contentShown });
+    }
+    if (at !== sections.length) {
+        throw new Error(`The patch has ${sections.length} sections for diff-tree's ${entries.length} changes.`);
+    }
+    return joined;
+}
+/**
+ * Whether a `---`/`+++` label fits its side of the change: absent, the side's path when the side
+ * exists, or `/dev/null` when it does not (or may not: git splits a type change into a deletion
+ * and a creation).
+ */
+function labelFits(label, expected, exists, split) {
+    if (label === undefined)
+        return true;
+    if (label === null)
+        return !exists || split;
+    return exists && label === expected;
+}
+
+;// CONCATENATED MODULE: ./build/audit/parse/cat-file.js
+/**
+ * The output of `git cat-file --batch`, read as a stream: each object's name, type, size and
+ * content, cut to a bound. Pure: bytes in, objects out.
+ */
+
+/**
+ * Incremental parser for `git cat-file --batch` output (`<oid> <type> <size>\n<content>\n` or
+ * `<oid> missing\n`). Keeps at most `maxContentBytes` of any object; the rest is skipped.
+ */
+class CatFileBatchParser {
+    maxContentBytes;
+    header = [];
+    headerBytes = 0;
+    current = null;
+    /** Bytes of the current object (content plus its trailing newline) still to read. */
+    left = 0;
+    /** @param maxContentBytes how much of each object to keep. */
+    constructor(maxContentBytes = 64 * 1024) {
+        this.maxContentBytes = maxContentBytes;
+    }
+    /** Feeds the next chunk; returns the objects it completed. */
+    push(chunk) {
+        const done = [];
+        let i = 0;
+        while (i < chunk.length) {
+            if (this.current === null) {
+                const nl = chunk.indexOf(bytes_LF, i);
+                const end = nl === -1 ? chunk.length : nl;
+                this.headerBytes += end - i;
+                if (this.headerBytes > 1024)
+                    throw new Error('Unexpected cat-file --batch output.');
+                this.header.push(chunk.subarray(i, end));
+                i = end;
+                if (nl === -1)
+                    break;
+                i += 1;
+                const missing = this.startObject(Buffer.concat(this.header).toString('latin1'));
+                this.header = [];
+                this.headerBytes = 0;
+                if (missing !== null)
+                    done.push(missing);
+                continue;
+            }
+            const take = Math.min(this.left, chunk.length - i);
+            const part = chunk.subarray(i, i + take);
+            const room = this.maxContentBytes - this.current.keptBytes;
+            const contentPart = part.subarray(0, Math.max(0, Math.min(room, this.left - 1)));
+            if (contentPart.length > 0) {
+                this.current.kept.push(contentPart);
+                this.current.keptBytes += contentPart.length;
+            }
+            this.left -= take;
+            i += take;
+            if (this.left === 0) {
+                const { oid, type, size, kept, keptBytes } = this.current;
+                done.push({
+                    oid,
+                    type,
+                    size,
+                    content: Buffer.concat(kept, keptBytes),
+                    truncated: keptBytes < size,
+                });
+                this.current = null;
+            }
+        }
+        return done;
+    }
+    /** Ends the stream; throws if it stopped in the middle of an object. */
+    end() {
+        if (this.current !== null || this.headerBytes > 0)
+            throw new Error('cat-file --batch output ended early.');
+    }
+    startObject(header) {
+        const missing = new RegExp(`^(${OID_PATTERN}) missing$`).exec(header);
+        if (missing !== null) {
+            return {
+                oid: missing[1] ?? '',
+                type: 'missing',
+                size: 0,
+                content: Buffer.alloc(0),
+                truncated: false,
+            };
+        }
+        const match = new RegExp(`^(${OID_PATTERN}) ([a-z]+) ([0-9]+)$`).exec(header);
+        if (match === null)
+            throw new Error(`Unexpected cat-file --batch header ${JSON.stringify(header)}.`);
+        const size = Number(match[3]);
+        this.current = { oid: match[1] ?? '', type: match[2] ?? '', size, kept: [], keptBytes: 0 };
+        this.left = size + 1;
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/audit/parse/index-file.js
+/**
+ * A git index file (`DIRC`, versions 2 to 4) read in-process: each entry's path, mode, object
+ * name, size and assume-unchanged and skip-worktree marks. Pure: bytes in, entries out; says so
+ * when it cannot read a file in full (another version, a split index, a cut or malformed file),
+ * so the caller asks git instead.
+ */
+
+/** An index entry read where it lies: each field is decoded only when asked for. */
+class IndexRecord {
+    index;
+    at;
+    hashBytes;
+    fullPath;
+    nameStart;
+    nameEnd;
+    skipWorktree = false;
+    constructor(index, at, hashBytes, fullPath, nameStart, nameEnd) {
+        this.index = index;
+        this.at = at;
+        this.hashBytes = hashBytes;
+        this.fullPath = fullPath;
+        this.nameStart = nameStart;
+        this.nameEnd = nameEnd;
+    }
+    get path() {
+        return this.fullPath ?? this.index.subarray(this.nameStart, this.nameEnd);
+    }
+    get mode() {
+        return this.index.readUInt32BE(this.at + 24).toString(8);
+    }
+    get oid() {
+        return this.index.toString('hex', this.at + 40, this.at + 40 + this.hashBytes);
+    }
+    get size() {
+        return this.index.readUInt32BE(this.at + 36);
+    }
+    get assumeUnchanged() {
+        return (this.index.readUInt16BE(this.at + 40 + this.hashBytes) & 0x8000) !== 0;
+    }
+}
+/**
+ * Reads the entries of a git index file (`DIRC`, versions 2 to 4, `hashBytes` 20 for SHA-1 and
+ * 32 for SHA-256 repositories), passing each of at least `minSize` bytes to `visit` until it
+ * returns `false`. Returns
+ * `false` when the file is not an index this reads in full (another version, a split index, a
+ * cut or malformed file): then the entries seen are not all there are, and the caller asks git.
+ */
+function walkIndex(index, hashBytes, visit, minSize = 0) {
+    if (index.length < 12 + hashBytes || index.toString('latin1', 0, 4) !== 'DIRC')
+        return false;
+    const version = index.readUInt32BE(4);
+    if (version < 2 || version > 4)
+        return false;
+    const count = index.readUInt32BE(8);
+    const body = index.length - hashBytes;
+    const fixed = 40 + hashBytes + 2;
+    let previous = Buffer.alloc(0);
+    let at = 12;
+    for (let i = 0; i < count; i++) {
+        if (at + fixed > body)
+            return false;
+        const flags = index.readUInt16BE(at + fixed - 2);
+        let nameAt = at + fixed;
+        let skipWorktree = false;
+        const extended = (flags & 0x4000) !== 0;
+        if (extended) {
+            if (version < 3 || nameAt + 2 > body)
+                return false;
+            skipWorktree = (index.readUInt16BE(nameAt) & 0x4000) !== 0;
+            nameAt += 2;
+        }
+        let nameEnd;
+        let path = null;
+        if (version === 4) {
+            // A varint (bytes to drop from the previous name), then the NUL-terminated rest.
+            let drop = 0;
+            let v = nameAt;
+            for (;;) {
+                if (v >= body)
+                    return false;
+                const byte = index[v] ?? 0;
+                drop = drop * 128 + (byte & 0x7f);
+                v += 1;
+                if ((byte & 0x80) === 0)
+                    break;
+                drop += 1;
+            }
+            const nul = index.indexOf(NUL, v);
+            if (nul === -1 || nul >= body || drop > previous.length)
+                return false;
+            path = Buffer.concat([previous.subarray(0, previous.length - drop), index.subarray(v, nul)]);
+            previous = path;
+            nameEnd = nul;
+            nameAt = nul + 1;
+        }
+        else {
+            const nul = index.indexOf(NUL, nameAt);
+            if (nul === -1 || nul >= body)
+                return false;
+            nameEnd = nul;
+            // The entry is NUL-padded to a multiple of 8 bytes, with at least one NUL.
+            const next = at + ((nul - at + 8) & ~7);
+            if (next > body)
+                return false;
+            nameAt = next;
+        }
+        if (minSize > 0 && index.readUInt32BE(at + 36) < minSize) {
+            at = nameAt;
+            continue;
+        }
+        const entry = new IndexRecord(index, at, hashBytes, path, at + fixed + (extended ? 2 : 0), nameEnd);
+        entry.skipWorktree = skipWorktree;
+        if (visit(entry) === false)
+            return true;
+        at = nameAt;
+    }
+    // Extensions: a four-byte signature and a length each. A split index keeps entries elsewhere.
+    while (at + 8 <= body) {
+        const signature = index.toString('latin1', at, at + 4);
+        if (signature === 'link' || signature === 'sdir')
+            return false;
+        at += 8 + index.readUInt32BE(at + 4);
+    }
+    return at === body;
+}
+/**
+ * Says whether any entry of a git index is marked assume-unchanged or skip-worktree: `none`,
+ * `some`, or `unknown` when the file is not an index {@link walkIndex} reads in full. Only an
+ * answer of `none` can be relied on; the caller asks git otherwise.
+ */
+function indexMarks(index, hashBytes) {
+    const marked = [];
+    const whole = walkIndex(index, hashBytes, (entry) => {
+        if (!entry.assumeUnchanged && !entry.skipWorktree)
+            return undefined;
+        marked.push(entry);
+        return false;
+    });
+    if (marked.length > 0)
+        return 'some';
+    return whole ? 'none' : 'unknown';
+}
+
+;// CONCATENATED MODULE: ./build/audit/parse/index.js
+/**
+ * Parsers for git's machine-readable output, one a module: NUL-separated lists (`nul.ts`), the
+ * raw records of a diff (`raw.ts`), its patch (`added-lines.ts`), the two joined into changed
+ * files (`join.ts`), `cat-file --batch` (`cat-file.ts`) and the index file (`index-file.ts`),
+ * over shared byte helpers (`bytes.ts`). All pure: bytes in, data out. The streaming parsers keep
+ * at most one bounded line or field in memory (and the raw records, one per changed file),
+ * whatever the size of the input.
+ */
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./build/audit/repository.js
+/**
+ * The user's repository as git finds it: its work tree, git folder, object database and object
+ * format, and the commit its HEAD points at. This and `history.ts` are the only parts of the
+ * audit that run git on the repository itself (read only: it is reported, never trusted).
+ */
+
+
+/** A full object name, SHA-1 or SHA-256. */
+const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/**
+ * Finds the repository around `repo` (the one call that lets git discover it) and the commit
+ * its HEAD points at, in one git process. `snapshotWorktree` calls it, unless given its answer:
+ * the caller may start it earlier, beside other work, when nothing in between can move HEAD or
+ * the repository.
+ */
+async function locateRepository(repo) {
+    const real = await (0,external_node_fs_promises_namespaceObject.realpath)(repo);
+    const out = await runGit([
+        'rev-parse',
+        '--path-format=absolute',
+        '--show-toplevel',
+        '--git-dir',
+        '--git-common-dir',
+        '--git-path',
+        'objects',
+        '--show-object-format',
+        // Last: on an unborn branch it prints nothing and exits with 1.
+        '--verify',
+        '--quiet',
+        'HEAD^{commit}',
+    ], { cwd: real, safeDirectories: [real], okExitCodes: [0, 1] });
+    const lines = out.toString('utf8').split('\n');
+    const [workTree, gitDir, commonDir, objectsDir, objectFormat] = lines;
+    const head = lines.length === 7 ? (lines[5] ?? '') : null;
+    if (workTree === undefined ||
+        gitDir === undefined ||
+        commonDir === undefined ||
+        objectsDir === undefined ||
+        objectFormat === undefined ||
+        (lines.length !== 6 && lines.length !== 7) ||
+        lines.at(-1) !== '' ||
+        (head !== null && !OID.test(head))) {
+        throw new Error(`Unexpected answer from git rev-parse in ${real}.`);
+    }
+    return { workTree, gitDir, commonDir, objectsDir, objectFormat, head };
+}
+/** Options for the few commands that read the repository itself (HEAD, commits). */
+function repositoryOptions(gitDir, workTree) {
+    return { cwd: workTree, env: { GIT_DIR: gitDir }, safeDirectories: [workTree, gitDir] };
+}
+/** The object name git printed (`command` names it in the error), checked. */
+function readOid(out, command) {
+    const oid = out.toString('latin1').trim();
+    if (!OID.test(oid))
+        throw new Error(`Unexpected object name from git ${command}.`);
+    return oid;
+}
+
+;// CONCATENATED MODULE: ./build/audit/settle.js
+/**
+ * Waiting for concurrent git processes: the audit runs independent git commands side by side,
+ * and must not clean up the private folder while one of them still writes there. Pure.
+ */
+/**
+ * `Promise.all`, except that it waits for every promise to settle before failing, so no git
+ * process is still running (and writing under the private folder) when the caller cleans up.
+ */
+async function settleAll(promises) {
+    const results = await Promise.allSettled(promises);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined)
+        throw failed.reason;
+    return results.map((r) => r.value);
+}
+
+;// CONCATENATED MODULE: ./build/audit/store.js
+/**
+ * The private store: a bare repository under the action's private folder (`tmpDir`) that holds
+ * every object the audit compares, with our own config. Commands run through it with the
+ * repository's folder as work tree and a temporary index, so:
+ * - the store's config, attributes and hooks are ours, so nothing the agent planted in
+ *   `.git/config`, `.git/info/attributes` or `.git/hooks` is read, let alone run;
+ * - the store's attributes switch off every content conversion (filters, `ident`, line endings,
+ *   encodings), so a snapshot holds the bytes on disk and a planted `.gitattributes` can
+ *   neither run a filter nor rewrite content on its way in;
+ * - once the baseline's objects are copied in, every object the comparison reads lives in the
+ *   store, not in the repository's object database, which the agent could write to (a forged
+ *   loose object under the name of a baseline blob would otherwise change what "before" means).
+ *
+ * `tmpDir` must be a folder the agent cannot write to: the store is only as trustworthy as it.
+ */
+
+
+
+/** Size above which git diffs a file as binary (`core.bigFileThreshold` of the store's diffs). */
+const BIG_FILE_THRESHOLD = 512 * 1024 * 1024;
+/** Attributes of the store, which outrank every `.gitattributes`: store the bytes on disk. */
+const STORE_ATTRIBUTES = '* -text -ident -filter -working-tree-encoding\n';
+/** Settings for every command run against the store (on top of git.ts's hardening). */
+const STORE_CONFIG = Object.freeze({
+    // Store bytes as they are on disk; never refuse a file over its line endings.
+    'core.autocrlf': 'false',
+    'core.safecrlf': 'false',
+    // An executable bit or a symlink is a change.
+    'core.fileMode': 'true',
+    'core.symlinks': 'true',
+    'core.ignoreCase': 'false',
+    // The stat cache trusts an entry only if its ctime (which no process can set back) matches.
+    'core.trustctime': 'true',
+    'core.checkStat': 'default',
+    // Every path counts, whatever sparse-checkout state the copied index was in.
+    'core.sparseCheckout': 'false',
+    'index.sparse': 'false',
+    // Our index is one self-contained file.
+    'core.splitIndex': 'false',
+    // Only the repository's own ignore rules (and its info/exclude, copied at the baseline).
+    'core.excludesFile': '/dev/null',
+    'core.attributesFile': '/dev/null',
+    // Patch headers quote every unusual byte, which the patch parser reads back.
+    'core.quotePath': 'true',
+    // Diffs treat no text file as binary for its size alone.
+    'core.bigFileThreshold': `${BIG_FILE_THRESHOLD}`,
+    // The store is temporary: fast zlib, not small packs (`add` of new files ~2.5× faster).
+    'core.compression': '1',
+    'advice.addEmbeddedRepo': 'false',
+});
+/**
+ * A new bare repository under `tmpDir` that borrows the repository's objects until copied.
+ * Written directly, as `git init --bare --template=` would lay it out (one git process less).
+ */
+async function createStore(tmpDir, repository) {
+    const store = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_.join(tmpDir, 'airlock-snapshot-'));
+    if (!/^(?:sha1|sha256)$/.test(repository.objectFormat)) {
+        throw new Error(`Unsupported object format ${repository.objectFormat}.`);
+    }
+    const sha1 = repository.objectFormat === 'sha1';
+    const config = [
+        '[core]',
+        `\trepositoryformatversion = ${sha1 ? 0 : 1}`,
+        '\tfilemode = true',
+        '\tbare = true',
+        ...(sha1 ? [] : ['[extensions]', `\tobjectformat = ${repository.objectFormat}`]),
+        '',
+    ].join('\n');
+    for (const dir of ['objects/pack', 'objects/info', 'refs/heads', 'refs/tags', 'info']) {
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(external_node_path_.join(store, dir), { recursive: true });
+    }
+    await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_.join(store, 'config'), config);
+    await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_.join(store, 'HEAD'), 'ref: refs/heads/main\n');
+    await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_.join(store, 'info', 'attributes'), STORE_ATTRIBUTES);
+    await copyIfPresent(external_node_path_.join(repository.commonDir, 'info', 'exclude'), external_node_path_.join(store, 'info', 'exclude'));
+    await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_.join(store, 'objects', 'info', 'alternates'), `${repository.objectsDir}\n`);
+    return store;
+}
+/**
+ * Copies every object of `tree` into the store, then stops borrowing from the repository, so
+ * the comparison never reads the repository's (agent-writable) object database.
+ */
+async function copyObjects(store, tree) {
+    await runGit([
+        'pack-objects',
+        '--revs',
+        '--quiet',
+        '--window=0',
+        external_node_path_.join(store, 'objects', 'pack', 'pack'),
+    ], {
+        ...storeOptions(store),
+        input: `${tree}\n`,
+    });
+    await (0,external_node_fs_promises_namespaceObject.rm)(external_node_path_.join(store, 'objects', 'info', 'alternates'));
+}
+/** Options for commands on the working tree through the store and a temporary index. */
+function workTreeOptions(store, workTree, index) {
+    return {
+        cwd: workTree,
+        env: { GIT_DIR: store, GIT_WORK_TREE: workTree, GIT_INDEX_FILE: index },
+        // Every file above 1 byte is "big": `add` streams new blobs into one pack instead of
+        // writing a file per object (about twice as fast for 10,000 new files).
+        config: { ...STORE_CONFIG, 'core.bigFileThreshold': '1' },
+    };
+}
+/** Options for commands on the store alone: no work tree, so no `.gitattributes` is read. */
+function storeOptions(store) {
+    return { cwd: store, env: { GIT_DIR: store }, config: STORE_CONFIG };
+}
+async function copyIfPresent(from, to) {
+    try {
+        await (0,external_node_fs_promises_namespaceObject.copyFile)(from, to);
+    }
+    catch (error) {
+        if (!isNotFound(error))
+            throw error;
+    }
+}
+/** Whether `error` says a file does not exist. */
+function isNotFound(error) {
+    return error instanceof Error && error.code === 'ENOENT';
+}
+
+;// CONCATENATED MODULE: ./build/audit/snapshot.js
+/**
+ * The snapshot: the whole working tree (tracked, untracked, staged or not; ignored files apart)
+ * written as a tree object in the private store (`store.ts`), staged through a temporary index
+ * seeded from a copy of the repository's own. The repository is only read: the user's index,
+ * HEAD, refs, object database and working tree are never written. Also the steps the final
+ * snapshot (`collect.ts`) repeats: copying an index, writing its tree, listing ignored paths.
+ */
+
+
+
+
+
+
+
+/** Most ignored entries a snapshot keeps. */
+const MAX_IGNORED = 10_000;
+/** Largest index read to check its flags in-process; a larger one is checked by git. */
+const MAX_INDEX_READ_BYTES = 64 * 1024 * 1024;
+/**
+ * Snapshots the working tree of the repository at `repo` before the agent runs. The snapshot's
+ * objects and index go to a new store under `tmpDir`; the repository is only read. The
+ * repository's index is copied to seed the temporary one, so unchanged files are not hashed
+ * again; its assume-unchanged and skip-worktree marks are cleared in the copy, so a file
+ * behind one is compared like any other. The store keeps a packed copy of every file in the
+ * tree (about the size of the repository's own pack); `tmpDir` is the caller's to remove.
+ */
+async function snapshotWorktree(repo, tmpDir, located = locateRepository(repo)) {
+    const repository = await located;
+    const store = await createStore(external_node_path_.resolve(tmpDir), repository);
+    const index = external_node_path_.join(store, 'baseline.index');
+    const seeded = await seedIndex(repository, store, index);
+    const work = workTreeOptions(store, repository.workTree, index);
+    // The ignored paths do not depend on what `add` puts in the index: list them meanwhile.
+    const [tree, ignored] = await settleAll([
+        (async () => {
+            if (seeded === 'marked')
+                await clearIndexMarks(work);
+            await runGit(['add', '--all'], work);
+            const written = await writeTreeOf(work);
+            await copyObjects(store, written);
+            return written;
+        })(),
+        listIgnored(work),
+    ]);
+    return {
+        head: repository.head,
+        tree,
+        ignored,
+        workTree: repository.workTree,
+        gitDir: repository.gitDir,
+        store,
+        index,
+    };
+}
+/**
+ * Copies the repository's index (and any split-index part) to `index`. Returns `none` when the
+ * repository has no index, `clean` when the copy has no assume-unchanged or skip-worktree mark
+ * (read in-process), and `marked` when it may have one, for git to list and clear.
+ */
+async function seedIndex(repository, store, index) {
+    const from = external_node_path_.join(repository.gitDir, 'index');
+    let marks = 'unknown';
+    try {
+        const { size } = await (0,external_node_fs_promises_namespaceObject.stat)(from);
+        if (size <= MAX_INDEX_READ_BYTES) {
+            // Check and copy the same bytes.
+            const content = await (0,external_node_fs_promises_namespaceObject.readFile)(from);
+            marks = indexMarks(content, repository.objectFormat === 'sha1' ? 20 : 32);
+            await copyIndex(from, index, content);
+        }
+        else {
+            await copyIndex(from, index);
+        }
+    }
+    catch (error) {
+        if (isNotFound(error))
+            return 'none';
+        throw error;
+    }
+    for (const name of await (0,external_node_fs_promises_namespaceObject.readdir)(repository.gitDir)) {
+        if (name.startsWith('sharedindex.'))
+            await (0,external_node_fs_promises_namespaceObject.copyFile)(external_node_path_.join(repository.gitDir, name), external_node_path_.join(store, name));
+    }
+    return marks === 'none' ? 'clean' : 'marked';
+}
+/**
+ * Copies an index file (or writes `content`, the bytes read from it), dated one second before
+ * the original. Git hashes again every entry whose file changed no earlier than the index was
+ * written ("racily clean"); a copy with a newer date would hide that race and let git trust a
+ * stale entry.
+ */
+async function copyIndex(from, to, content) {
+    const { mtimeMs } = await (0,external_node_fs_promises_namespaceObject.stat)(from);
+    if (content === undefined)
+        await (0,external_node_fs_promises_namespaceObject.copyFile)(from, to);
+    else
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(to, content);
+    const seconds = Math.floor(mtimeMs / 1000) - 1;
+    await (0,external_node_fs_promises_namespaceObject.utimes)(to, seconds, seconds);
+}
+/** An index file's bytes, or `null` when it is too large to read whole. */
+async function readIndexIfSmall(file) {
+    const { size } = await (0,external_node_fs_promises_namespaceObject.stat)(file);
+    return size <= MAX_INDEX_READ_BYTES ? (0,external_node_fs_promises_namespaceObject.readFile)(file) : null;
+}
+/** Clears assume-unchanged and skip-worktree marks, which would make git skip a changed file. */
+async function clearIndexMarks(work) {
+    const assumed = [];
+    const skipped = [];
+    for (const field of splitNul(await runGit(['ls-files', '-z', '-v'], work))) {
+        const tag = field[0] ?? 0;
+        const name = field.subarray(2);
+        if (tag >= 0x61 && tag <= 0x7a)
+            assumed.push(name); // lowercase: assume-unchanged
+        if ((tag | 0x20) === 0x73)
+            skipped.push(name); // S or s: skip-worktree
+    }
+    const clear = async (flag, names) => {
+        if (names.length === 0)
+            return;
+        const input = Buffer.concat(names.flatMap((n) => [n, Buffer.from([0])]));
+        await runGit(['update-index', '-z', flag, '--stdin'], { ...work, input });
+    };
+    await clear('--no-assume-unchanged', assumed);
+    await clear('--no-skip-worktree', skipped);
+}
+/** Writes the temporary index (the whole working tree, once `add --all` ran) as a tree. */
+async function writeTreeOf(work) {
+    return readOid(await runGit(['write-tree'], work), 'write-tree');
+}
+/** Untracked paths hidden by ignore rules, folded by folder, at most {@link MAX_IGNORED}. */
+async function listIgnored(work) {
+    const ignored = [];
+    const splitter = new NulSplitter();
+    await streamGit([
+        'ls-files',
+        '-z',
+        '--others',
+        '--ignored',
+        '--exclude-standard',
+        '--directory',
+        '--no-empty-directory',
+    ], work, (chunk) => {
+        for (const field of splitter.push(chunk)) {
+            if (ignored.length >= MAX_IGNORED)
+                return false;
+            ignored.push(decodeBytes(field));
+        }
+        return undefined;
+    });
+    return ignored;
+}
+
+;// CONCATENATED MODULE: ./build/audit/large-files.js
+/**
+ * Large new text files, streamed: git's diff holds the whole of both sides in memory, so a
+ * 200 MB new file took 300 MB in git. New text files of at least {@link STREAMED_FILE_BYTES}
+ * are left out of git's diff, read from the private store a piece at a time with `git cat-file`
+ * (memory stays at one piece) and given the patch section git would have printed
+ * (`new-file-patch.ts`), which the same parser reads, counts and scans.
+ */
+
+
+
+
+
+
+/**
+ * New text files at least this large are streamed into the patch by the audit rather than
+ * diffed by git (see {@link largeNewTextFiles}).
+ */
+const STREAMED_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * The new text files (not in the baseline) of at least {@link STREAMED_FILE_BYTES} in the final
+ * index, with their line counts, read from the store a piece at a time. Files of
+ * {@link BIG_FILE_THRESHOLD} or more, binary files (a NUL in the first 8,000 bytes), symlinks,
+ * names that are not UTF-8 and indexes this cannot read stay with git.
+ */
+async function largeNewTextFiles(store, index, baselineIndex, baselineTree) {
+    const hashBytes = baselineTree.length / 2;
+    const candidates = [];
+    const finalIndex = await readIndexIfSmall(index);
+    if (finalIndex === null)
+        return [];
+    const whole = walkIndex(finalIndex, hashBytes, (entry) => {
+        if (REGULAR_MODES.has(entry.mode) && entry.size < BIG_FILE_THRESHOLD && (0,external_node_buffer_.isUtf8)(entry.path)) {
+            candidates.push(entry);
+        }
+        return undefined;
+    }, STREAMED_FILE_BYTES);
+    if (!whole || candidates.length === 0)
+        return [];
+    const before = new Set();
+    const baseline = await readIndexIfSmall(baselineIndex);
+    if (baseline === null)
+        return [];
+    if (!walkIndex(baseline, hashBytes, (entry) => void before.add(entry.path.toString('latin1')))) {
+        return [];
+    }
+    const files = [];
+    for (const entry of candidates) {
+        if (before.has(entry.path.toString('latin1')))
+            continue;
+        const read = { lines: 0, last: 0x0a, seen: 0, binary: false };
+        await streamGit(['cat-file', 'blob', entry.oid], streamingOptions(store), (chunk) => {
+            if (read.seen < 8000 && chunk.subarray(0, 8000 - read.seen).includes(0))
+                read.binary = true;
+            read.seen += chunk.length;
+            // Binary, or larger than the index said (it keeps the size modulo 4 GiB): git's to diff.
+            if (read.binary || read.seen > entry.size)
+                return false;
+            read.lines += countNewlines(chunk);
+            read.last = chunk[chunk.length - 1] ?? read.last;
+            return undefined;
+        });
+        if (read.binary || read.seen > entry.size)
+            continue;
+        if (read.seen !== entry.size) {
+            throw new Error(`git returned ${read.seen} bytes of a ${entry.size}-byte file.`);
+        }
+        const name = entry.path.toString('utf8');
+        files.push({
+            path: entry.path,
+            name,
+            mode: entry.mode,
+            oid: entry.oid,
+            size: entry.size,
+            lines: read.last === 0x0a ? read.lines : read.lines + 1,
+        });
+    }
+    return files;
+}
+/**
+ * Streams each of `files` from the store as the patch section of a new file (`zero` is the
+ * all-zeros object name of the repository's format): its bytes go to `patch` as they come, its
+ * added lines to `onAdded`. Returns the sections, in the order of `files`. Fails when git
+ * returns another size than the index said.
+ */
+async function streamNewFiles(store, files, zero, onAdded, patch) {
+    const parser = new AddedLineParser();
+    const sections = [];
+    const emit = async (bytes) => {
+        for (const line of parser.push(bytes))
+            onAdded?.(line);
+        sections.push(...parser.sections());
+        await patch?.write(bytes);
+    };
+    for (const file of files) {
+        await emit(Buffer.concat([
+            newFileHeader(file.path, file.mode, file.oid, zero),
+            newFileHunkStart(file.path, file.lines),
+        ]));
+        let atLineStart = true;
+        let seen = 0;
+        await streamGit(['cat-file', 'blob', file.oid], streamingOptions(store), async (chunk) => {
+            seen += chunk.length;
+            await emit(addedLines(chunk, atLineStart, seen === file.size));
+            atLineStart = chunk[chunk.length - 1] === 0x0a;
+            return undefined;
+        });
+        if (seen !== file.size)
+            throw new Error(`git returned ${seen} bytes of a ${file.size}-byte file.`);
+    }
+    for (const line of parser.end())
+        onAdded?.(line);
+    sections.push(...parser.sections());
+    return sections;
+}
+/**
+ * Options under which `cat-file blob` streams a blob rather than inflate it whole in memory: git
+ * streams only objects above `core.bigFileThreshold`.
+ */
+function streamingOptions(store) {
+    return { ...store, config: { ...store.config, 'core.bigFileThreshold': '1' } };
+}
+
+;// CONCATENATED MODULE: ./build/audit/diff.js
+/**
+ * The one diff pass from the baseline tree to the final index, on the private store: it lists
+ * the changes, counts their lines, hands their added lines to the scanner and writes the patch
+ * file, all from the same stream; then reads from the store what the patch did not show
+ * (symlink targets; whether an unchanged blob is binary).
+ */
+
+
+
+
+const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv'];
+const SCAN_BLOCK_BYTES = 64 * 1024;
+/**
+ * The one diff pass from the baseline tree to the final index (`diff-index --cached -z --raw -p
+ * --binary`, which prints what `diff-tree` prints for the tree that index writes), streamed: the
+ * raw records list the changes; the patch gives their line counts, its added lines go to `scan`
+ * in blocks of consecutive lines (submodules apart), and its bytes go to `patch` as they come.
+ * Runs on the bare store (no work tree, so no `.gitattributes` is read). Holds the list of
+ * changes, one block and one patch line (bounded) in memory at a time. The `streamed` files are
+ * left out of git's diff and streamed from the store after it (see `large-files.ts`); the
+ * changes come back in git's order all the same.
+ */
+async function diffIndex(store, index, from, scan, patch, streamed = []) {
+    const secrets = [];
+    const blocks = scan === undefined
+        ? null
+        : new LineBlocks((file, text, firstLine) => {
+            secrets.push(...scan(file, text, firstLine));
+        });
+    const entries = await gitDiff(store, index, from, streamed, blocks, patch);
+    if (streamed.length === 0)
+        return { entries, secrets };
+    // The large new files git was told to leave out: their sections, after git's, built here.
+    const zero = '0'.repeat(from.length);
+    const onAdded = blocks === null ? null : (line) => blocks.add(line);
+    const bigSections = await streamNewFiles(store, streamed, zero, onAdded, patch);
+    blocks?.end();
+    const bigEntries = joinPatchSections(streamed.map((f) => ({
+        status: 'added',
+        path: f.path,
+        oldMode: '000000',
+        newMode: f.mode,
+        oldOid: zero,
+        newOid: f.oid,
+    })), bigSections);
+    // One list in git's order: by the path's bytes.
+    const byPath = (e) => Buffer.from(e.file.path);
+    return {
+        entries: [...entries, ...bigEntries].sort((a, b) => Buffer.compare(byPath(a), byPath(b))),
+        secrets,
+    };
+}
+/** Git's part of {@link diffIndex}: every change but the `streamed` files. */
+async function gitDiff(store, index, from, streamed, blocks, patch) {
+    const splitter = new RawPatchSplitter();
+    const parser = new AddedLineParser();
+    const sections = [];
+    let skip = null;
+    const take = (lines) => {
+        sections.push(...parser.sections());
+        if (blocks === null)
+            return;
+        skip ??= new Set(splitter
+            .rawEntries()
+            .filter((e) => e.newMode === GITLINK_MODE)
+            .map((e) => decodeBytes(e.path)));
+        for (const line of lines)
+            if (!skip.has(line.path))
+                blocks.add(line);
+    };
+    await streamGit([
+        'diff-index',
+        '--cached',
+        '-z',
+        '--raw',
+        '--no-abbrev',
+        '-p',
+        '--binary',
+        '--full-index',
+        '--no-color',
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
+        ...DIFF_FLAGS,
+        from,
+        ...(streamed.length === 0
+            ? []
+            : ['--', ...streamed.map((f) => `:(exclude,literal,top)${f.name}`)]),
+    ], { ...store, env: { ...store.env, GIT_INDEX_FILE: index } }, async (chunk) => {
+        const part = splitter.push(chunk);
+        if (part.length === 0)
+            return undefined;
+        take(parser.push(part));
+        await patch?.write(part);
+        return undefined;
+    });
+    splitter.end();
+    take(parser.end());
+    blocks?.end();
+    return joinPatchSections(splitter.rawEntries(), sections);
+}
+/**
+ * Reads from the store what the patch did not show: the target of every symlink present after
+ * the change, and whether a file whose content did not change (a mode-only change, a rename
+ * without edits) is binary, by git's own test. One `cat-file` process, only when needed.
+ */
+async function readBlobFacts(store, entries) {
+    const links = entries.filter((e) => e.file.newMode === SYMLINK_MODE && e.file.status !== 'deleted');
+    const unseen = entries.filter((e) => !e.contentShown &&
+        e.oldOid === e.newOid &&
+        REGULAR_MODES.has(e.file.oldMode ?? '') &&
+        REGULAR_MODES.has(e.file.newMode ?? ''));
+    if (links.length === 0 && unseen.length === 0)
+        return;
+    const blobs = new Map();
+    const parser = new CatFileBatchParser();
+    const oids = [...new Set([...links, ...unseen].map((e) => e.newOid))];
+    await streamGit(['cat-file', '--batch'], { ...store, input: oids.map((o) => `${o}\n`).join('') }, (chunk) => {
+        for (const object of parser.push(chunk)) {
+            if (object.type !== 'blob')
+                throw new Error(`Object ${object.oid} is a ${object.type}.`);
+            blobs.set(object.oid, { size: object.size, content: object.content });
+        }
+        return undefined;
+    });
+    parser.end();
+    const blob = (oid) => {
+        const found = blobs.get(oid);
+        if (found === undefined)
+            throw new Error(`git did not return object ${oid}.`);
+        return found;
+    };
+    for (const entry of links)
+        entry.file.symlinkTarget = decodeBytes(blob(entry.newOid).content);
+    for (const entry of unseen) {
+        const { size, content } = blob(entry.newOid);
+        if (!isBinaryToGit(size, content, BIG_FILE_THRESHOLD))
+            continue;
+        entry.file.binary = true;
+        entry.file.additions = null;
+        entry.file.deletions = null;
+    }
+}
+/** Joins consecutive added lines of one file into blocks of about {@link SCAN_BLOCK_BYTES}. */
+class LineBlocks {
+    flush;
+    path = '';
+    firstLine = 0;
+    nextLine = 0;
+    lines = [];
+    length = 0;
+    constructor(flush) {
+        this.flush = flush;
+    }
+    add(line) {
+        const follows = line.path === this.path && line.line === this.nextLine;
+        if (!follows || this.length + line.text.length > SCAN_BLOCK_BYTES)
+            this.end();
+        if (this.lines.length === 0) {
+            this.path = line.path;
+            this.firstLine = line.line;
+        }
+        this.lines.push(line.text);
+        this.length += line.text.length + 1;
+        this.nextLine = line.line + line.lines;
+    }
+    end() {
+        if (this.lines.length === 0)
+            return;
+        this.flush(this.path, this.lines.join('\n'), this.firstLine);
+        this.lines = [];
+        this.length = 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/audit/history.js
+/**
+ * What happened to HEAD while the agent ran: where it points now, the commits it gained, and
+ * whether it left the baseline's line of history (reset, rebase, amend, another branch).
+ * Commits are read from the repository itself (`repository.ts`): they are reported, not
+ * trusted; the file list never depends on them.
+ */
+
+
+
+
+/** Most agent commits listed. */
+const MAX_COMMITS = 1_000;
+/**
+ * Where HEAD points now, the commits reachable from it and not from `base` (oldest first, at
+ * most {@link MAX_COMMITS}), and whether it left `base`'s line of history (reset, rebase, amend,
+ * another branch). Commits are read from the repository itself: they are reported, not trusted.
+ */
+async function headHistory(gitDir, workTree, base) {
+    const head = await readHead(gitDir, workTree);
+    if (head === base)
+        return { head, commits: [], rewritten: false };
+    if (head === null)
+        return { head, commits: [], rewritten: true };
+    const options = repositoryOptions(gitDir, workTree);
+    const [rewritten, commits] = await settleAll([
+        base === null
+            ? Promise.resolve(false)
+            : streamGit(['merge-base', '--is-ancestor', base, head], { ...options, okExitCodes: [0, 1] }, () => undefined).then((code) => code !== 0),
+        commitsSince(options, base, head),
+    ]);
+    return { head, commits, rewritten };
+}
+/** The commit HEAD points at, or `null` when there is none (unborn branch). */
+async function readHead(gitDir, workTree) {
+    const out = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
+        ...repositoryOptions(gitDir, workTree),
+        okExitCodes: [0, 1],
+    });
+    return out.length === 0 ? null : readOid(out, 'rev-parse');
+}
+async function commitsSince(options, base, head) {
+    const commits = [];
+    const splitter = new NulSplitter();
+    await streamGit([
+        'log',
+        '-z',
+        '--reverse',
+        '--no-show-signature',
+        '--no-decorate',
+        '--no-color',
+        '--encoding=UTF-8',
+        '--format=%H %s',
+        head,
+        ...(base === null ? [] : [`^${base}`]),
+        '--',
+    ], options, (chunk) => {
+        for (const field of splitter.push(chunk)) {
+            if (commits.length >= MAX_COMMITS)
+                return false;
+            const space = field.indexOf(0x20);
+            const sha = field.subarray(0, space).toString('latin1');
+            if (space === -1 || !OID.test(sha))
+                throw new Error('Unexpected git log output.');
+            commits.push({ sha, subject: decodeBytes(field.subarray(space + 1)) });
+        }
+        return undefined;
+    });
+    return commits;
+}
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./build/audit/patch.js
+/**
+ * The `patch-file` output's file: written as the audit's diff pass streams it, with
+ * backpressure, and removed when the audit fails. I/O: one file.
+ */
+
+
+
+/**
+ * The file behind the `patch-file` output: the agent's whole change (baseline tree → final tree)
+ * as a binary-safe patch that `git apply` takes in a fresh clone, renames, deletions, modes,
+ * symlinks and binary files included (`--binary --full-index`). The audit writes it from its one
+ * diff pass over the private store (see `collectChanges`), so nothing the agent planted in the
+ * repository (diff drivers, textconv) runs, and the bytes are those the audit counted and
+ * scanned. Written with backpressure: memory stays bounded whatever the size of the patch.
+ */
+class PatchFile {
+    file;
+    out;
+    constructor(file, out) {
+        this.file = file;
+        this.out = out;
+    }
+    /** Creates (or empties) `file`, readable by later steps (mode 0644). */
+    static async open(file) {
+        const out = (0,external_node_fs_.createWriteStream)(file, { mode: 0o644, highWaterMark: 1024 * 1024 });
+        await (0,external_node_events_.once)(out, 'open');
+        return new PatchFile(file, out);
+    }
+    /** Appends the next piece of the patch; resolves once the stream can take more. */
+    async write(chunk) {
+        if (!this.out.write(chunk))
+            await (0,external_node_events_.once)(this.out, 'drain');
+    }
+    /** Flushes and closes the file. */
+    async close() {
+        if (this.out.closed)
+            return;
+        this.out.end();
+        await (0,external_node_events_.once)(this.out, 'close');
+    }
+    /** Closes and removes the file: a patch cut short is no patch. */
+    async discard() {
+        this.out.destroy();
+        if (!this.out.closed)
+            await (0,external_node_events_.once)(this.out, 'close');
+        await (0,external_node_fs_promises_namespaceObject.rm)(this.file, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./build/audit/protected-paths.js
+/**
+ * Path rules the audit applies to the agent's changes: protected globs, and symlinks that point
+ * out of the tree. Pure: paths in, violations out.
+ */
+
+
+/**
+ * Paths an agent must not change without a human noticing. Nested variants (`**∕…`) are used
+ * wherever the tool that reads the file also reads it below the top level.
+ */
+const BUILTIN_PROTECTED_PATHS = Object.freeze([
+    { pattern: '.github/**', reason: 'workflows and local actions run with the repository secrets' },
+    { pattern: '**/action.yml', reason: 'an action definition runs inside the workflows using it' },
+    { pattern: '**/action.yaml', reason: 'an action definition runs inside the workflows using it' },
+    { pattern: '**/.claude/**', reason: "Claude Code's own settings, hooks, skills and commands" },
+    { pattern: '**/CLAUDE.md', reason: 'instructions every later Claude Code session obeys' },
+    { pattern: '**/CLAUDE.local.md', reason: 'instructions every later Claude Code session obeys' },
+    { pattern: '.mcp.json', reason: 'MCP servers start as processes in later sessions' },
+    { pattern: '**/.env*', reason: 'environment files hold credentials' },
+    { pattern: '**/*.pem', reason: 'certificates and private keys' },
+    { pattern: '**/*.key', reason: 'private keys' },
+    { pattern: '**/id_rsa*', reason: 'SSH private keys' },
+    { pattern: 'CODEOWNERS', reason: 'decides who must approve changes' },
+    { pattern: 'docs/CODEOWNERS', reason: 'decides who must approve changes' },
+    { pattern: '.gitmodules', reason: 'points submodules at other repositories' },
+    { pattern: '**/.gitattributes', reason: 'selects filter, diff and merge drivers git runs' },
+    { pattern: '.husky/**', reason: 'git hooks installed on every developer machine' },
+]);
+/**
+ * picomatch settings: dotfiles match, any character (newlines too) matches inside `*` and `**`,
+ * and case is ignored, so `.GitHub/x` or `KEY.PEM` cannot slip past a rule on a
+ * case-insensitive file system. Without the `s` flag picomatch's `**` stops at a newline, and
+ * `.github/workflows/a\nb.yml` would not match `.github/**`.
+ */
+const MATCH_OPTIONS = { dot: true, flags: 'si', windows: false };
+/**
+ * The patterns to enforce: the built-in set, plus every input pattern, minus every built-in
+ * pattern named by an input `!pattern` (exactly as written in the built-in set). Blank entries
+ * are ignored. Throws when a `!pattern` names no built-in pattern, so a typo cannot leave the
+ * user believing a rule was removed.
+ */
+function resolveProtectedPaths(input) {
+    const builtins = BUILTIN_PROTECTED_PATHS.map((p) => p.pattern);
+    const removed = new Set();
+    const added = [];
+    for (const raw of input) {
+        const entry = raw.trim();
+        if (entry === '')
+            continue;
+        if (!entry.startsWith('!')) {
+            added.push(entry);
+            continue;
+        }
+        const pattern = entry.slice(1).trim();
+        if (!builtins.includes(pattern)) {
+            throw new Error(`Invalid protected-paths entry '${entry}': '${pattern}' is not a built-in pattern. ` +
+                `Built-in patterns: ${builtins.join(', ')}.`);
+        }
+        removed.add(pattern);
+    }
+    return [...new Set([...builtins.filter((p) => !removed.has(p)), ...added])];
+}
+/** Returns, for each path that any pattern matches, the first pattern (in order) that does. */
+function matchProtected(paths, patterns) {
+    return matchWith(compile(patterns), paths);
+}
+function compile(patterns) {
+    return patterns.map((pattern) => ({ pattern, test: main_picomatch(pattern, MATCH_OPTIONS) }));
+}
+function matchWith(matchers, paths) {
+    const matches = [];
+    for (const p of paths) {
+        const hit = matchers.find((m) => m.test(p));
+        if (hit !== undefined)
+            matches.push({ path: p, pattern: hit.pattern });
+    }
+    return matches;
+}
+/**
+ * One `protected-path` violation per changed file that touches a protected pattern. A rename
+ * counts for both its old and its new path (moving a workflow away is a change to it too).
+ */
+function protectedPathViolations(files, patterns) {
+    const violations = [];
+    const matchers = compile(patterns);
+    for (const file of files) {
+        const candidates = file.oldPath === undefined ? [file.path] : [file.oldPath, file.path];
+        const [hit] = matchWith(matchers, candidates);
+        if (hit === undefined)
+            continue;
+        violations.push({
+            kind: 'protected-path',
+            path: hit.path,
+            rule: hit.pattern,
+            detail: `${describeChange(file)} (protected by ${hit.pattern})`,
+        });
+    }
+    return violations;
+}
+function describeChange(file) {
+    const name = JSON.stringify(file.path);
+    switch (file.status) {
+        case 'added':
+            return `${name} was added`;
+        case 'deleted':
+            return `${name} was deleted`;
+        case 'renamed':
+            return `${JSON.stringify(file.oldPath ?? '')} was renamed to ${name}`;
+        case 'type-changed':
+            return `${name} changed type (${file.oldMode ?? '?'} to ${file.newMode ?? '?'})`;
+        case 'modified':
+            return file.oldMode !== file.newMode
+                ? `${name} was modified (mode ${file.oldMode ?? '?'} to ${file.newMode ?? '?'})`
+                : `${name} was modified`;
+    }
+}
+/**
+ * A `symlink-escape` violation when a symlink at `link` (repository-relative) points out of the
+ * tree: a relative target that resolves, lexically from the link's folder, above the repository
+ * root, or an absolute target outside `workspace`. Returns `null` for a target that stays in.
+ * Lexical only: a chain of links is judged link by link, each one where it points.
+ */
+function symlinkEscape(link, target, workspace) {
+    if (!external_node_path_.posix.isAbsolute(workspace)) {
+        throw new Error(`The workspace must be an absolute path, got ${JSON.stringify(workspace)}.`);
+    }
+    const shown = `${JSON.stringify(link)} points to ${JSON.stringify(target)}`;
+    if (external_node_path_.posix.isAbsolute(target)) {
+        if (protected_paths_isInside(external_node_path_.posix.normalize(target), external_node_path_.posix.normalize(workspace)))
+            return null;
+        return {
+            kind: 'symlink-escape',
+            path: link,
+            rule: 'symlink-outside-workspace',
+            detail: `${shown}, outside the workspace`,
+        };
+    }
+    const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(link), target));
+    if (resolved !== '..' && !resolved.startsWith('../'))
+        return null;
+    return {
+        kind: 'symlink-escape',
+        path: link,
+        rule: 'symlink-outside-repository',
+        detail: `${shown}, outside the repository`,
+    };
+}
+/** Whether normalized absolute `p` is `root` or below it. */
+function protected_paths_isInside(p, root) {
+    const base = root.endsWith('/') ? root : `${root}/`;
+    return p === root || `${p}/` === base || p.startsWith(base);
+}
+
+;// CONCATENATED MODULE: ./build/audit/collect.js
+/**
+ * The audit's answer: what the agent changed, read by git from the files on disk, not from
+ * anything the agent could have arranged. The working tree is snapshotted again into the
+ * private store (`store.ts`) and compared with the baseline snapshot (`snapshot.ts`) in one diff
+ * pass (`diff.ts`); HEAD's move is read apart (`history.ts`); the result is judged against the
+ * protected paths, symlinks out of the workspace and the secret scanner. The user's index,
+ * HEAD, refs, object database and working tree are never written.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Snapshots the working tree again after the agent ran and compares it with `baseline`.
+ * The file list compares the two trees, so a change cannot hide in history (amend, reset,
+ * rebase) or in the index. HEAD's move is reported apart, with the commits the new HEAD has
+ * that the old one did not. Violations: protected paths, symlinks pointing out of the tree,
+ * and whatever `scanAdded` finds in added lines. Fails (rather than report less) when git
+ * cannot read the working tree, for instance an unreadable file or a nested repository
+ * without a commit.
+ */
+async function collectChanges(repo, tmpDir, baseline, options) {
+    const real = await (0,external_node_fs_promises_namespaceObject.realpath)(repo);
+    if (real !== baseline.workTree && !real.startsWith(`${baseline.workTree}/`)) {
+        throw new Error(`${real} is not the repository the baseline was taken of (${baseline.workTree}).`);
+    }
+    const indexDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_.join(tmpDir, 'airlock-final-'));
+    let patch = null;
+    try {
+        if (options.patchFile !== undefined)
+            patch = await PatchFile.open(options.patchFile);
+        const index = external_node_path_.join(indexDir, 'index');
+        await copyIndex(baseline.index, index);
+        const work = workTreeOptions(baseline.store, baseline.workTree, index);
+        const store = storeOptions(baseline.store);
+        // Independent questions at once, one git process each: the working tree staged into the
+        // final index, then (compared with the baseline, and written as a tree) side by side; the
+        // ignored paths; where HEAD went.
+        const [[tree, diff], ignoredNow, history] = await settleAll([
+            runGit(['add', '--all'], work).then(async () => {
+                const streamed = await largeNewTextFiles(store, index, baseline.index, baseline.tree);
+                return settleAll([
+                    writeTreeOf(work),
+                    diffIndex(store, index, baseline.tree, options.scanAdded, patch, streamed),
+                ]);
+            }),
+            listIgnored(work),
+            headHistory(baseline.gitDir, baseline.workTree, baseline.head),
+        ]);
+        await readBlobFacts(store, diff.entries);
+        const files = diff.entries.map((entry) => entry.file);
+        const violations = [...protectedPathViolations(files, options.protectedPaths)];
+        for (const file of files) {
+            if (file.symlinkTarget === undefined)
+                continue;
+            const escape = symlinkEscape(file.path, file.symlinkTarget, options.workspace);
+            if (escape !== null)
+                violations.push(escape);
+        }
+        violations.push(...diff.secrets);
+        await patch?.close();
+        const before = new Set(baseline.ignored);
+        return {
+            baseline: { head: baseline.head, tree: baseline.tree },
+            final: { head: history.head, tree },
+            commits: history.commits,
+            historyRewritten: history.rewritten,
+            files,
+            ignored: ignoredNow.filter((p) => !before.has(p)),
+            violations: dedupe(violations),
+        };
+    }
+    catch (error) {
+        await patch?.discard().catch(() => undefined);
+        throw error;
+    }
+    finally {
+        await (0,external_node_fs_promises_namespaceObject.rm)(indexDir, { recursive: true, force: true });
+    }
+}
+function dedupe(violations) {
+    const seen = new Set();
+    return violations.filter((v) => {
+        const key = JSON.stringify([v.kind, v.path, v.line, v.rule]);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./build/audit/setuid-scan.js
+/**
+ * What git does not record: files in the workspace with setuid or setgid bits or file
+ * capabilities, found with `find` and `getcap` (I/O; the output parsers are pure), and the
+ * violations they make.
+ */
+
+
+
+
+
+const setuid_scan_run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+/** Paths from `find … -print0`, relative to `root`. Pure. */
+function parseFindOutput(output, root) {
+    return output
+        .split('\0')
+        .filter((p) => p !== '')
+        .map((p) => external_node_path_.relative(root, p));
+}
+/**
+ * `getcap -r` lines: `/path cap_net_raw=ep` (libcap ≥ 2.48) or `/path = cap_net_raw+ep` (older).
+ * Pure.
+ */
+function parseGetcap(output, root) {
+    const out = new Map();
+    for (const line of output.split('\n')) {
+        const match = /^(.+?) (?:= )?(cap_[\w,]+[=+-][eip]+.*)$/.exec(line);
+        if (match?.[1] === undefined || match[2] === undefined)
+            continue;
+        out.set(external_node_path_.relative(root, match[1]), match[2].trim());
+    }
+    return out;
+}
+/** What changed between two scans: files that became privileged, or differently so. Pure. */
+function privilegedViolations(before, after) {
+    const out = [];
+    for (const [file, what] of [...after.files].sort(([a], [b]) => a.localeCompare(b))) {
+        if (before.files.get(file) === what)
+            continue;
+        out.push({
+            kind: 'privileged-file',
+            path: file,
+            rule: what,
+            detail: `"${file}" was given ${what} during the run; a later step running it would get more privilege than its caller`,
+        });
+    }
+    return out;
+}
+/** What a file's mode makes it: `setuid`, `setgid`, `setuid+setgid`, or `null` (neither). Pure. */
+function setIdBits(mode) {
+    const bits = [
+        ...((mode & 0o4000) !== 0 ? ['setuid'] : []),
+        ...((mode & 0o2000) !== 0 ? ['setgid'] : []),
+    ];
+    return bits.length > 0 ? bits.join('+') : null;
+}
+/**
+ * Scans the workspace, the `.git` folder included: one `find` for setuid and setgid files (their
+ * bits then read with `lstat`) and, at the same time, one `getcap -r`. Rejects when a listed
+ * file's mode cannot be read.
+ */
+async function scanPrivilegedFiles(workspace) {
+    const opts = { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' };
+    const getcap = (0,build_lock/* findProgram */.Kp)('getcap', `${process.env.PATH ?? ''}:/usr/sbin:/sbin`);
+    const [found, caps] = await Promise.all([
+        setuid_scan_run('find', [
+            workspace,
+            '-xdev',
+            '-type',
+            'f',
+            '(',
+            '-perm',
+            '-4000',
+            '-o',
+            '-perm',
+            '-2000',
+            ')',
+            '-print0',
+        ], opts),
+        getcap === null ? null : setuid_scan_run(getcap, ['-r', workspace], opts),
+    ]);
+    const files = new Map();
+    for (const file of parseFindOutput(found.stdout, workspace)) {
+        // Nothing runs in the workspace during a scan: a file find listed but lstat cannot read (a
+        // path longer than PATH_MAX, which find walks and lstat refuses) fails the scan, never skips.
+        const what = setIdBits((await (0,external_node_fs_promises_namespaceObject.lstat)(external_node_path_.resolve(workspace, file))).mode);
+        if (what !== null)
+            files.set(file, what);
+    }
+    if (caps === null)
+        return { files, capabilitiesChecked: false };
+    for (const [file, what] of parseGetcap(caps.stdout, workspace))
+        files.set(file, what);
+    return { files, capabilitiesChecked: true };
+}
+
+;// CONCATENATED MODULE: ./build/audit/stage.js
+/**
+ * Snapshot and Audit, as pipeline stages. Just before the agent starts, the whole working tree is
+ * written to a private store (and, as root, the privileged files are listed); after it, the final
+ * tree is compared with that baseline and every finding recorded: changed files, commits,
+ * protected paths, secrets in added lines, symlinks leaving the repository, files made setuid or
+ * capable. I/O: runs git and the privileged-file scan, writes `patch-file` and the transcript.
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * Starts the snapshot's first git process now, so that it runs beside the lock (nothing the lock
+ * does moves HEAD or the repository). A failure waits for the snapshot, which awaits it.
+ */
+function startLocating(workspace) {
+    const located = locateRepository(workspace);
+    located.catch(() => undefined); // awaited by the snapshot; a refusal before it leaves it be
+    return located;
+}
+/**
+ * Snapshots the working tree into the private folder and, when `asRoot`, lists the files that are
+ * privileged now, so that only those the agent makes so are flagged.
+ */
+async function takeBaseline(workspace, privateDir, located, asRoot) {
+    const snapshotDir = external_node_path_.join(privateDir, 'snapshot');
+    (0,external_node_fs_.mkdirSync)(snapshotDir, { recursive: true });
+    const snapshot = await snapshotWorktree(workspace, snapshotDir, located);
+    // As root the agent keeps CAP_SETFCAP, and git records neither file capabilities nor setuid
+    // bits: note which files are privileged now, to flag any the agent makes so.
+    const privileged = asRoot ? await scanPrivilegedFiles(workspace) : null;
+    if (privileged?.capabilitiesChecked === false) {
+        lib_core/* warning */.$e('File capabilities in the workspace will not be checked after the run: getcap is not installed (Debian/Ubuntu: apt-get install -y libcap2-bin).');
+    }
+    return { snapshot, privileged };
+}
+/**
+ * Compares the working tree with `baseline` and records every finding; the stripped values and
+ * the secret inputs are looked for in added lines, in every encoding. Writes `patch-file` and sets
+ * its output; appends the agent's commits (subjects redacted) to the transcript.
+ */
+async function auditChanges(baseline, config, options) {
+    const auditDir = external_node_path_.join(options.privateDir, 'audit');
+    (0,external_node_fs_.mkdirSync)(auditDir, { recursive: true });
+    const patchFile = external_node_path_.join(options.outDir, 'agent.patch');
+    const secrets = options.strippedValues.concat(config.modelCredential.value, config.githubToken);
+    const record = await collectChanges(config.workspace, auditDir, baseline.snapshot, {
+        protectedPaths: resolveProtectedPaths(config.protectedPaths),
+        workspace: config.workspace,
+        scanAdded: secretScanner(secrets),
+        patchFile,
+    });
+    if (baseline.privileged !== null) {
+        const after = await scanPrivilegedFiles(config.workspace);
+        record.violations.push(...privilegedViolations(baseline.privileged, after));
+    }
+    lib_core/* info */.pq(`Audit: ${count(record.files.length, 'file')} changed, ${count(record.commits.length, 'commit')}, ${count(record.violations.length, 'violation')}`);
+    lib_core/* setOutput */.uH(inputs/* Outputs */.tY.PatchFile, patchFile);
+    const commits = record.commits.map((c) => ({
+        sha: c.sha,
+        subject: options.redactor.redact(c.subject),
+    }));
+    (0,external_node_fs_.writeFileSync)(options.transcriptFile, `${JSON.stringify({ type: 'airlock/commits', commits })}\n`, { flag: 'a' });
+    return record;
+}
+function count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./build/audit/index.js
+/**
+ * The audit: what the agent changed, read by git from the files on disk through a private
+ * store, and what among it breaks the rules. `snapshotWorktree` before the agent runs,
+ * `collectChanges` after; `scanPrivilegedFiles` for what git does not record (setuid bits, file
+ * capabilities). The modules behind this entry:
+ * - `repository.ts`: where the repository is, and its HEAD;
+ * - `store.ts`: the private bare repository and its hardened settings;
+ * - `snapshot.ts`: the working tree written as a tree in the store;
+ * - `collect.ts`: the final snapshot compared with the baseline, judged;
+ * - `diff.ts`: the one diff pass (changes, line counts, scanned lines, patch file);
+ * - `large-files.ts`: large new text files streamed from the store instead of diffed by git;
+ * - `history.ts`: where HEAD went, and the commits the agent made;
+ * - `settle.ts`: waiting for every git process before cleaning up;
+ * - `new-file-patch.ts`, `patch.ts`: the patch file's content and the file itself;
+ * - `protected-paths.ts`, `setuid-scan.ts`: the rules;
+ * - `parse/`: pure parsers of git's output.
+ */
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./build/guard/evidence.js
+/**
+ * What the files the guard reads say about the runner: one evidence line each, `+ …` for a sign
+ * of a container and `- …` for a sign looked for and not found. Pure: takes the files' text.
+ */
+/**
+ * Container runtimes' marks in a `/proc/<pid>/cgroup` path: Docker (`/docker/<id>`,
+ * `docker-<id>.scope`), containerd and CRI (`/containerd/`, `cri-containerd-`), Kubernetes
+ * (`/kubepods`), Podman (`/libpod`, `libpod-`), LXC (`/lxc/`, `lxc.payload`), systemd-nspawn
+ * (`/machine.slice/`), and GitHub's own job containers (`/actions_job/`: the hosted runners' Docker
+ * daemon puts every container under that cgroup parent). Service units such as
+ * `/system.slice/docker.service` or `containerd.service` are a host's daemons and do not match.
+ */
+const CGROUP_MARKERS = [
+    [/\/actions_job\//, 'actions_job (GitHub job container)'],
+    [/\/kubepods/, 'kubepods'],
+    [/cri-containerd-|\/containerd\//, 'containerd'],
+    [/\/libpod|libpod-/, 'libpod'],
+    [/\/docker[/-]|docker-[0-9a-f]{12,}\.scope/, 'docker'],
+    [/\/lxc\/|lxc\.payload/, 'lxc'],
+    [/\/machine\.slice\//, 'machine.slice (systemd-nspawn)'],
+];
+/**
+ * Reads one cgroup file (`/proc/<pid>/cgroup`). A cgroup v2 line `0::/` (or v1 lines that are all `/`) is deliberately not
+ * counted: it only says the process sits at the root of the cgroup tree *it can see*. That is what a
+ * container with its own cgroup namespace sees (Docker's default on cgroup v2), and also what a
+ * process in the host's root cgroup sees (pid 1 without systemd, kernel helpers): it cannot tell the
+ * two apart.
+ */
+function cgroupEvidence(path, text) {
+    if (text === null)
+        return { line: `- ${path} unreadable`, container: false };
+    const paths = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0)
+        .map((l) => l.split(':').slice(2).join(':'));
+    for (const [pattern, name] of CGROUP_MARKERS) {
+        const hit = paths.find((p) => pattern.test(p));
+        if (hit !== undefined) {
+            return { line: `+ ${path} names a container runtime (${name})`, container: true };
+        }
+    }
+    const shown = paths.find((p) => p !== '/') ?? '/';
+    if (shown === '/') {
+        return {
+            line: `- ${path} is at the cgroup root only (not proof either way: a cgroup namespace and the host's root cgroup look the same)`,
+            container: false,
+        };
+    }
+    return { line: `- ${path} has no container runtime marker (${clip(shown)})`, container: false };
+}
+/** Mount roots (the 4th mountinfo field) that only a container runtime bind-mounts over `/etc/…`. */
+const RUNTIME_MOUNT_ROOT = /\/docker\/containers\/|\/var\/lib\/containers\/|\/containers\/storage\/|\/kubelet\/pods\/|\/containerd\/|\/libpod/;
+/** The files a runtime bind-mounts into every container it starts. */
+const RUNTIME_BIND_TARGETS = new Set(['/etc/hostname', '/etc/hosts', '/etc/resolv.conf']);
+/**
+ * Reads `/proc/self/mountinfo`: an overlay filesystem as `/`, or `/etc/hostname`-style files
+ * bind-mounted out of a runtime's state directory. Overlay mounts elsewhere are ignored on purpose:
+ * a host that runs Docker shows its containers' `…/overlay2/…/merged` mounts too.
+ */
+function mountinfoEvidence(path, text) {
+    if (text === null)
+        return { line: `- ${path} unreadable`, container: false };
+    const findings = [];
+    let rootType;
+    let rootSource;
+    for (const raw of text.split('\n')) {
+        const separator = raw.indexOf(' - ');
+        if (separator < 0)
+            continue;
+        const before = raw.slice(0, separator).split(' ');
+        const after = raw.slice(separator + 3).split(' ');
+        const mountRoot = before[3];
+        const mountPoint = before[4];
+        const fsType = after[0];
+        if (mountRoot === undefined || mountPoint === undefined || fsType === undefined)
+            continue;
+        if (mountPoint === '/') {
+            rootType = fsType;
+            rootSource = after[1];
+        }
+        if (RUNTIME_BIND_TARGETS.has(mountPoint) && RUNTIME_MOUNT_ROOT.test(mountRoot)) {
+            findings.push(`${mountPoint} bind-mounted from ${clip(mountRoot)}`);
+        }
+    }
+    if (rootType === 'overlay' || rootType === 'fuse-overlayfs') {
+        findings.unshift(`root is ${rootType}`);
+    }
+    if (findings.length > 0) {
+        return { line: `+ ${path}: ${findings.join('; ')}`, container: true };
+    }
+    const root = rootType === undefined
+        ? 'no root mount found'
+        : `root is ${rootType} (${clip(rootSource ?? '?')})`;
+    return { line: `- ${path}: ${root}, no container runtime mounts`, container: false };
+}
+/** Names pid 1 has on a machine that booted an init system (as opposed to a container's process). */
+const INIT_SYSTEMS = new Set([
+    'systemd',
+    'init',
+    'runit',
+    'runit-init',
+    'openrc-init',
+    's6-svscan',
+    'upstart',
+    'launchd',
+]);
+/**
+ * Reads the first line of `/proc/1/sched`, `<comm> (<pid>, #threads: <n>)`. A container's pid 1 is
+ * whatever it was started with (`tail` for a GitHub job container, `tini`, `sh`, `node` …); a
+ * machine's pid 1 is an init system.
+ */
+function schedEvidence(path, text) {
+    if (text === null)
+        return { line: `- ${path} unreadable`, container: false };
+    const first = text.split('\n')[0] ?? '';
+    const match = /^(.*) \(\d+, #threads: \d+\)\s*$/.exec(first);
+    const name = match?.[1]?.trim();
+    if (name === undefined || name.length === 0) {
+        return { line: `- ${path}: first line not understood`, container: false };
+    }
+    if (INIT_SYSTEMS.has(name)) {
+        return { line: `- pid 1 is ${clip(name)} (an init system)`, container: false };
+    }
+    return { line: `+ pid 1 is ${clip(name)} (not an init system)`, container: true };
+}
+/** Shorten and make printable something read from the machine before it goes into a log line. */
+function clip(value) {
+    // eslint-disable-next-line no-control-regex
+    const printable = value.replace(/[\u0000-\u001f\u007f]/g, '?');
+    return printable.length > 80 ? `${printable.slice(0, 77)}...` : printable;
+}
+
+;// CONCATENATED MODULE: ./build/guard/probe.js
+/**
+ * What the guard may ask about the machine, and the real machine's answers: whether a path exists,
+ * a small file's text, the environment. The only I/O of the guard; it never throws.
  */
 
 /** The files the detector reads; exported so tests and fixtures stay in step with the code. */
@@ -48031,136 +51256,24 @@ function readProbe() {
         env: { ...process.env },
     };
 }
+
+;// CONCATENATED MODULE: ./build/guard/isolation.js
 /**
- * Container runtimes' marks in a `/proc/<pid>/cgroup` path: Docker (`/docker/<id>`,
- * `docker-<id>.scope`), containerd and CRI (`/containerd/`, `cri-containerd-`), Kubernetes
- * (`/kubepods`), Podman (`/libpod`, `libpod-`), LXC (`/lxc/`, `lxc.payload`), systemd-nspawn
- * (`/machine.slice/`), and GitHub's own job containers (`/actions_job/`: the hosted runners' Docker
- * daemon puts every container under that cgroup parent). Service units such as
- * `/system.slice/docker.service` or `containerd.service` are a host's daemons and do not match.
+ * The guard: is this runner a throwaway place (a container, or a GitHub-hosted VM that is destroyed
+ * after the job), or a long-lived machine where an agent with skip-permissions could leave something
+ * behind for the next job?
+ *
+ * `detectIsolation` and `decideIsolation` are pure: they look only at what an {@link IsolationProbe}
+ * answers (`evidence.ts` reads the files' text). `readProbe` (`probe.ts`) is the only I/O, and it
+ * only checks that paths exist and reads small files.
+ *
+ * What the guard is for: catching a workflow that was pointed at the wrong runner by mistake. It is
+ * not a defence against the workflow's author or the runner's administrator, who can forge every
+ * signal read here (files, environment variables) and already own the job anyway (see DESIGN.md,
+ * "Out of scope").
  */
-const CGROUP_MARKERS = [
-    [/\/actions_job\//, 'actions_job (GitHub job container)'],
-    [/\/kubepods/, 'kubepods'],
-    [/cri-containerd-|\/containerd\//, 'containerd'],
-    [/\/libpod|libpod-/, 'libpod'],
-    [/\/docker[/-]|docker-[0-9a-f]{12,}\.scope/, 'docker'],
-    [/\/lxc\/|lxc\.payload/, 'lxc'],
-    [/\/machine\.slice\//, 'machine.slice (systemd-nspawn)'],
-];
-/**
- * Read one cgroup file. A cgroup v2 line `0::/` (or v1 lines that are all `/`) is deliberately not
- * counted: it only says the process sits at the root of the cgroup tree *it can see*. That is what a
- * container with its own cgroup namespace sees (Docker's default on cgroup v2), and also what a
- * process in the host's root cgroup sees (pid 1 without systemd, kernel helpers): it cannot tell the
- * two apart.
- */
-function cgroupEvidence(path, text) {
-    if (text === null)
-        return { line: `- ${path} unreadable`, container: false };
-    const paths = text
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l.length > 0)
-        .map((l) => l.split(':').slice(2).join(':'));
-    for (const [pattern, name] of CGROUP_MARKERS) {
-        const hit = paths.find((p) => pattern.test(p));
-        if (hit !== undefined) {
-            return { line: `+ ${path} names a container runtime (${name})`, container: true };
-        }
-    }
-    const shown = paths.find((p) => p !== '/') ?? '/';
-    if (shown === '/') {
-        return {
-            line: `- ${path} is at the cgroup root only (not proof either way: a cgroup namespace and the host's root cgroup look the same)`,
-            container: false,
-        };
-    }
-    return { line: `- ${path} has no container runtime marker (${clip(shown)})`, container: false };
-}
-/** Mount roots (the 4th mountinfo field) that only a container runtime bind-mounts over `/etc/…`. */
-const RUNTIME_MOUNT_ROOT = /\/docker\/containers\/|\/var\/lib\/containers\/|\/containers\/storage\/|\/kubelet\/pods\/|\/containerd\/|\/libpod/;
-/** The files a runtime bind-mounts into every container it starts. */
-const RUNTIME_BIND_TARGETS = new Set(['/etc/hostname', '/etc/hosts', '/etc/resolv.conf']);
-/**
- * Read `/proc/self/mountinfo`: an overlay filesystem as `/`, or `/etc/hostname`-style files
- * bind-mounted out of a runtime's state directory. Overlay mounts elsewhere are ignored on purpose:
- * a host that runs Docker shows its containers' `…/overlay2/…/merged` mounts too.
- */
-function mountinfoEvidence(text) {
-    const path = PROBE_PATHS.mountinfo;
-    if (text === null)
-        return { line: `- ${path} unreadable`, container: false };
-    const findings = [];
-    let rootType;
-    let rootSource;
-    for (const raw of text.split('\n')) {
-        const separator = raw.indexOf(' - ');
-        if (separator < 0)
-            continue;
-        const before = raw.slice(0, separator).split(' ');
-        const after = raw.slice(separator + 3).split(' ');
-        const mountRoot = before[3];
-        const mountPoint = before[4];
-        const fsType = after[0];
-        if (mountRoot === undefined || mountPoint === undefined || fsType === undefined)
-            continue;
-        if (mountPoint === '/') {
-            rootType = fsType;
-            rootSource = after[1];
-        }
-        if (RUNTIME_BIND_TARGETS.has(mountPoint) && RUNTIME_MOUNT_ROOT.test(mountRoot)) {
-            findings.push(`${mountPoint} bind-mounted from ${clip(mountRoot)}`);
-        }
-    }
-    if (rootType === 'overlay' || rootType === 'fuse-overlayfs') {
-        findings.unshift(`root is ${rootType}`);
-    }
-    if (findings.length > 0) {
-        return { line: `+ ${path}: ${findings.join('; ')}`, container: true };
-    }
-    const root = rootType === undefined
-        ? 'no root mount found'
-        : `root is ${rootType} (${clip(rootSource ?? '?')})`;
-    return { line: `- ${path}: ${root}, no container runtime mounts`, container: false };
-}
-/** Names pid 1 has on a machine that booted an init system (as opposed to a container's process). */
-const INIT_SYSTEMS = new Set([
-    'systemd',
-    'init',
-    'runit',
-    'runit-init',
-    'openrc-init',
-    's6-svscan',
-    'upstart',
-    'launchd',
-]);
-/**
- * Read the first line of `/proc/1/sched`, `<comm> (<pid>, #threads: <n>)`. A container's pid 1 is
- * whatever it was started with (`tail` for a GitHub job container, `tini`, `sh`, `node` …); a
- * machine's pid 1 is an init system.
- */
-function schedEvidence(text) {
-    const path = PROBE_PATHS.initSched;
-    if (text === null)
-        return { line: `- ${path} unreadable`, container: false };
-    const first = text.split('\n')[0] ?? '';
-    const match = /^(.*) \(\d+, #threads: \d+\)\s*$/.exec(first);
-    const name = match?.[1]?.trim();
-    if (name === undefined || name.length === 0) {
-        return { line: `- ${path}: first line not understood`, container: false };
-    }
-    if (INIT_SYSTEMS.has(name)) {
-        return { line: `- pid 1 is ${clip(name)} (an init system)`, container: false };
-    }
-    return { line: `+ pid 1 is ${clip(name)} (not an init system)`, container: true };
-}
-/** Shorten and make printable something read from the machine before it goes into a log line. */
-function clip(value) {
-    // eslint-disable-next-line no-control-regex
-    const printable = value.replace(/[\u0000-\u001f\u007f]/g, '?');
-    return printable.length > 80 ? `${printable.slice(0, 77)}...` : printable;
-}
+
+
 /** `RUNNER_NAME` on GitHub's standard hosted runners. */
 const HOSTED_RUNNER_NAME = /^GitHub Actions \d+$/;
 /** How many corroborating signs a GitHub-hosted VM must show besides `RUNNER_ENVIRONMENT`. */
@@ -48183,42 +51296,63 @@ const HOSTED_CORROBORATION_NEEDED = 2;
  * Every sign looked at yields exactly one evidence line, so the report shows why.
  */
 function detectIsolation(probe) {
-    const evidence = [];
-    const containerSigns = [];
-    const note = (result) => {
-        evidence.push(result.line);
-        containerSigns.push(result.container);
+    const container = containerEvidence(probe);
+    const claim = hostedClaim(probe);
+    const corroboration = hostedCorroboration(probe);
+    let kind = 'bare-host';
+    if (container.some((sign) => sign.container))
+        kind = 'container';
+    else if (claim.claimed && corroboration.count >= HOSTED_CORROBORATION_NEEDED) {
+        kind = 'github-hosted-vm';
+    }
+    return {
+        kind,
+        evidence: [...container.map((sign) => sign.line), claim.line, ...corroboration.lines],
     };
-    note(probe.exists(PROBE_PATHS.dockerenv)
-        ? { line: `+ ${PROBE_PATHS.dockerenv} present (Docker)`, container: true }
-        : { line: `- ${PROBE_PATHS.dockerenv} absent`, container: false });
-    note(probe.exists(PROBE_PATHS.containerenv)
-        ? { line: `+ ${PROBE_PATHS.containerenv} present (Podman)`, container: true }
-        : { line: `- ${PROBE_PATHS.containerenv} absent`, container: false });
-    note(cgroupEvidence(PROBE_PATHS.initCgroup, probe.read(PROBE_PATHS.initCgroup)));
-    note(cgroupEvidence(PROBE_PATHS.selfCgroup, probe.read(PROBE_PATHS.selfCgroup)));
-    note(mountinfoEvidence(probe.read(PROBE_PATHS.mountinfo)));
-    note(schedEvidence(probe.read(PROBE_PATHS.initSched)));
+}
+/** One line per container sign looked at: files, cgroups, mounts, pid 1, the environment. */
+function containerEvidence(probe) {
+    const evidence = [
+        probe.exists(PROBE_PATHS.dockerenv)
+            ? { line: `+ ${PROBE_PATHS.dockerenv} present (Docker)`, container: true }
+            : { line: `- ${PROBE_PATHS.dockerenv} absent`, container: false },
+        probe.exists(PROBE_PATHS.containerenv)
+            ? { line: `+ ${PROBE_PATHS.containerenv} present (Podman)`, container: true }
+            : { line: `- ${PROBE_PATHS.containerenv} absent`, container: false },
+        cgroupEvidence(PROBE_PATHS.initCgroup, probe.read(PROBE_PATHS.initCgroup)),
+        cgroupEvidence(PROBE_PATHS.selfCgroup, probe.read(PROBE_PATHS.selfCgroup)),
+        mountinfoEvidence(PROBE_PATHS.mountinfo, probe.read(PROBE_PATHS.mountinfo)),
+        schedEvidence(PROBE_PATHS.initSched, probe.read(PROBE_PATHS.initSched)),
+    ];
     const containerVar = probe.env['container'];
-    note(containerVar !== undefined && containerVar !== ''
+    evidence.push(containerVar !== undefined && containerVar !== ''
         ? { line: `+ container=${clip(containerVar)} in the environment`, container: true }
         : { line: '- container variable not set', container: false });
     const kubernetes = probe.env['KUBERNETES_SERVICE_HOST'];
-    note(kubernetes !== undefined && kubernetes !== ''
+    evidence.push(kubernetes !== undefined && kubernetes !== ''
         ? { line: '+ KUBERNETES_SERVICE_HOST set (Kubernetes pod)', container: true }
         : { line: '- KUBERNETES_SERVICE_HOST not set', container: false });
+    return evidence;
+}
+/** Whether the runner says it is GitHub-hosted (`RUNNER_ENVIRONMENT`), with its evidence line. */
+function hostedClaim(probe) {
     const runnerEnvironment = probe.env['RUNNER_ENVIRONMENT'];
-    const claimsHosted = runnerEnvironment === 'github-hosted';
-    evidence.push(claimsHosted
+    const claimed = runnerEnvironment === 'github-hosted';
+    const line = claimed
         ? '+ RUNNER_ENVIRONMENT=github-hosted'
         : runnerEnvironment === undefined || runnerEnvironment === ''
             ? '- RUNNER_ENVIRONMENT not set'
-            : `- RUNNER_ENVIRONMENT=${clip(runnerEnvironment)}`);
-    let corroboration = 0;
+            : `- RUNNER_ENVIRONMENT=${clip(runnerEnvironment)}`;
+    return { claimed, line };
+}
+/** How many signs of GitHub's hosted images back that claim, one evidence line each. */
+function hostedCorroboration(probe) {
+    const lines = [];
+    let count = 0;
     const corroborate = (present, yes, no) => {
-        evidence.push(present ? `+ ${yes}` : `- ${no}`);
+        lines.push(present ? `+ ${yes}` : `- ${no}`);
         if (present)
-            corroboration += 1;
+            count += 1;
     };
     const imageOs = probe.env['ImageOS'];
     corroborate(imageOs !== undefined && imageOs !== '', `ImageOS=${clip(imageOs ?? '')}`, 'ImageOS not set');
@@ -48230,12 +51364,7 @@ function detectIsolation(probe) {
     corroborate(runnerName !== undefined && HOSTED_RUNNER_NAME.test(runnerName), `RUNNER_NAME=${clip(runnerName ?? '')} (GitHub's naming)`, runnerName === undefined
         ? 'RUNNER_NAME not set'
         : `RUNNER_NAME=${clip(runnerName)} (not GitHub's naming)`);
-    let kind = 'bare-host';
-    if (containerSigns.includes(true))
-        kind = 'container';
-    else if (claimsHosted && corroboration >= HOSTED_CORROBORATION_NEEDED)
-        kind = 'github-hosted-vm';
-    return { kind, evidence };
+    return { count, lines };
 }
 /** The `reason` given when `isolation: none` skipped the check. */
 const ISOLATION_SKIPPED_REASON = 'isolation check skipped (isolation: none)';
@@ -48261,1556 +51390,199 @@ function decideIsolation(detected, mode) {
     return { ...base, allowed: false, reason };
 }
 
-;// CONCATENATED MODULE: ./build/lock/policy.js
+;// CONCATENATED MODULE: ./build/guard/stage.js
+/**
+ * Guard, as a pipeline stage: is this runner isolated? Prints every piece of evidence and the
+ * verdict, and refuses a runner that is not, before anything is changed. I/O: reads the probe
+ * files, writes the log (the decision itself, `decideIsolation`, is pure).
+ */
 
 
-/** Absolute-path rule syntax of the CLI (`//abs/path`). */
-function abs(p) {
-    return `/${p.startsWith('/') ? p : `/${p}`}`;
-}
-/** Quotes one word for the POSIX shell the CLI runs hook commands with. */
-function shellQuote(word) {
-    return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-/**
- * Builds the managed settings, the hook's policy and the tool list from the config. Pure.
- * Guarantees: the sandbox's network is managed-only; unsandboxed commands are off; the model
- * credential is unset for sandboxed commands; credential stores, `/proc`, the runner's folders
- * and the lock itself are denied to every tool; the repository's hooks and rules are ignored.
- */
-function buildLock(config, paths, options) {
-    const home = paths.home;
-    const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => external_node_path_.join(home, p));
-    const runnerFolders = [
-        ...(paths.runnerTemp !== null ? [paths.runnerTemp] : []),
-        ...paths.runnerFiles,
-    ];
-    const readDenied = [
-        ...homeCredentials,
-        ...paths.secretFiles,
-        ...runnerFolders,
-        paths.privateDir,
-        '/proc',
-        '/sys/kernel',
-        MANAGED_SETTINGS_DIR,
-    ];
-    const gitDir = external_node_path_.join(paths.workspace, '.git');
-    const writeDenied = [
-        external_node_path_.join(gitDir, 'hooks'),
-        external_node_path_.join(gitDir, 'config'),
-        ...HOME_STARTUP_FILES.map((p) => external_node_path_.join(home, p)),
-        MANAGED_SETTINGS_DIR,
-        paths.privateDir,
-        ...runnerFolders,
-    ];
-    const denyRules = [
-        ...SEED_BASH_DENY,
-        ...SEED_FILE_DENY.flatMap((glob) => [
-            `Read(${abs(external_node_path_.join(paths.workspace, glob))})`,
-            `Edit(${abs(external_node_path_.join(paths.workspace, glob))})`,
-        ]),
-        ...readDenied.flatMap((p) => [`Read(${abs(p)})`, `Read(${abs(p)}/**)`]),
-        ...writeDenied.flatMap((p) => [`Edit(${abs(p)})`, `Edit(${abs(p)}/**)`]),
-        ...config.deny,
-    ];
-    const uniqueDeny = [...new Set(denyRules)];
-    const networkAllowed = config.allowedDomains.length > 0;
-    const tools = KNOWN_TOOLS.filter((tool) => networkAllowed || !NETWORK_TOOLS.has(tool));
-    const hookCommand = (event, policyFile) => [paths.node, paths.hookScript, event, policyFile].map(shellQuote).join(' ');
-    const policyFile = external_node_path_.join(paths.privateDir, 'policy.json');
-    const settings = {
-        permissions: { deny: uniqueDeny },
-        allowManagedHooksOnly: true,
-        allowManagedPermissionRulesOnly: true,
-        hooks: {
-            PreToolUse: [
-                {
-                    matcher: '*',
-                    hooks: [
-                        { type: 'command', command: hookCommand('pre-tool-use', policyFile), timeout: 30 },
-                    ],
-                },
-            ],
-            SessionStart: [
-                {
-                    hooks: [
-                        { type: 'command', command: hookCommand('session-start', policyFile), timeout: 30 },
-                    ],
-                },
-            ],
-        },
-        sandbox: {
-            enabled: options.sandbox !== 'off',
-            failIfUnavailable: options.sandbox !== 'off',
-            allowUnsandboxedCommands: false,
-            autoAllowBashIfSandboxed: true,
-            ...(options.sandbox === 'weaker-nested' ? { enableWeakerNestedSandbox: true } : {}),
-            ...(options.bwrapPath !== undefined ? { bwrapPath: options.bwrapPath } : {}),
-            network: {
-                allowedDomains: [...config.allowedDomains],
-                allowManagedDomainsOnly: true,
-                allowUnixSockets: [],
-                allowAllUnixSockets: false,
-                allowLocalBinding: false,
-            },
-            filesystem: {
-                allowWrite: [paths.agentTmp, ...config.allowWrite],
-                denyWrite: writeDenied,
-                denyRead: readDenied.filter((p) => p !== '/proc' && p !== '/sys/kernel'),
-            },
-            credentials: {
-                envVars: [
-                    { name: 'ANTHROPIC_API_KEY', mode: 'deny' },
-                    { name: 'CLAUDE_CODE_OAUTH_TOKEN', mode: 'deny' },
-                    { name: 'ANTHROPIC_AUTH_TOKEN', mode: 'deny' },
-                ],
-            },
-        },
-    };
-    const hookPolicy = {
-        version: 1,
-        nonce: options.nonce,
-        sessionFile: external_node_path_.join(paths.privateDir, 'session-start'),
-        logFile: external_node_path_.join(paths.privateDir, 'decisions.jsonl'),
-        tools,
-        writeRoots: [paths.workspace, paths.agentTmp, ...config.allowWrite],
-        denyWrite: [gitDir, ...writeDenied],
-        denyRead: readDenied,
-        denyNames: ['.env*', '*credentials*', '*secret*'],
-        allowedDomains: [...config.allowedDomains],
-    };
-    return { settings, hookPolicy, tools, denyRules: uniqueDeny };
+
+
+/** Looks at the runner and decides, by the `isolation` input, whether the agent may run on it. */
+function checkIsolation(mode) {
+    const result = decideIsolation(detectIsolation(readProbe()), mode);
+    for (const line of result.evidence)
+        lib_core/* info */.pq(line);
+    lib_core/* info */.pq(result.allowed
+        ? `Runner: ${result.kind} (allowed by isolation: ${mode})`
+        : `Refused: ${result.reason ?? ''}`);
+    return result;
 }
 /**
- * The subset of the CLI's settings schema (2.1.197) that the lock uses. The CLI silently drops a
- * managed settings file that fails its own validation, deny rules and all, so what we write is
- * checked against this first.
+ * Throws a {@link Refusal} unless `verdict` allows the agent; warns when `isolation: none`
+ * skipped the check.
  */
-const HOOK_SHAPE = { type: 'string', command: 'string', timeout: 'number' };
-const SETTINGS_SHAPE = {
-    permissions: { deny: 'string[]' },
-    allowManagedHooksOnly: 'boolean',
-    allowManagedPermissionRulesOnly: 'boolean',
-    hooks: {
-        PreToolUse: [{ matcher: 'string', hooks: [HOOK_SHAPE] }],
-        SessionStart: [{ hooks: [HOOK_SHAPE] }],
-    },
-    sandbox: {
-        enabled: 'boolean',
-        failIfUnavailable: 'boolean',
-        allowUnsandboxedCommands: 'boolean',
-        autoAllowBashIfSandboxed: 'boolean',
-        enableWeakerNestedSandbox: 'boolean',
-        bwrapPath: 'string',
-        network: {
-            allowedDomains: 'string[]',
-            allowManagedDomainsOnly: 'boolean',
-            allowUnixSockets: 'string[]',
-            allowAllUnixSockets: 'boolean',
-            allowLocalBinding: 'boolean',
-        },
-        filesystem: { allowWrite: 'string[]', denyWrite: 'string[]', denyRead: 'string[]' },
-        credentials: { envVars: [{ name: 'string', mode: 'string' }] },
-    },
+function requireIsolation(verdict, mode) {
+    if (!verdict.allowed)
+        throw new errors/* Refusal */.P(verdict.reason ?? 'This runner is not isolated.');
+    if (mode === 'none')
+        lib_core/* warning */.$e('isolation: none — the isolation check was skipped; the agent may run on a shared machine.');
+}
+
+;// CONCATENATED MODULE: ./build/guard/index.js
+/**
+ * The guard: is this runner a throwaway place (a container, or a GitHub-hosted VM destroyed after
+ * the job)? `readProbe` asks the machine, `detectIsolation` classifies what it answered (pure),
+ * `decideIsolation` applies the `isolation` input (pure).
+ */
+
+
+
+
+;// CONCATENATED MODULE: ./build/pipeline/stage.js
+/**
+ * The pipeline's stages as the log shows them: each in its log group (when it has one) and timed
+ * for the closing `Timings:` line. I/O: writes the log.
+ */
+
+/** The log group each stage's lines are folded into; a stage not listed logs at the top level. */
+const GROUPS = {
+    guard: 'Guard: is this runner isolated?',
+    lock: 'Lock: managed settings, sandbox, policy hook',
+    agent: 'Run: the agent (its output cannot issue workflow commands)',
+    audit: 'Audit: what the agent changed',
 };
-/** Keys the lock may leave out; every other key of the shape must be present. */
-const OPTIONAL_KEYS = new Set(['enableWeakerNestedSandbox', 'bwrapPath']);
-function check(value, shape, at, problems) {
-    if (shape === 'string[]') {
-        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-            problems.push(`${at} must be a list of strings`);
-    }
-    else if (typeof shape === 'string') {
-        if (typeof value !== shape)
-            problems.push(`${at} must be a ${shape}`);
-    }
-    else if (Array.isArray(shape)) {
-        if (!Array.isArray(value)) {
-            problems.push(`${at} must be a list`);
-            return;
-        }
-        value.forEach((item, i) => {
-            check(item, shape[0], `${at}[${i}]`, problems);
-        });
-    }
-    else {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-            problems.push(`${at} must be an object`);
-            return;
-        }
-        for (const [key, child] of Object.entries(value)) {
-            const childShape = shape[key];
-            if (childShape === undefined)
-                problems.push(`${at}.${key} is not a key the lock may set`);
-            else
-                check(child, childShape, `${at}.${key}`, problems);
-        }
-        for (const key of Object.keys(shape)) {
-            if (!(key in value) && !OPTIONAL_KEYS.has(key))
-                problems.push(`${at}.${key} is missing`);
-        }
-    }
-}
-/**
- * Validates a settings object before it is written. Returns the problems found (empty when valid).
- * Also refuses a lock that would not hold: sandbox on without `failIfUnavailable`, unsandboxed
- * commands allowed, network not managed-only, hooks not managed-only.
- */
-function validateManagedSettings(value) {
-    const problems = [];
-    check(value, SETTINGS_SHAPE, 'settings', problems);
-    if (problems.length > 0)
-        return problems;
-    const settings = value;
-    if (!settings.allowManagedHooksOnly)
-        problems.push('settings.allowManagedHooksOnly must be true');
-    if (!settings.allowManagedPermissionRulesOnly)
-        problems.push('settings.allowManagedPermissionRulesOnly must be true');
-    if (settings.sandbox.enabled && !settings.sandbox.failIfUnavailable) {
-        problems.push('settings.sandbox.failIfUnavailable must be true when the sandbox is on');
-    }
-    if (settings.sandbox.allowUnsandboxedCommands)
-        problems.push('settings.sandbox.allowUnsandboxedCommands must be false');
-    if (!settings.sandbox.network.allowManagedDomainsOnly) {
-        problems.push('settings.sandbox.network.allowManagedDomainsOnly must be true');
-    }
-    const hookCount = (groups) => groups.reduce((n, group) => n + group.hooks.length, 0);
-    if (hookCount(settings.hooks.PreToolUse) === 0 || hookCount(settings.hooks.SessionStart) === 0) {
-        problems.push('settings.hooks must run the policy hook');
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./build/lock/privileged-write.js
-
-
-
-function sudo(args) {
-    (0,external_node_child_process_namespaceObject.execFileSync)('sudo', ['-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-const direct = {
-    viaSudo: false,
-    mkdir: (dir) => (0,external_node_fs_.mkdirSync)(dir, { recursive: true, mode: 0o755 }),
-    install: (from, to, mode) => {
-        const staged = external_node_path_.join(external_node_path_.dirname(to), `.${external_node_path_.basename(to)}.airlock-tmp`);
-        (0,external_node_fs_.copyFileSync)(from, staged);
-        (0,external_node_fs_.chmodSync)(staged, mode);
-        (0,external_node_fs_.renameSync)(staged, to);
-    },
-    copy: (from, to) => (0,external_node_child_process_namespaceObject.execFileSync)('cp', ['-p', '--', from, to]),
-    move: (from, to) => (0,external_node_fs_.renameSync)(from, to),
-    remove: (file) => (0,external_node_fs_.rmSync)(file, { force: true }),
-    removeEmptyDir: (dir) => {
-        try {
-            (0,external_node_fs_.rmdirSync)(dir);
-        }
-        catch {
-            // Not empty or already gone: leave it.
-        }
-    },
-};
-const viaSudo = {
-    viaSudo: true,
-    mkdir: (dir) => sudo(['mkdir', '-p', '-m', '755', '--', dir]),
-    install: (from, to, mode) => sudo(['install', '-m', mode.toString(8), '-o', 'root', '-g', 'root', '--', from, to]),
-    copy: (from, to) => sudo(['cp', '-p', '--', from, to]),
-    move: (from, to) => sudo(['mv', '-f', '--', from, to]),
-    remove: (file) => sudo(['rm', '-f', '--', file]),
-    removeEmptyDir: (dir) => {
-        try {
-            sudo(['rmdir', '--', dir]);
-        }
-        catch {
-            // Not empty or already gone: leave it.
-        }
-    },
-};
-/** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
-const APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns';
-/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
-function setSysctl(key, value, useSudo) {
-    const args = ['sysctl', '-q', '-w', `${key}=${value}`];
-    if (useSudo)
-        sudo(args);
-    else
-        (0,external_node_child_process_namespaceObject.execFileSync)(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-/** True when this process may write system paths itself. */
-function isRoot() {
-    return process.getuid?.() === 0;
-}
-/** Whether passwordless sudo works here. */
-function hasPasswordlessSudo() {
-    try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The way to change system paths on this runner, or `null` when there is none (not root, no
- * passwordless sudo): the lock cannot be written, and the action fails closed.
- */
-function privilegedFs() {
-    if (isRoot())
-        return direct;
-    if (hasPasswordlessSudo())
-        return viaSudo;
-    return null;
-}
-/** The implementation recorded in state (`viaSudo`), for the post step. */
-function privilegedFsFor(useSudo) {
-    return useSudo ? viaSudo : direct;
-}
-/** Whether a path exists (no privilege needed to look in /etc). */
-function privileged_write_exists(p) {
-    return existsSync(p);
-}
-
-;// CONCATENATED MODULE: ./build/hook/realpath.js
-
-
-const MAX_LINKS = 40;
-/**
- * Where the OS would land when it opens `p`: every symlink on the way is followed, including a
- * dangling one (a write through a dangling link creates its target), and the part of the path
- * that does not exist yet is appended as is. More than 40 links (a loop) resolves to a path under
- * `/proc/airlock-symlink-loop`, which every policy denies.
- */
-function realpathLoose(p) {
-    let links = 0;
-    const pending = external_node_path_.resolve(p).split('/').filter(Boolean);
-    let resolved = '/';
-    while (pending.length > 0) {
-        const part = pending.shift() ?? '';
-        if (part === '.')
-            continue;
-        if (part === '..') {
-            resolved = external_node_path_.dirname(resolved);
-            continue;
-        }
-        const next = external_node_path_.join(resolved, part);
-        let target = null;
-        try {
-            if ((0,external_node_fs_.lstatSync)(next).isSymbolicLink())
-                target = (0,external_node_fs_.readlinkSync)(next);
-        }
-        catch {
-            // Does not exist (yet): nothing further to resolve along this path.
-            return external_node_path_.join(next, ...pending);
-        }
-        if (target === null) {
-            resolved = next;
-            continue;
-        }
-        if (++links > MAX_LINKS)
-            return '/proc/airlock-symlink-loop';
-        pending.unshift(...target.split('/').filter(Boolean));
-        if (target.startsWith('/'))
-            resolved = '/';
-    }
-    return resolved;
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./build/lock/sandbox.js
-
-
-/**
- * Turns a probe result and the `sandbox` input into a decision, with one sentence naming the fix.
- * `required` fails closed; `best-effort` may fall back to the weaker nested sandbox (when that
- * probe passes) or, last, to no sandbox, always with a warning; `off` never probes.
- */
-function decideSandbox(mode, full, weaker) {
-    if (mode === 'off') {
-        return {
-            setting: 'off',
-            refusal: null,
-            warnings: [
-                'The OS sandbox is off (sandbox: off): commands the agent runs are confined by deny rules only, not by the kernel.',
-            ],
-        };
-    }
-    if (full?.ok === true)
-        return { setting: 'on', refusal: null, warnings: [] };
-    const why = explainProbeFailure(full);
-    if (mode === 'required') {
-        return { setting: 'off', refusal: `The OS sandbox cannot start here: ${why}`, warnings: [] };
-    }
-    if (weaker?.ok === true) {
-        return {
-            setting: 'weaker-nested',
-            refusal: null,
-            warnings: [
-                `The full OS sandbox cannot start here (${why}); using the weaker nested sandbox (sandbox: best-effort), which shares /proc with the container.`,
-            ],
-        };
-    }
+/** A fresh set of timings; `now` is the clock (milliseconds). */
+function stages(now = Date.now) {
+    const timings = [];
     return {
-        setting: 'off',
-        refusal: null,
-        warnings: [
-            `The OS sandbox cannot start here (${why}); running without it (sandbox: best-effort).`,
-        ],
+        async stage(name, body) {
+            const since = now();
+            const title = GROUPS[name];
+            const result = title === undefined ? await body() : await lib_core/* group */.Os(title, async () => body());
+            timings.push([name, now() - since]);
+            return result;
+        },
+        timings: () => `Timings: ${timings.map(([stage, ms]) => `${stage} ${formatMs(ms)}`).join(' · ')}`,
     };
-}
-/** One sentence: what failed and how to fix it. */
-function explainProbeFailure(result) {
-    if (result === null)
-        return 'it was not probed.';
-    if (result.missing.length > 0) {
-        return `${result.missing.join(' and ')} not found; install them first (Debian/Ubuntu: sudo apt-get install -y bubblewrap socat).`;
-    }
-    if (result.apparmorRestrictsUserns) {
-        return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` in a step before Airlock.';
-    }
-    const detail = (result.error ?? 'unknown error').split('\n')[0]?.slice(0, 200) ?? '';
-    return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`;
-}
-/**
- * The wrapper the CLI runs instead of bubblewrap when it runs as root: bubblewrap started by root
- * keeps root's capabilities inside the sandbox, and with CAP_SYS_ADMIN a command can simply
- * remount the read-only views writable (seen here: `mount -o remount,bind,rw /` succeeded).
- * `--cap-drop ALL` takes every capability from the sandboxed command.
- */
-function capDropWrapper(bwrap) {
-    return `#!/bin/sh\nexec '${bwrap.replaceAll("'", `'\\''`)}' --cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_SETFCAP "$@"\n`;
-}
-/** The absolute path of a program on PATH, or null. */
-function findProgram(program, pathVar = process.env.PATH ?? '') {
-    for (const dir of pathVar.split(':')) {
-        if (dir === '' || !dir.startsWith('/'))
-            continue;
-        try {
-            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
-            return `${dir}/${program}`;
-        }
-        catch {
-            // Not here.
-        }
-    }
-    return null;
-}
-function sandbox_which(program, pathVar) {
-    return pathVar.split(':').some((dir) => {
-        if (dir === '')
-            return false;
-        try {
-            (0,external_node_fs_.accessSync)(`${dir}/${program}`, external_node_fs_.constants.X_OK);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    });
-}
-/**
- * Starts bubblewrap with the namespaces the CLI uses (new session, PID and network namespaces,
- * a fresh /proc) — or, for `weaker`, the CLI's nested variant (user namespace, /proc bound) —
- * and runs `/bin/true` in it.
- */
-function probeSandbox(weaker = false) {
-    const pathVar = process.env.PATH ?? '/usr/bin:/bin';
-    const missing = ['bwrap', 'socat'].filter((program) => !sandbox_which(program, pathVar));
-    let apparmor;
-    try {
-        apparmor =
-            (0,external_node_fs_.readFileSync)('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').trim() === '1';
-    }
-    catch {
-        apparmor = false;
-    }
-    if (missing.includes('bwrap'))
-        return { ok: false, missing, error: null, apparmorRestrictsUserns: apparmor };
-    const procArgs = weaker ? ['--unshare-user', '--bind', '/proc', '/proc'] : ['--proc', '/proc'];
-    const run = (0,external_node_child_process_namespaceObject.spawnSync)('bwrap', [
-        '--new-session',
-        '--die-with-parent',
-        '--unshare-net',
-        '--ro-bind',
-        '/',
-        '/',
-        '--dev',
-        '/dev',
-        '--unshare-pid',
-        ...procArgs,
-        '--',
-        '/bin/true',
-    ], { encoding: 'utf8', timeout: 15_000 });
-    const ok = run.status === 0 && missing.length === 0;
-    return {
-        ok,
-        missing,
-        error: run.status === 0 ? null : run.stderr || run.error?.message || `exit ${String(run.status)}`,
-        apparmorRestrictsUserns: apparmor && run.status !== 0,
-    };
-}
-
-;// CONCATENATED MODULE: ./build/audit/setuid-scan.js
-
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-/** Paths from `find … -print0`, relative to `root`. Pure. */
-function parseFindOutput(output, root) {
-    return output
-        .split('\0')
-        .filter((p) => p !== '')
-        .map((p) => external_node_path_.relative(root, p));
-}
-/**
- * `getcap -r` lines: `/path cap_net_raw=ep` (libcap ≥ 2.48) or `/path = cap_net_raw+ep` (older).
- * Pure.
- */
-function parseGetcap(output, root) {
-    const out = new Map();
-    for (const line of output.split('\n')) {
-        const match = /^(.+?) (?:= )?(cap_[\w,]+[=+-][eip]+.*)$/.exec(line);
-        if (match?.[1] === undefined || match[2] === undefined)
-            continue;
-        out.set(external_node_path_.relative(root, match[1]), match[2].trim());
-    }
-    return out;
-}
-/** What changed between two scans: files that became privileged, or differently so. Pure. */
-function privilegedViolations(before, after) {
-    const out = [];
-    for (const [file, what] of [...after.files].sort(([a], [b]) => a.localeCompare(b))) {
-        if (before.files.get(file) === what)
-            continue;
-        out.push({
-            kind: 'privileged-file',
-            path: file,
-            rule: what,
-            detail: `"${file}" was given ${what} during the run; a later step running it would get more privilege than its caller`,
-        });
-    }
-    return out;
-}
-/** What a file's mode makes it: `setuid`, `setgid`, `setuid+setgid`, or `null` (neither). Pure. */
-function setIdBits(mode) {
-    const bits = [
-        ...((mode & 0o4000) !== 0 ? ['setuid'] : []),
-        ...((mode & 0o2000) !== 0 ? ['setgid'] : []),
-    ];
-    return bits.length > 0 ? bits.join('+') : null;
-}
-/**
- * Scans the workspace, the `.git` folder included: one `find` for setuid and setgid files (their
- * bits then read with `lstat`) and, at the same time, one `getcap -r`. Rejects when a listed
- * file's mode cannot be read.
- */
-async function scanPrivilegedFiles(workspace) {
-    const opts = { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' };
-    const getcap = findProgram('getcap', `${process.env.PATH ?? ''}:/usr/sbin:/sbin`);
-    const [found, caps] = await Promise.all([
-        run('find', [
-            workspace,
-            '-xdev',
-            '-type',
-            'f',
-            '(',
-            '-perm',
-            '-4000',
-            '-o',
-            '-perm',
-            '-2000',
-            ')',
-            '-print0',
-        ], opts),
-        getcap === null ? null : run(getcap, ['-r', workspace], opts),
-    ]);
-    const files = new Map();
-    for (const file of parseFindOutput(found.stdout, workspace)) {
-        // Nothing runs in the workspace during a scan: a file find listed but lstat cannot read (a
-        // path longer than PATH_MAX, which find walks and lstat refuses) fails the scan, never skips.
-        const what = setIdBits((await (0,promises_namespaceObject.lstat)(external_node_path_.resolve(workspace, file))).mode);
-        if (what !== null)
-            files.set(file, what);
-    }
-    if (caps === null)
-        return { files, capabilitiesChecked: false };
-    for (const [file, what] of parseGetcap(caps.stdout, workspace))
-        files.set(file, what);
-    return { files, capabilitiesChecked: true };
-}
-
-;// CONCATENATED MODULE: ./build/lock/runner-files.js
-
-
-/**
- * Files of the GitHub runner's own installation that hold secrets or secret-bearing logs:
- * `.credentials` and `.credentials_rsaparams` (the runner's registration and the RSA key it
- * authenticates to GitHub with), `.runner`, the runner's `.env` and `.path`, and `_diag` (the
- * runner's and worker's logs, with job messages). On a self-hosted runner they sit next to the
- * work folder, readable by the job's user; the agent must never read them.
- */
-const RUNNER_PRIVATE_ENTRIES = [
-    '.credentials',
-    '.credentials_rsaparams',
-    '.runner',
-    '.env',
-    '.path',
-    '_diag',
-];
-/** The runner's processes: the action is started by the worker, which the listener starts. */
-const RUNNER_PROCESSES = new Set(['Runner.Worker', 'Runner.Listener']);
-/** The runner's installation folder for an executable path such as `<root>/bin/Runner.Worker`. Pure. */
-function runnerRootOf(exe) {
-    const bin = external_node_path_.dirname(exe);
-    if (!RUNNER_PROCESSES.has(external_node_path_.basename(exe)) || external_node_path_.basename(bin) !== 'bin')
-        return null;
-    return external_node_path_.dirname(bin);
-}
-/** The paths under a runner root that the agent may not read or write. Pure. */
-function runnerPrivatePaths(root) {
-    return RUNNER_PRIVATE_ENTRIES.map((entry) => external_node_path_.join(root, entry));
-}
-/** The parent pid in the text of `/proc/<pid>/stat` (the field after the parenthesised name). Pure. */
-function parentPidOf(stat) {
-    const close = stat.lastIndexOf(')');
-    if (close < 0)
-        return null;
-    const fields = stat.slice(close + 2).split(' ');
-    const ppid = Number(fields[1]);
-    return Number.isInteger(ppid) && ppid > 0 ? ppid : null;
-}
-/**
- * Finds the runner's installation by walking up from this process to the first ancestor whose
- * executable is `Runner.Worker` or `Runner.Listener`. Evidence, not configuration: an
- * environment variable could be set by the workflow. Returns null inside a job container (the
- * runner lives on the host) or when not started by a runner.
- */
-function findRunnerRoot(procRoot = '/proc', start = process.ppid) {
-    let pid = start;
-    for (let depth = 0; pid !== null && pid > 1 && depth < 16; depth++) {
-        try {
-            const root = runnerRootOf((0,external_node_fs_.readlinkSync)(external_node_path_.join(procRoot, String(pid), 'exe')));
-            if (root !== null)
-                return root;
-        }
-        catch {
-            // Not ours to read (another user's process) or gone: keep walking.
-        }
-        try {
-            pid = parentPidOf((0,external_node_fs_.readFileSync)(external_node_path_.join(procRoot, String(pid), 'stat'), 'utf8'));
-        }
-        catch {
-            return null;
-        }
-    }
-    return null;
-}
-
-;// CONCATENATED MODULE: ./build/agent/sandbox-log.js
-/**
- * A network request the CLI's sandbox proxy refused, as the CLI logs it to its debug file
- * (`--debug-file`, written by the CLI process itself into Airlock's private folder, which no
- * sandboxed command can write):
- * `2026-11-27T04:15:05.994Z [DEBUG] [sandbox] Blocked network request to evil.example (allowManagedDomainsOnly)`.
- */
-const BLOCKED = /^\d{4}-\d\d-\d\dT[\d:.]+Z \[[A-Z]+\] \[sandbox\] Blocked network request to (\S{1,300}) \(([^)]{0,100})\)$/;
-/** At most this many refusals are kept: an agent in a loop must not grow the report without end. */
-const MAX_SANDBOX_DENIALS = 1000;
-/**
- * The sandbox's network refusals in some lines of the CLI's debug log. Pure.
- *
- * A line the agent managed to get into the log could only add a refusal, never hide one, so a
- * forgery can fail the check (`fail-on: denial`) but never pass it.
- */
-function sandboxDenials(lines, limit = MAX_SANDBOX_DENIALS) {
-    const out = [];
-    for (const line of lines) {
-        if (out.length >= limit)
-            break;
-        const match = BLOCKED.exec(line);
-        if (match === null)
-            continue;
-        out.push({
-            source: 'sandbox',
-            tool: 'Bash',
-            target: match[1] ?? '',
-            reason: `network request refused by the sandbox (${match[2] ?? ''})`,
-        });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./build/lock/managed-settings.js
-
-
-
-/**
- * Plans the change: looks at what is there now. Call it, save the result in state, then
- * {@link installManagedSettings}.
- */
-function planSettingsChange(privateDir, useSudo) {
-    return {
-        useSudo,
-        createdDir: !(0,external_node_fs_.existsSync)(MANAGED_SETTINGS_DIR),
-        backup: (0,external_node_fs_.existsSync)(MANAGED_SETTINGS_FILE)
-            ? external_node_path_.join(privateDir, 'managed-settings.backup.json')
-            : null,
-        dropinMovedTo: (0,external_node_fs_.existsSync)(MANAGED_SETTINGS_DROPIN_DIR)
-            ? `${MANAGED_SETTINGS_DROPIN_DIR}.airlock-moved-${external_node_path_.basename(privateDir)}`
-            : null,
-    };
-}
-/**
- * Writes the lock as the machine's managed settings. An existing file is backed up byte for byte
- * first; an existing drop-in folder (which the CLI merges after the file, and which could add
- * rules or hooks of its own) is moved aside for the run. The settings are written with mode 0644,
- * owned by root, so nothing the agent runs as another user can change them.
- */
-function installManagedSettings(change, settings, privateDir, fs) {
-    if (change.backup !== null)
-        fs.copy(MANAGED_SETTINGS_FILE, change.backup);
-    if (change.createdDir)
-        fs.mkdir(MANAGED_SETTINGS_DIR);
-    if (change.dropinMovedTo !== null)
-        fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo);
-    const staged = external_node_path_.join(privateDir, 'managed-settings.json');
-    (0,external_node_fs_.writeFileSync)(staged, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
-    fs.install(staged, MANAGED_SETTINGS_FILE, 0o644);
-    const written = (0,external_node_fs_.readFileSync)(MANAGED_SETTINGS_FILE, 'utf8');
-    if (written !== (0,external_node_fs_.readFileSync)(staged, 'utf8')) {
-        throw new Error(`${MANAGED_SETTINGS_FILE} does not hold what Airlock wrote; the lock is not in force.`);
-    }
-}
-/**
- * Puts the managed settings back as they were: the backup byte for byte (mode and owner kept),
- * or no file at all; the drop-in folder moved back; a folder Airlock created removed if empty.
- * Idempotent. Returns warnings instead of throwing.
- */
-function restoreManagedSettings(change, fs) {
-    const warnings = [];
-    const attempt = (what, action) => {
-        try {
-            action();
-        }
-        catch (error) {
-            warnings.push(`Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`);
-        }
-    };
-    if (change.backup !== null && (0,external_node_fs_.existsSync)(change.backup)) {
-        attempt(`restore ${MANAGED_SETTINGS_FILE} from its backup`, () => {
-            fs.copy(change.backup ?? '', MANAGED_SETTINGS_FILE);
-        });
-    }
-    else if (change.backup === null) {
-        attempt(`remove ${MANAGED_SETTINGS_FILE}`, () => {
-            fs.remove(MANAGED_SETTINGS_FILE);
-        });
-    }
-    if (change.dropinMovedTo !== null && (0,external_node_fs_.existsSync)(change.dropinMovedTo)) {
-        attempt(`move ${MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
-            fs.move(change.dropinMovedTo ?? '', MANAGED_SETTINGS_DROPIN_DIR);
-        });
-    }
-    if (change.createdDir)
-        fs.removeEmptyDir(MANAGED_SETTINGS_DIR);
-    return warnings;
-}
-
-;// CONCATENATED MODULE: ./build/restore/restore.js
-
-
-
-
-
-
-
-/** Records the plan in action state (the post step reads it as `STATE_…`). */
-function savePlan(plan) {
-    saveState(contract_State.RestorePlan, JSON.stringify(plan));
-}
-/** The plan saved by `main`, or null when there is none (main never got that far). */
-function loadPlan() {
-    const raw = core.getState(State.RestorePlan);
-    if (raw === '')
-        return null;
-    try {
-        return { sysctl: null, ...JSON.parse(raw) };
-    }
-    catch {
-        return null;
-    }
-}
-/**
- * Puts back everything in the plan: ends any agent process still running, restores the managed
- * settings and git credentials byte for byte, removes the agent's temp folder (and, when asked,
- * the private folder). Idempotent, never
- * throws; returns warnings (one sentence each). The private folder is kept when something could
- * not be restored, so that a later attempt still has the backups.
- */
-async function restoreAll(plan, options) {
-    const warnings = [];
-    if (plan.agentPid !== null) {
-        const left = await endAgentProcesses(plan.agentPid);
-        if (left > 0)
-            warnings.push(`${left} agent processes could not be ended.`);
-    }
-    if (plan.settings !== null) {
-        warnings.push(...restoreManagedSettings(plan.settings, privilegedFsFor(plan.settings.useSudo)));
-    }
-    if (plan.sysctl !== null) {
-        try {
-            setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
-        }
-        catch {
-            warnings.push(`Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`);
-        }
-    }
-    let credentials = plan.credentials;
-    if (credentials === null && plan.credentialsBackupDir !== null) {
-        try {
-            credentials = await readCredentialsChange(plan.credentialsBackupDir);
-        }
-        catch (error) {
-            warnings.push(`Could not read the git credentials backup: ${error instanceof Error ? error.message : 'unknown error'}`);
-        }
-    }
-    if (credentials !== null)
-        warnings.push(...(await restoreGitCredentials(credentials)));
-    try {
-        (0,external_node_fs_.rmSync)(plan.agentTmp, { recursive: true, force: true });
-    }
-    catch {
-        warnings.push(`Could not remove the agent's temp folder ${plan.agentTmp}.`);
-    }
-    if (options.removePrivateDir && warnings.length === 0) {
-        try {
-            (0,external_node_fs_.rmSync)(plan.privateDir, { recursive: true, force: true });
-        }
-        catch {
-            warnings.push(`Could not remove Airlock's private folder ${plan.privateDir}.`);
-        }
-    }
-    return warnings;
-}
-
-;// CONCATENATED MODULE: ./build/pipeline/run.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Why the action refused to run the agent; the message is the one sentence the user reads. */
-class Refusal extends Error {
-    name = 'Refusal';
-}
-/** Records how long a stage took, counted from `since`. */
-function timed(progress, stage, since) {
-    progress.timings.push([stage, Date.now() - since]);
-}
-function outputDir() {
-    const base = process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir();
-    return (0,external_node_fs_.mkdtempSync)(external_node_path_.join(base, 'airlock-output-'));
-}
-/** Prints untrusted lines so the runner cannot take any of them as a workflow command. */
-class Fence {
-    #token = (0,external_node_crypto_.randomBytes)(24).toString('hex');
-    open() {
-        process.stdout.write(`::stop-commands::${this.#token}\n`);
-    }
-    close() {
-        process.stdout.write(`::${this.#token}::\n`);
-    }
-}
-/**
- * Runs the whole pipeline: guard, strip, lock, run, restore, audit, report. The only place that
- * fails the step. Whatever happens, the report is written and everything changed is put back.
- */
-async function run_run() {
-    const workspace = external_node_path_.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const redactor = new secrets_Redactor();
-    const progress = { config: null, stripped: [], denials: [], timings: [] };
-    let outDir = null;
-    onCancel(redactor);
-    try {
-        progress.config = readConfig(workspace);
-        const config = progress.config;
-        outDir = outputDir();
-        for (const value of [config.modelCredential.value, config.githubToken]) {
-            if (value !== '') {
-                core_setSecret(value);
-                redactor.add(value);
-            }
-        }
-        await checkActor(config);
-        const prepared = await prepare(config, progress, redactor);
-        await runAndAudit(config, prepared, progress, redactor, outDir);
-    }
-    catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        progress.refusal = redactor.redact(error instanceof Refusal || error instanceof InputError || progress.agent === undefined
-            ? message
-            : `Airlock could not audit the agent's changes: ${message}`);
-    }
-    finally {
-        const plan = activePlan;
-        if (plan !== null) {
-            const warnings = await restoreAll(plan, { removePrivateDir: true });
-            for (const warning of warnings)
-                core_warning(redactor.redact(warning));
-            if (warnings.length === 0)
-                saveState(contract_State.Restored, 'true');
-        }
-    }
-    const reportStart = Date.now();
-    await run_report(progress, redactor, outDir);
-    timed(progress, 'report', reportStart);
-    info(`Timings: ${progress.timings.map(([stage, ms]) => `${stage} ${formatMs(ms)}`).join(' · ')}`);
-}
-/**
- * On comment- and review-triggered events, refuses (before anything is changed) an actor without
- * write access who is not in `allowed-actors`.
- */
-async function checkActor(config) {
-    if (!needsActorCheck(process.env.GITHUB_EVENT_NAME ?? ''))
-        return;
-    // Loaded only when needed: Octokit is most of what @actions/github weighs.
-    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const eventName = github.context.eventName;
-    const actor = actorOf(github.context.payload);
-    let permission = null;
-    const listed = config.allowedActors.some((name) => name.toLowerCase() === actor?.login.toLowerCase());
-    if (actor !== null && !listed && config.githubToken !== '') {
-        try {
-            const { owner, repo } = github.context.repo;
-            const octokit = github.getOctokit(config.githubToken);
-            const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
-                owner,
-                repo,
-                username: actor.login,
-            });
-            permission = data.role_name || data.permission;
-        }
-        catch {
-            permission = null;
-        }
-    }
-    const refusal = refuseActor({ eventName, actor, permission, allowedActors: config.allowedActors });
-    if (refusal !== null)
-        throw new Refusal(refusal);
-    info(`Actor: ${actor?.login ?? '?'} may start the agent (${listed ? 'allowed-actors' : (permission ?? '?')}).`);
-}
-/** The plan of what to put back, once anything may have been changed (read by the cancel handler). */
-let activePlan = null;
-/**
- * On cancel the runner signals the step: end the agent and put everything back before exiting,
- * so the runner is restored even before the post step runs.
- */
-function onCancel(redactor) {
-    const handler = (signal) => {
-        const plan = activePlan;
-        core_warning(`Airlock received ${signal}: stopping the agent and restoring the runner.`);
-        const finish = () => process.exit(1);
-        if (plan === null) {
-            finish();
-            return;
-        }
-        void restoreAll(plan, { removePrivateDir: true }).then((warnings) => {
-            for (const warning of warnings)
-                core_warning(redactor.redact(warning));
-            if (warnings.length === 0)
-                saveState(contract_State.Restored, 'true');
-            finish();
-        }, finish);
-    };
-    process.once('SIGINT', handler);
-    process.once('SIGTERM', handler);
-}
-/** Guard, strip and lock. Records each change in state before making it. */
-async function prepare(config, progress, redactor) {
-    // Guard
-    let since = Date.now();
-    const verdict = group('Guard: is this runner isolated?', () => {
-        const result = decideIsolation(detectIsolation(readProbe()), config.isolation);
-        for (const line of result.evidence)
-            info(line);
-        info(result.allowed
-            ? `Runner: ${result.kind} (allowed by isolation: ${config.isolation})`
-            : `Refused: ${result.reason ?? ''}`);
-        return Promise.resolve(result);
-    });
-    progress.isolation = await verdict;
-    timed(progress, 'guard', since);
-    if (!progress.isolation.allowed)
-        throw new Refusal(progress.isolation.reason ?? 'This runner is not isolated.');
-    if (config.isolation === 'none')
-        core_warning('isolation: none — the isolation check was skipped; the agent may run on a shared machine.');
-    // Strip
-    since = Date.now();
-    const environment = buildAgentEnvironment(process.env, {
-        passEnv: config.passEnv,
-        stripEnv: config.stripEnv,
-    });
-    progress.stripped = environment.stripped;
-    for (const value of environment.strippedValues)
-        redactor.add(value);
-    // Masked in the log: what is or looks like a credential (paths and URLs the runner set are not).
-    for (const name of environment.stripped) {
-        const value = process.env[name] ?? '';
-        const reason = environment.reasons[name];
-        if (value.length >= 6 &&
-            (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)) {
-            core_setSecret(value);
-        }
-    }
-    info(`Strip: ${describeEnvironment(environment)}`);
-    const base = process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir();
-    const privateDir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(base, 'airlock-'));
-    (0,external_node_fs_.chmodSync)(privateDir, 0o700);
-    const agentTmp = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'airlock-agent-tmp-'));
-    const plan = {
-        privateDir,
-        agentTmp,
-        agentPid: null,
-        settings: null,
-        credentialsBackupDir: external_node_path_.join(privateDir, 'git-credentials'),
-        credentials: null,
-        sysctl: null,
-    };
-    savePlan(plan);
-    activePlan = plan;
-    const home = process.env.HOME ?? external_node_os_namespaceObject.homedir();
-    plan.credentials = await neutralizeGitCredentials(config.workspace, plan.credentialsBackupDir ?? '', {
-        home,
-        ...(process.env.RUNNER_TEMP !== undefined ? { runnerTemp: process.env.RUNNER_TEMP } : {}),
-    });
-    savePlan(plan);
-    info(plan.credentials.removed.length > 0
-        ? `Strip: git credentials taken away for the run: ${plan.credentials.removed.join('; ')}`
-        : 'Strip: no persisted git credentials found');
-    timed(progress, 'strip', since);
-    // The snapshot's first git process, started now so that it runs beside the lock: nothing the
-    // lock does moves HEAD or the repository.
-    const located = locateRepository(config.workspace);
-    located.catch(() => undefined); // awaited by the snapshot; a refusal before it leaves it be
-    since = Date.now();
-    progress.lock = {
-        sandbox: 'off',
-        allowedDomains: [...config.allowedDomains],
-        denyRules: 0,
-        hookVerified: false,
-    };
-    const lock = await group('Lock: managed settings, sandbox, policy hook', () => Promise.resolve(installLock(config, plan, environment.env)));
-    progress.lock = {
-        sandbox: lock.settings.sandbox.enabled
-            ? lock.settings.sandbox.enableWeakerNestedSandbox === true
-                ? 'weaker-nested'
-                : 'on'
-            : 'off',
-        allowedDomains: [...config.allowedDomains],
-        denyRules: lock.denyRules.length,
-        hookVerified: false,
-    };
-    timed(progress, 'lock', since);
-    return { plan, environment, lock, located };
-}
-function hookScriptPath() {
-    // dist/main/index.js → dist/hook/index.js
-    return external_node_path_.resolve(external_node_path_.dirname(process.argv[1] ?? '.'), '..', 'hook', 'index.js');
-}
-/** Decides the sandbox, builds and validates the lock, writes it as managed settings. */
-function installLock(config, plan, agentEnv) {
-    let full = config.sandbox === 'off' ? null : probeSandbox(false);
-    if (full !== null &&
-        !full.ok &&
-        full.apparmorRestrictsUserns &&
-        !isRoot() &&
-        hasPasswordlessSudo()) {
-        // GitHub-hosted Ubuntu 24.04: AppArmor forbids the user namespaces bubblewrap needs. The VM is
-        // the job's own and the runner has passwordless sudo: lift it for the run, put it back after.
-        plan.sysctl = { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true };
-        savePlan(plan);
-        setSysctl(APPARMOR_USERNS_SYSCTL, '0', true);
-        info(`Sandbox: AppArmor forbade the user namespaces the sandbox needs; set ${APPARMOR_USERNS_SYSCTL}=0 with sudo for this run (it is put back afterwards).`);
-        full = probeSandbox(false);
-    }
-    const weaker = config.sandbox === 'best-effort' && full?.ok !== true ? probeSandbox(true) : null;
-    const sandbox = decideSandbox(config.sandbox, full, weaker);
-    for (const warning of sandbox.warnings)
-        core_warning(warning);
-    if (sandbox.refusal !== null)
-        throw new Refusal(sandbox.refusal);
-    info(`Sandbox: ${sandbox.setting}`);
-    const fs = privilegedFs();
-    if (fs === null) {
-        throw new Refusal('Airlock cannot write /etc/claude-code (not root and no passwordless sudo); run the job as root, in a container, or on a runner with passwordless sudo.');
-    }
-    const home = agentEnv.HOME ?? external_node_os_namespaceObject.homedir();
-    const secretFiles = [
-        process.env.GOOGLE_APPLICATION_CREDENTIALS,
-        process.env.AWS_SHARED_CREDENTIALS_FILE,
-        process.env.KUBECONFIG,
-    ].filter((p) => typeof p === 'string' && p.startsWith('/'));
-    const runnerFiles = [
-        'GITHUB_ENV',
-        'GITHUB_PATH',
-        'GITHUB_OUTPUT',
-        'GITHUB_STATE',
-        'GITHUB_STEP_SUMMARY',
-        'GITHUB_EVENT_PATH',
-    ]
-        .map((name) => process.env[name])
-        .filter((p) => typeof p === 'string' && p.startsWith('/'));
-    const runnerRoot = findRunnerRoot();
-    if (runnerRoot !== null) {
-        runnerFiles.push(...runnerPrivatePaths(runnerRoot));
-        info(`Lock: the runner's installation at ${runnerRoot} has its credentials and _diag logs denied to the agent`);
-    }
-    const nonce = (0,external_node_crypto_.randomBytes)(24).toString('hex');
-    let bwrapPath;
-    const bwrap = findProgram('bwrap');
-    if (isRoot() && sandbox.setting !== 'off' && bwrap !== null) {
-        bwrapPath = external_node_path_.join(plan.privateDir, 'bwrap-cap-drop');
-        (0,external_node_fs_.writeFileSync)(bwrapPath, capDropWrapper(bwrap), { mode: 0o755 });
-        info('Sandbox: running as root, so sandboxed commands get no capabilities (bwrap --cap-drop ALL).');
-    }
-    // The hook compares real paths (symlinks resolved), so every place it guards is given as one.
-    const real = realpathLoose;
-    const runnerTemp = process.env.RUNNER_TEMP;
-    const lock = buildLock({ ...config, allowWrite: config.allowWrite.map(real) }, {
-        workspace: real(config.workspace),
-        home: real(home),
-        runnerTemp: runnerTemp !== undefined ? real(runnerTemp) : null,
-        privateDir: real(plan.privateDir),
-        agentTmp: real(plan.agentTmp),
-        secretFiles: [...new Set([...secretFiles, ...secretFiles.map(real)])],
-        runnerFiles: [...new Set([...runnerFiles, ...runnerFiles.map(real)])],
-        node: process.execPath,
-        hookScript: hookScriptPath(),
-    }, { nonce, sandbox: sandbox.setting, ...(bwrapPath !== undefined ? { bwrapPath } : {}) });
-    const problems = validateManagedSettings(lock.settings);
-    if (problems.length > 0) {
-        throw new Refusal(`The lock failed validation (${problems.slice(0, 3).join('; ')}); this is a bug in Airlock, please report it.`);
-    }
-    (0,external_node_fs_.writeFileSync)(external_node_path_.join(plan.privateDir, 'policy.json'), JSON.stringify(lock.hookPolicy), {
-        mode: 0o600,
-    });
-    plan.settings = planSettingsChange(plan.privateDir, fs.viaSudo);
-    savePlan(plan);
-    installManagedSettings(plan.settings, lock.settings, plan.privateDir, fs);
-    info(`Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`);
-    return lock;
-}
-/** The CLI's debug log, in the private folder: the only record of the sandbox's network refusals. */
-function cliDebugLog(plan) {
-    return external_node_path_.join(plan.privateDir, 'cli-debug.log');
-}
-function cliArgs(config, lock, debugLog) {
-    return [
-        '-p',
-        '--dangerously-skip-permissions',
-        '--setting-sources',
-        '',
-        '--strict-mcp-config',
-        '--output-format',
-        'stream-json',
-        '--verbose',
-        '--tools',
-        lock.tools.join(','),
-        ...(config.maxTurns !== null ? ['--max-turns', String(config.maxTurns)] : []),
-        ...(config.model !== null ? ['--model', config.model] : []),
-        '--debug-file',
-        debugLog,
-        ...config.claudeArgs,
-    ];
-}
-function cliEnv(config, plan, agentEnv) {
-    const configDir = external_node_path_.join(plan.privateDir, 'claude-config');
-    (0,external_node_fs_.mkdirSync)(configDir, { recursive: true, mode: 0o700 });
-    return {
-        ...agentEnv,
-        [config.modelCredential.name]: config.modelCredential.value,
-        ...(config.anthropicBaseUrl !== null ? { ANTHROPIC_BASE_URL: config.anthropicBaseUrl } : {}),
-        // The guard passed: the CLI may run skip-permissions as root (it refuses otherwise).
-        IS_SANDBOX: '1',
-        TMPDIR: plan.agentTmp,
-        CLAUDE_CODE_TMPDIR: plan.agentTmp,
-        CLAUDE_CONFIG_DIR: configDir,
-        DISABLE_AUTOUPDATER: '1',
-        DISABLE_TELEMETRY: '1',
-        DISABLE_ERROR_REPORTING: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        CLAUDE_CODE_MAX_RETRIES: process.env.AIRLOCK_MODEL_MAX_RETRIES ?? '4',
-    };
-}
-async function runAndAudit(config, { plan, environment, lock, located }, progress, redactor, outDir) {
-    let since = Date.now();
-    const snapshotDir = external_node_path_.join(plan.privateDir, 'snapshot');
-    (0,external_node_fs_.mkdirSync)(snapshotDir, { recursive: true });
-    const baseline = await snapshotWorktree(config.workspace, snapshotDir, located);
-    // As root the agent keeps CAP_SETFCAP, and git records neither file capabilities nor setuid
-    // bits: note which files are privileged now, to flag any the agent makes so.
-    const privilegedBefore = isRoot() ? await scanPrivilegedFiles(config.workspace) : null;
-    if (privilegedBefore?.capabilitiesChecked === false) {
-        core_warning('File capabilities in the workspace will not be checked after the run: getcap is not installed (Debian/Ubuntu: apt-get install -y libcap2-bin).');
-    }
-    timed(progress, 'baseline snapshot', since);
-    since = Date.now();
-    const claude = await resolveClaude({
-        version: config.claudeVersion,
-        claudePath: config.claudePath,
-        toolCache: process.env.RUNNER_TOOL_CACHE ?? external_node_path_.join(external_node_os_namespaceObject.homedir(), '.cache'),
-        env: process.env,
-        log: info,
-        warn: core_warning,
-    });
-    timed(progress, 'CLI', since);
-    since = Date.now();
-    const transcriptFile = external_node_path_.join(outDir, 'transcript.jsonl');
-    const transcript = [];
-    const fence = new Fence();
-    startGroup('Run: the agent (its output cannot issue workflow commands)');
-    fence.open();
-    let exit;
-    try {
-        exit = await runAgent({
-            claudePath: claude,
-            args: cliArgs(config, lock, cliDebugLog(plan)),
-            prompt: config.prompt,
-            cwd: config.workspace,
-            env: cliEnv(config, plan, environment.env),
-            timeoutMs: config.timeoutMinutes * 60_000,
-            proof: {
-                sessionFile: lock.hookPolicy.sessionFile,
-                nonce: lock.hookPolicy.nonce,
-                logFile: lock.hookPolicy.logFile,
-                tools: lock.tools,
-                settingsFile: MANAGED_SETTINGS_FILE,
-                settingsText: (0,external_node_fs_.readFileSync)(external_node_path_.join(plan.privateDir, 'managed-settings.json'), 'utf8'),
-            },
-            onSpawn: (pid) => {
-                plan.agentPid = pid;
-                savePlan(plan);
-            },
-            onLine: (line) => {
-                process.stdout.write(`${redactor.redact(line)}\n`);
-            },
-            onRawLine: (line) => {
-                transcript.push(redactor.redact(line));
-            },
-        });
-    }
-    finally {
-        fence.close();
-        endGroup();
-    }
-    timed(progress, 'agent', since);
-    since = Date.now();
-    // The agent and everything it started are gone: put the runner back before anything else.
-    const hookLog = readHookLog(lock.hookPolicy.logFile, redactor);
-    const warnings = await restoreAll(plan, { removePrivateDir: false });
-    for (const warning of warnings)
-        core_warning(redactor.redact(warning));
-    plan.agentPid = null;
-    plan.settings = null;
-    plan.credentials = null;
-    plan.credentialsBackupDir = null;
-    plan.sysctl = null;
-    savePlan(plan);
-    info('Restore: managed settings and git credentials are back as they were.');
-    timed(progress, 'restore', since);
-    progress.lock = {
-        ...(progress.lock ?? { sandbox: 'off', allowedDomains: [], denyRules: 0 }),
-        hookVerified: exit.lockBroken === null && hookLog.sessionStarted,
-    };
-    progress.agent = agentRun(exit, redactor);
-    // A call the hook refused is also in the CLI's permission_denials: report it once, as the hook's.
-    const byHook = new Set(hookLog.denials.map((d) => d.toolUseId));
-    progress.denials = [
-        ...exit.stream.denials
-            .filter((d) => d.toolUseId === undefined || !byHook.has(d.toolUseId))
-            .map((d) => ({ ...d, target: redactor.redact(d.target) })),
-        ...hookLog.denials,
-        ...(await readSandboxDenials(cliDebugLog(plan))).map((d) => ({
-            ...d,
-            target: redactor.redact(d.target),
-        })),
-    ];
-    for (const line of transcript)
-        (0,external_node_fs_.writeFileSync)(transcriptFile, `${line}\n`, { flag: 'a' });
-    for (const entry of hookLog.entries)
-        (0,external_node_fs_.writeFileSync)(transcriptFile, `${entry}\n`, { flag: 'a' });
-    for (const denial of progress.denials.filter((d) => d.source === 'sandbox')) {
-        const line = JSON.stringify({
-            event: 'sandbox-refusal',
-            target: denial.target,
-            reason: denial.reason,
-        });
-        (0,external_node_fs_.writeFileSync)(transcriptFile, `${line}\n`, { flag: 'a' });
-    }
-    setOutput(Outputs.TranscriptFile, transcriptFile);
-    if (exit.lockBroken !== null) {
-        const said = exit.stderrTail.trim().split('\n').at(-1)?.slice(0, 200) ?? '';
-        progress.refusal = redactor.redact(`The agent was stopped: ${exit.lockBroken}${said !== '' && exit.stream.init === null ? ` (the CLI said: ${said})` : ''}.`);
-    }
-    else if (exit.timedOut) {
-        progress.agentFailure = `The agent did not finish within timeout-minutes (${config.timeoutMinutes}) and was stopped.`;
-    }
-    else if (exit.exitCode !== 0 || exit.stream.result?.isError === true) {
-        progress.agentFailure = agentFailureReason(exit, redactor);
-    }
-    // Audit
-    since = Date.now();
-    const auditDir = external_node_path_.join(plan.privateDir, 'audit');
-    (0,external_node_fs_.mkdirSync)(auditDir, { recursive: true });
-    const secretsScan = secretScanner(environment.strippedValues.concat(config.modelCredential.value, config.githubToken));
-    const patchFile = external_node_path_.join(outDir, 'agent.patch');
-    progress.audit = await group('Audit: what the agent changed', async () => {
-        const record = await collectChanges(config.workspace, auditDir, baseline, {
-            protectedPaths: resolveProtectedPaths(config.protectedPaths),
-            workspace: config.workspace,
-            scanAdded: secretsScan,
-            patchFile,
-        });
-        if (privilegedBefore !== null) {
-            const after = await scanPrivilegedFiles(config.workspace);
-            record.violations.push(...privilegedViolations(privilegedBefore, after));
-        }
-        info(`Audit: ${count(record.files.length, 'file')} changed, ${count(record.commits.length, 'commit')}, ${count(record.violations.length, 'violation')}`);
-        return record;
-    });
-    setOutput(Outputs.PatchFile, patchFile);
-    const commits = progress.audit.commits.map((c) => ({
-        sha: c.sha,
-        subject: redactor.redact(c.subject),
-    }));
-    (0,external_node_fs_.writeFileSync)(transcriptFile, `${JSON.stringify({ type: 'airlock/commits', commits })}\n`, {
-        flag: 'a',
-    });
-    timed(progress, 'audit', since);
 }
 function formatMs(ms) {
     return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
-function count(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-function agentFailureReason(exit, redactor) {
-    const result = exit.stream.result;
-    if (result?.subtype === 'error_max_turns')
-        return 'The agent reached max-turns before finishing.';
-    if (result?.apiErrorStatus !== null && result?.apiErrorStatus !== undefined) {
-        return `The model API answered ${result.apiErrorStatus}; check anthropic-api-key and anthropic-base-url.`;
-    }
-    const detail = result?.text ?? exit.stream.otherLines.at(-1) ?? exit.stderrTail.trim().split('\n').at(-1) ?? '';
-    return redactor.redact(`The CLI exited with ${exit.exitCode === null ? `signal ${exit.signal ?? '?'}` : `code ${exit.exitCode}`}${detail !== '' ? `: ${detail.slice(0, 300)}` : ''}.`);
-}
-function agentRun(exit, redactor) {
-    const result = exit.stream.result;
-    return {
-        exitCode: exit.exitCode,
-        signal: exit.signal,
-        timedOut: exit.timedOut,
-        ...(exit.lockBroken !== null ? { killedReason: exit.lockBroken } : {}),
-        ...(result !== null ? { subtype: result.subtype, isError: result.isError } : {}),
-        ...(result?.numTurns !== null && result?.numTurns !== undefined
-            ? { numTurns: result.numTurns }
-            : {}),
-        ...(result?.costUsd !== null && result?.costUsd !== undefined
-            ? { costUsd: result.costUsd }
-            : {}),
-        durationMs: exit.durationMs,
-        ...(result?.text !== null && result?.text !== undefined
-            ? { result: redactor.redact(result.text) }
-            : {}),
-        denials: exit.stream.denials,
-    };
-}
-/** The sandbox's network refusals from the CLI's debug log, read as a stream (it can be long). */
-async function readSandboxDenials(file) {
-    if (!(0,external_node_fs_.existsSync)(file))
-        return [];
-    const lines = (0,external_node_readline_namespaceObject.createInterface)({ input: (0,external_node_fs_.createReadStream)(file, 'utf8'), crlfDelay: Infinity });
-    const matching = [];
-    for await (const line of lines) {
-        if (line.includes('[sandbox] Blocked network request'))
-            matching.push(line);
-        if (matching.length >= MAX_SANDBOX_DENIALS)
-            break;
-    }
-    lines.close();
-    return sandboxDenials(matching);
-}
-function readHookLog(file, redactor) {
-    let text;
+
+;// CONCATENATED MODULE: ./build/pipeline/run.js
+/**
+ * The pipeline, in the order of the threat model: check the inputs and who started the run; guard
+ * (is the runner isolated?); strip (the environment, the git credentials); lock (the managed
+ * settings, the sandbox, the policy hook); snapshot; install the CLI; run the agent, fenced;
+ * restore the runner; audit what the agent changed; report. Each stage is a function in its own
+ * folder that returns what `run()` records for the report. The only place that fails the step
+ * (through the report). Whatever happens, the report is written and everything changed is put back.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Runs the whole pipeline on the runner's environment `source` (the action's own by default).
+ * Never throws for what the agent or the runner does: that ends in the report.
+ */
+async function run_run(source = process.env) {
+    const runner = (0,inputs/* readRunnerEnv */.Ot)(source);
+    const redactor = new Redactor();
+    const warn = (warning) => lib_core/* warning */.$e(redactor.redact(warning));
+    // Everything changed on the runner is recorded here before it is changed, and put back from
+    // here: after the agent, at the end, on cancel, or by the post step (from action state).
+    const plan = new plan_RestorePlan();
+    onCancel(plan, warn);
+    const { stage, timings } = stages();
+    const facts = { config: null, stripped: [], denials: [] };
+    let outDir = null;
     try {
-        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return { sessionStarted: false, denials: [], entries: [] };
-    }
-    const log = { sessionStarted: false, denials: [], entries: [] };
-    for (const line of text.split('\n')) {
-        if (line.trim() === '')
-            continue;
-        const redacted = redactor.redact(line);
-        log.entries.push(redacted);
-        try {
-            const entry = JSON.parse(redacted);
-            if (entry.event === 'session-start')
-                log.sessionStarted = true;
-            if (entry.event === 'pre-tool-use' && entry.allow === false) {
-                log.denials.push({
-                    source: 'hook',
-                    ...(typeof entry.toolUseId === 'string' ? { toolUseId: entry.toolUseId } : {}),
-                    tool: entry.tool ?? '?',
-                    target: entry.target ?? '',
-                    reason: entry.reason ?? '',
-                });
-            }
-        }
-        catch {
-            // A line that is not JSON is kept in the transcript only.
-        }
-    }
-    return log;
-}
-/** Renders and posts the report, sets every output, fails the step when the policy says so. */
-async function run_report(progress, redactor, outDir) {
-    // Loaded here, after the agent, not at start-up: the report's number formatting alone (ICU)
-    // took 50 ms or more to set up.
-    const { conclusionFor, renderReport, reportRecord, summaryLine, SUMMARY_LIMIT } = await __nccwpck_require__.e(/* import() */ 177).then(__nccwpck_require__.bind(__nccwpck_require__, 7177));
-    const { findPullRequestNumber, matrixKey, stickyMarker, upsertStickyComment } = await __nccwpck_require__.e(/* import() */ 0).then(__nccwpck_require__.bind(__nccwpck_require__, 3000));
-    const config = progress.config;
-    const failOn = config?.failOn ?? 'violation';
-    const violations = progress.audit?.violations ?? [];
-    const verdict = conclusionFor({
-        refused: progress.refusal !== undefined,
-        agentFailed: progress.agentFailure !== undefined,
-        violations: violations.length,
-        denials: progress.denials.length,
-        failOn,
-    });
-    const conclusion = verdict.conclusion;
-    const reason = progress.refusal ?? progress.agentFailure;
-    const marker = stickyMarker(process.env.GITHUB_WORKFLOW ?? 'workflow', process.env.GITHUB_JOB ?? 'job', matrixKey(config?.matrix ?? ''));
-    const serverUrl = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runUrl = process.env.GITHUB_REPOSITORY !== undefined && process.env.GITHUB_RUN_ID !== undefined
-        ? `${serverUrl}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
-        : undefined;
-    const input = {
-        conclusion,
-        ...(reason !== undefined ? { reason } : {}),
-        failOn,
-        ...(progress.isolation !== undefined ? { isolation: progress.isolation } : {}),
-        stripped: progress.stripped,
-        ...(progress.lock !== undefined ? { lock: progress.lock } : {}),
-        ...(progress.agent !== undefined ? { agent: progress.agent } : {}),
-        ...(progress.audit !== undefined ? { audit: progress.audit } : {}),
-        denials: progress.denials,
-        ...(runUrl !== undefined ? { runUrl } : {}),
-        marker,
-        transcriptNote: 'The whole session (tool calls, results, policy decisions, commits), redacted, is in the transcript-file output; upload it with actions/upload-artifact to keep it.',
-    };
-    const body = redactor.redact(renderReport(input));
-    info(redactor.redact(summaryLine(input)));
-    let commentUrl = '';
-    try {
-        await summary
-            .addRaw(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
-            .write();
+        const config = (0,inputs/* readConfig */.Xg)(runner);
+        facts.config = config;
+        const out = outputDir(runner);
+        outDir = out;
+        (0,inputs/* maskInputSecrets */.IZ)(config, redactor);
+        await (0,inputs/* checkActor */.AB)(config, runner.GITHUB_EVENT_NAME);
+        facts.isolation = await stage('guard', () => checkIsolation(config.isolation));
+        requireIsolation(facts.isolation, config.isolation);
+        const environment = await stage('strip', async () => {
+            const stripped = stripEnvironment(source, config, redactor);
+            facts.stripped = stripped.stripped;
+            plan.open(runner.RUNNER_TEMP ?? external_node_os_.tmpdir()); // from here on, there is something to put back
+            await takeGitCredentials(config.workspace, plan, runner);
+            return stripped;
+        });
+        const located = startLocating(config.workspace);
+        facts.lock = (0,build_lock/* lockSummary */.qp)(config, null);
+        const lock = await stage('lock', () => (0,build_lock/* installLock */.$q)(config, plan, environment.env, runner));
+        facts.lock = (0,build_lock/* lockSummary */.qp)(config, lock);
+        const baseline = await stage('baseline snapshot', () => takeBaseline(config.workspace, plan.privateDir, located, (0,build_lock/* isRoot */.jX)()));
+        const claude = await stage('CLI', () => installCli(config, runner));
+        const ran = await stage('agent', () => runAgentFenced({ claude, config, lock, plan, env: environment.env, redactor, runner }));
+        // The agent and everything it started are gone: put the runner back before anything else.
+        await stage('restore', () => restore_restoreRunner(plan, 'after-agent', warn));
+        facts.lock = (0,build_lock/* lockSummary */.qp)(config, lock, ran.lockProven);
+        facts.agent = ran.agent;
+        facts.denials = await agentDenials(ran, cliDebugLog(plan.privateDir), redactor);
+        const transcriptFile = writeTranscript(out, ran, facts.denials);
+        Object.assign(facts, agentOutcome(ran.exit, config.timeoutMinutes, redactor)); // stopped or failed
+        facts.audit = await stage('audit', () => auditChanges(baseline, config, {
+            privateDir: plan.privateDir,
+            strippedValues: environment.strippedValues,
+            outDir: out,
+            transcriptFile,
+            redactor,
+        }));
     }
     catch (error) {
-        core_warning(`Could not write the job summary: ${error instanceof Error ? error.message : 'unknown error'}`);
+        facts.refusal = refusalFor(error, facts, redactor);
     }
-    const changed = (progress.audit?.files.length ?? 0) > 0;
-    if (config !== null && config.comment !== 'never' && config.githubToken !== '') {
-        try {
-            // Loaded only here, after the agent: Octokit is most of what @actions/github weighs.
-            const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-            const prNumber = findPullRequestNumber(github.context.eventName, github.context.payload);
-            const wantComment = prNumber !== null && (config.comment === 'always' || changed || conclusion !== 'success');
-            if (wantComment) {
-                const octokit = github.getOctokit(config.githubToken);
-                const { owner, repo } = github.context.repo;
-                const result = await upsertStickyComment(octokit, { owner, repo, issueNumber: prNumber, marker, body }, { log: { info: info, warning: core_warning } });
-                if (result.warning !== undefined)
-                    core_warning(redactor.redact(result.warning));
-                commentUrl = result.url ?? '';
-            }
-        }
-        catch (error) {
-            core_warning(redactor.redact(`Could not post the PR comment: ${error instanceof Error ? error.message : 'unknown error'}`));
-        }
+    finally {
+        await restore_restoreRunner(plan, 'end', warn);
     }
-    for (const violation of violations) {
-        error(redactor.redact(violation.detail), {
-            title: `Airlock: ${violation.kind}`,
-            ...(violation.path !== undefined ? { file: violation.path } : {}),
-            ...(violation.line !== undefined ? { startLine: violation.line } : {}),
-        });
-    }
-    const record = reportRecord(input);
-    if (outDir !== null) {
-        const reportFile = external_node_path_.join(outDir, 'report.json');
-        (0,external_node_fs_.writeFileSync)(reportFile, `${redactor.redact(JSON.stringify(record, null, 2))}\n`);
-        setOutput(Outputs.ReportFile, reportFile);
-    }
-    setOutput(Outputs.Conclusion, conclusion);
-    setOutput(Outputs.ExitCode, progress.agent?.exitCode ?? '');
-    setOutput(Outputs.ChangedFiles, redactor.redact(JSON.stringify(progress.audit?.files ?? [])));
-    setOutput(Outputs.Violations, redactor.redact(JSON.stringify(violations)));
-    setOutput(Outputs.StrippedEnv, JSON.stringify(progress.stripped));
-    setOutput(Outputs.PermissionDenials, String(progress.denials.length));
-    setOutput(Outputs.CommentUrl, commentUrl);
-    setOutput(Outputs.Result, progress.agent?.result ?? '');
-    setOutput(Outputs.CostUsd, progress.agent?.costUsd !== undefined ? String(progress.agent.costUsd) : '');
-    setOutput(Outputs.Turns, progress.agent?.numTurns !== undefined ? String(progress.agent.numTurns) : '');
-    if (verdict.fail) {
-        setFailed(redactor.redact(failureSentence(conclusion, reason, violations.length, progress.denials.length)));
-    }
+    await stage('report', async () => {
+        const { publishReport } = await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 5691));
+        await publishReport(facts, { redactor, outDir, runner });
+    });
+    lib_core/* info */.pq(timings());
 }
-function failureSentence(conclusion, reason, violations, denials) {
-    switch (conclusion) {
-        case 'refused':
-            return `Airlock refused to run the agent: ${reason ?? 'see the log'}`;
-        case 'agent-failed':
-            return `The agent failed: ${reason ?? 'see the log'} The report lists what it changed before it stopped.`;
-        case 'violation':
-            return violations > 0
-                ? `The agent broke the policy (${violations} violation${violations === 1 ? '' : 's'}); read the report before merging anything it changed.`
-                : `The agent tried ${denials} blocked action${denials === 1 ? '' : 's'} (fail-on: denial); read the report.`;
-        default:
-            return 'Airlock failed.';
-    }
+/** A folder for the outputs' files (transcript, patch, report), in `RUNNER_TEMP`. */
+function outputDir(runner) {
+    const base = runner.RUNNER_TEMP ?? external_node_os_.tmpdir();
+    return (0,external_node_fs_.mkdtempSync)(external_node_path_.join(base, 'airlock-output-'));
 }
+/**
+ * The report's reason when a stage threw: a refusal's or an input's own sentence; after the
+ * agent ran, an error says the audit could not be completed.
+ */
+function refusalFor(error, facts, redactor) {
+    const message = (0,errors/* errorMessage */.g)(error);
+    return redactor.redact(error instanceof errors/* Refusal */.P || error instanceof inputs/* InputError */.dz || facts.agent === undefined
+        ? message
+        : `Airlock could not audit the agent's changes: ${message}`);
+}
+
+;// CONCATENATED MODULE: ./build/pipeline/index.js
+/**
+ * The pipeline: `run()` for the main step, `runPost()` for the post step, and the error
+ * vocabulary the stages share. Stages import `errors.ts` directly: going through this entry would
+ * load `run()`, which imports them.
+ */
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./build/bin/main.js
 
 
 run_run().catch((error) => {
-    setFailed(`Airlock failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+    lib_core/* setFailed */.C1(`Airlock failed unexpectedly: ${(0,errors/* errorMessage */.g)(error)}`);
 });
 

@@ -1,10 +1,2514 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 4006:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const pico = __nccwpck_require__(8016);
+const utils = __nccwpck_require__(4059);
+
+function picomatch(glob, options, returnState = false) {
+  // default to os.platform()
+  if (options && (options.windows === null || options.windows === undefined)) {
+    // don't mutate the original options object
+    options = { ...options, windows: utils.isWindows() };
+  }
+
+  return pico(glob, options, returnState);
+}
+
+Object.assign(picomatch, pico);
+module.exports = picomatch;
+
+
+/***/ }),
+
+/***/ 5595:
+/***/ ((module) => {
+
+
+
+const WIN_SLASH = '\\\\/';
+const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+
+const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+
+/**
+ * Posix glob regex
+ */
+
+const DOT_LITERAL = '\\.';
+const PLUS_LITERAL = '\\+';
+const QMARK_LITERAL = '\\?';
+const SLASH_LITERAL = '\\/';
+const ONE_CHAR = '(?=.)';
+const QMARK = '[^/]';
+const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+const NO_DOT = `(?!${DOT_LITERAL})`;
+const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+const STAR = `${QMARK}*?`;
+const SEP = '/';
+
+const POSIX_CHARS = {
+  DOT_LITERAL,
+  PLUS_LITERAL,
+  QMARK_LITERAL,
+  SLASH_LITERAL,
+  ONE_CHAR,
+  QMARK,
+  END_ANCHOR,
+  DOTS_SLASH,
+  NO_DOT,
+  NO_DOTS,
+  NO_DOT_SLASH,
+  NO_DOTS_SLASH,
+  QMARK_NO_DOT,
+  STAR,
+  START_ANCHOR,
+  SEP
+};
+
+/**
+ * Windows glob regex
+ */
+
+const WINDOWS_CHARS = {
+  ...POSIX_CHARS,
+
+  SLASH_LITERAL: `[${WIN_SLASH}]`,
+  QMARK: WIN_NO_SLASH,
+  STAR: `${WIN_NO_SLASH}*?`,
+  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+  NO_DOT: `(?!${DOT_LITERAL})`,
+  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+  SEP: '\\'
+};
+
+/**
+ * POSIX Bracket Regex
+ */
+
+const POSIX_REGEX_SOURCE = {
+  __proto__: null,
+  alnum: 'a-zA-Z0-9',
+  alpha: 'a-zA-Z',
+  ascii: '\\x00-\\x7F',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '\\x21-\\x7E',
+  lower: 'a-z',
+  print: '\\x20-\\x7E ',
+  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
+  space: ' \\t\\r\\n\\v\\f',
+  upper: 'A-Z',
+  word: 'A-Za-z0-9_',
+  xdigit: 'A-Fa-f0-9'
+};
+
+module.exports = {
+  DEFAULT_MAX_EXTGLOB_RECURSION,
+  MAX_LENGTH: 1024 * 64,
+  POSIX_REGEX_SOURCE,
+
+  // regular expressions
+  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+
+  // Replace globs with equivalent patterns to reduce parsing time.
+  REPLACEMENTS: {
+    __proto__: null,
+    '***': '*',
+    '**/**': '**',
+    '**/**/**': '**'
+  },
+
+  // Digits
+  CHAR_0: 48, /* 0 */
+  CHAR_9: 57, /* 9 */
+
+  // Alphabet chars.
+  CHAR_UPPERCASE_A: 65, /* A */
+  CHAR_LOWERCASE_A: 97, /* a */
+  CHAR_UPPERCASE_Z: 90, /* Z */
+  CHAR_LOWERCASE_Z: 122, /* z */
+
+  CHAR_LEFT_PARENTHESES: 40, /* ( */
+  CHAR_RIGHT_PARENTHESES: 41, /* ) */
+
+  CHAR_ASTERISK: 42, /* * */
+
+  // Non-alphabetic chars.
+  CHAR_AMPERSAND: 38, /* & */
+  CHAR_AT: 64, /* @ */
+  CHAR_BACKWARD_SLASH: 92, /* \ */
+  CHAR_CARRIAGE_RETURN: 13, /* \r */
+  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
+  CHAR_COLON: 58, /* : */
+  CHAR_COMMA: 44, /* , */
+  CHAR_DOT: 46, /* . */
+  CHAR_DOUBLE_QUOTE: 34, /* " */
+  CHAR_EQUAL: 61, /* = */
+  CHAR_EXCLAMATION_MARK: 33, /* ! */
+  CHAR_FORM_FEED: 12, /* \f */
+  CHAR_FORWARD_SLASH: 47, /* / */
+  CHAR_GRAVE_ACCENT: 96, /* ` */
+  CHAR_HASH: 35, /* # */
+  CHAR_HYPHEN_MINUS: 45, /* - */
+  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
+  CHAR_LEFT_CURLY_BRACE: 123, /* { */
+  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
+  CHAR_LINE_FEED: 10, /* \n */
+  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
+  CHAR_PERCENT: 37, /* % */
+  CHAR_PLUS: 43, /* + */
+  CHAR_QUESTION_MARK: 63, /* ? */
+  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
+  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
+  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
+  CHAR_SEMICOLON: 59, /* ; */
+  CHAR_SINGLE_QUOTE: 39, /* ' */
+  CHAR_SPACE: 32, /*   */
+  CHAR_TAB: 9, /* \t */
+  CHAR_UNDERSCORE: 95, /* _ */
+  CHAR_VERTICAL_LINE: 124, /* | */
+  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
+
+  /**
+   * Create EXTGLOB_CHARS
+   */
+
+  extglobChars(chars) {
+    return {
+      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
+      '?': { type: 'qmark', open: '(?:', close: ')?' },
+      '+': { type: 'plus', open: '(?:', close: ')+' },
+      '*': { type: 'star', open: '(?:', close: ')*' },
+      '@': { type: 'at', open: '(?:', close: ')' }
+    };
+  },
+
+  /**
+   * Create GLOB_CHARS
+   */
+
+  globChars(win32) {
+    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+  }
+};
+
+
+/***/ }),
+
+/***/ 8265:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const constants = __nccwpck_require__(5595);
+const utils = __nccwpck_require__(4059);
+
+/**
+ * Constants
+ */
+
+const {
+  MAX_LENGTH,
+  POSIX_REGEX_SOURCE,
+  REGEX_NON_SPECIAL_CHARS,
+  REGEX_SPECIAL_CHARS_BACKREF,
+  REPLACEMENTS
+} = constants;
+
+/**
+ * Helpers
+ */
+
+const expandRange = (args, options) => {
+  if (typeof options.expandRange === 'function') {
+    return options.expandRange(...args, options);
+  }
+
+  args.sort();
+  const value = `[${args.join('-')}]`;
+
+  try {
+    /* eslint-disable-next-line no-new */
+    new RegExp(value);
+  } catch (ex) {
+    return args.map(v => utils.escapeRegex(v)).join('..');
+  }
+
+  return value;
+};
+
+/**
+ * Create the message for a syntax error
+ */
+
+const syntaxError = (type, char) => {
+  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+};
+
+const splitTopLevel = input => {
+  const parts = [];
+  let bracket = 0;
+  let paren = 0;
+  let quote = 0;
+  let value = '';
+  let escaped = false;
+
+  for (const ch of input) {
+    if (escaped === true) {
+      value += ch;
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      value += ch;
+      escaped = true;
+      continue;
+    }
+
+    if (ch === '"') {
+      quote = quote === 1 ? 0 : 1;
+      value += ch;
+      continue;
+    }
+
+    if (quote === 0) {
+      if (ch === '[') {
+        bracket++;
+      } else if (ch === ']' && bracket > 0) {
+        bracket--;
+      } else if (bracket === 0) {
+        if (ch === '(') {
+          paren++;
+        } else if (ch === ')' && paren > 0) {
+          paren--;
+        } else if (ch === '|' && paren === 0) {
+          parts.push(value);
+          value = '';
+          continue;
+        }
+      }
+    }
+
+    value += ch;
+  }
+
+  parts.push(value);
+  return parts;
+};
+
+const isPlainBranch = branch => {
+  let escaped = false;
+
+  for (const ch of branch) {
+    if (escaped === true) {
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      escaped = true;
+      continue;
+    }
+
+    if (/[?*+@!()[\]{}]/.test(ch)) {
+      return false;
+    }
+  }
+
+  return true;
+};
+
+const normalizeSimpleBranch = branch => {
+  let value = branch.trim();
+  let changed = true;
+
+  while (changed === true) {
+    changed = false;
+
+    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+      value = value.slice(2, -1);
+      changed = true;
+    }
+  }
+
+  if (!isPlainBranch(value)) {
+    return;
+  }
+
+  return value.replace(/\\(.)/g, '$1');
+};
+
+const hasRepeatedCharPrefixOverlap = branches => {
+  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+
+  for (let i = 0; i < values.length; i++) {
+    for (let j = i + 1; j < values.length; j++) {
+      const a = values[i];
+      const b = values[j];
+      const char = a[0];
+
+      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+        continue;
+      }
+
+      if (a === b || a.startsWith(b) || b.startsWith(a)) {
+        return true;
+      }
+    }
+  }
+
+  return false;
+};
+
+const parseRepeatedExtglob = (pattern, requireEnd = true) => {
+  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
+    return;
+  }
+
+  let bracket = 0;
+  let paren = 0;
+  let quote = 0;
+  let escaped = false;
+
+  for (let i = 1; i < pattern.length; i++) {
+    const ch = pattern[i];
+
+    if (escaped === true) {
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      escaped = true;
+      continue;
+    }
+
+    if (ch === '"') {
+      quote = quote === 1 ? 0 : 1;
+      continue;
+    }
+
+    if (quote === 1) {
+      continue;
+    }
+
+    if (ch === '[') {
+      bracket++;
+      continue;
+    }
+
+    if (ch === ']' && bracket > 0) {
+      bracket--;
+      continue;
+    }
+
+    if (bracket > 0) {
+      continue;
+    }
+
+    if (ch === '(') {
+      paren++;
+      continue;
+    }
+
+    if (ch === ')') {
+      paren--;
+
+      if (paren === 0) {
+        if (requireEnd === true && i !== pattern.length - 1) {
+          return;
+        }
+
+        return {
+          type: pattern[0],
+          body: pattern.slice(2, i),
+          end: i
+        };
+      }
+    }
+  }
+};
+
+const buildCharClassStar = chars => {
+  const source = chars.length === 1
+    ? utils.escapeRegex(chars[0])
+    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
+
+  return `${source}*`;
+};
+
+const getStarExtglobSequenceChars = pattern => {
+  let index = 0;
+  const chars = [];
+
+  while (index < pattern.length) {
+    const match = parseRepeatedExtglob(pattern.slice(index), false);
+
+    if (!match || match.type !== '*') {
+      return;
+    }
+
+    const branches = splitTopLevel(match.body).map(branch => branch.trim());
+    if (branches.length !== 1) {
+      return;
+    }
+
+    const branch = normalizeSimpleBranch(branches[0]);
+    if (!branch || branch.length !== 1) {
+      return;
+    }
+
+    chars.push(branch);
+    index += match.end + 1;
+  }
+
+  if (chars.length < 1) {
+    return;
+  }
+
+  return chars;
+};
+
+const repeatedExtglobRecursion = pattern => {
+  let depth = 0;
+  let value = pattern.trim();
+  let match = parseRepeatedExtglob(value);
+
+  while (match) {
+    depth++;
+    value = match.body.trim();
+    match = parseRepeatedExtglob(value);
+  }
+
+  return depth;
+};
+
+const analyzeRepeatedExtglob = (body, options) => {
+  if (options.maxExtglobRecursion === false) {
+    return { risky: false };
+  }
+
+  const max =
+    typeof options.maxExtglobRecursion === 'number'
+      ? options.maxExtglobRecursion
+      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+
+  const branches = splitTopLevel(body).map(branch => branch.trim());
+
+  if (branches.length > 1) {
+    if (
+      branches.some(branch => branch === '') ||
+      branches.some(branch => /^[*?]+$/.test(branch)) ||
+      hasRepeatedCharPrefixOverlap(branches)
+    ) {
+      return { risky: true };
+    }
+  }
+
+  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
+  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
+  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
+  // characters we can emit one flat, ReDoS-safe character class that preserves the
+  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
+  // every branch but the first.
+  const safeChars = [];
+  let sawStarSequence = false;
+  let combinable = true;
+
+  for (const branch of branches) {
+    const chars = getStarExtglobSequenceChars(branch);
+    if (chars) {
+      sawStarSequence = true;
+      safeChars.push(...chars);
+      continue;
+    }
+
+    const literal = normalizeSimpleBranch(branch);
+    if (literal && literal.length === 1) {
+      safeChars.push(literal);
+      continue;
+    }
+
+    combinable = false;
+
+    if (repeatedExtglobRecursion(branch) > max) {
+      return { risky: true };
+    }
+  }
+
+  if (sawStarSequence) {
+    return combinable
+      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
+      : { risky: true };
+  }
+
+  return { risky: false };
+};
+
+/**
+ * Parse the given input string.
+ * @param {String} input
+ * @param {Object} options
+ * @return {Object}
+ */
+
+const parse = (input, options) => {
+  if (typeof input !== 'string') {
+    throw new TypeError('Expected a string');
+  }
+
+  input = REPLACEMENTS[input] || input;
+
+  const opts = { ...options };
+  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+
+  let len = input.length;
+  if (len > max) {
+    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+  }
+
+  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
+  const tokens = [bos];
+
+  const capture = opts.capture ? '' : '?:';
+
+  // create constants based on platform, for windows or posix
+  const PLATFORM_CHARS = constants.globChars(opts.windows);
+  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+
+  const {
+    DOT_LITERAL,
+    PLUS_LITERAL,
+    SLASH_LITERAL,
+    ONE_CHAR,
+    DOTS_SLASH,
+    NO_DOT,
+    NO_DOT_SLASH,
+    NO_DOTS_SLASH,
+    QMARK,
+    QMARK_NO_DOT,
+    STAR,
+    START_ANCHOR
+  } = PLATFORM_CHARS;
+
+  const globstar = opts => {
+    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+  };
+
+  const nodot = opts.dot ? '' : NO_DOT;
+  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+  let star = opts.bash === true ? globstar(opts) : STAR;
+
+  if (opts.capture) {
+    star = `(${star})`;
+  }
+
+  // minimatch options support
+  if (typeof opts.noext === 'boolean') {
+    opts.noextglob = opts.noext;
+  }
+
+  const state = {
+    input,
+    index: -1,
+    start: 0,
+    dot: opts.dot === true,
+    consumed: '',
+    output: '',
+    prefix: '',
+    backtrack: false,
+    negated: false,
+    brackets: 0,
+    braces: 0,
+    parens: 0,
+    quotes: 0,
+    globstar: false,
+    tokens
+  };
+
+  input = utils.removePrefix(input, state);
+  len = input.length;
+
+  const extglobs = [];
+  const braces = [];
+  const stack = [];
+  let prev = bos;
+  let value;
+
+  /**
+   * Tokenizing helpers
+   */
+
+  const eos = () => state.index === len - 1;
+  const peek = state.peek = (n = 1) => input[state.index + n];
+  const advance = state.advance = () => input[++state.index] || '';
+  const remaining = () => input.slice(state.index + 1);
+  const consume = (value = '', num = 0) => {
+    state.consumed += value;
+    state.index += num;
+  };
+
+  const append = token => {
+    state.output += token.output != null ? token.output : token.value;
+    consume(token.value);
+  };
+
+  const negate = () => {
+    let count = 1;
+
+    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
+      advance();
+      state.start++;
+      count++;
+    }
+
+    if (count % 2 === 0) {
+      return false;
+    }
+
+    state.negated = true;
+    state.start++;
+    return true;
+  };
+
+  const increment = type => {
+    state[type]++;
+    stack.push(type);
+  };
+
+  const decrement = type => {
+    state[type]--;
+    stack.pop();
+  };
+
+  /**
+   * Push tokens onto the tokens array. This helper speeds up
+   * tokenizing by 1) helping us avoid backtracking as much as possible,
+   * and 2) helping us avoid creating extra tokens when consecutive
+   * characters are plain text. This improves performance and simplifies
+   * lookbehinds.
+   */
+
+  const push = tok => {
+    if (prev.type === 'globstar') {
+      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
+      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
+
+      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
+        state.output = state.output.slice(0, -prev.output.length);
+        prev.type = 'star';
+        prev.value = '*';
+        prev.output = star;
+        state.output += prev.output;
+      }
+    }
+
+    if (extglobs.length && tok.type !== 'paren') {
+      extglobs[extglobs.length - 1].inner += tok.value;
+    }
+
+    if (tok.value || tok.output) append(tok);
+    if (prev && prev.type === 'text' && tok.type === 'text') {
+      prev.output = (prev.output || prev.value) + tok.value;
+      prev.value += tok.value;
+      return;
+    }
+
+    tok.prev = prev;
+    tokens.push(tok);
+    prev = tok;
+  };
+
+  const extglobOpen = (type, value) => {
+    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
+
+    token.prev = prev;
+    token.parens = state.parens;
+    token.output = state.output;
+    token.startIndex = state.index;
+    token.tokensIndex = tokens.length;
+    const output = (opts.capture ? '(' : '') + token.open;
+
+    increment('parens');
+    push({ type, value, output: state.output ? '' : ONE_CHAR });
+    push({ type: 'paren', extglob: true, value: advance(), output });
+    extglobs.push(token);
+  };
+
+  const extglobClose = token => {
+    const literal = input.slice(token.startIndex, state.index + 1);
+    const body = input.slice(token.startIndex + 2, state.index);
+    const analysis = analyzeRepeatedExtglob(body, opts);
+
+    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
+      const safeOutput = analysis.safeOutput
+        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
+        : undefined;
+      const open = tokens[token.tokensIndex];
+
+      open.type = 'text';
+      open.value = literal;
+      open.output = safeOutput || utils.escapeRegex(literal);
+
+      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+        tokens[i].value = '';
+        tokens[i].output = '';
+        delete tokens[i].suffix;
+      }
+
+      state.output = token.output + open.output;
+      state.backtrack = true;
+
+      push({ type: 'paren', extglob: true, value, output: '' });
+      decrement('parens');
+      return;
+    }
+
+    let output = token.close + (opts.capture ? ')' : '');
+    let rest;
+
+    if (token.type === 'negate') {
+      let extglobStar = star;
+
+      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
+        extglobStar = globstar(opts);
+      }
+
+      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+        output = token.close = `)$))${extglobStar}`;
+      }
+
+      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
+        // In this case, we need to parse the string and use it in the output of the original pattern.
+        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
+        //
+        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
+        const expression = parse(rest, { ...options, fastpaths: false }).output;
+
+        output = token.close = `)${expression})${extglobStar})`;
+      }
+
+      if (token.prev.type === 'bos') {
+        state.negatedExtglob = true;
+      }
+    }
+
+    push({ type: 'paren', extglob: true, value, output });
+    decrement('parens');
+  };
+
+  /**
+   * Fast paths
+   */
+
+  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+    let backslashes = false;
+
+    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+      if (first === '\\') {
+        backslashes = true;
+        return m;
+      }
+
+      if (first === '?') {
+        if (esc) {
+          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
+        }
+        if (index === 0) {
+          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
+        }
+        return QMARK.repeat(chars.length);
+      }
+
+      if (first === '.') {
+        return DOT_LITERAL.repeat(chars.length);
+      }
+
+      if (first === '*') {
+        if (esc) {
+          return esc + first + (rest ? star : '');
+        }
+        return star;
+      }
+      return esc ? m : `\\${m}`;
+    });
+
+    if (backslashes === true) {
+      if (opts.unescape === true) {
+        output = output.replace(/\\/g, '');
+      } else {
+        output = output.replace(/\\+/g, m => {
+          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
+        });
+      }
+    }
+
+    if (output === input && opts.contains === true) {
+      state.output = input;
+      return state;
+    }
+
+    state.output = utils.wrapOutput(output, state, options);
+    return state;
+  }
+
+  /**
+   * Tokenize input until we reach end-of-string
+   */
+
+  while (!eos()) {
+    value = advance();
+
+    if (value === '\u0000') {
+      continue;
+    }
+
+    /**
+     * Escaped characters
+     */
+
+    if (value === '\\') {
+      const next = peek();
+
+      if (next === '/' && opts.bash !== true) {
+        continue;
+      }
+
+      if (next === '.' || next === ';') {
+        continue;
+      }
+
+      if (!next) {
+        value += '\\';
+        push({ type: 'text', value });
+        continue;
+      }
+
+      // collapse slashes to reduce potential for exploits
+      const match = /^\\+/.exec(remaining());
+      let slashes = 0;
+
+      if (match && match[0].length > 2) {
+        slashes = match[0].length;
+        state.index += slashes;
+        if (slashes % 2 !== 0) {
+          value += '\\';
+        }
+      }
+
+      if (opts.unescape === true) {
+        value = advance();
+      } else {
+        value += advance();
+      }
+
+      if (state.brackets === 0) {
+        push({ type: 'text', value });
+        continue;
+      }
+    }
+
+    /**
+     * If we're inside a regex character class, continue
+     * until we reach the closing bracket.
+     */
+
+    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
+      if (opts.posix !== false && value === ':') {
+        const inner = prev.value.slice(1);
+        if (inner.includes('[')) {
+          prev.posix = true;
+
+          if (inner.includes(':')) {
+            const idx = prev.value.lastIndexOf('[');
+            const pre = prev.value.slice(0, idx);
+            const rest = prev.value.slice(idx + 2);
+            const posix = POSIX_REGEX_SOURCE[rest];
+            if (posix) {
+              prev.value = pre + posix;
+              state.backtrack = true;
+              advance();
+
+              if (!bos.output && tokens.indexOf(prev) === 1) {
+                bos.output = ONE_CHAR;
+              }
+              continue;
+            }
+          }
+        }
+      }
+
+      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
+        value = `\\${value}`;
+      }
+
+      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
+        value = `\\${value}`;
+      }
+
+      if (opts.posix === true && value === '!' && prev.value === '[') {
+        value = '^';
+      }
+
+      prev.value += value;
+      append({ value });
+      continue;
+    }
+
+    /**
+     * If we're inside a quoted string, continue
+     * until we reach the closing double quote.
+     */
+
+    if (state.quotes === 1 && value !== '"') {
+      value = utils.escapeRegex(value);
+      prev.value += value;
+      append({ value });
+      continue;
+    }
+
+    /**
+     * Double quotes
+     */
+
+    if (value === '"') {
+      state.quotes = state.quotes === 1 ? 0 : 1;
+      if (opts.keepQuotes === true) {
+        push({ type: 'text', value });
+      }
+      continue;
+    }
+
+    /**
+     * Parentheses
+     */
+
+    if (value === '(') {
+      increment('parens');
+      push({ type: 'paren', value });
+      continue;
+    }
+
+    if (value === ')') {
+      if (state.parens === 0 && opts.strictBrackets === true) {
+        throw new SyntaxError(syntaxError('opening', '('));
+      }
+
+      const extglob = extglobs[extglobs.length - 1];
+      if (extglob && state.parens === extglob.parens + 1) {
+        extglobClose(extglobs.pop());
+        continue;
+      }
+
+      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
+      decrement('parens');
+      continue;
+    }
+
+    /**
+     * Square brackets
+     */
+
+    if (value === '[') {
+      if (opts.nobracket === true || !remaining().includes(']')) {
+        if (opts.nobracket !== true && opts.strictBrackets === true) {
+          throw new SyntaxError(syntaxError('closing', ']'));
+        }
+
+        value = `\\${value}`;
+      } else {
+        increment('brackets');
+      }
+
+      push({ type: 'bracket', value });
+      continue;
+    }
+
+    if (value === ']') {
+      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
+        push({ type: 'text', value, output: `\\${value}` });
+        continue;
+      }
+
+      if (state.brackets === 0) {
+        if (opts.strictBrackets === true) {
+          throw new SyntaxError(syntaxError('opening', '['));
+        }
+
+        push({ type: 'text', value, output: `\\${value}` });
+        continue;
+      }
+
+      decrement('brackets');
+
+      const prevValue = prev.value.slice(1);
+      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
+        value = `/${value}`;
+      }
+
+      prev.value += value;
+      append({ value });
+
+      // when literal brackets are explicitly disabled
+      // assume we should match with a regex character class
+      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+        continue;
+      }
+
+      const escaped = utils.escapeRegex(prev.value);
+      state.output = state.output.slice(0, -prev.value.length);
+
+      // when literal brackets are explicitly enabled
+      // assume we should escape the brackets to match literal characters
+      if (opts.literalBrackets === true) {
+        state.output += escaped;
+        prev.value = escaped;
+        continue;
+      }
+
+      // when the user specifies nothing, try to match both
+      prev.value = `(${capture}${escaped}|${prev.value})`;
+      state.output += prev.value;
+      continue;
+    }
+
+    /**
+     * Braces
+     */
+
+    if (value === '{' && opts.nobrace !== true) {
+      increment('braces');
+
+      const open = {
+        type: 'brace',
+        value,
+        output: '(',
+        outputIndex: state.output.length,
+        tokensIndex: state.tokens.length
+      };
+
+      braces.push(open);
+      push(open);
+      continue;
+    }
+
+    if (value === '}') {
+      const brace = braces[braces.length - 1];
+
+      if (opts.nobrace === true || !brace) {
+        push({ type: 'text', value, output: value });
+        continue;
+      }
+
+      let output = ')';
+
+      if (brace.dots === true) {
+        const arr = tokens.slice();
+        const range = [];
+
+        for (let i = arr.length - 1; i >= 0; i--) {
+          tokens.pop();
+          if (arr[i].type === 'brace') {
+            break;
+          }
+          if (arr[i].type !== 'dots') {
+            range.unshift(arr[i].value);
+          }
+        }
+
+        output = expandRange(range, opts);
+        state.backtrack = true;
+      }
+
+      if (brace.comma !== true && brace.dots !== true) {
+        const out = state.output.slice(0, brace.outputIndex);
+        const toks = state.tokens.slice(brace.tokensIndex);
+        brace.value = brace.output = '\\{';
+        value = output = '\\}';
+        state.output = out;
+        for (const t of toks) {
+          state.output += (t.output || t.value);
+        }
+      }
+
+      push({ type: 'brace', value, output });
+      decrement('braces');
+      braces.pop();
+      continue;
+    }
+
+    /**
+     * Pipes
+     */
+
+    if (value === '|') {
+      if (extglobs.length > 0) {
+        extglobs[extglobs.length - 1].conditions++;
+      }
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Commas
+     */
+
+    if (value === ',') {
+      let output = value;
+
+      const brace = braces[braces.length - 1];
+      if (brace && stack[stack.length - 1] === 'braces') {
+        brace.comma = true;
+        output = '|';
+      }
+
+      push({ type: 'comma', value, output });
+      continue;
+    }
+
+    /**
+     * Slashes
+     */
+
+    if (value === '/') {
+      // if the beginning of the glob is "./", advance the start
+      // to the current index, and don't add the "./" characters
+      // to the state. This greatly simplifies lookbehinds when
+      // checking for BOS characters like "!" and "." (not "./")
+      if (prev.type === 'dot' && state.index === state.start + 1) {
+        state.start = state.index + 1;
+        state.consumed = '';
+        state.output = '';
+        tokens.pop();
+        prev = bos; // reset "prev" to the first token
+        continue;
+      }
+
+      push({ type: 'slash', value, output: SLASH_LITERAL });
+      continue;
+    }
+
+    /**
+     * Dots
+     */
+
+    if (value === '.') {
+      if (state.braces > 0 && prev.type === 'dot') {
+        if (prev.value === '.') prev.output = DOT_LITERAL;
+        const brace = braces[braces.length - 1];
+        prev.type = 'dots';
+        prev.output += value;
+        prev.value += value;
+        brace.dots = true;
+        continue;
+      }
+
+      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
+        push({ type: 'text', value, output: DOT_LITERAL });
+        continue;
+      }
+
+      push({ type: 'dot', value, output: DOT_LITERAL });
+      continue;
+    }
+
+    /**
+     * Question marks
+     */
+
+    if (value === '?') {
+      const isGroup = prev && prev.value === '(';
+      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        extglobOpen('qmark', value);
+        continue;
+      }
+
+      if (prev && prev.type === 'paren') {
+        const next = peek();
+        let output = value;
+
+        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
+          output = `\\${value}`;
+        }
+
+        push({ type: 'text', value, output });
+        continue;
+      }
+
+      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
+        push({ type: 'qmark', value, output: QMARK_NO_DOT });
+        continue;
+      }
+
+      push({ type: 'qmark', value, output: QMARK });
+      continue;
+    }
+
+    /**
+     * Exclamation
+     */
+
+    if (value === '!') {
+      if (opts.noextglob !== true && peek() === '(') {
+        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
+          extglobOpen('negate', value);
+          continue;
+        }
+      }
+
+      if (opts.nonegate !== true && state.index === 0) {
+        negate();
+        continue;
+      }
+    }
+
+    /**
+     * Plus
+     */
+
+    if (value === '+') {
+      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        extglobOpen('plus', value);
+        continue;
+      }
+
+      if ((prev && prev.value === '(') || opts.regex === false) {
+        push({ type: 'plus', value, output: PLUS_LITERAL });
+        continue;
+      }
+
+      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
+        push({ type: 'plus', value });
+        continue;
+      }
+
+      push({ type: 'plus', value: PLUS_LITERAL });
+      continue;
+    }
+
+    /**
+     * Plain text
+     */
+
+    if (value === '@') {
+      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        push({ type: 'at', extglob: true, value, output: '' });
+        continue;
+      }
+
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Plain text
+     */
+
+    if (value !== '*') {
+      if (value === '$' || value === '^') {
+        value = `\\${value}`;
+      }
+
+      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+      if (match) {
+        value += match[0];
+        state.index += match[0].length;
+      }
+
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Stars
+     */
+
+    if (prev && (prev.type === 'globstar' || prev.star === true)) {
+      prev.type = 'star';
+      prev.star = true;
+      prev.value += value;
+      prev.output = star;
+      state.backtrack = true;
+      state.globstar = true;
+      consume(value);
+      continue;
+    }
+
+    let rest = remaining();
+    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+      extglobOpen('star', value);
+      continue;
+    }
+
+    if (prev.type === 'star') {
+      if (opts.noglobstar === true) {
+        consume(value);
+        continue;
+      }
+
+      const prior = prev.prev;
+      const before = prior.prev;
+      const isStart = prior.type === 'slash' || prior.type === 'bos';
+      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
+
+      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
+        push({ type: 'star', value, output: '' });
+        continue;
+      }
+
+      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
+      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
+      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
+        push({ type: 'star', value, output: '' });
+        continue;
+      }
+
+      // strip consecutive `/**/`
+      while (rest.slice(0, 3) === '/**') {
+        const after = input[state.index + 4];
+        if (after && after !== '/') {
+          break;
+        }
+        rest = rest.slice(3);
+        consume('/**', 3);
+      }
+
+      // A globstar followed only by balanced closing parens is at the logical end of patterns like
+      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
+      // parent path, except in negated extglobs where that would change the exclusion semantics.
+      const isEnd = eos() || (
+        state.parens > 0
+        && rest === ')'.repeat(state.parens)
+        && !extglobs.some(extglob => extglob.type === 'negate')
+      );
+
+      if (prior.type === 'bos' && eos()) {
+        prev.type = 'globstar';
+        prev.value += value;
+        prev.output = globstar(opts);
+        state.output = prev.output;
+        state.globstar = true;
+        consume(value);
+        continue;
+      }
+
+      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
+        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+        prior.output = `(?:${prior.output}`;
+
+        prev.type = 'globstar';
+        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
+        prev.value += value;
+        state.globstar = true;
+        state.output += prior.output + prev.output;
+        consume(value);
+        continue;
+      }
+
+      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
+        const end = rest[1] !== void 0 ? '|$' : '';
+
+        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+        prior.output = `(?:${prior.output}`;
+
+        prev.type = 'globstar';
+        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+        prev.value += value;
+
+        state.output += prior.output + prev.output;
+        state.globstar = true;
+
+        consume(value + advance());
+
+        push({ type: 'slash', value: '/', output: '' });
+        continue;
+      }
+
+      if (prior.type === 'bos' && rest[0] === '/') {
+        prev.type = 'globstar';
+        prev.value += value;
+        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+        state.output = prev.output;
+        state.globstar = true;
+        consume(value + advance());
+        push({ type: 'slash', value: '/', output: '' });
+        continue;
+      }
+
+      // remove single star from output
+      state.output = state.output.slice(0, -prev.output.length);
+
+      // reset previous token to globstar
+      prev.type = 'globstar';
+      prev.output = globstar(opts);
+      prev.value += value;
+
+      // reset output with globstar
+      state.output += prev.output;
+      state.globstar = true;
+      consume(value);
+      continue;
+    }
+
+    const token = { type: 'star', value, output: star };
+
+    if (opts.bash === true) {
+      token.output = '.*?';
+      if (prev.type === 'bos' || prev.type === 'slash') {
+        token.output = nodot + token.output;
+      }
+      push(token);
+      continue;
+    }
+
+    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
+      token.output = value;
+      push(token);
+      continue;
+    }
+
+    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
+      if (prev.type === 'dot') {
+        state.output += NO_DOT_SLASH;
+        prev.output += NO_DOT_SLASH;
+
+      } else if (opts.dot === true) {
+        state.output += NO_DOTS_SLASH;
+        prev.output += NO_DOTS_SLASH;
+
+      } else {
+        state.output += nodot;
+        prev.output += nodot;
+      }
+
+      if (peek() !== '*') {
+        state.output += ONE_CHAR;
+        prev.output += ONE_CHAR;
+      }
+    }
+
+    push(token);
+  }
+
+  while (state.brackets > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
+    state.output = utils.escapeLast(state.output, '[');
+    decrement('brackets');
+  }
+
+  while (state.parens > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
+    state.output = utils.escapeLast(state.output, '(');
+    decrement('parens');
+  }
+
+  while (state.braces > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
+    state.output = utils.escapeLast(state.output, '{');
+    decrement('braces');
+  }
+
+  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
+    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
+  }
+
+  // rebuild the output if we had to backtrack at any point
+  if (state.backtrack === true) {
+    state.output = '';
+
+    for (const token of state.tokens) {
+      state.output += token.output != null ? token.output : token.value;
+
+      if (token.suffix) {
+        state.output += token.suffix;
+      }
+    }
+  }
+
+  return state;
+};
+
+/**
+ * Fast paths for creating regular expressions for common glob patterns.
+ * This can significantly speed up processing and has very little downside
+ * impact when none of the fast paths match.
+ */
+
+parse.fastpaths = (input, options) => {
+  const opts = { ...options };
+  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+  const len = input.length;
+  if (len > max) {
+    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+  }
+
+  input = REPLACEMENTS[input] || input;
+
+  // create constants based on platform, for windows or posix
+  const {
+    DOT_LITERAL,
+    SLASH_LITERAL,
+    ONE_CHAR,
+    DOTS_SLASH,
+    NO_DOT,
+    NO_DOTS,
+    NO_DOTS_SLASH,
+    STAR,
+    START_ANCHOR
+  } = constants.globChars(opts.windows);
+
+  const nodot = opts.dot ? NO_DOTS : NO_DOT;
+  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+  const capture = opts.capture ? '' : '?:';
+  const state = { negated: false, prefix: '' };
+  let star = opts.bash === true ? '.*?' : STAR;
+
+  if (opts.capture) {
+    star = `(${star})`;
+  }
+
+  const globstar = opts => {
+    if (opts.noglobstar === true) return star;
+    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+  };
+
+  const create = str => {
+    switch (str) {
+      case '*':
+        return `${nodot}${ONE_CHAR}${star}`;
+
+      case '.*':
+        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '*.*':
+        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '*/*':
+        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+
+      case '**':
+        return nodot + globstar(opts);
+
+      case '**/*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+
+      case '**/*.*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '**/.*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      default: {
+        const match = /^(.*?)\.(\w+)$/.exec(str);
+        if (!match) return;
+
+        const source = create(match[1]);
+        if (!source) return;
+
+        return source + DOT_LITERAL + match[2];
+      }
+    }
+  };
+
+  const output = utils.removePrefix(input, state);
+  let source = create(output);
+
+  if (source && opts.strictSlashes !== true) {
+    source += `${SLASH_LITERAL}?`;
+  }
+
+  return source;
+};
+
+module.exports = parse;
+
+
+/***/ }),
+
+/***/ 8016:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const scan = __nccwpck_require__(1781);
+const parse = __nccwpck_require__(8265);
+const utils = __nccwpck_require__(4059);
+const constants = __nccwpck_require__(5595);
+const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
+
+/**
+ * Creates a matcher function from one or more glob patterns. The
+ * returned function takes a string to match as its first argument,
+ * and returns true if the string is a match. The returned matcher
+ * function also takes a boolean as the second argument that, when true,
+ * returns an object with additional information.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch(glob[, options]);
+ *
+ * const isMatch = picomatch('*.!(*a)');
+ * console.log(isMatch('a.a')); //=> false
+ * console.log(isMatch('a.b')); //=> true
+ *
+ * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
+ * const picomatch = require('picomatch/posix');
+ * // the same API, defaulting to posix paths
+ * const isMatch = picomatch('a/*');
+ * console.log(isMatch('a\\b')); //=> false
+ * console.log(isMatch('a/b')); //=> true
+ *
+ * // you can still configure the matcher function to accept windows paths
+ * const isMatch = picomatch('a/*', { options: windows });
+ * console.log(isMatch('a\\b')); //=> true
+ * console.log(isMatch('a/b')); //=> true
+ * ```
+ * @name picomatch
+ * @param {String|Array} `globs` One or more glob patterns.
+ * @param {Object=} `options`
+ * @return {Function=} Returns a matcher function.
+ * @api public
+ */
+
+const picomatch = (glob, options, returnState = false) => {
+  if (Array.isArray(glob)) {
+    const fns = glob.map(input => picomatch(input, options, returnState));
+    const arrayMatcher = str => {
+      for (const isMatch of fns) {
+        const state = isMatch(str);
+        if (state) return state;
+      }
+      return false;
+    };
+    return arrayMatcher;
+  }
+
+  const isState = isObject(glob) && glob.tokens && glob.input;
+
+  if (glob === '' || (typeof glob !== 'string' && !isState)) {
+    throw new TypeError('Expected pattern to be a non-empty string');
+  }
+
+  const opts = options || {};
+  const posix = opts.windows;
+  const regex = isState
+    ? picomatch.compileRe(glob, options)
+    : picomatch.makeRe(glob, options, false, true);
+
+  const state = regex.state;
+  delete regex.state;
+
+  let isIgnored = () => false;
+  if (opts.ignore) {
+    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+  }
+
+  const matcher = (input, returnObject = false) => {
+    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+    const result = { glob, state, regex, posix, input, output, match, isMatch };
+
+    if (typeof opts.onResult === 'function') {
+      opts.onResult(result);
+    }
+
+    if (isMatch === false) {
+      result.isMatch = false;
+      return returnObject ? result : false;
+    }
+
+    if (isIgnored(input)) {
+      if (typeof opts.onIgnore === 'function') {
+        opts.onIgnore(result);
+      }
+      result.isMatch = false;
+      return returnObject ? result : false;
+    }
+
+    if (typeof opts.onMatch === 'function') {
+      opts.onMatch(result);
+    }
+    return returnObject ? result : true;
+  };
+
+  if (returnState) {
+    matcher.state = state;
+  }
+
+  return matcher;
+};
+
+/**
+ * Test `input` with the given `regex`. This is used by the main
+ * `picomatch()` function to test the input string.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.test(input, regex[, options]);
+ *
+ * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
+ * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
+ * ```
+ * @param {String} `input` String to test.
+ * @param {RegExp} `regex`
+ * @return {Object} Returns an object with matching info.
+ * @api public
+ */
+
+picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+  if (typeof input !== 'string') {
+    throw new TypeError('Expected input to be a string');
+  }
+
+  if (input === '') {
+    return { isMatch: false, output: '' };
+  }
+
+  const opts = options || {};
+  const format = opts.format || (posix ? utils.toPosixSlashes : null);
+  let match = input === glob;
+  let output = (match && format) ? format(input) : input;
+
+  if (match === false) {
+    output = format ? format(input) : input;
+    match = output === glob;
+  }
+
+  if (match === false || opts.capture === true) {
+    if (opts.matchBase === true || opts.basename === true) {
+      match = picomatch.matchBase(input, regex, options, posix);
+    } else {
+      match = regex.exec(output);
+    }
+  }
+
+  return { isMatch: Boolean(match), match, output };
+};
+
+/**
+ * Match the basename of a filepath.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.matchBase(input, glob[, options]);
+ * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
+ * ```
+ * @param {String} `input` String to test.
+ * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
+ * @return {Boolean}
+ * @api public
+ */
+
+picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
+  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+  return regex.test(utils.basename(input, { windows: posix }));
+};
+
+/**
+ * Returns true if **any** of the given glob `patterns` match the specified `string`.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.isMatch(string, patterns[, options]);
+ *
+ * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
+ * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
+ * ```
+ * @param {String|Array} str The string to test.
+ * @param {String|Array} patterns One or more glob patterns to use for matching.
+ * @param {Object} [options] See available [options](#options).
+ * @return {Boolean} Returns true if any patterns match `str`
+ * @api public
+ */
+
+picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+
+/**
+ * Parse a glob pattern to create the source string for a regular
+ * expression.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * const result = picomatch.parse(pattern[, options]);
+ * ```
+ * @param {String} `pattern`
+ * @param {Object} `options`
+ * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
+ * @api public
+ */
+
+picomatch.parse = (pattern, options) => {
+  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
+  return parse(pattern, { ...options, fastpaths: false });
+};
+
+/**
+ * Scan a glob pattern to separate the pattern into segments.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.scan(input[, options]);
+ *
+ * const result = picomatch.scan('!./foo/*.js');
+ * console.log(result);
+ * { prefix: '!./',
+ *   input: '!./foo/*.js',
+ *   start: 3,
+ *   base: 'foo',
+ *   glob: '*.js',
+ *   isBrace: false,
+ *   isBracket: false,
+ *   isGlob: true,
+ *   isExtglob: false,
+ *   isGlobstar: false,
+ *   negated: true }
+ * ```
+ * @param {String} `input` Glob pattern to scan.
+ * @param {Object} `options`
+ * @return {Object} Returns an object with
+ * @api public
+ */
+
+picomatch.scan = (input, options) => scan(input, options);
+
+/**
+ * Compile a regular expression from the `state` object returned by the
+ * [parse()](#parse) method.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * const state = picomatch.parse('*.js');
+ * // picomatch.compileRe(state[, options]);
+ *
+ * console.log(picomatch.compileRe(state));
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {Object} `state`
+ * @param {Object} `options`
+ * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
+ * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
+ * @return {RegExp}
+ * @api public
+ */
+
+picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+  if (returnOutput === true) {
+    return state.output;
+  }
+
+  const opts = options || {};
+  const prepend = opts.contains ? '' : '^';
+  const append = opts.contains ? '' : '$';
+
+  let source = `${prepend}(?:${state.output})${append}`;
+  if (state && state.negated === true) {
+    source = `^(?!${source}).*$`;
+  }
+
+  const regex = picomatch.toRegex(source, options);
+  if (returnState === true) {
+    regex.state = state;
+  }
+
+  return regex;
+};
+
+/**
+ * Create a regular expression from a parsed glob pattern.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.makeRe(state[, options]);
+ *
+ * const result = picomatch.makeRe('*.js');
+ * console.log(result);
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {String} `state` The object returned from the `.parse` method.
+ * @param {Object} `options`
+ * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
+ * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
+ * @return {RegExp} Returns a regex created from the given pattern.
+ * @api public
+ */
+
+picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+  if (!input || typeof input !== 'string') {
+    throw new TypeError('Expected a non-empty string');
+  }
+
+  let parsed = { negated: false, fastpaths: true };
+
+  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
+    parsed.output = parse.fastpaths(input, options);
+  }
+
+  if (!parsed.output) {
+    parsed = parse(input, options);
+  }
+
+  return picomatch.compileRe(parsed, options, returnOutput, returnState);
+};
+
+/**
+ * Create a regular expression from the given regex source string.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.toRegex(source[, options]);
+ *
+ * const { output } = picomatch.parse('*.js');
+ * console.log(picomatch.toRegex(output));
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {String} `source` Regular expression source string.
+ * @param {Object} `options`
+ * @return {RegExp}
+ * @api public
+ */
+
+picomatch.toRegex = (source, options) => {
+  try {
+    const opts = options || {};
+    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
+  } catch (err) {
+    if (options && options.debug === true) throw err;
+    return /$^/;
+  }
+};
+
+/**
+ * Picomatch constants.
+ * @return {Object}
+ */
+
+picomatch.constants = constants;
+
+/**
+ * Expose "picomatch"
+ */
+
+module.exports = picomatch;
+
+
+/***/ }),
+
+/***/ 1781:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const utils = __nccwpck_require__(4059);
+const {
+  CHAR_ASTERISK,             /* * */
+  CHAR_AT,                   /* @ */
+  CHAR_BACKWARD_SLASH,       /* \ */
+  CHAR_COMMA,                /* , */
+  CHAR_DOT,                  /* . */
+  CHAR_EXCLAMATION_MARK,     /* ! */
+  CHAR_FORWARD_SLASH,        /* / */
+  CHAR_LEFT_CURLY_BRACE,     /* { */
+  CHAR_LEFT_PARENTHESES,     /* ( */
+  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
+  CHAR_PLUS,                 /* + */
+  CHAR_QUESTION_MARK,        /* ? */
+  CHAR_RIGHT_CURLY_BRACE,    /* } */
+  CHAR_RIGHT_PARENTHESES,    /* ) */
+  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
+} = __nccwpck_require__(5595);
+
+const isPathSeparator = code => {
+  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+};
+
+const depth = token => {
+  if (token.isPrefix !== true) {
+    token.depth = token.isGlobstar ? Infinity : 1;
+  }
+};
+
+/**
+ * Quickly scans a glob pattern and returns an object with a handful of
+ * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
+ * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
+ * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
+ *
+ * ```js
+ * const pm = require('picomatch');
+ * console.log(pm.scan('foo/bar/*.js'));
+ * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
+ * ```
+ * @param {String} `str`
+ * @param {Object} `options`
+ * @return {Object} Returns an object with tokens and regex source string.
+ * @api public
+ */
+
+const scan = (input, options) => {
+  const opts = options || {};
+
+  const length = input.length - 1;
+  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+  const slashes = [];
+  const tokens = [];
+  const parts = [];
+
+  let str = input;
+  let index = -1;
+  let start = 0;
+  let lastIndex = 0;
+  let isBrace = false;
+  let isBracket = false;
+  let isGlob = false;
+  let isExtglob = false;
+  let isGlobstar = false;
+  let braceEscaped = false;
+  let backslashes = false;
+  let negated = false;
+  let negatedExtglob = false;
+  let finished = false;
+  let braces = 0;
+  let prev;
+  let code;
+  let token = { value: '', depth: 0, isGlob: false };
+
+  const eos = () => index >= length;
+  const peek = () => str.charCodeAt(index + 1);
+  const advance = () => {
+    prev = code;
+    return str.charCodeAt(++index);
+  };
+
+  while (index < length) {
+    code = advance();
+    let next;
+
+    if (code === CHAR_BACKWARD_SLASH) {
+      backslashes = token.backslashes = true;
+      code = advance();
+
+      if (code === CHAR_LEFT_CURLY_BRACE) {
+        braceEscaped = true;
+      }
+      continue;
+    }
+
+    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+      braces++;
+
+      while (eos() !== true && (code = advance())) {
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          advance();
+          continue;
+        }
+
+        if (code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          continue;
+        }
+
+        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+          isBrace = token.isBrace = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+
+          break;
+        }
+
+        if (braceEscaped !== true && code === CHAR_COMMA) {
+          isBrace = token.isBrace = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+
+          break;
+        }
+
+        if (code === CHAR_RIGHT_CURLY_BRACE) {
+          braces--;
+
+          if (braces === 0) {
+            braceEscaped = false;
+            isBrace = token.isBrace = true;
+            finished = true;
+            break;
+          }
+        }
+      }
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+
+    if (code === CHAR_FORWARD_SLASH) {
+      slashes.push(index);
+      tokens.push(token);
+      token = { value: '', depth: 0, isGlob: false };
+
+      if (finished === true) continue;
+      if (prev === CHAR_DOT && index === (start + 1)) {
+        start += 2;
+        continue;
+      }
+
+      lastIndex = index + 1;
+      continue;
+    }
+
+    if (opts.noext !== true) {
+      const isExtglobChar = code === CHAR_PLUS
+        || code === CHAR_AT
+        || code === CHAR_ASTERISK
+        || code === CHAR_QUESTION_MARK
+        || code === CHAR_EXCLAMATION_MARK;
+
+      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+        isGlob = token.isGlob = true;
+        isExtglob = token.isExtglob = true;
+        finished = true;
+        if (code === CHAR_EXCLAMATION_MARK && index === start) {
+          negatedExtglob = true;
+        }
+
+        if (scanToEnd === true) {
+          let parens = 0;
+
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+
+            if (code === CHAR_LEFT_PARENTHESES) {
+              parens++;
+              continue;
+            }
+
+            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              finished = true;
+              break;
+            }
+          }
+          continue;
+        }
+        break;
+      }
+    }
+
+    if (code === CHAR_ASTERISK) {
+      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+      isGlob = token.isGlob = true;
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+      break;
+    }
+
+    if (code === CHAR_QUESTION_MARK) {
+      isGlob = token.isGlob = true;
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+      break;
+    }
+
+    if (code === CHAR_LEFT_SQUARE_BRACKET) {
+      while (eos() !== true && (next = advance())) {
+        if (next === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          advance();
+          continue;
+        }
+
+        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+          isBracket = token.isBracket = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          break;
+        }
+      }
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+
+    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+      negated = token.negated = true;
+      start++;
+      continue;
+    }
+
+    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+      isGlob = token.isGlob = true;
+
+      if (scanToEnd === true) {
+        let parens = 1;
+
+        while (eos() !== true && (code = advance())) {
+          if (code === CHAR_BACKWARD_SLASH) {
+            backslashes = token.backslashes = true;
+            advance();
+            continue;
+          }
+
+          if (code === CHAR_LEFT_PARENTHESES) {
+            parens++;
+            continue;
+          }
+
+          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+            finished = true;
+            break;
+          }
+        }
+        continue;
+      }
+      break;
+    }
+
+    if (isGlob === true) {
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+  }
+
+  if (opts.noext === true) {
+    isExtglob = false;
+    isGlob = false;
+  }
+
+  let base = str;
+  let prefix = '';
+  let glob = '';
+
+  if (start > 0) {
+    prefix = str.slice(0, start);
+    str = str.slice(start);
+    lastIndex -= start;
+  }
+
+  if (base && isGlob === true && lastIndex > 0) {
+    base = str.slice(0, lastIndex);
+    glob = str.slice(lastIndex);
+  } else if (isGlob === true) {
+    base = '';
+    glob = str;
+  } else {
+    base = str;
+  }
+
+  if (base && base !== '' && base !== '/' && base !== str) {
+    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+      base = base.slice(0, -1);
+    }
+  }
+
+  if (opts.unescape === true) {
+    if (glob) glob = utils.removeBackslashes(glob);
+
+    if (base && backslashes === true) {
+      base = utils.removeBackslashes(base);
+    }
+  }
+
+  const state = {
+    prefix,
+    input,
+    start,
+    base,
+    glob,
+    isBrace,
+    isBracket,
+    isGlob,
+    isExtglob,
+    isGlobstar,
+    negated,
+    negatedExtglob
+  };
+
+  if (opts.tokens === true) {
+    state.maxDepth = 0;
+    if (!isPathSeparator(code)) {
+      tokens.push(token);
+    }
+    state.tokens = tokens;
+  }
+
+  if (opts.parts === true || opts.tokens === true) {
+    let prevIndex;
+
+    for (let idx = 0; idx < slashes.length; idx++) {
+      const n = prevIndex !== undefined ? prevIndex + 1 : start;
+      const i = slashes[idx];
+      const value = input.slice(n, i);
+      if (opts.tokens) {
+        if (idx === 0 && start !== 0) {
+          tokens[idx].isPrefix = true;
+          tokens[idx].value = prefix;
+        } else {
+          tokens[idx].value = value;
+        }
+        depth(tokens[idx]);
+        state.maxDepth += tokens[idx].depth;
+      }
+      if (i >= start) {
+        parts.push(value);
+        prevIndex = i;
+      }
+    }
+
+    const n = prevIndex !== undefined ? prevIndex + 1 : start;
+    const value = input.slice(n);
+    parts.push(value);
+
+    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+      tokens[tokens.length - 1].value = value;
+      depth(tokens[tokens.length - 1]);
+      state.maxDepth += tokens[tokens.length - 1].depth;
+    }
+
+    state.slashes = slashes;
+    state.parts = parts;
+  }
+
+  return state;
+};
+
+module.exports = scan;
+
+
+/***/ }),
+
+/***/ 4059:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+/*global navigator*/
+
+
+const {
+  REGEX_BACKSLASH,
+  REGEX_REMOVE_BACKSLASH,
+  REGEX_SPECIAL_CHARS,
+  REGEX_SPECIAL_CHARS_GLOBAL
+} = __nccwpck_require__(5595);
+
+exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
+exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
+exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
+exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
+exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
+
+exports.isWindows = () => {
+  if (typeof navigator !== 'undefined' && navigator.platform) {
+    const platform = navigator.platform.toLowerCase();
+    return platform === 'win32' || platform === 'windows';
+  }
+
+  if (typeof process !== 'undefined' && process.platform) {
+    return process.platform === 'win32';
+  }
+
+  return false;
+};
+
+exports.removeBackslashes = str => {
+  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
+    return match === '\\' ? '' : match;
+  });
+};
+
+exports.escapeLast = (input, char, lastIdx) => {
+  const idx = input.lastIndexOf(char, lastIdx);
+  if (idx === -1) return input;
+  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
+  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+};
+
+exports.removePrefix = (input, state = {}) => {
+  let output = input;
+  if (output.startsWith('./')) {
+    output = output.slice(2);
+    state.prefix = './';
+  }
+  return output;
+};
+
+exports.wrapOutput = (input, state = {}, options = {}) => {
+  const prepend = options.contains ? '' : '^';
+  const append = options.contains ? '' : '$';
+
+  let output = `${prepend}(?:${input})${append}`;
+  if (state.negated === true) {
+    output = `(?:^(?!${output}).*$)`;
+  }
+  return output;
+};
+
+exports.basename = (path, { windows } = {}) => {
+  const segs = path.split(windows ? /[\\/]/ : '/');
+  const last = segs[segs.length - 1];
+
+  if (last === '') {
+    return segs[segs.length - 2];
+  }
+
+  return last;
+};
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,7 +2516,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +2527,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +2779,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +2787,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +2814,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +2890,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +2905,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28384,6 +30886,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -28461,6 +30970,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -28479,6 +30995,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -28545,6 +31068,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -28588,7 +31118,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -28598,15 +31128,161 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28681,7 +31357,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -28737,8 +31413,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -28752,16 +31428,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!fs.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -28771,7 +31447,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -29734,7 +32410,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29757,7 +32433,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29853,7 +32529,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -30057,7 +32733,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30084,7 +32760,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30577,13 +33253,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -30874,7 +33550,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31213,8 +33889,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31463,7 +34139,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -31515,9 +34191,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -31550,9 +34226,18 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./build/inputs/contract.js
-/** Names of the action's inputs, outputs and saved state: the public contract, in one place. */
-const Inputs = {
+/**
+ * Names of the action's inputs, outputs and saved state: the public contract, in one place. Pure
+ * data.
+ */
+const contract_Inputs = {
     Prompt: 'prompt',
     PromptFile: 'prompt-file',
     AnthropicApiKey: 'anthropic-api-key',
@@ -31578,7 +34263,7 @@ const Inputs = {
     AllowedActors: 'allowed-actors',
     Matrix: 'matrix',
 };
-const Outputs = {
+const contract_Outputs = {
     Conclusion: 'conclusion',
     ExitCode: 'exit-code',
     ChangedFiles: 'changed-files',
@@ -31594,31 +34279,248 @@ const Outputs = {
     Turns: 'turns',
 };
 /** Keys of the action state the post step reads (`STATE_<key>`). */
-const contract_State = {
+const State = {
     /** JSON of the {@link RestorePlan}: everything that must be put back. */
     RestorePlan: 'airlock-restore-plan',
     /** Set once `main` has restored everything itself. */
     Restored: 'airlock-restored',
 };
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./build/restore/plan.js
+/**
+ * The restore plan: everything Airlock changes on the runner, saved in action state *before* each
+ * change is made, so that `main` (right after the agent is gone, at its end, on cancel) or the
+ * post step (after a crash or timeout) can put it back. Callers do not save it: every method that
+ * records a change saves the plan first. I/O: makes the two private folders, writes action state.
+ */
+
+
+
+
+// The state names only, not through inputs/index.js: the post bundle holds the restore path alone.
+
+/** What the plan holds once everything it recorded has been put back (the folders stay). */
+const NOTHING_TO_PUT_BACK = Object.freeze({
+    agentPid: null,
+    settings: null,
+    credentials: null,
+    credentialsBackupDir: null,
+    sysctl: null,
+});
+/**
+ * The restore plan. `main` starts with an empty one (nothing to put back), opens it just before
+ * the first change, and records each change through {@link RestorePlan.willChange} (saved, then
+ * made) or, for what exists only once made, {@link RestorePlan.record}.
+ */
+class RestorePlan {
+    #record;
+    /** An empty plan (nothing recorded, nothing saved), or one read back from state. */
+    constructor(record = null) {
+        this.#record = record;
+    }
+    /**
+     * The plan `main` saved and did not finish putting back, or null: none saved (main never got
+     * that far), it is not JSON, or main restored everything itself.
+     */
+    static loadPending() {
+        const raw = getState(State.RestorePlan);
+        if (raw === '')
+            return null;
+        let record;
+        try {
+            record = { sysctl: null, ...JSON.parse(raw) };
+        }
+        catch {
+            return null;
+        }
+        return getState(State.Restored) === 'true' ? null : new RestorePlan(record);
+    }
+    /**
+     * Makes Airlock's private folder (mode 0700) in `tempDir` and the agent's temp folder in the
+     * system's, and saves the plan: from here on, every change is in state before it is made.
+     */
+    open(tempDir) {
+        const privateDir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(tempDir, 'airlock-'));
+        (0,external_node_fs_.chmodSync)(privateDir, 0o700);
+        const agentTmp = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'airlock-agent-tmp-'));
+        this.#record = {
+            privateDir,
+            agentTmp,
+            agentPid: null,
+            settings: null,
+            credentialsBackupDir: external_node_path_.join(privateDir, 'git-credentials'),
+            credentials: null,
+            sysctl: null,
+        };
+        this.#save();
+    }
+    /** Whether the plan was opened: before that, nothing was changed and there is nothing to put back. */
+    get isOpen() {
+        return this.#record !== null;
+    }
+    /** Everything recorded now (a copy). Throws when the plan is not open. */
+    get recorded() {
+        return { ...this.#open() };
+    }
+    /** Airlock's private folder (mode 0700): policy, logs, backups. */
+    get privateDir() {
+        return this.#open().privateDir;
+    }
+    /** The agent's temp folder. */
+    get agentTmp() {
+        return this.#open().agentTmp;
+    }
+    /** Where checkout's credentials are backed up, until they are put back. */
+    get credentialsBackupDir() {
+        return this.#open().credentialsBackupDir;
+    }
+    /**
+     * Records `change` and saves the plan, *then* calls `make`, which makes the change: a crash
+     * between the two leaves a plan that names a change not made, which restoring tolerates.
+     */
+    willChange(change, make) {
+        this.record(change);
+        return make();
+    }
+    /**
+     * Records `change` and saves the plan, for what exists only once made: the agent's pid (saved
+     * as soon as the process exists), the git credentials taken away (whose backup folder and
+     * manifest were recorded and written before anything was changed).
+     */
+    record(change) {
+        this.#record = { ...this.#open(), ...change };
+        this.#save();
+    }
+    /** Notes in state that everything was put back: the post step then has nothing to do. */
+    markRestored() {
+        saveState(State.Restored, 'true');
+    }
+    #open() {
+        if (this.#record === null)
+            throw new Error('The restore plan is not open.');
+        return this.#record;
+    }
+    #save() {
+        saveState(State.RestorePlan, JSON.stringify(this.#record));
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
-;// CONCATENATED MODULE: ./build/agent/run.js
+;// CONCATENATED MODULE: ./build/agent/proof.js
+/**
+ * The lock's proof while the CLI runs: what must be true at `system/init` and for every tool call,
+ * and why it is not. I/O: reads the managed settings file, the session nonce and the policy
+ * hook's decision log at the moment the event arrives.
+ *
+ * The managed settings must still hold exactly the bytes Airlock wrote; the SessionStart hook
+ * (run only when the CLI accepted those settings) must have written this run's nonce; the mode
+ * must be bypassPermissions; the tools must be a subset of the policy's; no tool may be called
+ * before the session started; and every tool call that ran must have a decision in the hook's log.
+ */
 
+/** Why a run that ended without a `system/init` event is not a success. */
+const proof_NEVER_PROVEN = 'the CLI exited without reporting a session, so the lock was never proven';
+function readOrEmpty(file) {
+    try {
+        return readFileSync(file, 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/** Why the session the CLI reported at `system/init` is not locked, or null when it is. */
+function initProblem(proof, init) {
+    if (readOrEmpty(proof.settingsFile) !== proof.settingsText) {
+        return 'the managed settings file changed after Airlock wrote it; the lock is not in force';
+    }
+    const nonce = readOrEmpty(proof.sessionFile);
+    if (nonce !== proof.nonce) {
+        return "the managed settings were not in force: the SessionStart hook did not write this run's nonce (a settings file the CLI cannot validate is silently ignored)";
+    }
+    if (init.permissionMode !== 'bypassPermissions') {
+        return `the CLI started in permission mode '${init.permissionMode}', not bypassPermissions`;
+    }
+    const extra = init.tools.filter((tool) => !proof.tools.includes(tool));
+    if (extra.length > 0) {
+        return `the CLI offered tools the policy does not cover: ${extra.join(', ')}`;
+    }
+    return null;
+}
+/**
+ * Why the tool results in a `user` event are not proven, or null: each one that ran (not an
+ * error the CLI returned itself) needs a decision for its `tool_use_id` in the hook's log.
+ */
+function toolResultProblem(proof, event) {
+    const message = event.message;
+    const blocks = Array.isArray(message?.content)
+        ? message.content
+        : [];
+    for (const block of blocks) {
+        if (block.type !== 'tool_result' ||
+            block.is_error === true ||
+            typeof block.tool_use_id !== 'string') {
+            continue;
+        }
+        const logged = readOrEmpty(proof.logFile).includes(`"toolUseId":${JSON.stringify(block.tool_use_id)}`);
+        if (!logged) {
+            return 'a tool ran without a decision from the policy hook; the lock is not in force';
+        }
+    }
+    return null;
+}
+/**
+ * Why `event` (just read into `stream`) shows the lock not in force, or null: checks the session
+ * at `system/init`, a tool call before it, and the tool results of a `user` event.
+ */
+function proof_lockProblem(proof, stream, event) {
+    if (event.type === 'system' && event.subtype === 'init' && stream.init !== null) {
+        return initProblem(proof, stream.init);
+    }
+    if (event.type === 'assistant' && stream.init === null) {
+        return 'the CLI called a tool before reporting its session start';
+    }
+    if (event.type === 'user')
+        return toolResultProblem(proof, event);
+    return null;
+}
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./build/agent/session.js
+/**
+ * The CLI's process: started in a session of its own (so that everything it starts can be found
+ * and ended), and ended with everything in that session. I/O: spawns, signals, reads `/proc`.
+ *
+ * The prompt goes to the CLI's standard input, never into its arguments, where the CLI could
+ * parse it as a flag.
+ */
 
 
 const KILL_GRACE_MS = 5_000;
+/**
+ * Starts the CLI with an argument array (no shell) as the leader of a new session and process
+ * group (its pid is both ids), and writes the prompt to its standard input.
+ */
+function session_spawnInSession(options) {
+    const child = spawn(options.claudePath, options.args, {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdin.on('error', () => {
+        // The CLI exited before reading its prompt; its exit status tells why.
+    });
+    child.stdin.end(options.prompt);
+    return child;
+}
 /** Every pid whose session id is `sid` (the CLI is started as a session leader). */
 function processesInSession(sid) {
     const pids = [];
     let entries;
     try {
-        entries = (0,external_node_fs_namespaceObject.readdirSync)('/proc');
+        entries = (0,external_node_fs_.readdirSync)('/proc');
     }
     catch {
         return pids;
@@ -31627,7 +34529,7 @@ function processesInSession(sid) {
         if (!/^\d+$/.test(entry))
             continue;
         try {
-            const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${entry}/stat`, 'utf8');
+            const stat = (0,external_node_fs_.readFileSync)(`/proc/${entry}/stat`, 'utf8');
             // Fields after the command name (which may contain spaces): state ppid pgrp session …
             const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
             if (Number(fields[3]) === sid)
@@ -31639,7 +34541,8 @@ function processesInSession(sid) {
     }
     return pids;
 }
-function signalGroup(pid, signal) {
+/** Sends `signal` to the process group `pid` leads; a group already gone is not an error. */
+function session_signalGroup(pid, signal) {
     try {
         process.kill(-pid, signal);
     }
@@ -31651,8 +34554,8 @@ function signalGroup(pid, signal) {
  * Ends the CLI and everything it started: SIGTERM to its process group, SIGKILL after a grace
  * period, then SIGKILL to anything left in its session. Resolves when none is left (or after 15 s).
  */
-async function endAgentProcesses(pid) {
-    signalGroup(pid, 'SIGTERM');
+async function session_endAgentProcesses(pid) {
+    session_signalGroup(pid, 'SIGTERM');
     const deadline = Date.now() + 15_000;
     let killed = false;
     for (;;) {
@@ -31662,7 +34565,7 @@ async function endAgentProcesses(pid) {
         if (Date.now() > deadline)
             return left.length;
         if (!killed && Date.now() > deadline - 15_000 + KILL_GRACE_MS) {
-            signalGroup(pid, 'SIGKILL');
+            session_signalGroup(pid, 'SIGKILL');
             for (const p of left) {
                 try {
                     process.kill(p, 'SIGKILL');
@@ -31676,83 +34579,45 @@ async function endAgentProcesses(pid) {
         await new Promise((resolve) => setTimeout(resolve, 100));
     }
 }
-function readOrEmpty(file) {
-    try {
-        return readFileSync(file, 'utf8');
+
+;// CONCATENATED MODULE: ./build/agent/run.js
+
+
+
+
+
+/** Why Airlock stopped the CLI, if it did: the first broken proof, or the timeout. */
+class Stopper {
+    #pid;
+    #lockBroken = null;
+    #timedOut = false;
+    constructor(pid) {
+        this.#pid = pid;
     }
-    catch {
-        return '';
+    get lockBroken() {
+        return this.#lockBroken;
     }
-}
-function hookLogged(logFile, toolUseId) {
-    try {
-        return readFileSync(logFile, 'utf8').includes(`"toolUseId":${JSON.stringify(toolUseId)}`);
+    get timedOut() {
+        return this.#timedOut;
     }
-    catch {
-        return false;
-    }
-}
-/**
- * Runs the CLI with an argument array in its own session, streams its output line by line,
- * and proves the lock while it runs: at `system/init` the SessionStart hook must have written
- * the run's nonce, the mode must be bypassPermissions and the tools a subset of the policy's;
- * every tool call that ran must have a decision in the policy hook's log. If any proof fails,
- * the CLI is killed at once and `lockBroken` says why. Resolves once the CLI and every process
- * in its session are gone.
- */
-async function runAgent(options) {
-    const started = Date.now();
-    const stream = new StreamState();
-    const child = spawn(options.claudePath, options.args, {
-        cwd: options.cwd,
-        env: options.env,
-        detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    child.stdin.on('error', () => {
-        // The CLI exited before reading its prompt; its exit status tells why.
-    });
-    child.stdin.end(options.prompt);
-    let lockBroken = null;
-    let timedOut = false;
-    let stderrTail = '';
-    const pid = child.pid;
-    if (pid !== undefined)
-        options.onSpawn(pid);
-    const breakLock = (why) => {
-        if (lockBroken !== null)
+    /** Kills the CLI's process group at once; the first reason is the one kept. */
+    breakLock(why) {
+        if (this.#lockBroken !== null)
             return;
-        lockBroken = why;
-        if (pid !== undefined) {
-            signalGroup(pid, 'SIGKILL');
-        }
-    };
-    const timer = setTimeout(() => {
-        timedOut = true;
-        if (pid !== undefined)
-            void endAgentProcesses(pid);
-    }, options.timeoutMs);
+        this.#lockBroken = why;
+        if (this.#pid !== undefined)
+            signalGroup(this.#pid, 'SIGKILL');
+    }
+    /** Ends the CLI and everything in its session (see `endAgentProcesses`). */
+    timeOut() {
+        this.#timedOut = true;
+        if (this.#pid !== undefined)
+            void endAgentProcesses(this.#pid);
+    }
+}
+/** Reads the CLI's stream-JSON: every line to the transcript and the log, every event proven. */
+function watchStdout(child, stream, options, stopper) {
     const proof = options.proof;
-    const checkInit = () => {
-        if (proof === null || stream.init === null)
-            return;
-        if (readOrEmpty(proof.settingsFile) !== proof.settingsText) {
-            breakLock('the managed settings file changed after Airlock wrote it; the lock is not in force');
-            return;
-        }
-        const nonce = readOrEmpty(proof.sessionFile);
-        if (nonce !== proof.nonce) {
-            breakLock("the managed settings were not in force: the SessionStart hook did not write this run's nonce (a settings file the CLI cannot validate is silently ignored)");
-            return;
-        }
-        if (stream.init.permissionMode !== 'bypassPermissions') {
-            breakLock(`the CLI started in permission mode '${stream.init.permissionMode}', not bypassPermissions`);
-            return;
-        }
-        const extra = stream.init.tools.filter((tool) => !proof.tools.includes(tool));
-        if (extra.length > 0)
-            breakLock(`the CLI offered tools the policy does not cover: ${extra.join(', ')}`);
-    };
     const stdout = createInterface({ input: child.stdout });
     stdout.on('line', (line) => {
         options.onRawLine(line);
@@ -31764,916 +34629,1139 @@ async function runAgent(options) {
         }
         for (const out of renderEvent(event))
             options.onLine(out);
-        if (event.type === 'system' && event.subtype === 'init')
-            checkInit();
-        if (event.type === 'assistant' && proof !== null && stream.init === null) {
-            breakLock('the CLI called a tool before reporting its session start');
-        }
-        if (event.type === 'user' && proof !== null) {
-            const message = event.message;
-            const blocks = Array.isArray(message?.content)
-                ? message.content
-                : [];
-            for (const block of blocks) {
-                if (block.type !== 'tool_result' ||
-                    block.is_error === true ||
-                    typeof block.tool_use_id !== 'string')
-                    continue;
-                if (!hookLogged(proof.logFile, block.tool_use_id)) {
-                    breakLock('a tool ran without a decision from the policy hook; the lock is not in force');
-                }
-            }
-        }
+        const problem = proof !== null ? lockProblem(proof, stream, event) : null;
+        if (problem !== null)
+            stopper.breakLock(problem);
     });
+}
+/** The CLI's standard error: each line to the log, the last 4000 characters kept in `tail`. */
+function watchStderr(child, options) {
+    const kept = { tail: '' };
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk) => {
-        stderrTail = (stderrTail + chunk).slice(-4000);
+        kept.tail = (kept.tail + chunk).slice(-4000);
         for (const line of chunk.split('\n'))
             if (line.trim() !== '')
                 options.onLine(`stderr: ${line}`);
     });
-    const [exitCode, signal] = await new Promise((resolve) => {
+    return kept;
+}
+/** The CLI's exit code and signal once it closed; a spawn error resolves both null, told in `kept`. */
+function waitForExit(child, kept) {
+    return new Promise((resolve) => {
         child.on('error', (error) => {
-            stderrTail += `\n${error.message}`;
+            kept.tail += `\n${error.message}`;
             resolve([null, null]);
         });
         child.on('close', (code, sig) => {
             resolve([code, sig]);
         });
     });
+}
+/**
+ * Runs the CLI with an argument array in its own session, streams its output line by line,
+ * and proves the lock while it runs: at `system/init` the SessionStart hook must have written
+ * the run's nonce, the mode must be bypassPermissions and the tools a subset of the policy's;
+ * every tool call that ran must have a decision in the policy hook's log. If any proof fails,
+ * the CLI is killed at once and `lockBroken` says why. Resolves once the CLI and every process
+ * in its session are gone.
+ */
+async function run_runAgent(options) {
+    const started = Date.now();
+    const stream = new StreamState();
+    const child = spawnInSession(options);
+    const pid = child.pid;
+    if (pid !== undefined)
+        options.onSpawn(pid);
+    const stopper = new Stopper(pid);
+    const timer = setTimeout(() => {
+        stopper.timeOut();
+    }, options.timeoutMs);
+    watchStdout(child, stream, options, stopper);
+    const stderr = watchStderr(child, options);
+    const [exitCode, signal] = await waitForExit(child, stderr);
     clearTimeout(timer);
     if (pid !== undefined)
         await endAgentProcesses(pid);
-    // Set by the stream and timer callbacks above; read through a function so the compiler does
-    // not assume they still hold their initial values.
-    const outcome = () => ({
-        broken: lockBroken,
-        late: timedOut,
-    });
-    if (proof !== null && stream.init === null && outcome().broken === null && !outcome().late) {
-        // A CLI that never reported its session never proved the lock: not a success.
-        lockBroken = 'the CLI exited without reporting a session, so the lock was never proven';
-    }
+    // A CLI that never reported its session never proved the lock: not a success.
+    const neverProven = options.proof !== null && stream.init === null && !stopper.timedOut;
     return {
         exitCode,
         signal,
-        timedOut,
-        lockBroken,
+        timedOut: stopper.timedOut,
+        lockBroken: stopper.lockBroken ?? (neverProven ? NEVER_PROVEN : null),
         durationMs: Date.now() - started,
         stream,
-        stderrTail,
+        stderrTail: stderr.tail,
     };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./build/strip/git-credentials.js
+;// CONCATENATED MODULE: ./build/agent/install/error.js
 /**
- * Take away, for the length of the agent's run, the git credentials that earlier steps left on the
- * runner, and put them back afterwards byte for byte.
+ * The install's one error type, and how a cause is told in a message. Pure.
  *
- * What actions/checkout leaves behind with `persist-credentials: true` (the default), from its
- * `src/git-auth-helper.ts`:
- * - v2–v5: `http.<server>/.extraheader = AUTHORIZATION: basic <base64 of x-access-token:TOKEN>` in
- *   `.git/config`, and in each submodule's `.git/modules/<name>/config`.
- * - v6+: the same header in `$RUNNER_TEMP/git-credentials-<uuid>.config`, pulled into `.git/config`
- *   (and submodule configs) by `includeIf.gitdir:<repo>/.git.path`,
- *   `includeIf.gitdir:<repo>/.git/worktrees/*.path`, and the same two for the container paths
- *   `/github/workspace/…` → `/github/runner_temp/git-credentials-<uuid>.config`.
- * - with `ssh-key`: the private key in `$RUNNER_TEMP/<uuid>` and
- *   `core.sshCommand = "<ssh>" -i "$RUNNER_TEMP/<uuid>" …` in `.git/config`.
- * - its global settings go to a temporary `HOME` under `RUNNER_TEMP` that it deletes afterwards, so
- *   it does not leave credentials in `~/.gitconfig`; other steps do (tokens in
- *   `url.<base>.insteadOf`, credential helpers, `~/.git-credentials`), so those are handled too.
+ * Every failure of the install is an {@link InstallError} whose message says what to do; whether
+ * trying again may help travels with it, so only network trouble is ever retried.
+ */
+/** Any failure of the install; the message is one sentence that says what to do. */
+class error_InstallError extends Error {
+    name = 'InstallError';
+    /** Whether trying the download again may help (network errors, timeouts, 5xx, truncation). */
+    retryable;
+    constructor(message, retryable = false) {
+        super(message);
+        this.retryable = retryable;
+    }
+}
+/** The download's digest is not the expected one: never retried, never installed. */
+class error_IntegrityError extends (/* unused pure expression or super */ null && (error_InstallError)) {
+    name = 'IntegrityError';
+}
+/** An error's message, with its cause's when that adds something (`fetch failed: ECONNREFUSED`). */
+function error_describeError(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    const cause = error.cause;
+    const detail = cause instanceof Error ? cause.message : '';
+    return detail !== '' && !error.message.includes(detail)
+        ? `${error.message}: ${detail}`
+        : error.message;
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/cache.js
+/**
+ * The tool cache: `<toolCache>/airlock-claude/<version>/<platform>/` holds the binary and its
+ * completion marker, and nothing else. The marker's format and the reuse check
+ * ({@link cachedInstallProblem}) are pure; reading, placing and cleaning the folders is I/O.
  *
- * Everything touched is copied into the backup directory, and a manifest naming the copies is
- * written, before the first change. The manifest and the returned record hold paths and modes only;
- * the credential bytes exist only in the backup copies.
+ * An install is reused only when its marker names this version and platform, matches the pinned
+ * integrity (when there is one) and describes the regular, executable file that is there. A new
+ * install appears with its marker in one rename, so a half-done install is never reused.
  */
 
 
 
 
-/** The name of the record written into the backup directory before anything is changed. */
-const MANIFEST_FILE = 'manifest.json';
-/** actions/checkout v6's credentials file name (its own cleanup matches the same pattern). */
-const CHECKOUT_CREDENTIALS_FILE = /^git-credentials-[0-9a-f-]+\.config$/i;
-const EXTRAHEADER_KEY = /^http\.(?:.+\.)?extraheader$/;
-const HELPER_KEY = /^credential\.(?:.+\.)?helper$/;
-const INCLUDE_KEY = /^(?:include|includeif\..+)\.path$/;
-/** `scheme://userinfo@` for http(s): a token in a URL, as user, password or both. */
-const URL_USERINFO = /\b(https?:\/\/)([^/@\s?#]+)@/gi;
-/** Nested repositories (other checkouts with `path:`) are looked for this deep below the repo. */
-const NESTED_REPO_DEPTH = 3;
-/** Git's own limit for nested includes. */
-const MAX_INCLUDE_DEPTH = 10;
-/** `git config --unset-all` exits 5 when there was nothing to unset: already gone is fine. */
-const UNSET_OK = (/* unused pure expression or super */ null && ([0, 5]));
-const GIT_DIR_SKIP = new Set(['objects', 'refs', 'logs', 'hooks', 'info', 'lfs', 'worktrees']);
-/** Remembers credential values seen, only to blank them out of messages; never stored. */
-class Redactor {
-    values = new Set();
-    add(value) {
-        if (value === null || value === undefined)
-            return;
-        const trimmed = value.trim();
-        if (trimmed.length >= 4)
-            this.values.add(trimmed);
-    }
-    addHeader(value) {
-        if (value === null)
-            return;
-        this.add(value);
-        const match = /^\s*authorization:\s*(\S+)\s+(\S+)/i.exec(value);
-        const token = match?.[2];
-        if (token === undefined)
-            return;
-        this.add(token);
-        if (match?.[1]?.toLowerCase() === 'basic') {
-            const decoded = Buffer.from(token, 'base64').toString('utf8');
-            this.add(decoded);
-            this.add(decoded.slice(decoded.indexOf(':') + 1));
-        }
-    }
-    addUserinfo(text) {
-        for (const match of text.matchAll(URL_USERINFO)) {
-            const userinfo = match[2] ?? '';
-            for (const part of [userinfo, ...userinfo.split(':')]) {
-                this.add(part);
-                this.add(safeDecode(part));
-            }
-        }
-    }
-    redact(text) {
-        let out = text.replace(URL_USERINFO, '$1***@');
-        out = out.replace(/\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}/gi, '$1 ***');
-        for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
-            out = out.split(value).join('***');
-        }
-        return out;
-    }
+/** The marker's text. */
+function renderMarker(marker) {
+    return `${JSON.stringify(marker, null, 2)}\n`;
 }
-function safeDecode(text) {
+/** The marker in `text`, or null when it is not one (empty, another layout, corrupt). */
+function parseMarker(text) {
+    let value;
     try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function isErrno(error, code) {
-    return error instanceof Error && error.code === code;
-}
-/** Whether `child` is `parent` or inside it (both absolute). */
-function isInside(child, parent) {
-    const relative = path.relative(parent, child);
-    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-async function realOrResolved(p) {
-    try {
-        return await fs.realpath(p);
-    }
-    catch {
-        return path.resolve(p);
-    }
-}
-async function isFile(p) {
-    try {
-        return (await fs.stat(p)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** Runs git with an argument array, no system or global config, outside any repository. */
-class Git {
-    executable;
-    home;
-    constructor(executable, home) {
-        this.executable = executable;
-        this.home = home;
-    }
-    /** Runs git; `okCodes` are exit codes that count as success (5: nothing to unset). */
-    run(args, okCodes = [0]) {
-        return new Promise((resolve, reject) => {
-            execFile(this.executable, args, {
-                cwd: path.parse(process.cwd()).root,
-                env: {
-                    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-                    HOME: this.home,
-                    GIT_CONFIG_NOSYSTEM: '1',
-                    GIT_CONFIG_GLOBAL: '/dev/null',
-                    LC_ALL: 'C',
-                },
-                encoding: 'utf8',
-                maxBuffer: 16 * 1024 * 1024,
-                timeout: 30_000,
-            }, (error, stdout, stderr) => {
-                const code = typeof error?.code === 'number' ? error.code : error ? -1 : 0;
-                if (!okCodes.includes(code)) {
-                    reject(new Error(`git ${args[0] ?? ''} failed: ${stderr.trim() || (typeof error?.code === 'string' ? error.code : `exit ${code}`)}`));
-                }
-                else {
-                    resolve(stdout);
-                }
-            });
-        });
-    }
-    /**
-     * The entries of one file, includes not followed; `null` when there is no such file. A file
-     * whose bytes {@link mayHoldCredential} clears is not given to git (one process less): its
-     * entries hold no credential, so it counts as having none. A file that cannot be read is given
-     * to git, whose error then fails the run.
-     */
-    async list(file) {
-        if (!(await isFile(file)))
-            return null;
-        let text = null;
-        try {
-            text = (await fs.readFile(file)).toString('latin1');
-        }
-        catch {
-            // git reports why
-        }
-        if (text !== null && !mayHoldCredential(text))
-            return [];
-        const out = await this.run(['config', '--file', file, '--list', '-z']);
-        return out
-            .split('\0')
-            .filter((record) => record.length > 0)
-            .map((record) => {
-            const newline = record.indexOf('\n');
-            return newline < 0
-                ? { key: record, value: null }
-                : { key: record.slice(0, newline), value: record.slice(newline + 1) };
-        });
-    }
-    async apply(file, edit) {
-        const base = ['config', '--file', file];
-        switch (edit.kind) {
-            case 'unset':
-                await this.run([...base, '--unset-all', edit.key], UNSET_OK);
-                return;
-            case 'unset-value':
-                await this.run([...base, '--fixed-value', '--unset-all', edit.key, edit.value], UNSET_OK);
-                return;
-            case 'rewrite':
-                await this.run([...base, '--unset-all', edit.key], UNSET_OK);
-                for (const value of edit.values)
-                    await this.run([...base, '--add', edit.key, value]);
-                return;
-        }
-    }
-}
-/** Finds the config files of the repository, its submodules, worktrees and nested checkouts. */
-async function repositoryConfigFiles(repoDir) {
-    const gitDirs = new Set();
-    const addGitDir = async (dotGit) => {
-        let stat;
-        try {
-            stat = await fs.lstat(dotGit);
-        }
-        catch {
-            return;
-        }
-        let dir;
-        if (stat.isDirectory()) {
-            dir = await fs.realpath(dotGit);
-        }
-        else if (stat.isFile()) {
-            const text = (await fs.readFile(dotGit, 'utf8')).slice(0, 4096);
-            const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
-            if (match?.[1] !== undefined) {
-                dir = await realOrResolved(path.resolve(path.dirname(dotGit), match[1]));
-            }
-        }
-        if (dir === undefined || gitDirs.has(dir))
-            return;
-        gitDirs.add(dir);
-        try {
-            const common = (await fs.readFile(path.join(dir, 'commondir'), 'utf8')).trim();
-            if (common.length > 0)
-                gitDirs.add(await realOrResolved(path.resolve(dir, common)));
-        }
-        catch {
-            // not a linked worktree
-        }
-    };
-    const walkWorkTree = async (dir, depth) => {
-        let entries;
-        try {
-            entries = await fs.readdir(dir, { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        for (const entry of entries) {
-            const full = path.join(dir, entry.name);
-            if (entry.name === '.git') {
-                if (depth > 0)
-                    await addGitDir(full);
-            }
-            else if (entry.isDirectory() &&
-                entry.name !== 'node_modules' &&
-                depth < NESTED_REPO_DEPTH) {
-                await walkWorkTree(full, depth + 1);
-            }
-        }
-    };
-    await addGitDir(path.join(repoDir, '.git'));
-    await walkWorkTree(repoDir, 0);
-    const files = new Set();
-    const addConfigs = async (dir) => {
-        for (const name of ['config', 'config.worktree']) {
-            const file = path.join(dir, name);
-            if (await isFile(file))
-                files.add(await fs.realpath(file));
-        }
-    };
-    const walkGitDir = async (dir, depth) => {
-        await addConfigs(dir);
-        if (depth > 12)
-            return;
-        let entries;
-        try {
-            entries = await fs.readdir(dir, { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        for (const entry of entries) {
-            if (!entry.isDirectory() || GIT_DIR_SKIP.has(entry.name))
-                continue;
-            await walkGitDir(path.join(dir, entry.name), depth + 1);
-        }
-    };
-    for (const dir of gitDirs) {
-        await addConfigs(dir);
-        await walkGitDir(path.join(dir, 'modules'), 0);
-        try {
-            for (const worktree of await fs.readdir(path.join(dir, 'worktrees'))) {
-                await addConfigs(path.join(dir, 'worktrees', worktree));
-            }
-        }
-        catch {
-            // no linked worktrees
-        }
-    }
-    return [...files].sort();
-}
-/** Reads config files and decides what to take away, without changing anything. */
-class Inspector {
-    git;
-    redactor;
-    home;
-    runnerTemp;
-    display;
-    constructor(git, redactor, home, runnerTemp, display) {
-        this.git = git;
-        this.redactor = redactor;
-        this.home = home;
-        this.runnerTemp = runnerTemp;
-        this.display = display;
-    }
-    /**
-     * `memo` shares results between includes of the same file (checkout v6 includes its file twice)
-     * and stops include cycles: a file still being inspected counts as holding nothing.
-     */
-    async inspect(file, depth = 0, memo = new Map()) {
-        const known = memo.get(file);
-        if (known !== undefined)
-            return known;
-        const findings = { holds: false, edits: [], descriptions: [], moves: new Map() };
-        if (depth > MAX_INCLUDE_DEPTH)
-            return findings;
-        memo.set(file, { holds: false, edits: [], descriptions: [], moves: new Map() });
-        const entries = await this.git.list(file);
-        if (entries === null) {
-            memo.set(file, findings);
-            return findings;
-        }
-        const where = ` in ${this.display(file)}`;
-        const unset = new Set();
-        const taken = new Set();
-        const take = (edit, description) => {
-            findings.holds = true;
-            const id = JSON.stringify(edit);
-            if (taken.has(id))
-                return;
-            taken.add(id);
-            findings.edits.push(edit);
-            findings.descriptions.push(this.redactor.redact(description + where));
-        };
-        for (const { key, value } of entries) {
-            this.redactor.addUserinfo(key);
-            if (unset.has(key))
-                continue;
-            if (EXTRAHEADER_KEY.test(key)) {
-                this.redactor.addHeader(value);
-                unset.add(key);
-                take({ kind: 'unset', key }, key);
-            }
-            else if (HELPER_KEY.test(key) || key === 'core.askpass') {
-                this.redactor.add(value);
-                unset.add(key);
-                take({ kind: 'unset', key }, key);
-                for (const store of storeFilesOf(value ?? '', this.home)) {
-                    const real = await realOrResolved(store);
-                    if (await isFile(real)) {
-                        findings.moves.set(real, `credential store ${this.display(real)} moved aside`);
-                    }
-                }
-            }
-            else if (key === 'core.sshcommand' && value !== null && /(?:^|\s)-i\b/.test(value)) {
-                unset.add(key);
-                take({ kind: 'unset', key }, key);
-                for (const identity of this.identityFiles(value)) {
-                    findings.moves.set(identity, `SSH key ${this.display(identity)} moved aside`);
-                }
-            }
-            else if (INCLUDE_KEY.test(key) && value !== null) {
-                const target = this.resolveInclude(value, path.dirname(file));
-                const real = await realOrResolved(target);
-                const nested = await this.inspect(real, depth + 1, memo);
-                for (const [p, d] of nested.moves)
-                    findings.moves.set(p, d);
-                const byName = CHECKOUT_CREDENTIALS_FILE.test(path.basename(target));
-                const inTemp = this.runnerTemp !== undefined && isInside(real, this.runnerTemp);
-                if (byName || inTemp || nested.holds) {
-                    take({ kind: 'unset-value', key, value }, `${key} -> ${target}`);
-                    if (await isFile(real)) {
-                        findings.moves.set(real, `credentials file ${this.display(real)} moved aside`);
-                    }
-                }
-            }
-            else if (hasUserinfo(key)) {
-                unset.add(key);
-                take({ kind: 'unset', key }, key);
-            }
-        }
-        // A token in a URL value (remote.origin.url, submodule.x.url, lfs.url, ...): keep the URL.
-        const byKey = new Map();
-        for (const { key, value } of entries) {
-            if (!unset.has(key))
-                byKey.set(key, [...(byKey.get(key) ?? []), value]);
-        }
-        for (const [key, values] of byKey) {
-            if (!values.some((v) => v !== null && hasUserinfo(v)))
-                continue;
-            for (const v of values)
-                if (v !== null)
-                    this.redactor.addUserinfo(v);
-            const stripped = values
-                .filter((v) => v !== null)
-                .map((v) => v.replace(URL_USERINFO, '$1'));
-            take({ kind: 'rewrite', key, values: stripped }, `userinfo of ${key}`);
-        }
-        memo.set(file, findings);
-        return findings;
-    }
-    /** Git's include rules: `~/` is the home, a relative path is relative to the including file. */
-    resolveInclude(value, baseDir) {
-        if (value === '~' || value.startsWith('~/'))
-            return path.join(this.home, value.slice(1));
-        return path.resolve(baseDir, value);
-    }
-    /** `-i <file>` arguments of an ssh command that point into RUNNER_TEMP (checkout's key). */
-    identityFiles(command) {
-        if (this.runnerTemp === undefined)
-            return [];
-        const temp = this.runnerTemp;
-        const files = [];
-        for (const match of command.matchAll(/(?:^|\s)-i\s*(?:"([^"]*)"|'([^']*)'|(\S+))/g)) {
-            const raw = match[1] ?? match[2] ?? match[3] ?? '';
-            const expanded = raw.replace(/\$\{RUNNER_TEMP\}|\$RUNNER_TEMP\b/g, temp);
-            const resolved = path.resolve(expanded);
-            if (isInside(resolved, temp))
-                files.push(resolved);
-        }
-        return files;
-    }
-}
-/** The names of every key {@link Inspector} acts on (`includeif` contains `include`). */
-const CREDENTIAL_NAMES = /extraheader|helper|askpass|sshcommand|include/;
-/**
- * `scheme://userinfo@` as {@link URL_USERINFO} matches it, and more: no word boundary, an empty
- * userinfo, and only ASCII whitespace ends it (git's output is read as UTF-8, the file as latin1).
- */
-const LOOSE_USERINFO = /https?:\/\/[^/@\t\n\v\f\r ?#]*@/;
-/**
- * Whether a config file's text (bytes as latin1) could hold anything {@link Inspector} takes away:
- * `false` only when no key git could parse from it is a credential key and no key or value holds
- * `http(s)://userinfo@`. Conservative by construction, so a `false` needs no git process:
- * - Section and variable names cannot be escaped or split, and git compares them ASCII
- *   case-insensitively, so a credential key's name (`extraHeader`, `helper`, `askPass`,
- *   `sshCommand`, `include`/`includeIf`) appears in the text, in some case.
- * - Quotes, backslash escapes and continuation lines can split a URL in a value or a subsection
- *   (`"https:"//tok@x`, `https:\<newline>//tok@x`, `[url "https:\/\/tok\@x"]`); every `"`,
- *   every `\` and every backslash-newline is removed first, which turns each of those back into
- *   the URL git reads, and leaves any other escape as a character the URL pattern still accepts.
- * Comments are looked at too (a needless git process, never a missed credential). Pure.
- */
-function mayHoldCredential(text) {
-    const plain = text
-        .replace(/\\\r?\n/g, '')
-        .replace(/["\\]/g, '')
-        .toLowerCase();
-    return CREDENTIAL_NAMES.test(plain) || LOOSE_USERINFO.test(plain);
-}
-function hasUserinfo(text) {
-    URL_USERINFO.lastIndex = 0;
-    const found = URL_USERINFO.test(text);
-    URL_USERINFO.lastIndex = 0;
-    return found;
-}
-/**
- * The files a `store` credential helper keeps credentials in: its `--file` (absolute or `~/`).
- * The default files (`~/.git-credentials`, `~/.config/git/credentials`) are moved aside anyway.
- * Pure.
- */
-function storeFilesOf(helper, home) {
-    const words = helper.trim().split(/\s+/);
-    const program = words[0] ?? '';
-    if (program !== 'store' && !program.endsWith('git-credential-store'))
-        return [];
-    const files = [];
-    for (let i = 1; i < words.length; i++) {
-        const word = words[i] ?? '';
-        const file = word.startsWith('--file=') ? word.slice(7) : word === '--file' ? words[++i] : null;
-        if (file === null || file === undefined || file === '')
-            continue;
-        const unquoted = file.replace(/^(['"])(.*)\1$/, '$2');
-        if (unquoted.startsWith('~/'))
-            files.push(path.join(home, unquoted.slice(2)));
-        else if (path.isAbsolute(unquoted))
-            files.push(unquoted);
-    }
-    return files;
-}
-/**
- * Take away every git credential reachable from `repoDir` and the runner user's home: auth headers
- * (`http.*.extraheader`), credential helpers and `core.askPass`, tokens in URLs (values such as
- * `remote.origin.url`, and `url.<base>.insteadOf` keys), `core.sshCommand` with checkout's key,
- * and includes of credential files. An include is taken away when its target is checkout's
- * `git-credentials-<uuid>.config`, lies under `runnerTemp`, or holds a credential itself; such
- * targets, checkout's SSH key, any `git-credentials-*.config` left in `runnerTemp`, and
- * `~/.git-credentials` are moved into `backupDir`, so reading them directly yields nothing.
- *
- * Looked at: `.git/config`, `config.worktree`, every `.git/modules/**` config, linked worktrees,
- * nested checkouts up to three directories below `repoDir`, `~/.gitconfig` and
- * `~/.config/git/config`. Not looked at: the system config (`/etc/gitconfig`).
- *
- * Guarantees: every file is copied byte for byte into `backupDir` (0700; copies 0600) and
- * `manifest.json` is written before the first change; the rest of each file is kept (git edits it
- * by key); afterwards every edited file is read again and must hold no credential. On any failure
- * everything is put back and the error is thrown; messages never contain a credential value.
- * When nothing is found, nothing is written and `backups` is empty.
- */
-async function neutralizeGitCredentials(repoDir, backupDir, opts) {
-    const redactor = new Redactor();
-    const home = await realOrResolved(opts.home);
-    const runnerTemp = opts.runnerTemp === undefined ? undefined : await realOrResolved(opts.runnerTemp);
-    const repo = await realOrResolved(repoDir);
-    const git = new Git(opts.git ?? 'git', home);
-    const display = (p) => {
-        if (isInside(p, repo))
-            return path.relative(repo, p) || '.';
-        if (isInside(p, home))
-            return `~/${path.relative(home, p)}`;
-        return p;
-    };
-    const inspector = new Inspector(git, redactor, home, runnerTemp, display);
-    const change = { backupDir: path.resolve(backupDir), backups: [], removed: [] };
-    try {
-        // 1. Decide, read-only.
-        const configFiles = [
-            ...(await repositoryConfigFiles(repo)),
-            await realOrResolved(path.join(home, '.gitconfig')),
-            await realOrResolved(path.join(home, '.config', 'git', 'config')),
-        ];
-        const edits = new Map();
-        const descriptions = new Map();
-        const moves = new Map();
-        for (const file of new Set(configFiles)) {
-            const findings = await inspector.inspect(file);
-            if (findings.edits.length > 0) {
-                edits.set(file, findings.edits);
-                descriptions.set(file, findings.descriptions);
-            }
-            for (const [p, d] of findings.moves)
-                moves.set(p, d);
-        }
-        for (const store of [
-            path.join(home, '.git-credentials'),
-            path.join(home, '.config', 'git', 'credentials'),
-        ]) {
-            if (await isFile(store)) {
-                const real = await fs.realpath(store);
-                moves.set(real, `credential store ${display(real)} moved aside`);
-            }
-        }
-        if (runnerTemp !== undefined) {
-            try {
-                for (const name of await fs.readdir(runnerTemp)) {
-                    const full = path.join(runnerTemp, name);
-                    if (CHECKOUT_CREDENTIALS_FILE.test(name) && (await isFile(full))) {
-                        moves.set(full, `credentials file ${display(full)} moved aside`);
-                    }
-                }
-            }
-            catch {
-                // no RUNNER_TEMP on this machine
-            }
-        }
-        for (const moved of moves.keys())
-            edits.delete(moved);
-        if (edits.size === 0 && moves.size === 0)
-            return change;
-        for (const file of edits.keys())
-            change.removed.push(...(descriptions.get(file) ?? []));
-        change.removed.push(...[...moves.values()].map((d) => redactor.redact(d)));
-        // 2. Copy everything aside and record it, before the first change.
-        await prepareBackupDir(change.backupDir);
-        const touched = [...new Set([...edits.keys(), ...moves.keys()])].sort();
-        for (const [index, original] of touched.entries()) {
-            const stat = await fs.lstat(original);
-            if (!stat.isFile())
-                throw new Error(`${display(original)} is not a regular file`);
-            const backup = path.join(change.backupDir, `${index}-${path.basename(original)}`);
-            await fs.writeFile(backup, await fs.readFile(original), { flag: 'wx', mode: 0o600 });
-            change.backups.push({
-                original,
-                backup,
-                removedOriginal: moves.has(original),
-                mode: stat.mode & 0o7777,
-                uid: stat.uid,
-                gid: stat.gid,
-            });
-        }
-        await writeManifest(change);
-        // 3. Change: edit by key with git, move credential files away.
-        for (const [file, fileEdits] of edits) {
-            for (const edit of fileEdits)
-                await git.apply(file, edit);
-        }
-        for (const file of moves.keys())
-            await fs.unlink(file);
-        // 4. Check: nothing left in what was edited.
-        for (const file of edits.keys()) {
-            const again = await inspector.inspect(file);
-            if (again.holds) {
-                throw new Error(`${display(file)} still holds git credentials after editing`);
-            }
-        }
-        return change;
-    }
-    catch (error) {
-        const warnings = change.backups.length > 0 ? await restoreGitCredentials(change) : [];
-        const rollback = warnings.length > 0 ? ` Putting files back also failed: ${warnings.join(' ')}` : '';
-        // No `cause`: the original error may quote a credential (git echoes keys); only the redacted
-        // message leaves this function.
-        // eslint-disable-next-line preserve-caught-error
-        throw new Error(redactor.redact(`Could not take away git credentials: ${errorMessage(error)}.${rollback}`));
-    }
-}
-async function prepareBackupDir(dir) {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const stat = await fs.lstat(dir);
-    if (!stat.isDirectory())
-        throw new Error(`backup directory ${dir} is not a directory`);
-    await fs.chmod(dir, 0o700);
-    if ((await fs.readdir(dir)).length > 0) {
-        throw new Error(`backup directory ${dir} is not empty (an earlier run was not restored?)`);
-    }
-}
-async function writeManifest(change) {
-    const file = path.join(change.backupDir, MANIFEST_FILE);
-    await fs.writeFile(file, JSON.stringify(change, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
-}
-function isChange(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const v = value;
-    return (typeof v.backupDir === 'string' &&
-        Array.isArray(v.removed) &&
-        Array.isArray(v.backups) &&
-        v.backups.every((b) => typeof b === 'object' &&
-            b !== null &&
-            typeof b.original === 'string' &&
-            external_node_path_namespaceObject.isAbsolute(b.original) &&
-            typeof b.backup === 'string' &&
-            external_node_path_namespaceObject.dirname(b.backup) === external_node_path_namespaceObject.resolve(v.backupDir) &&
-            typeof b.removedOriginal === 'boolean' &&
-            typeof b.mode === 'number' &&
-            typeof b.uid === 'number' &&
-            typeof b.gid === 'number'));
-}
-/**
- * The record `neutralizeGitCredentials` wrote into `backupDir` before its first change, for a post
- * step that runs after `main` died before saving the returned record; `null` when there is none
- * (nothing was changed, or it was already restored).
- */
-async function readCredentialsChange(backupDir) {
-    try {
-        const parsed = JSON.parse(await promises_namespaceObject.readFile(external_node_path_namespaceObject.join(backupDir, MANIFEST_FILE), 'utf8'));
-        return isChange(parsed) ? parsed : null;
+        value = JSON.parse(text);
     }
     catch {
         return null;
     }
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const m = value;
+    if (typeof m.version !== 'string' ||
+        typeof m.platform !== 'string' ||
+        typeof m.integrity !== 'string' ||
+        (m.trust !== 'pinned' && m.trust !== 'registry') ||
+        typeof m.size !== 'number' ||
+        typeof m.installedAt !== 'string') {
+        return null;
+    }
+    return {
+        version: m.version,
+        platform: m.platform,
+        integrity: m.integrity,
+        trust: m.trust,
+        size: m.size,
+        installedAt: m.installedAt,
+    };
 }
 /**
- * Put back every file in `change` byte for byte, with its mode (and owner, as root), whatever the
- * agent did to it meanwhile: edited, deleted, replaced by a link or a directory — the backup wins.
- * A file is written next to its original and renamed over it, so a link planted at the original's
- * path is replaced, never followed; a parent directory that now resolves elsewhere is refused.
- * Each backup is deleted once its file is back, so a second call does nothing. Never throws:
- * returns one warning per file it could not put back (its backup is kept for another try).
+ * Why a cached install may not be reused, or null when it may: the marker must name this
+ * version and platform, match the pinned integrity (when there is a pin), and describe the
+ * binary that is there (a regular executable file of the recorded size).
  */
-async function restoreGitCredentials(change) {
-    const warnings = [];
-    const redactor = new Redactor();
-    if (!isChange(change))
-        return ['The git credentials record is malformed; nothing was restored.'];
-    for (const backup of change.backups) {
-        try {
-            await restoreOne(backup);
-        }
-        catch (error) {
-            warnings.push(redactor.redact(`Could not put back ${backup.original}: ${errorMessage(error)}`));
-        }
+function cachedInstallProblem(marker, binary, expected) {
+    if (marker === null)
+        return 'it has no valid completion marker';
+    if (marker.version !== expected.version || marker.platform !== expected.platform) {
+        return `its marker is for ${marker.version} on ${marker.platform}`;
     }
-    if (warnings.length === 0) {
-        try {
-            await promises_namespaceObject.rm(external_node_path_namespaceObject.join(change.backupDir, MANIFEST_FILE), { force: true });
-            await promises_namespaceObject.rmdir(change.backupDir);
-        }
-        catch (error) {
-            if (!isErrno(error, 'ENOENT')) {
-                warnings.push(`Could not remove the backup directory ${change.backupDir}: ${errorMessage(error)}`);
-            }
-        }
+    if (expected.integrity !== null && marker.integrity !== expected.integrity) {
+        return 'its integrity is not the pinned one';
     }
-    return warnings;
-}
-async function restoreOne(backup) {
-    let data;
-    try {
-        data = await promises_namespaceObject.readFile(backup.backup);
-    }
-    catch (error) {
-        if (isErrno(error, 'ENOENT'))
-            return; // already put back
-        throw error;
-    }
-    const dir = external_node_path_namespaceObject.dirname(backup.original);
-    await promises_namespaceObject.mkdir(dir, { recursive: true, mode: 0o755 });
-    const real = await promises_namespaceObject.realpath(dir);
-    if (real !== dir)
-        throw new Error(`${dir} now resolves to ${real}; not writing through a link`);
-    const temporary = external_node_path_namespaceObject.join(dir, `.airlock-restore-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
-    const handle = await promises_namespaceObject.open(temporary, 'wx', 0o600);
-    try {
-        try {
-            await handle.writeFile(data);
-            if (process.getuid?.() === 0) {
-                try {
-                    await handle.chown(backup.uid, backup.gid);
-                }
-                catch {
-                    // the owner may not exist here (another container); the bytes and mode matter most
-                }
-            }
-            await handle.chmod(backup.mode);
-            await handle.sync();
-        }
-        finally {
-            await handle.close();
-        }
-        try {
-            if ((await promises_namespaceObject.lstat(backup.original)).isDirectory()) {
-                await promises_namespaceObject.rm(backup.original, { recursive: true, force: true });
-            }
-        }
-        catch (error) {
-            if (!isErrno(error, 'ENOENT'))
-                throw error;
-        }
-        await promises_namespaceObject.rename(temporary, backup.original);
-    }
-    catch (error) {
-        await promises_namespaceObject.rm(temporary, { force: true });
-        throw error;
-    }
-    await promises_namespaceObject.unlink(backup.backup);
-}
-
-;// CONCATENATED MODULE: ./build/lock/privileged-write.js
-
-
-
-function sudo(args) {
-    (0,external_node_child_process_namespaceObject.execFileSync)('sudo', ['-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-const direct = {
-    viaSudo: false,
-    mkdir: (dir) => (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o755 }),
-    install: (from, to, mode) => {
-        const staged = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(to), `.${external_node_path_namespaceObject.basename(to)}.airlock-tmp`);
-        (0,external_node_fs_namespaceObject.copyFileSync)(from, staged);
-        (0,external_node_fs_namespaceObject.chmodSync)(staged, mode);
-        (0,external_node_fs_namespaceObject.renameSync)(staged, to);
-    },
-    copy: (from, to) => (0,external_node_child_process_namespaceObject.execFileSync)('cp', ['-p', '--', from, to]),
-    move: (from, to) => (0,external_node_fs_namespaceObject.renameSync)(from, to),
-    remove: (file) => (0,external_node_fs_namespaceObject.rmSync)(file, { force: true }),
-    removeEmptyDir: (dir) => {
-        try {
-            (0,external_node_fs_namespaceObject.rmdirSync)(dir);
-        }
-        catch {
-            // Not empty or already gone: leave it.
-        }
-    },
-};
-const viaSudo = {
-    viaSudo: true,
-    mkdir: (dir) => sudo(['mkdir', '-p', '-m', '755', '--', dir]),
-    install: (from, to, mode) => sudo(['install', '-m', mode.toString(8), '-o', 'root', '-g', 'root', '--', from, to]),
-    copy: (from, to) => sudo(['cp', '-p', '--', from, to]),
-    move: (from, to) => sudo(['mv', '-f', '--', from, to]),
-    remove: (file) => sudo(['rm', '-f', '--', file]),
-    removeEmptyDir: (dir) => {
-        try {
-            sudo(['rmdir', '--', dir]);
-        }
-        catch {
-            // Not empty or already gone: leave it.
-        }
-    },
-};
-/** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
-const APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns';
-/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
-function setSysctl(key, value, useSudo) {
-    const args = ['sysctl', '-q', '-w', `${key}=${value}`];
-    if (useSudo)
-        sudo(args);
-    else
-        (0,external_node_child_process_namespaceObject.execFileSync)(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-/** True when this process may write system paths itself. */
-function isRoot() {
-    return process.getuid?.() === 0;
-}
-/** Whether passwordless sudo works here. */
-function hasPasswordlessSudo() {
-    try {
-        execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The way to change system paths on this runner, or `null` when there is none (not root, no
- * passwordless sudo): the lock cannot be written, and the action fails closed.
- */
-function privilegedFs() {
-    if (isRoot())
-        return direct;
-    if (hasPasswordlessSudo())
-        return viaSudo;
+    if (binary === null || !binary.isFile)
+        return 'its binary is missing or not a regular file';
+    if (binary.size !== marker.size)
+        return `its binary is ${binary.size} bytes, not ${marker.size}`;
+    if (!binary.executable)
+        return 'its binary is not executable';
     return null;
 }
-/** The implementation recorded in state (`viaSudo`), for the post step. */
-function privilegedFsFor(useSudo) {
-    return useSudo ? viaSudo : direct;
+/** The folder an install of `version` for `key` lives in. */
+function cache_cacheDir(toolCache, version, key) {
+    return path.join(toolCache, 'airlock-claude', version, key);
 }
-/** Whether a path exists (no privilege needed to look in /etc). */
-function privileged_write_exists(p) {
-    return existsSync(p);
+const MARKER = '.complete';
+/** Reads the marker and `lstat`s the binary in `dir`, and decides by {@link cachedInstallProblem}. */
+async function cache_inspectCache(dir, expected) {
+    let text;
+    try {
+        text = await fs.readFile(path.join(dir, MARKER), 'utf8');
+    }
+    catch {
+        return { marker: null, problem: 'it has no completion marker', exists: existsSync(dir) };
+    }
+    const marker = parseMarker(text);
+    let binary;
+    try {
+        const stat = await fs.lstat(path.join(dir, expected.platform.binary));
+        binary = {
+            isFile: stat.isFile(),
+            size: stat.size,
+            executable: process.platform === 'win32' || (stat.mode & 0o111) !== 0,
+        };
+    }
+    catch {
+        binary = null;
+    }
+    const problem = cachedInstallProblem(marker, binary, {
+        version: expected.version,
+        platform: expected.platform.key,
+        integrity: expected.integrity,
+    });
+    return { marker, problem, exists: true };
 }
+/** Writes the completion marker into a finished install's folder (before it is placed). */
+async function cache_writeMarker(dir, marker) {
+    await fs.writeFile(path.join(dir, MARKER), renderMarker(marker), { mode: 0o644 });
+}
+/** Removes installs of this version that a crashed run left half-done more than an hour ago. */
+async function cache_removeStaleTemps(parent) {
+    let entries;
+    try {
+        entries = await fs.readdir(parent);
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        if (!entry.startsWith('.tmp-') && !entry.startsWith('.stale-'))
+            continue;
+        const full = path.join(parent, entry);
+        try {
+            const stat = await fs.lstat(full);
+            if (Date.now() - stat.mtimeMs > 3_600_000)
+                await fs.rm(full, { recursive: true, force: true });
+        }
+        catch {
+            // Another run removed it.
+        }
+    }
+}
+/** Moves the finished install into place in one rename; a concurrent run's complete install wins. */
+async function cache_place(tmp, dir, expected) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+            await fs.rename(tmp, dir);
+            return;
+        }
+        catch (error) {
+            const code = error.code;
+            if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM')
+                throw error;
+        }
+        const there = await cache_inspectCache(dir, expected);
+        if (there.problem === null)
+            return;
+        // An incomplete or foreign folder: move it aside (atomic), then remove it.
+        const aside = path.join(path.dirname(dir), `.stale-${randomBytes(6).toString('hex')}`);
+        try {
+            await fs.rename(dir, aside);
+        }
+        catch {
+            // Another run moved it first.
+        }
+        await fs.rm(aside, { recursive: true, force: true });
+    }
+    throw new InstallError(`Could not move the installed CLI into ${dir}; remove that folder, or give claude-path.`);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./build/agent/install/registry.js
+/**
+ * Where the CLI's package is downloaded from: the registry (or an https mirror), the URLs in its
+ * standard layout, and the sha512 in an integrity string. Pure: the environment is a parameter.
+ *
+ * Only https is fetched (plain http to a loopback address aside, for a local mirror and the
+ * tests), and never a URL with credentials, which would reach the log.
+ */
+
+/** Where packages come from unless `npm_config_registry` names a mirror. */
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+function isLoopback(hostname) {
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+/**
+ * Checks that `url` may be fetched: https, or http to a loopback address only (a local mirror,
+ * the tests), and no credentials. Returns null, or why not (without the URL itself).
+ */
+function registry_urlProblem(url) {
+    if (url.username !== '' || url.password !== '')
+        return 'it carries credentials';
+    if (url.protocol === 'https:')
+        return null;
+    if (url.protocol === 'http:' && isLoopback(url.hostname))
+        return null;
+    return 'it is not https';
+}
+/**
+ * The registry to download from: `npm_config_registry` (or `NPM_CONFIG_REGISTRY`) when set, else
+ * the default. A mirror is safe for the pinned version: the download must still match the pin.
+ * Refuses a registry URL that is not https or carries credentials (they would reach the log).
+ */
+function registry_registryFrom(env) {
+    const value = (env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY ?? '').trim();
+    if (value === '')
+        return new URL(DEFAULT_REGISTRY);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new InstallError('npm_config_registry is not a URL; unset it to use registry.npmjs.org, or give claude-path.');
+    }
+    const problem = registry_urlProblem(url) ?? (url.search !== '' ? 'it has a query string' : null);
+    if (problem !== null) {
+        throw new InstallError(`npm_config_registry cannot be used to install the CLI because ${problem}; point it at an https mirror that needs no credentials, unset it, or give claude-path.`);
+    }
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    url.hash = '';
+    return url;
+}
+/** The tarball of `pkg@version` in the registry's standard layout. */
+function registry_tarballUrl(registry, pkg, version) {
+    const base = pkg.name.slice(pkg.name.indexOf('/') + 1);
+    return new URL(`${pkg.name}/-/${base}-${version}.tgz`, registry);
+}
+/** The registry's document for one version of `pkg` (it holds `dist.integrity`). */
+function registry_manifestUrl(registry, pkg, version) {
+    return new URL(`${pkg.name.replace('/', '%2f')}/${version}`, registry);
+}
+/** The base64 sha512 digest of an SRI integrity string, or null when it holds no sha512. */
+function registry_sha512Of(integrity) {
+    for (const part of integrity.trim().split(/\s+/)) {
+        const match = /^sha512-([A-Za-z0-9+/]{86}==)(\?.*)?$/.exec(part);
+        if (match?.[1] !== undefined)
+            return match[1];
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/tar.js
+/**
+ * A tar reader that takes one regular file out of the CLI's package tarball. Pure: it reads an
+ * async stream of bytes and hands the file's body to a callback; it never touches the disk.
+ *
+ * Entry names never become paths (the caller writes where it chose). Links, devices, FIFOs,
+ * names that could leave the package folder, a second or missing copy of the wanted file and a
+ * stream that ends inside an entry are refused with an {@link InstallError}.
+ */
+
+/** The largest binary taken from a package: far above the real one (245 MB), far below a full disk. */
+const MAX_BINARY_BYTES = (/* unused pure expression or super */ null && (2 ** 31));
+/** The largest pax or GNU long-name header read. */
+const tar_MAX_META_BYTES = (/* unused pure expression or super */ null && (1 << 20));
+function field(block, start, length) {
+    const raw = block.subarray(start, start + length);
+    const end = raw.indexOf(0);
+    return raw.subarray(0, end === -1 ? raw.length : end).toString('utf8');
+}
+function octal(block, start, length, what) {
+    const first = block[start] ?? 0;
+    if ((first & 0x80) !== 0) {
+        // GNU base-256: big-endian, the top bit of the first byte set (sizes over 8 GiB).
+        let value = first & 0x7f;
+        for (let i = start + 1; i < start + length; i++)
+            value = value * 256 + (block[i] ?? 0);
+        return value;
+    }
+    const text = field(block, start, length).trim();
+    if (!/^[0-7]*$/.test(text))
+        throw new InstallError(`the package's tarball has a bad ${what}`);
+    return text === '' ? 0 : parseInt(text, 8);
+}
+/**
+ * Decodes a 512-byte tar header; null for an all-zero block (the end of the archive). Throws
+ * when the checksum does not match, so a corrupt block is never read as an entry.
+ */
+function parseTarHeader(block) {
+    if (block.length !== 512)
+        throw new InstallError('the package tarball ends inside a header');
+    if (block.every((byte) => byte === 0))
+        return null;
+    let sum = 0;
+    for (let i = 0; i < 512; i++)
+        sum += i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
+    if (octal(block, 148, 8, 'header checksum') !== sum) {
+        throw new InstallError("the package's tarball has a header with a wrong checksum");
+    }
+    const type = String.fromCharCode(block[156] ?? 0);
+    const magic = block.subarray(257, 263).toString('latin1');
+    const prefix = magic === 'ustar\0' ? field(block, 345, 155) : '';
+    const name = field(block, 0, 100);
+    return {
+        name: prefix !== '' ? `${prefix}/${name}` : name,
+        size: octal(block, 124, 12, 'entry size'),
+        type: type === '\0' ? '0' : type,
+    };
+}
+/** The records of a pax extended header (`<length> <key>=<value>\n` …). */
+function parsePax(body) {
+    const records = {};
+    let at = 0;
+    while (at < body.length) {
+        const space = body.indexOf(0x20, at);
+        const length = space === -1 ? NaN : Number(body.subarray(at, space).toString('latin1'));
+        if (!Number.isInteger(length) || length <= 0 || at + length > body.length) {
+            throw new InstallError("the package's tarball has a malformed pax header");
+        }
+        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
+        const equals = record.indexOf('=');
+        if (equals > 0)
+            records[record.slice(0, equals)] = record.slice(equals + 1);
+        at += length;
+    }
+    return records;
+}
+/**
+ * Why an entry name is refused, or null: absolute paths, `..`, backslashes and NUL could land
+ * outside the package's folder in a careless extractor; a CLI package has no such entry.
+ */
+function entryNameProblem(name) {
+    if (name === '')
+        return 'an entry without a name';
+    if (name.includes('\0') || name.includes('\\'))
+        return `an entry name with a NUL or a backslash`;
+    if (name.startsWith('/') || /^[A-Za-z]:/.test(name))
+        return `an absolute entry (${name})`;
+    if (name.split('/').includes('..'))
+        return `an entry that leaves the package folder (${name})`;
+    return null;
+}
+const TYPE_NAMES = {
+    '1': 'a hard link',
+    '2': 'a symbolic link',
+    '3': 'a character device',
+    '4': 'a block device',
+    '6': 'a FIFO',
+    K: 'a link',
+};
+/** Bytes received and not yet read, in order. */
+class ByteQueue {
+    #chunks = [];
+    #length = 0;
+    /** How many bytes are queued. */
+    get length() {
+        return this.#length;
+    }
+    push(chunk) {
+        this.#chunks.push(chunk);
+        this.#length += chunk.length;
+    }
+    /** Exactly `n` bytes (the caller checked that many are queued), copied into one buffer. */
+    take(n) {
+        const out = Buffer.allocUnsafe(n);
+        let filled = 0;
+        while (filled < n) {
+            const head = this.#chunks[0];
+            if (head === undefined)
+                break;
+            const used = Math.min(head.length, n - filled);
+            head.copy(out, filled, 0, used);
+            filled += used;
+            if (used === head.length)
+                this.#chunks.shift();
+            else
+                this.#chunks[0] = head.subarray(used);
+        }
+        this.#length -= n;
+        return out;
+    }
+    /** Up to `n` bytes without copying. */
+    takeSome(n) {
+        const head = this.#chunks[0] ?? Buffer.alloc(0);
+        if (head.length <= n) {
+            this.#chunks.shift();
+            this.#length -= head.length;
+            return head;
+        }
+        this.#chunks[0] = head.subarray(n);
+        this.#length -= n;
+        return head.subarray(0, n);
+    }
+    clear() {
+        this.#chunks.length = 0;
+        this.#length = 0;
+    }
+}
+/** The state machine behind {@link extractTarEntry}: headers, bodies, padding, the end. */
+class EntryReader {
+    #queue = new ByteQueue();
+    #state = { at: 'header' };
+    #meta = [];
+    #nextName = null;
+    #nextSize = null;
+    #found = false;
+    #written = 0;
+    #wanted;
+    #write;
+    constructor(wanted, write) {
+        this.#wanted = wanted;
+        this.#write = write;
+    }
+    /** Queues a chunk of the stream and reads as far as it goes. */
+    async push(chunk) {
+        this.#queue.push(chunk);
+        await this.#drain();
+    }
+    /** The size of the wanted file, once the stream has ended; throws when it ended too soon. */
+    finish() {
+        if (this.#state.at === 'body' || this.#queue.length > 0) {
+            throw new InstallError("the package's tarball ends inside an entry (a truncated download)");
+        }
+        if (!this.#found)
+            throw new InstallError(`the package's tarball has no ${this.#wanted}`);
+        return this.#written;
+    }
+    #openEntry(header) {
+        const size = header.size;
+        const pad = (512 - (size % 512)) % 512;
+        if (header.type === 'x' || header.type === 'g' || header.type === 'L') {
+            if (size > tar_MAX_META_BYTES)
+                throw new InstallError("the package's tarball has a huge header");
+            this.#meta = [];
+            return { at: 'body', left: size, pad, sink: 'meta', kind: header.type };
+        }
+        const name = (this.#nextName ?? header.name).replace(/^\.\//, '');
+        const realSize = this.#nextSize ?? size;
+        this.#nextName = null;
+        this.#nextSize = null;
+        const problem = entryNameProblem(name);
+        if (problem !== null)
+            throw new InstallError(`the package's tarball has ${problem}`);
+        const typeName = TYPE_NAMES[header.type];
+        if (typeName !== undefined) {
+            throw new InstallError(`the package's tarball has ${typeName} (${name}), which it must not`);
+        }
+        if (!['0', '7', '5'].includes(header.type)) {
+            throw new InstallError(`the package's tarball has an entry of unknown type '${header.type}'`);
+        }
+        const wanted = this.#wanted;
+        const isWanted = name.replace(/\/+$/, '') === wanted;
+        if (isWanted && header.type === '5') {
+            throw new InstallError(`the package's tarball has ${wanted} as a folder, not a file`);
+        }
+        if (isWanted && this.#found)
+            throw new InstallError(`the package's tarball has ${wanted} twice`);
+        if (isWanted && realSize > MAX_BINARY_BYTES) {
+            throw new InstallError(`the package's tarball has a ${wanted} larger than 2 GiB`);
+        }
+        if (isWanted)
+            this.#found = true;
+        const left = header.type === '5' ? 0 : realSize;
+        return {
+            at: 'body',
+            left,
+            pad: (512 - (left % 512)) % 512,
+            sink: isWanted ? 'wanted' : 'skip',
+            kind: header.type,
+        };
+    }
+    #closeMeta(kind) {
+        const body = Buffer.concat(this.#meta);
+        this.#meta = [];
+        if (kind === 'L') {
+            this.#nextName = field(body, 0, body.length);
+        }
+        else if (kind === 'x') {
+            const records = parsePax(body);
+            if (records.path !== undefined)
+                this.#nextName = records.path;
+            if (records.size !== undefined) {
+                if (!/^\d+$/.test(records.size))
+                    throw new InstallError('the tarball has a bad pax size');
+                this.#nextSize = Number(records.size);
+            }
+            if (records.linkpath !== undefined) {
+                throw new InstallError("the package's tarball has a link, which it must not");
+            }
+        }
+    }
+    async #drain() {
+        const queue = this.#queue;
+        for (;;) {
+            const state = this.#state;
+            if (state.at === 'end') {
+                queue.clear();
+                return;
+            }
+            if (state.at === 'header') {
+                if (queue.length < 512)
+                    return;
+                const header = parseTarHeader(queue.take(512));
+                this.#state = header === null ? { at: 'end' } : this.#openEntry(header);
+                continue;
+            }
+            if (state.left > 0) {
+                if (queue.length === 0)
+                    return;
+                const chunk = state.sink === 'meta'
+                    ? queue.take(Math.min(state.left, queue.length))
+                    : queue.takeSome(state.left);
+                state.left -= chunk.length;
+                if (state.sink === 'wanted') {
+                    this.#written += chunk.length;
+                    await this.#write(chunk);
+                }
+                else if (state.sink === 'meta') {
+                    this.#meta.push(chunk);
+                }
+                continue;
+            }
+            if (state.pad > 0) {
+                if (queue.length === 0)
+                    return;
+                state.pad -= queue.takeSome(state.pad).length;
+                continue;
+            }
+            if (state.sink === 'meta')
+                this.#closeMeta(state.kind);
+            this.#state = { at: 'header' };
+        }
+    }
+}
+/**
+ * Reads a tar stream and hands the body of the one regular file named `wanted` to `write`,
+ * chunk by chunk; returns its size. Entry names never become paths: the caller writes where it
+ * chose. Refuses (throws) any link, device or FIFO entry, any name that could leave the package
+ * folder, a second `wanted` entry, a `wanted` that is not a regular file, a missing `wanted`, and
+ * a stream that ends inside an entry.
+ */
+async function tar_extractTarEntry(source, wanted, write) {
+    const reader = new EntryReader(wanted, write);
+    for await (const chunk of source)
+        await reader.push(chunk);
+    return reader.finish();
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/download.js
+/**
+ * Downloads from the registry: the package's tarball (checked against its sha512 as it streams)
+ * and, for a version this release does not pin, the registry's document that names its integrity.
+ * I/O: the network through `fetch`, and the one file the binary is written to.
+ *
+ * Every request is https (or loopback http), follows at most five redirects, each to a URL
+ * {@link urlProblem} accepts, and is given up when idle for 30 s or after 10 min. Network trouble
+ * is retried twice; a refusal (an HTTP 4xx, a bad tarball, a digest that differs) never is. The
+ * binary is written mode 0600 and nothing runs it before the digest of the whole download matched.
+ */
+
+
+
+
+
+
+
+
+/** The largest tarball downloaded: far above the real package (77 MB), far below a full disk. */
+const MAX_DOWNLOAD_BYTES = (/* unused pure expression or super */ null && (1 << 30));
+/** Delays before the 2nd and 3rd attempt of a download. */
+const RETRY_DELAYS_MS = (/* unused pure expression or super */ null && ([1_000, 4_000]));
+/** A download that receives nothing for this long is given up (and retried). */
+const IDLE_TIMEOUT_MS = 30_000;
+/** No attempt takes longer than this, however slowly bytes arrive. */
+const ATTEMPT_TIMEOUT_MS = (/* unused pure expression or super */ null && (10 * 60_000));
+const MAX_REDIRECTS = 5;
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+/** A fetch with a deadline and an idle timer, following redirects only to URLs `urlProblem` accepts. */
+class Download {
+    #controller = new AbortController();
+    #idle;
+    #total;
+    #idleMs;
+    #why = '';
+    constructor(timing) {
+        const totalMs = timing?.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
+        this.#idleMs = timing?.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+        this.#total = setTimeout(() => {
+            this.#abort(`took longer than ${Math.round(totalMs / 1000)} s`);
+        }, totalMs);
+        this.alive();
+    }
+    #abort(why) {
+        this.#why = why;
+        this.#controller.abort(new InstallError(why, true));
+    }
+    /** Resets the idle timer: call it whenever bytes arrive. */
+    alive() {
+        clearTimeout(this.#idle);
+        this.#idle = setTimeout(() => {
+            this.#abort(`received nothing for ${Math.round(this.#idleMs / 1000)} s`);
+        }, this.#idleMs);
+    }
+    /** Why the download was aborted, or ''. */
+    get aborted() {
+        return this.#why;
+    }
+    done() {
+        clearTimeout(this.#idle);
+        clearTimeout(this.#total);
+    }
+    async get(start, accept) {
+        let url = start;
+        for (let hop = 0;; hop++) {
+            const problem = urlProblem(url);
+            if (problem !== null) {
+                throw new InstallError(`the registry redirected to ${url.host}, refused because ${problem}`);
+            }
+            const response = await fetch(url, {
+                redirect: 'manual',
+                signal: this.#controller.signal,
+                headers: { accept, 'user-agent': 'airlock (github action)' },
+            });
+            this.alive();
+            const location = response.headers.get('location');
+            if (response.status >= 300 && response.status < 400 && location !== null) {
+                await response.body?.cancel();
+                if (hop >= MAX_REDIRECTS)
+                    throw new InstallError('the registry redirected too many times');
+                url = new URL(location, url);
+                continue;
+            }
+            if (response.status === 200 && response.body !== null)
+                return response;
+            await response.body?.cancel();
+            const retryable = response.status === 429 || response.status >= 500;
+            throw new InstallError(`${url.host} answered HTTP ${response.status}`, retryable);
+        }
+    }
+}
+/** How many attempts a download gets. */
+function download_attempts(options) {
+    return (options.timing?.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
+}
+async function withRetries(options, what, attempt) {
+    const delays = options.timing?.retryDelaysMs ?? RETRY_DELAYS_MS;
+    for (let i = 0;; i++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const retryable = !(error instanceof InstallError) || error.retryable;
+            const delay = delays[i];
+            if (!retryable || delay === undefined)
+                throw error;
+            options.log(`CLI install: ${what} failed (${describeError(error)}); trying again in ${Math.round(delay / 1000)} s.`);
+            await sleep(delay);
+        }
+    }
+}
+function truncated(received, declared) {
+    return new InstallError(`the download ended after ${received} of ${declared} bytes`, true);
+}
+/** Asks the registry for the integrity of `pkg@version` (used when this release pins none). */
+async function download_registryIntegrity(options) {
+    const url = manifestUrl(options.registry, options.platform, options.version);
+    return withRetries(options, 'reading the package document', async () => {
+        const download = new Download(options.timing);
+        try {
+            const response = await download.get(url, 'application/json');
+            const text = await response.text();
+            if (text.length > 4 * MAX_META_BYTES)
+                throw new InstallError('the package document is huge');
+            let document;
+            try {
+                document = JSON.parse(text);
+            }
+            catch {
+                throw new InstallError("the registry's document for the package is not JSON");
+            }
+            const integrity = document.dist?.integrity;
+            if (document.name !== options.platform.name ||
+                document.version !== options.version ||
+                typeof integrity !== 'string' ||
+                sha512Of(integrity) === null) {
+                throw new InstallError(`the registry's document for the package has no sha512 integrity`);
+            }
+            return integrity;
+        }
+        catch (error) {
+            throw download.aborted !== '' ? new InstallError(download.aborted, true) : error;
+        }
+        finally {
+            download.done();
+        }
+    });
+}
+/**
+ * One attempt: streams the tarball through sha512 and gunzip, writes the body of
+ * `package/<binary>` to `outFile` (mode 0600, never executable until verified), and compares the
+ * digest with `expected` once the last byte is in. Nothing is run before that comparison.
+ */
+async function downloadOnce(url, expected, wanted, outFile, options) {
+    const download = new Download(options.timing);
+    await fs.rm(outFile, { force: true });
+    const file = await fs.open(outFile, 'wx', 0o600);
+    const hash = createHash('sha512');
+    let received = 0;
+    let declared = null;
+    try {
+        const response = await download.get(url, 'application/octet-stream');
+        const length = Number(response.headers.get('content-length') ?? NaN);
+        declared = Number.isSafeInteger(length) && length >= 0 ? length : null;
+        if (declared !== null && declared > MAX_DOWNLOAD_BYTES) {
+            throw new InstallError('the package tarball is larger than 1 GiB');
+        }
+        const tap = new Transform({
+            transform(chunk, _encoding, done) {
+                download.alive();
+                received += chunk.length;
+                if (received > MAX_DOWNLOAD_BYTES) {
+                    done(new InstallError('the package tarball is larger than 1 GiB'));
+                    return;
+                }
+                hash.update(chunk);
+                done(null, chunk);
+            },
+        });
+        const body = Readable.fromWeb(response.body);
+        let size = 0;
+        await pipeline(body, tap, createGunzip({ chunkSize: 1 << 20 }), async (source) => {
+            size = await extractTarEntry(source, `package/${wanted}`, async (chunk) => {
+                await file.write(chunk);
+            });
+        });
+        if (declared !== null && received !== declared)
+            throw truncated(received, declared);
+        if (hash.digest('base64') !== sha512Of(expected))
+            throw new IntegrityError('the digest differs');
+        return size;
+    }
+    catch (error) {
+        if (download.aborted !== '')
+            throw new InstallError(download.aborted, true);
+        // Whatever broke first (gunzip, the tar reader, the socket), a short body is the cause.
+        if (declared !== null && received < declared)
+            throw truncated(received, declared);
+        throw error;
+    }
+    finally {
+        download.done();
+        await file.close();
+    }
+}
+/**
+ * Downloads the tarball at `url` (with retries) and writes the body of `package/<wanted>` to
+ * `outFile`; returns its size. Throws {@link IntegrityError} when the download's sha512 is not
+ * `expected`'s, and an {@link InstallError} (`retryable` for network trouble) otherwise.
+ */
+async function download_downloadBinary(url, expected, wanted, outFile, options) {
+    return withRetries(options, 'the download', () => downloadOnce(url, expected, wanted, outFile, options));
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/pins.js
+// Generated by scripts/pin-claude.mjs from package-lock.json; do not edit by hand.
+/** The CLI version whose native packages are pinned below (Airlock's default `claude-version`). */
+const pins_PINNED_CLAUDE_VERSION = '2.1.197';
+/**
+ * The npm integrity (SRI, sha512 of the tarball) of each native package of
+ * @anthropic-ai/claude-code@2.1.197, by platform key: a download must match it exactly.
+ */
+const pins_PINNED_CLAUDE_INTEGRITY = {
+    'darwin-arm64': 'sha512-1FOVhJzkKGWgOEEsvaK3ylCEmjKeJiXwfKl7RtNEbiDj7OxhRQ1G1CLN0HGDTTq1QwY+Dm2x1Yscdv5NfobAxQ==',
+    'darwin-x64': 'sha512-DOPeGTQqJWVENJsxwMxJtLOx+7OBINEDg9trQldlJR1nBssaYzNj1WWxp37JYSBRjeYLhqLipvDqEA0LMglL7A==',
+    'linux-arm64': 'sha512-sx6SoGj3MNR5CV+YDkNtbLHXa1tn3G8qcYFgm1gnvOi9ODQUKbhiPfankJfkTMDVekOvnKJhm6i9hGFIPzp7cQ==',
+    'linux-arm64-musl': 'sha512-r3taVK9rDaMahHkrCGV8wF1Sjphs7fqXy2ZEznyDGxUqeW6HxgkbG7dPplXnwwGiMTdYLrtQTQMN21ZTxcVHBA==',
+    'linux-x64': 'sha512-rIlKmrY0QMyHgPRX/MYWNj039vbypICvI9jVe3rs9Xy2RnNklySjyPxqh62QadznzoftEO23uYQ1tFePcQ//bg==',
+    'linux-x64-musl': 'sha512-/Ij3+inZf96Lb1BLnO0rWArRi1HqIMh6HeGrQoykrp7a8Yj0SA1EQIO42kpNeVxM9z3o3xUaiIf0FRMzLIp6oQ==',
+    'win32-arm64': 'sha512-P/1y1JcBSKNRt9asd0bhGRwLdD7yLnq9BlXdA0KHC+0zTm/WPqsCHupt8C7f7adb14//dVlkkbRT+9F5Iup/qA==',
+    'win32-x64': 'sha512-bH/146HdS+MO2ndTvljKUJQbcKuvOWujH02WiLkhQJmo/YJLTCMnn1P/jxjjv6W9y/+LGxN58SfdHa6zobatTw==',
+};
+
+;// CONCATENATED MODULE: ./build/agent/install/platform.js
+/**
+ * Which native package of the CLI this runner needs, and the integrity this release pins for it.
+ * Pure, except {@link detectMusl}, which reads the Node process report.
+ *
+ * A platform the CLI publishes no package for is refused with a message that says to give
+ * `claude-path`; a version this release does not pin has no pinned integrity (null), never a guess.
+ */
+
+
+/** The npm package whose native platform packages hold the CLI binary. */
+const CLAUDE_PACKAGE = '@anthropic-ai/claude-code';
+/** Each platform the CLI publishes a native package for (`<package>-<key>`), and its binary. */
+const PLATFORM_BINARIES = {
+    'linux-x64': 'claude',
+    'linux-arm64': 'claude',
+    'linux-x64-musl': 'claude',
+    'linux-arm64-musl': 'claude',
+    'darwin-x64': 'claude',
+    'darwin-arm64': 'claude',
+    'win32-x64': 'claude.exe',
+    'win32-arm64': 'claude.exe',
+};
+/**
+ * The CLI's native package for a Node platform and architecture (`musl`: a Linux whose C
+ * library is musl, as on Alpine). Throws when the CLI publishes none for it.
+ */
+function platform_platformPackage(platform, arch, musl) {
+    const key = platform === 'linux' ? `linux-${arch}${musl ? '-musl' : ''}` : `${platform}-${arch}`;
+    const binary = PLATFORM_BINARIES[key];
+    if (binary === undefined) {
+        throw new InstallError(`The Claude Code CLI has no native package for ${key}; give claude-path with a claude binary built for this runner.`);
+    }
+    return { key, name: `${CLAUDE_PACKAGE}-${key}`, binary };
+}
+/** The integrity pinned in this release for `version` on `key`, or null when it is not pinned. */
+function platform_pinnedIntegrity(version, key) {
+    return version === PINNED_CLAUDE_VERSION ? (PINNED_CLAUDE_INTEGRITY[key] ?? null) : null;
+}
+/** Whether this Linux runs on musl (Alpine): Node reports no glibc version there. */
+function platform_detectMusl() {
+    if (process.platform !== 'linux')
+        return false;
+    process.report.excludeNetwork = true;
+    const report = process.report.getReport();
+    return report.header?.glibcVersionRuntime === undefined;
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/verify.js
+/**
+ * The last check of a downloaded CLI: run as `claude --version` with an environment of its own,
+ * it must report exactly the version asked for. {@link reportsVersion} is pure;
+ * {@link runVersion} runs the binary.
+ *
+ * The binary runs only after its download matched the integrity, and none of the action's
+ * variables (tokens) reach it: only `PATH`, a fresh `HOME`, and switches that keep it offline.
+ */
+
+
+/** Whether `claude --version` output reports exactly `version` (`2.1.197 (Claude Code)`). */
+function verify_reportsVersion(output, version) {
+    return output.trim().split(/\s+/)[0] === version;
+}
+/**
+ * What `binary --version` prints, run in `home` with only `PATH` (`pathVar`) and `HOME` of the
+ * runner's variables; rejects when it fails, takes over 60 s or prints over 64 KiB.
+ */
+function verify_runVersion(binary, home, pathVar) {
+    return new Promise((resolve, reject) => {
+        execFile(binary, ['--version'], {
+            // Only what the check needs: none of the action's variables (tokens) reach the binary.
+            env: {
+                PATH: pathVar,
+                HOME: home,
+                CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
+                DISABLE_AUTOUPDATER: '1',
+                DISABLE_TELEMETRY: '1',
+                DISABLE_ERROR_REPORTING: '1',
+                CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+                ...(process.env.SystemRoot !== undefined ? { SystemRoot: process.env.SystemRoot } : {}),
+            },
+            cwd: home,
+            timeout: 60_000,
+            maxBuffer: 64 * 1024,
+            encoding: 'utf8',
+        }, (error, stdout) => {
+            if (error !== null)
+                reject(new Error(error.message, { cause: error }));
+            else
+                resolve(stdout);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/install.js
+/**
+ * Installs the pinned CLI: the tool cache when it holds a complete, matching install, else one
+ * download into it. I/O; each step is a module of its own (`platform`, `registry`, `download`,
+ * `tar`, `verify`, `cache`), and this one runs them in order.
+ *
+ * Nothing reaches the cache before it matched the integrity (pinned in this release, or the
+ * registry's on first use, which the log says), yielded only `package/claude`, and reported the
+ * version; a failed install leaves nothing in the cache.
+ */
+
+
+
+
+
+
+
+
+function trustText(trust) {
+    return trust === 'pinned' ? 'pinned in Airlock' : 'from the registry on first use';
+}
+/** The install in `dir` when it may be reused (said in the log), else null (warned when there). */
+async function fromCache(dir, options) {
+    const { version, platform } = options;
+    const cached = await inspectCache(dir, options);
+    if (cached.problem === null && cached.marker !== null) {
+        options.log(`CLI: ${version} (${platform.key}) from the tool cache, installed ${cached.marker.installedAt}, integrity ${trustText(cached.marker.trust)}.`);
+        return { path: path.join(dir, platform.binary), cached: true, trust: cached.marker.trust };
+    }
+    if (cached.exists) {
+        options.warn(`The cached CLI in ${dir} cannot be reused (${cached.problem ?? 'unknown'}); installing it again.`);
+    }
+    return null;
+}
+/** The integrity the download must match: the pinned one, else the registry's (warned). */
+async function trustedIntegrity(options) {
+    const { version, platform } = options;
+    if (options.integrity !== null)
+        return { integrity: options.integrity, trust: 'pinned' };
+    const source = options.registry.host;
+    let integrity;
+    try {
+        integrity = await registryIntegrity(options);
+    }
+    catch (error) {
+        throw new InstallError(`Could not read the integrity of ${platform.name}@${version} from ${source} (${describeError(error)}); check claude-version, allow ${source} from this runner, or give claude-path.`);
+    }
+    options.warn(`claude-version ${version} is not pinned in this Airlock release: its integrity (${integrity.slice(0, 19)}…) comes from ${source} and is trusted on first use; use the default version, or give claude-path with a binary you verified, to avoid that.`);
+    return { integrity, trust: 'registry' };
+}
+/** Downloads the binary into `tmp` (see `downloadBinary`); returns its size, or says what to do. */
+async function fetchBinary(tmp, expected, trust, options) {
+    const { version, platform } = options;
+    const source = options.registry.host;
+    const url = tarballUrl(options.registry, platform, version);
+    try {
+        return await downloadBinary(url, expected, platform.binary, path.join(tmp, platform.binary), options);
+    }
+    catch (error) {
+        if (error instanceof IntegrityError) {
+            throw new InstallError(`The CLI package downloaded from ${source} does not match the integrity ${trust === 'pinned' ? 'pinned in Airlock' : 'the registry published'} for ${platform.name}@${version}, so nothing was installed; check the registry or mirror (npm_config_registry), or give claude-path.`);
+        }
+        const network = !(error instanceof InstallError) || error.retryable;
+        throw new InstallError(network
+            ? `Could not download the Claude Code CLI ${version} (${platform.key}) from ${source} after ${attempts(options) === 1 ? 'one attempt' : `${attempts(options)} attempts`} (${describeError(error)}); allow ${source} from this runner, or give claude-path.`
+            : `The CLI package ${platform.name}@${version} from ${source} was refused (${describeError(error)}), so nothing was installed; check the registry or mirror (npm_config_registry), or give claude-path.`);
+    }
+}
+/** Makes the verified binary in `tmp` executable and checks that it runs and reports the version. */
+async function checkRuns(tmp, options) {
+    const { version, platform } = options;
+    const binary = path.join(tmp, platform.binary);
+    await fs.chmod(binary, 0o755);
+    const home = path.join(tmp, 'home');
+    await fs.mkdir(home, { mode: 0o700 });
+    let reported;
+    try {
+        reported = await runVersion(binary, home, options.path);
+    }
+    catch (error) {
+        throw new InstallError(`The downloaded CLI ${version} (${platform.key}) does not run here (${describeError(error).split('\n')[0] ?? ''}); give claude-path with a binary that runs on this runner.`);
+    }
+    await fs.rm(home, { recursive: true, force: true });
+    if (!reportsVersion(reported, version)) {
+        throw new InstallError(`The downloaded CLI reports version '${reported.trim().slice(0, 60)}', not ${version}, so it is not used; check claude-version, or give claude-path.`);
+    }
+}
+/**
+ * The CLI of `options.version` for `options.platform`, from the tool cache when a complete,
+ * matching install is there (no network), else downloaded once: the native package's tarball is
+ * fetched directly (no npm, no install script), must match the pinned integrity (or, for a
+ * version this release does not pin, the registry's, trusted on first use and said so in the
+ * log), yields only `package/claude`, must report the version, and is moved into
+ * `<toolCache>/airlock-claude/<version>/<platform>/` with its completion marker in one rename.
+ * A failed install leaves nothing in the cache.
+ */
+async function installClaude(options) {
+    const { version, platform } = options;
+    if (!/^\d+\.\d+\.\d+$/.test(version)) {
+        throw new InstallError(`claude-version '${version.slice(0, 40)}' is not an exact version.`);
+    }
+    const dir = cacheDir(options.toolCache, version, platform.key);
+    const cached = await fromCache(dir, options);
+    if (cached !== null)
+        return cached;
+    const { integrity, trust } = await trustedIntegrity(options);
+    const parent = path.dirname(dir);
+    await fs.mkdir(parent, { recursive: true });
+    await removeStaleTemps(parent);
+    const tmp = await fs.mkdtemp(path.join(parent, `.tmp-${platform.key}-`));
+    try {
+        const started = Date.now();
+        const size = await fetchBinary(tmp, integrity, trust, options);
+        await checkRuns(tmp, options);
+        const installedAt = new Date().toISOString();
+        await writeMarker(tmp, { version, platform: platform.key, integrity, trust, size, installedAt });
+        await fs.chmod(tmp, 0o755);
+        await place(tmp, dir, options);
+        options.log(`CLI: installed ${version} (${platform.key}) from ${options.registry.host} in ${((Date.now() - started) / 1000).toFixed(1)} s, integrity ${trustText(trust)}, into ${dir}.`);
+        return { path: path.join(dir, platform.binary), cached: false, trust };
+    }
+    finally {
+        await fs.rm(tmp, { recursive: true, force: true });
+    }
+}
+/**
+ * The CLI binary to run: `claude-path` as is (it must exist), else the pinned version for this
+ * runner's platform from the tool cache, installed there first if needed (`installClaude`).
+ */
+async function install_resolveClaude(options) {
+    if (options.claudePath !== null) {
+        if (!existsSync(options.claudePath)) {
+            throw new InstallError(`Input 'claude-path' names '${options.claudePath}', which does not exist; give the path of the claude binary.`);
+        }
+        options.log(`CLI: ${options.claudePath} (claude-path; not installed or checked by Airlock).`);
+        return options.claudePath;
+    }
+    const platform = platformPackage(process.platform, process.arch, detectMusl());
+    const installed = await installClaude({
+        version: options.version,
+        platform,
+        toolCache: options.toolCache,
+        registry: registryFrom(options.env),
+        integrity: pinnedIntegrity(options.version, platform.key),
+        path: options.env.PATH ?? '/usr/bin:/bin',
+        log: options.log,
+        warn: options.warn,
+    });
+    return installed.path;
+}
+
+;// CONCATENATED MODULE: ./build/agent/install/index.js
+/**
+ * Installing the Claude Code CLI: `resolveClaude` gives the binary to run, `claude-path` as is or
+ * the pinned version from the tool cache, downloaded and verified there first if needed.
+ */
+
 
 ;// CONCATENATED MODULE: ./build/lock/defaults.js
 /**
  * Security-relevant defaults of the lock and the run, each with the reason it is what it is.
- * (The environment's allowlist lives in `defaults.ts`.)
+ * (The environment's allowlist lives in `src/strip/allowlist.ts`.) Data only.
  */
 /** The CLI version Airlock is tested against; the facts in shared/claude-code-facts.md hold for it. */
-const DEFAULT_CLAUDE_VERSION = '2.1.197';
+const defaults_DEFAULT_CLAUDE_VERSION = '2.1.197';
 /** A run longer than this is ended: an agent in a loop must not hold a runner for six hours. */
-const DEFAULT_TIMEOUT_MINUTES = 30;
+const defaults_DEFAULT_TIMEOUT_MINUTES = 30;
 /** Where the CLI reads managed (highest-precedence) settings on Linux. */
 const defaults_MANAGED_SETTINGS_DIR = '/etc/claude-code';
+/** The managed settings file itself: Airlock's lock for the length of the run. */
 const defaults_MANAGED_SETTINGS_FILE = `${defaults_MANAGED_SETTINGS_DIR}/managed-settings.json`;
 /** Drop-in folder the CLI also merges (sorted) after the main file: moved aside for the run. */
 const defaults_MANAGED_SETTINGS_DROPIN_DIR = `${defaults_MANAGED_SETTINGS_DIR}/managed-settings.d`;
@@ -32681,7 +35769,7 @@ const defaults_MANAGED_SETTINGS_DROPIN_DIR = `${defaults_MANAGED_SETTINGS_DIR}/m
  * The CLI's built-in tools the policy hook understands, and so the only ones the agent gets
  * (`--tools`). A tool a new CLI version adds stays off until it is reviewed here.
  */
-const KNOWN_TOOLS = (/* unused pure expression or super */ null && ([
+const defaults_KNOWN_TOOLS = (/* unused pure expression or super */ null && ([
     // Runs inside the OS sandbox.
     'Bash',
     // Reads: the hook refuses credential paths, /proc and the runner's folders.
@@ -32699,12 +35787,12 @@ const KNOWN_TOOLS = (/* unused pure expression or super */ null && ([
     'WebSearch',
 ]));
 /** Tools that need the network; they are not offered at all when `allowed-domains` is empty. */
-const NETWORK_TOOLS = new Set(['WebFetch', 'WebSearch']);
+const defaults_NETWORK_TOOLS = new Set(['WebFetch', 'WebSearch']);
 /**
  * Flags `claude-args` may carry (value: whether the flag takes a value). None of them can
  * widen what the agent may do; every other flag is refused.
  */
-const SAFE_CLAUDE_ARGS = new Map([
+const defaults_SAFE_CLAUDE_ARGS = new Map([
     ['--append-system-prompt', true],
     ['--system-prompt', true],
     ['--effort', true],
@@ -32719,7 +35807,7 @@ const SAFE_CLAUDE_ARGS = new Map([
  * `--dangerously-skip-permissions` (claude-code-facts.md), and Read/Edit rules also feed the
  * OS sandbox's filesystem lists.
  */
-const SEED_BASH_DENY = (/* unused pure expression or super */ null && ([
+const defaults_SEED_BASH_DENY = (/* unused pure expression or super */ null && ([
     // Destructive deletes.
     'Bash(rm -rf *)',
     'Bash(rm -fr *)',
@@ -32734,12 +35822,12 @@ const SEED_BASH_DENY = (/* unused pure expression or super */ null && ([
     'Bash(*production*)',
 ]));
 /** Workspace-relative file patterns no tool may read or write (the seed's `.env*`, credentials, secrets). */
-const SEED_FILE_DENY = (/* unused pure expression or super */ null && (['**/.env*', '**/*credentials*', '**/*secret*']));
+const defaults_SEED_FILE_DENY = (/* unused pure expression or super */ null && (['**/.env*', '**/*credentials*', '**/*secret*']));
 /**
  * Credential stores under the home folder: never readable by any tool or command. (`~/.gitconfig`
  * is not here: git cannot run without reading it; the strip stage takes credentials out of it.)
  */
-const HOME_CREDENTIAL_PATHS = (/* unused pure expression or super */ null && ([
+const defaults_HOME_CREDENTIAL_PATHS = (/* unused pure expression or super */ null && ([
     '.aws',
     '.azure',
     '.config/gcloud',
@@ -32757,7 +35845,7 @@ const HOME_CREDENTIAL_PATHS = (/* unused pure expression or super */ null && ([
     '.claude.json',
 ]));
 /** Home start-up files: writing them would run code in a later step. */
-const HOME_STARTUP_FILES = (/* unused pure expression or super */ null && ([
+const defaults_HOME_STARTUP_FILES = (/* unused pure expression or super */ null && ([
     '.bashrc',
     '.bash_profile',
     '.bash_login',
@@ -32772,7 +35860,266 @@ const HOME_STARTUP_FILES = (/* unused pure expression or super */ null && ([
     '.ssh',
 ]));
 
+;// CONCATENATED MODULE: ./build/lock/policy.js
+/**
+ * The lock, built from the config and where things are on this runner: the managed settings (deny
+ * rules, managed-only hooks and rules, the OS sandbox's filesystem and network allowlists), the
+ * policy hook's policy and the `--tools` list. Every layer denies the same paths, computed once.
+ * Pure: no file system, no environment.
+ */
+
+
+/** Absolute-path rule syntax of the CLI (`//abs/path`). */
+function abs(p) {
+    return `/${p.startsWith('/') ? p : `/${p}`}`;
+}
+/** Quotes one word for the POSIX shell the CLI runs hook commands with. */
+function shellQuote(word) {
+    return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+/**
+ * Builds the managed settings, the hook's policy and the tool list from the config. Pure.
+ * Guarantees: the sandbox's network is managed-only; unsandboxed commands are off; the model
+ * credential is unset for sandboxed commands; credential stores, `/proc`, the runner's folders
+ * and the lock itself are denied to every tool; the repository's hooks and rules are ignored.
+ */
+function policy_buildLock(config, paths, options) {
+    const denied = deniedPaths(paths);
+    const denyRules = denyRulesFor(config, paths, denied);
+    const tools = toolsFor(config);
+    const settings = managedSettings(config, paths, options, denied, denyRules);
+    const hookPolicy = hookPolicyFor(config, paths, options, denied, tools);
+    return { settings, hookPolicy, tools, denyRules };
+}
+/** The paths every layer denies, from where things are on this runner. */
+function deniedPaths(paths) {
+    const home = paths.home;
+    const homeCredentials = HOME_CREDENTIAL_PATHS.map((p) => path.join(home, p));
+    const runnerFolders = [
+        ...(paths.runnerTemp !== null ? [paths.runnerTemp] : []),
+        ...paths.runnerFiles,
+    ];
+    const readDenied = [
+        ...homeCredentials,
+        ...paths.secretFiles,
+        ...runnerFolders,
+        paths.privateDir,
+        '/proc',
+        '/sys/kernel',
+        MANAGED_SETTINGS_DIR,
+    ];
+    const gitDir = path.join(paths.workspace, '.git');
+    const writeDenied = [
+        path.join(gitDir, 'hooks'),
+        path.join(gitDir, 'config'),
+        ...HOME_STARTUP_FILES.map((p) => path.join(home, p)),
+        MANAGED_SETTINGS_DIR,
+        paths.privateDir,
+        ...runnerFolders,
+    ];
+    return { gitDir, readDenied, writeDenied };
+}
+/** The CLI's deny rules (seed rules, denied paths, the `deny` input), each once, in order. */
+function denyRulesFor(config, paths, denied) {
+    const { readDenied, writeDenied } = denied;
+    const denyRules = [
+        ...SEED_BASH_DENY,
+        ...SEED_FILE_DENY.flatMap((glob) => [
+            `Read(${abs(path.join(paths.workspace, glob))})`,
+            `Edit(${abs(path.join(paths.workspace, glob))})`,
+        ]),
+        ...readDenied.flatMap((p) => [`Read(${abs(p)})`, `Read(${abs(p)}/**)`]),
+        ...writeDenied.flatMap((p) => [`Edit(${abs(p)})`, `Edit(${abs(p)}/**)`]),
+        ...config.deny,
+    ];
+    return [...new Set(denyRules)];
+}
+/** The `--tools` list: the known tools, without the network ones when no domain is allowed. */
+function toolsFor(config) {
+    const networkAllowed = config.allowedDomains.length > 0;
+    return KNOWN_TOOLS.filter((tool) => networkAllowed || !NETWORK_TOOLS.has(tool));
+}
+/** The managed hooks: the policy hook for every tool call, and once at session start. */
+function policyHooks(paths) {
+    const hookCommand = (event, policyFile) => [paths.node, paths.hookScript, event, policyFile].map(shellQuote).join(' ');
+    const policyFile = path.join(paths.privateDir, 'policy.json');
+    return {
+        PreToolUse: [
+            {
+                matcher: '*',
+                hooks: [{ type: 'command', command: hookCommand('pre-tool-use', policyFile), timeout: 30 }],
+            },
+        ],
+        SessionStart: [
+            {
+                hooks: [
+                    { type: 'command', command: hookCommand('session-start', policyFile), timeout: 30 },
+                ],
+            },
+        ],
+    };
+}
+/** The settings file: deny rules, managed-only hooks and rules, and the OS sandbox. */
+function managedSettings(config, paths, options, denied, denyRules) {
+    const { readDenied, writeDenied } = denied;
+    return {
+        permissions: { deny: denyRules },
+        allowManagedHooksOnly: true,
+        allowManagedPermissionRulesOnly: true,
+        hooks: policyHooks(paths),
+        sandbox: {
+            enabled: options.sandbox !== 'off',
+            failIfUnavailable: options.sandbox !== 'off',
+            allowUnsandboxedCommands: false,
+            autoAllowBashIfSandboxed: true,
+            ...(options.sandbox === 'weaker-nested' ? { enableWeakerNestedSandbox: true } : {}),
+            ...(options.bwrapPath !== undefined ? { bwrapPath: options.bwrapPath } : {}),
+            network: {
+                allowedDomains: [...config.allowedDomains],
+                allowManagedDomainsOnly: true,
+                allowUnixSockets: [],
+                allowAllUnixSockets: false,
+                allowLocalBinding: false,
+            },
+            filesystem: {
+                allowWrite: [paths.agentTmp, ...config.allowWrite],
+                denyWrite: writeDenied,
+                denyRead: readDenied.filter((p) => p !== '/proc' && p !== '/sys/kernel'),
+            },
+            credentials: {
+                envVars: [
+                    { name: 'ANTHROPIC_API_KEY', mode: 'deny' },
+                    { name: 'CLAUDE_CODE_OAUTH_TOKEN', mode: 'deny' },
+                    { name: 'ANTHROPIC_AUTH_TOKEN', mode: 'deny' },
+                ],
+            },
+        },
+    };
+}
+/** What the policy hook enforces: the same denials by real path, the write roots, the domains. */
+function hookPolicyFor(config, paths, options, denied, tools) {
+    return {
+        version: 1,
+        nonce: options.nonce,
+        sessionFile: path.join(paths.privateDir, 'session-start'),
+        logFile: path.join(paths.privateDir, 'decisions.jsonl'),
+        tools,
+        writeRoots: [paths.workspace, paths.agentTmp, ...config.allowWrite],
+        denyWrite: [denied.gitDir, ...denied.writeDenied],
+        denyRead: denied.readDenied,
+        denyNames: ['.env*', '*credentials*', '*secret*'],
+        allowedDomains: [...config.allowedDomains],
+    };
+}
+
+;// CONCATENATED MODULE: ./build/lock/settings-schema.js
+/**
+ * The subset of the CLI's settings schema (2.1.197) that the lock uses. The CLI silently drops a
+ * managed settings file that fails its own validation, deny rules and all, so what we write is
+ * checked against this first.
+ */
+const HOOK_SHAPE = { type: 'string', command: 'string', timeout: 'number' };
+const SETTINGS_SHAPE = {
+    permissions: { deny: 'string[]' },
+    allowManagedHooksOnly: 'boolean',
+    allowManagedPermissionRulesOnly: 'boolean',
+    hooks: {
+        PreToolUse: [{ matcher: 'string', hooks: [HOOK_SHAPE] }],
+        SessionStart: [{ hooks: [HOOK_SHAPE] }],
+    },
+    sandbox: {
+        enabled: 'boolean',
+        failIfUnavailable: 'boolean',
+        allowUnsandboxedCommands: 'boolean',
+        autoAllowBashIfSandboxed: 'boolean',
+        enableWeakerNestedSandbox: 'boolean',
+        bwrapPath: 'string',
+        network: {
+            allowedDomains: 'string[]',
+            allowManagedDomainsOnly: 'boolean',
+            allowUnixSockets: 'string[]',
+            allowAllUnixSockets: 'boolean',
+            allowLocalBinding: 'boolean',
+        },
+        filesystem: { allowWrite: 'string[]', denyWrite: 'string[]', denyRead: 'string[]' },
+        credentials: { envVars: [{ name: 'string', mode: 'string' }] },
+    },
+};
+/** Keys the lock may leave out; every other key of the shape must be present. */
+const OPTIONAL_KEYS = new Set(['enableWeakerNestedSandbox', 'bwrapPath']);
+function check(value, shape, at, problems) {
+    if (shape === 'string[]') {
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+            problems.push(`${at} must be a list of strings`);
+    }
+    else if (typeof shape === 'string') {
+        if (typeof value !== shape)
+            problems.push(`${at} must be a ${shape}`);
+    }
+    else if (Array.isArray(shape)) {
+        if (!Array.isArray(value)) {
+            problems.push(`${at} must be a list`);
+            return;
+        }
+        value.forEach((item, i) => {
+            check(item, shape[0], `${at}[${i}]`, problems);
+        });
+    }
+    else {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            problems.push(`${at} must be an object`);
+            return;
+        }
+        for (const [key, child] of Object.entries(value)) {
+            const childShape = shape[key];
+            if (childShape === undefined)
+                problems.push(`${at}.${key} is not a key the lock may set`);
+            else
+                check(child, childShape, `${at}.${key}`, problems);
+        }
+        for (const key of Object.keys(shape)) {
+            if (!(key in value) && !OPTIONAL_KEYS.has(key))
+                problems.push(`${at}.${key} is missing`);
+        }
+    }
+}
+/**
+ * Validates a settings object before it is written. Returns the problems found (empty when valid).
+ * Also refuses a lock that would not hold: sandbox on without `failIfUnavailable`, unsandboxed
+ * commands allowed, network not managed-only, hooks not managed-only.
+ */
+function settings_schema_validateManagedSettings(value) {
+    const problems = [];
+    check(value, SETTINGS_SHAPE, 'settings', problems);
+    if (problems.length > 0)
+        return problems;
+    const settings = value;
+    if (!settings.allowManagedHooksOnly)
+        problems.push('settings.allowManagedHooksOnly must be true');
+    if (!settings.allowManagedPermissionRulesOnly)
+        problems.push('settings.allowManagedPermissionRulesOnly must be true');
+    if (settings.sandbox.enabled && !settings.sandbox.failIfUnavailable) {
+        problems.push('settings.sandbox.failIfUnavailable must be true when the sandbox is on');
+    }
+    if (settings.sandbox.allowUnsandboxedCommands)
+        problems.push('settings.sandbox.allowUnsandboxedCommands must be false');
+    if (!settings.sandbox.network.allowManagedDomainsOnly) {
+        problems.push('settings.sandbox.network.allowManagedDomainsOnly must be true');
+    }
+    const hookCount = (groups) => groups.reduce((n, group) => n + group.hooks.length, 0);
+    if (hookCount(settings.hooks.PreToolUse) === 0 || hookCount(settings.hooks.SessionStart) === 0) {
+        problems.push('settings.hooks must run the policy hook');
+    }
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./build/lock/managed-settings.js
+/**
+ * The lock as the machine's managed settings (`/etc/claude-code/managed-settings.json`): what was
+ * there is backed up byte for byte and the drop-in folder moved aside before Airlock's file is
+ * written, and both are put back afterwards. The plan is made first so it can be saved in state
+ * before anything changes. I/O, through a `PrivilegedFs`.
+ */
 
 
 
@@ -32780,7 +36127,7 @@ const HOME_STARTUP_FILES = (/* unused pure expression or super */ null && ([
  * Plans the change: looks at what is there now. Call it, save the result in state, then
  * {@link installManagedSettings}.
  */
-function planSettingsChange(privateDir, useSudo) {
+function managed_settings_planSettingsChange(privateDir, useSudo) {
     return {
         useSudo,
         createdDir: !existsSync(MANAGED_SETTINGS_DIR),
@@ -32798,7 +36145,7 @@ function planSettingsChange(privateDir, useSudo) {
  * rules or hooks of its own) is moved aside for the run. The settings are written with mode 0644,
  * owned by root, so nothing the agent runs as another user can change them.
  */
-function installManagedSettings(change, settings, privateDir, fs) {
+function managed_settings_installManagedSettings(change, settings, privateDir, fs) {
     if (change.backup !== null)
         fs.copy(MANAGED_SETTINGS_FILE, change.backup);
     if (change.createdDir)
@@ -32828,7 +36175,7 @@ function restoreManagedSettings(change, fs) {
             warnings.push(`Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`);
         }
     };
-    if (change.backup !== null && (0,external_node_fs_namespaceObject.existsSync)(change.backup)) {
+    if (change.backup !== null && (0,external_node_fs_.existsSync)(change.backup)) {
         attempt(`restore ${defaults_MANAGED_SETTINGS_FILE} from its backup`, () => {
             fs.copy(change.backup ?? '', defaults_MANAGED_SETTINGS_FILE);
         });
@@ -32838,7 +36185,7 @@ function restoreManagedSettings(change, fs) {
             fs.remove(defaults_MANAGED_SETTINGS_FILE);
         });
     }
-    if (change.dropinMovedTo !== null && (0,external_node_fs_namespaceObject.existsSync)(change.dropinMovedTo)) {
+    if (change.dropinMovedTo !== null && (0,external_node_fs_.existsSync)(change.dropinMovedTo)) {
         attempt(`move ${defaults_MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
             fs.move(change.dropinMovedTo ?? '', defaults_MANAGED_SETTINGS_DROPIN_DIR);
         });
@@ -32848,30 +36195,11983 @@ function restoreManagedSettings(change, fs) {
     return warnings;
 }
 
-;// CONCATENATED MODULE: ./build/restore/restore.js
+;// CONCATENATED MODULE: ./build/lock/privileged-write.js
+/**
+ * Writes to system paths, for the lock: file operations on `/etc/claude-code` (the managed
+ * settings and their drop-in folder) and the one kernel parameter Airlock changes (AppArmor's
+ * user-namespace restriction, for the sandbox). As root they are plain fs calls; otherwise each is
+ * one `sudo -n` command. Every command is an argument array, never a shell string. I/O.
+ */
 
 
 
-
-
-
-
-/** Records the plan in action state (the post step reads it as `STATE_…`). */
-function savePlan(plan) {
-    core.saveState(State.RestorePlan, JSON.stringify(plan));
+function sudo(args) {
+    (0,external_node_child_process_namespaceObject.execFileSync)('sudo', ['-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
-/** The plan saved by `main`, or null when there is none (main never got that far). */
-function loadPlan() {
-    const raw = getState(contract_State.RestorePlan);
-    if (raw === '')
+const direct = {
+    viaSudo: false,
+    mkdir: (dir) => (0,external_node_fs_.mkdirSync)(dir, { recursive: true, mode: 0o755 }),
+    install: (from, to, mode) => {
+        const staged = external_node_path_.join(external_node_path_.dirname(to), `.${external_node_path_.basename(to)}.airlock-tmp`);
+        (0,external_node_fs_.copyFileSync)(from, staged);
+        (0,external_node_fs_.chmodSync)(staged, mode);
+        (0,external_node_fs_.renameSync)(staged, to);
+    },
+    copy: (from, to) => (0,external_node_child_process_namespaceObject.execFileSync)('cp', ['-p', '--', from, to]),
+    move: (from, to) => (0,external_node_fs_.renameSync)(from, to),
+    remove: (file) => (0,external_node_fs_.rmSync)(file, { force: true }),
+    removeEmptyDir: (dir) => {
+        try {
+            (0,external_node_fs_.rmdirSync)(dir);
+        }
+        catch {
+            // Not empty or already gone: leave it.
+        }
+    },
+};
+const viaSudo = {
+    viaSudo: true,
+    mkdir: (dir) => sudo(['mkdir', '-p', '-m', '755', '--', dir]),
+    install: (from, to, mode) => sudo(['install', '-m', mode.toString(8), '-o', 'root', '-g', 'root', '--', from, to]),
+    copy: (from, to) => sudo(['cp', '-p', '--', from, to]),
+    move: (from, to) => sudo(['mv', '-f', '--', from, to]),
+    remove: (file) => sudo(['rm', '-f', '--', file]),
+    removeEmptyDir: (dir) => {
+        try {
+            sudo(['rmdir', '--', dir]);
+        }
+        catch {
+            // Not empty or already gone: leave it.
+        }
+    },
+};
+/** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
+const privileged_write_APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns';
+/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
+function privileged_write_setSysctl(key, value, useSudo) {
+    const args = ['sysctl', '-q', '-w', `${key}=${value}`];
+    if (useSudo)
+        sudo(args);
+    else
+        (0,external_node_child_process_namespaceObject.execFileSync)(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+/** True when this process may write system paths itself. */
+function privileged_write_isRoot() {
+    return process.getuid?.() === 0;
+}
+/** Whether passwordless sudo works here. */
+function privileged_write_hasPasswordlessSudo() {
+    try {
+        execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The way to change system paths on this runner, or `null` when there is none (not root, no
+ * passwordless sudo): the lock cannot be written, and the action fails closed.
+ */
+function privileged_write_privilegedFs() {
+    if (privileged_write_isRoot())
+        return direct;
+    if (privileged_write_hasPasswordlessSudo())
+        return viaSudo;
+    return null;
+}
+/** The implementation recorded in state (`viaSudo`), for the post step. */
+function privilegedFsFor(useSudo) {
+    return useSudo ? viaSudo : direct;
+}
+
+;// CONCATENATED MODULE: ./build/lock/sandbox.js
+/**
+ * The OS sandbox: probes bubblewrap the way the CLI starts it (full, or the weaker nested
+ * variant) and decides by the `sandbox` input, with one sentence naming the fix when it cannot
+ * start. `decideSandbox`, `explainProbeFailure` and `capDropWrapper` are pure; `probeSandbox` runs
+ * `bwrap` and reads one `/proc/sys` file; `findProgram` looks on PATH.
+ */
+
+
+/**
+ * Turns a probe result and the `sandbox` input into a decision, with one sentence naming the fix.
+ * `required` fails closed; `best-effort` may fall back to the weaker nested sandbox (when that
+ * probe passes) or, last, to no sandbox, always with a warning; `off` never probes.
+ */
+function sandbox_decideSandbox(mode, full, weaker) {
+    if (mode === 'off') {
+        return {
+            setting: 'off',
+            refusal: null,
+            warnings: [
+                'The OS sandbox is off (sandbox: off): commands the agent runs are confined by deny rules only, not by the kernel.',
+            ],
+        };
+    }
+    if (full?.ok === true)
+        return { setting: 'on', refusal: null, warnings: [] };
+    const why = explainProbeFailure(full);
+    if (mode === 'required') {
+        return { setting: 'off', refusal: `The OS sandbox cannot start here: ${why}`, warnings: [] };
+    }
+    if (weaker?.ok === true) {
+        return {
+            setting: 'weaker-nested',
+            refusal: null,
+            warnings: [
+                `The full OS sandbox cannot start here (${why}); using the weaker nested sandbox (sandbox: best-effort), which shares /proc with the container.`,
+            ],
+        };
+    }
+    return {
+        setting: 'off',
+        refusal: null,
+        warnings: [
+            `The OS sandbox cannot start here (${why}); running without it (sandbox: best-effort).`,
+        ],
+    };
+}
+/** One sentence: what failed and how to fix it. */
+function explainProbeFailure(result) {
+    if (result === null)
+        return 'it was not probed.';
+    if (result.missing.length > 0) {
+        return `${result.missing.join(' and ')} not found; install them first (Debian/Ubuntu: sudo apt-get install -y bubblewrap socat).`;
+    }
+    if (result.apparmorRestrictsUserns) {
+        return 'AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 24.04); run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` in a step before Airlock.';
+    }
+    const detail = (result.error ?? 'unknown error').split('\n')[0]?.slice(0, 200) ?? '';
+    return `bubblewrap failed (${detail}); inside Docker, run the job container with --privileged or a seccomp/AppArmor profile that allows user namespaces, or set sandbox: best-effort to accept the weaker nested sandbox.`;
+}
+/**
+ * The wrapper the CLI runs instead of bubblewrap when it runs as root: bubblewrap started by root
+ * keeps root's capabilities inside the sandbox, and with CAP_SYS_ADMIN a command can simply
+ * remount the read-only views writable (seen here: `mount -o remount,bind,rw /` succeeded).
+ * `--cap-drop ALL` takes every capability from the sandboxed command.
+ */
+function sandbox_capDropWrapper(bwrap) {
+    return `#!/bin/sh\nexec '${bwrap.replaceAll("'", `'\\''`)}' --cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_SETFCAP "$@"\n`;
+}
+/** The absolute path of a program on PATH, or null. */
+function sandbox_findProgram(program, pathVar = process.env.PATH ?? '') {
+    for (const dir of pathVar.split(':')) {
+        if (dir === '' || !dir.startsWith('/'))
+            continue;
+        try {
+            accessSync(`${dir}/${program}`, constants.X_OK);
+            return `${dir}/${program}`;
+        }
+        catch {
+            // Not here.
+        }
+    }
+    return null;
+}
+function sandbox_which(program, pathVar) {
+    return pathVar.split(':').some((dir) => {
+        if (dir === '')
+            return false;
+        try {
+            accessSync(`${dir}/${program}`, constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/**
+ * Starts bubblewrap with the namespaces the CLI uses (new session, PID and network namespaces,
+ * a fresh /proc) — or, for `weaker`, the CLI's nested variant (user namespace, /proc bound) —
+ * and runs `/bin/true` in it.
+ */
+function sandbox_probeSandbox(weaker = false) {
+    const pathVar = process.env.PATH ?? '/usr/bin:/bin';
+    const missing = ['bwrap', 'socat'].filter((program) => !sandbox_which(program, pathVar));
+    let apparmor;
+    try {
+        apparmor =
+            readFileSync('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').trim() === '1';
+    }
+    catch {
+        apparmor = false;
+    }
+    if (missing.includes('bwrap'))
+        return { ok: false, missing, error: null, apparmorRestrictsUserns: apparmor };
+    const procArgs = weaker ? ['--unshare-user', '--bind', '/proc', '/proc'] : ['--proc', '/proc'];
+    const run = spawnSync('bwrap', [
+        '--new-session',
+        '--die-with-parent',
+        '--unshare-net',
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--unshare-pid',
+        ...procArgs,
+        '--',
+        '/bin/true',
+    ], { encoding: 'utf8', timeout: 15_000 });
+    const ok = run.status === 0 && missing.length === 0;
+    return {
+        ok,
+        missing,
+        error: run.status === 0 ? null : run.stderr || run.error?.message || `exit ${String(run.status)}`,
+        apparmorRestrictsUserns: apparmor && run.status !== 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./build/lock/runner-files.js
+/**
+ * A self-hosted runner's own secrets: finds the runner's installation from the process tree
+ * (evidence, not a variable the workflow could set) and lists the files in it the agent may never
+ * read. `runnerRootOf`, `runnerPrivatePaths` and `parentPidOf` are pure; `findRunnerRoot` reads
+ * `/proc`.
+ */
+
+
+/**
+ * Files of the GitHub runner's own installation that hold secrets or secret-bearing logs:
+ * `.credentials` and `.credentials_rsaparams` (the runner's registration and the RSA key it
+ * authenticates to GitHub with), `.runner`, the runner's `.env` and `.path`, and `_diag` (the
+ * runner's and worker's logs, with job messages). On a self-hosted runner they sit next to the
+ * work folder, readable by the job's user; the agent must never read them.
+ */
+const RUNNER_PRIVATE_ENTRIES = (/* unused pure expression or super */ null && ([
+    '.credentials',
+    '.credentials_rsaparams',
+    '.runner',
+    '.env',
+    '.path',
+    '_diag',
+]));
+/** The runner's processes: the action is started by the worker, which the listener starts. */
+const RUNNER_PROCESSES = new Set(['Runner.Worker', 'Runner.Listener']);
+/** The runner's installation folder for an executable path such as `<root>/bin/Runner.Worker`. Pure. */
+function runnerRootOf(exe) {
+    const bin = path.dirname(exe);
+    if (!RUNNER_PROCESSES.has(path.basename(exe)) || path.basename(bin) !== 'bin')
+        return null;
+    return path.dirname(bin);
+}
+/** The paths under a runner root that the agent may not read or write. Pure. */
+function runner_files_runnerPrivatePaths(root) {
+    return RUNNER_PRIVATE_ENTRIES.map((entry) => path.join(root, entry));
+}
+/** The parent pid in the text of `/proc/<pid>/stat` (the field after the parenthesised name). Pure. */
+function parentPidOf(stat) {
+    const close = stat.lastIndexOf(')');
+    if (close < 0)
+        return null;
+    const fields = stat.slice(close + 2).split(' ');
+    const ppid = Number(fields[1]);
+    return Number.isInteger(ppid) && ppid > 0 ? ppid : null;
+}
+/**
+ * Finds the runner's installation by walking up from this process to the first ancestor whose
+ * executable is `Runner.Worker` or `Runner.Listener`. Evidence, not configuration: an
+ * environment variable could be set by the workflow. Returns null inside a job container (the
+ * runner lives on the host) or when not started by a runner.
+ */
+function runner_files_findRunnerRoot(procRoot = '/proc', start = process.ppid) {
+    let pid = start;
+    for (let depth = 0; pid !== null && pid > 1 && depth < 16; depth++) {
+        try {
+            const root = runnerRootOf(readlinkSync(path.join(procRoot, String(pid), 'exe')));
+            if (root !== null)
+                return root;
+        }
+        catch {
+            // Not ours to read (another user's process) or gone: keep walking.
+        }
+        try {
+            pid = parentPidOf(readFileSync(path.join(procRoot, String(pid), 'stat'), 'utf8'));
+        }
+        catch {
+            return null;
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./build/hook/decide.js
+/**
+ * The policy hook's decision for one tool call: allow or deny, with a reason, by the tool, the
+ * real path it would touch (symlinks resolved), the write roots, the read denials and the allowed
+ * domains. Pure: the only I/O is the `realpath` the caller passes in. Tools are checked in a fixed
+ * order: enabled at all, then by family (read, write, search, Bash, WebFetch, WebSearch, no
+ * access); anything else is refused.
+ */
+
+
+const FILE_TOOLS_READ = new Set(['Read']);
+const FILE_TOOLS_WRITE = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+const SEARCH_TOOLS = new Set(['Glob', 'Grep']);
+const NO_ACCESS_TOOLS = new Set(['TodoWrite']);
+function isUnder(child, parent) {
+    if (parent === '/')
+        return true;
+    return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
+}
+function str(value) {
+    return typeof value === 'string' ? value : null;
+}
+/**
+ * Decides one tool call. Pure apart from `realpath`. Fails closed: an unknown tool, a missing or
+ * odd argument, or any path that resolves into a denied place is refused with a reason the model
+ * (and the report) can read.
+ */
+function decide_decide(policy, call, realpath) {
+    const tool = call.tool_name;
+    const input = call.tool_input;
+    if (!policy.tools.includes(tool)) {
+        return {
+            allow: false,
+            reason: `the tool ${tool} is not enabled by Airlock's policy`,
+            target: tool,
+        };
+    }
+    const context = {
+        policy,
+        cwd: call.cwd ?? policy.writeRoots[0] ?? '/',
+        realpath,
+        deniedName: picomatch(policy.denyNames, { dot: true, nocase: true }),
+    };
+    if (FILE_TOOLS_READ.has(tool))
+        return decideRead(context, input);
+    if (FILE_TOOLS_WRITE.has(tool))
+        return decideWrite(context, tool, input);
+    if (SEARCH_TOOLS.has(tool))
+        return checkRead(context, str(input.path) ?? context.cwd);
+    if (tool === 'Bash')
+        return decideBash(input);
+    if (tool === 'WebFetch')
+        return decideWebFetch(policy, input);
+    if (tool === 'WebSearch')
+        return decideWebSearch(policy, input);
+    if (NO_ACCESS_TOOLS.has(tool))
+        return { allow: true, reason: 'no file or network access', target: tool };
+    return {
+        allow: false,
+        reason: `the tool ${tool} is not covered by Airlock's policy`,
+        target: tool,
+    };
+}
+/**
+ * May a file tool read `raw`? Not when its real path is under a denied folder, nor when a name
+ * on the way (inside a write root), or the name it was asked by, matches a denied name.
+ */
+function checkRead(context, raw) {
+    const { policy, deniedName } = context;
+    const real = context.realpath(path.resolve(context.cwd, raw));
+    for (const denied of policy.denyRead) {
+        if (isUnder(real, denied))
+            return { allow: false, reason: `reading ${denied} is not allowed`, target: raw };
+    }
+    if (namesUnder(real, policy.writeRoots).some((name) => deniedName(name)) ||
+        deniedName(path.basename(raw))) {
+        return {
+            allow: false,
+            reason: 'reading environment, credential and secret files is not allowed',
+            target: raw,
+        };
+    }
+    return { allow: true, reason: 'read allowed', target: raw };
+}
+/** `Read`: the read check on `file_path`. */
+function decideRead(context, input) {
+    const file = str(input.file_path);
+    if (file === null)
+        return { allow: false, reason: 'Read needs a file_path', target: '' };
+    return checkRead(context, file);
+}
+/**
+ * `Write`, `Edit`, `MultiEdit`, `NotebookEdit`: what may not be read may not be written either;
+ * then the real path must be outside every denied folder and inside a write root.
+ */
+function decideWrite(context, tool, input) {
+    const { policy } = context;
+    const file = str(input.file_path) ?? str(input.notebook_path);
+    if (file === null)
+        return { allow: false, reason: `${tool} needs a file path`, target: '' };
+    const read = checkRead(context, file);
+    if (!read.allow)
+        return { ...read, reason: read.reason.replace('reading', 'writing') };
+    const real = context.realpath(path.resolve(context.cwd, file));
+    for (const denied of policy.denyWrite) {
+        if (isUnder(real, denied))
+            return { allow: false, reason: `writing ${denied} is not allowed`, target: file };
+    }
+    if (!policy.writeRoots.some((root) => isUnder(real, root))) {
+        return {
+            allow: false,
+            reason: 'writing outside the workspace and the temp folder is not allowed',
+            target: file,
+        };
+    }
+    return { allow: true, reason: 'write inside an allowed root', target: file };
+}
+/** `Bash`: allowed inside the OS sandbox, never with `dangerouslyDisableSandbox`. */
+function decideBash(input) {
+    const command = str(input.command);
+    if (command === null)
+        return { allow: false, reason: 'Bash needs a command', target: '' };
+    if (input.dangerouslyDisableSandbox !== undefined && input.dangerouslyDisableSandbox !== false) {
+        return { allow: false, reason: 'commands may not leave the OS sandbox', target: command };
+    }
+    return { allow: true, reason: 'runs inside the OS sandbox', target: command };
+}
+/** `WebFetch`: the URL's host must match an allowed domain. */
+function decideWebFetch(policy, input) {
+    const raw = str(input.url) ?? '';
+    let host;
+    try {
+        host = new URL(raw).hostname.toLowerCase();
+    }
+    catch {
+        return { allow: false, reason: 'WebFetch needs a valid URL', target: raw };
+    }
+    if (policy.allowedDomains.some((domain) => domainMatches(host, domain))) {
+        return { allow: true, reason: `host ${host} is allowed`, target: raw };
+    }
+    return { allow: false, reason: `host ${host} is not in allowed-domains`, target: raw };
+}
+/** `WebSearch`: only when limited (`allowed_domains`, not empty) to allowed domains. */
+function decideWebSearch(policy, input) {
+    const domains = Array.isArray(input.allowed_domains) ? input.allowed_domains : [];
+    const query = str(input.query) ?? '';
+    if (domains.length === 0 ||
+        !domains.every((d) => typeof d === 'string' && policy.allowedDomains.some((a) => domainMatches(d, a)))) {
+        return {
+            allow: false,
+            reason: 'WebSearch must be limited (allowed_domains) to allowed domains',
+            target: query,
+        };
+    }
+    return { allow: true, reason: 'search limited to allowed domains', target: query };
+}
+const HOST_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
+/**
+ * The path segments of `real` that name files or folders inside one of `roots` (the workspace's
+ * `secrets/` folder counts, the machine's `/tmp` above it does not); the base name when `real`
+ * is under no root.
+ */
+function namesUnder(real, roots) {
+    const root = roots.find((r) => isUnder(real, r));
+    if (root === undefined || root === real)
+        return [path.basename(real)];
+    return path.relative(root, real).split('/');
+}
+/** `domain` is a host name or `*.suffix`; matching is case-insensitive and exact per label. */
+function domainMatches(host, domain) {
+    if (!HOST_NAME.test(host))
+        return false;
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const d = domain.toLowerCase();
+    if (d.startsWith('*.'))
+        return h.endsWith(d.slice(1)) && h.length > d.length - 1;
+    return h === d;
+}
+
+;// CONCATENATED MODULE: ./build/hook/realpath.js
+/**
+ * Where a path really lands, for the hook's checks (and the lock's paths): every symlink followed,
+ * dangling ones and loops included. Reads the file system (`lstat`, `readlink`) and nothing else.
+ */
+
+
+const MAX_LINKS = 40;
+/**
+ * Where the OS would land when it opens `p`: every symlink on the way is followed, including a
+ * dangling one (a write through a dangling link creates its target), and the part of the path
+ * that does not exist yet is appended as is. More than 40 links (a loop) resolves to a path under
+ * `/proc/airlock-symlink-loop`, which every policy denies.
+ */
+function realpath_realpathLoose(p) {
+    let links = 0;
+    const pending = path.resolve(p).split('/').filter(Boolean);
+    let resolved = '/';
+    while (pending.length > 0) {
+        const part = pending.shift() ?? '';
+        if (part === '.')
+            continue;
+        if (part === '..') {
+            resolved = path.dirname(resolved);
+            continue;
+        }
+        const next = path.join(resolved, part);
+        let target = null;
+        try {
+            if (lstatSync(next).isSymbolicLink())
+                target = readlinkSync(next);
+        }
+        catch {
+            // Does not exist (yet): nothing further to resolve along this path.
+            return path.join(next, ...pending);
+        }
+        if (target === null) {
+            resolved = next;
+            continue;
+        }
+        if (++links > MAX_LINKS)
+            return '/proc/airlock-symlink-loop';
+        pending.unshift(...target.split('/').filter(Boolean));
+        if (target.startsWith('/'))
+            resolved = '/';
+    }
+    return resolved;
+}
+
+;// CONCATENATED MODULE: ./build/hook/hook.js
+/**
+ * The managed policy hook, bundled to dist/hook/index.js and run by the CLI (outside the OS
+ * sandbox) for every tool call and once at session start:
+ *
+ *   node dist/hook/index.js pre-tool-use  <policy.json>   (PreToolUse: allow or deny, log it)
+ *   node dist/hook/index.js session-start <policy.json>   (SessionStart: write the run's nonce)
+ *
+ * It fails closed: any error denies the call (exit code 2 blocks the tool in the CLI).
+ * `handleHook` does the work and returns what to print and the exit code (file I/O: reads the
+ * policy, appends to the decision log, writes the nonce); `runHook` is the process shell around it.
+ */
+
+
+
+const ALLOWED = { exitCode: 0, stdout: '', stderr: '' };
+/** The longest target kept in a decision log line. */
+const MAX_LOGGED_TARGET = 2000;
+/** Refuses the call: the CLI reads the JSON on stdout, shows stderr, and blocks on exit code 2. */
+function denied(reason) {
+    return {
+        exitCode: 2,
+        stdout: JSON.stringify({
+            hookSpecificOutput: {
+                hookEventName: 'PreToolUse',
+                permissionDecision: 'deny',
+                permissionDecisionReason: `Airlock: ${reason}`,
+            },
+        }),
+        stderr: `Airlock: ${reason}\n`,
+    };
+}
+/**
+ * Handles one hook event. `args` are the arguments after the script (`<event> <policy.json>`).
+ * Never throws: a policy file that cannot be read or parsed, an unknown event, a tool call that
+ * is not JSON with a `tool_name` and a `tool_input`, or any error on the way (a log that cannot
+ * be written included) denies. An allowed tool call is logged before it is allowed; a denied one
+ * is logged, then denied. `session-start` writes the policy's nonce (mode 0600) and logs it.
+ */
+function handleHook(args, io) {
+    try {
+        return handleEvent(args, io);
+    }
+    catch (error) {
+        return denied(`the policy hook failed (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`);
+    }
+}
+function handleEvent(args, io) {
+    const [event, policyFile] = args;
+    let policy;
+    try {
+        policy = JSON.parse(readFileSync(policyFile ?? '', 'utf8'));
+    }
+    catch {
+        return denied('the policy file could not be read, so every tool call is refused');
+    }
+    if (event === 'session-start') {
+        writeFileSync(policy.sessionFile, policy.nonce, { mode: 0o600 });
+        const entry = { event: 'session-start', time: io.now().toISOString() };
+        appendFileSync(policy.logFile, `${JSON.stringify(entry)}\n`);
+        return ALLOWED;
+    }
+    if (event !== 'pre-tool-use')
+        return denied(`unknown hook event ${String(event)}`);
+    let call;
+    try {
+        call = JSON.parse(io.readStdin());
+        if (typeof call.tool_name !== 'string' || typeof call.tool_input !== 'object')
+            throw new Error('bad input');
+    }
+    catch {
+        return denied('the tool call could not be parsed');
+    }
+    const decision = decide(policy, call, realpathLoose);
+    const entry = {
+        event: 'pre-tool-use',
+        time: io.now().toISOString(),
+        tool: call.tool_name,
+        toolUseId: call.tool_use_id ?? null,
+        allow: decision.allow,
+        reason: decision.reason,
+        target: decision.target.slice(0, MAX_LOGGED_TARGET),
+    };
+    appendFileSync(policy.logFile, `${JSON.stringify(entry)}\n`);
+    return decision.allow ? ALLOWED : denied(decision.reason);
+}
+/**
+ * Runs the hook for the event in argv, with the tool call on stdin: prints what
+ * {@link handleHook} answers and exits with code 2 when it denies.
+ */
+function runHook() {
+    const outcome = handleHook(process.argv.slice(2), {
+        readStdin: () => readFileSync(0, 'utf8'),
+        now: () => new Date(),
+    });
+    if (outcome.stdout !== '')
+        process.stdout.write(outcome.stdout);
+    if (outcome.stderr !== '')
+        process.stderr.write(outcome.stderr);
+    if (outcome.exitCode !== 0)
+        process.exit(outcome.exitCode);
+}
+
+;// CONCATENATED MODULE: ./build/hook/index.js
+/**
+ * The policy hook: what the CLI runs, outside the OS sandbox, for every tool call and once at
+ * session start. Its bundle (`dist/hook`) holds this folder and `src/types/` only (checked by
+ * ESLint and by `__tests__/project/hook-boundary.test.ts`), so a reviewer reads the whole hook here.
+ */
+
+
+
+;// CONCATENATED MODULE: ./build/lock/install.js
+/**
+ * Lock, as a pipeline stage: decides the OS sandbox, builds the lock (managed settings, the
+ * hook's policy, the tool list) from the config and where things are on this runner, validates
+ * it, and installs it as the machine's managed settings. Every change to the runner (a kernel
+ * parameter, the managed settings) is recorded in the restore plan before it is made; a lock
+ * that cannot be put in force is a refusal. I/O (the lock itself is built by the pure `buildLock`).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Decides the sandbox, builds and validates the lock, and writes it as the managed settings
+ * (recorded in `plan` first). `agentEnv` is the agent's environment (its `HOME`), `runner` the
+ * runner's variables (the files to deny). Throws a {@link Refusal} when the lock cannot be put in
+ * force.
+ */
+function installLock(config, plan, agentEnv, runner) {
+    const sandbox = chooseSandbox(config, plan);
+    const fs = privilegedFs();
+    if (fs === null) {
+        throw new Refusal('Airlock cannot write /etc/claude-code (not root and no passwordless sudo); run the job as root, in a container, or on a runner with passwordless sudo.');
+    }
+    const home = agentEnv.HOME ?? os.homedir();
+    const { secretFiles, runnerFiles } = deniedFiles(runner);
+    const nonce = randomBytes(24).toString('hex');
+    const bwrapPath = capDropBwrap(sandbox.setting, plan.privateDir);
+    // The hook compares real paths (symlinks resolved), so every place it guards is given as one.
+    const real = realpathLoose;
+    const runnerTemp = runner.RUNNER_TEMP;
+    const lock = buildLock({ ...config, allowWrite: config.allowWrite.map(real) }, {
+        workspace: real(config.workspace),
+        home: real(home),
+        runnerTemp: runnerTemp !== undefined ? real(runnerTemp) : null,
+        privateDir: real(plan.privateDir),
+        agentTmp: real(plan.agentTmp),
+        secretFiles: [...new Set([...secretFiles, ...secretFiles.map(real)])],
+        runnerFiles: [...new Set([...runnerFiles, ...runnerFiles.map(real)])],
+        node: process.execPath,
+        hookScript: hookScriptPath(),
+    }, { nonce, sandbox: sandbox.setting, ...(bwrapPath !== undefined ? { bwrapPath } : {}) });
+    const problems = validateManagedSettings(lock.settings);
+    if (problems.length > 0) {
+        throw new Refusal(`The lock failed validation (${problems.slice(0, 3).join('; ')}); this is a bug in Airlock, please report it.`);
+    }
+    writeFileSync(path.join(plan.privateDir, 'policy.json'), JSON.stringify(lock.hookPolicy), {
+        mode: 0o600,
+    });
+    const settings = planSettingsChange(plan.privateDir, fs.viaSudo);
+    plan.willChange({ settings }, () => {
+        installManagedSettings(settings, lock.settings, plan.privateDir, fs);
+    });
+    core.info(`Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`);
+    return lock;
+}
+/**
+ * What the report shows of the lock: before it is installed (`lock` null) the sandbox is off and
+ * there are no deny rules; `hookVerified` once the managed hooks proved they were loaded.
+ */
+function lockSummary(config, lock, hookVerified = false) {
+    return {
+        sandbox: lock === null || !lock.settings.sandbox.enabled
+            ? 'off'
+            : lock.settings.sandbox.enableWeakerNestedSandbox === true
+                ? 'weaker-nested'
+                : 'on',
+        allowedDomains: [...config.allowedDomains],
+        denyRules: lock?.denyRules.length ?? 0,
+        hookVerified,
+    };
+}
+/**
+ * Probes the sandbox and decides by the `sandbox` input; refuses when it must run and cannot. On
+ * GitHub-hosted Ubuntu 24.04 first lifts the AppArmor restriction it needs (recorded in `plan`).
+ */
+function chooseSandbox(config, plan) {
+    let full = config.sandbox === 'off' ? null : probeSandbox(false);
+    if (full !== null &&
+        !full.ok &&
+        full.apparmorRestrictsUserns &&
+        !isRoot() &&
+        hasPasswordlessSudo()) {
+        // GitHub-hosted Ubuntu 24.04: AppArmor forbids the user namespaces bubblewrap needs. The VM is
+        // the job's own and the runner has passwordless sudo: lift it for the run, put it back after.
+        plan.willChange({ sysctl: { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true } }, () => {
+            setSysctl(APPARMOR_USERNS_SYSCTL, '0', true);
+        });
+        core.info(`Sandbox: AppArmor forbade the user namespaces the sandbox needs; set ${APPARMOR_USERNS_SYSCTL}=0 with sudo for this run (it is put back afterwards).`);
+        full = probeSandbox(false);
+    }
+    const weaker = config.sandbox === 'best-effort' && full?.ok !== true ? probeSandbox(true) : null;
+    const sandbox = decideSandbox(config.sandbox, full, weaker);
+    for (const warning of sandbox.warnings)
+        core.warning(warning);
+    if (sandbox.refusal !== null)
+        throw new Refusal(sandbox.refusal);
+    core.info(`Sandbox: ${sandbox.setting}`);
+    return sandbox;
+}
+/**
+ * The files the agent may not read besides the lock's own list: credentials files earlier steps
+ * named, the runner's file commands and, on a self-hosted runner, its installation's private files.
+ */
+function deniedFiles(runner) {
+    const secretFiles = [
+        runner.GOOGLE_APPLICATION_CREDENTIALS,
+        runner.AWS_SHARED_CREDENTIALS_FILE,
+        runner.KUBECONFIG,
+    ].filter((p) => typeof p === 'string' && p.startsWith('/'));
+    const runnerFiles = [
+        runner.GITHUB_ENV,
+        runner.GITHUB_PATH,
+        runner.GITHUB_OUTPUT,
+        runner.GITHUB_STATE,
+        runner.GITHUB_STEP_SUMMARY,
+        runner.GITHUB_EVENT_PATH,
+    ].filter((p) => typeof p === 'string' && p.startsWith('/'));
+    const runnerRoot = findRunnerRoot();
+    if (runnerRoot !== null) {
+        runnerFiles.push(...runnerPrivatePaths(runnerRoot));
+        core.info(`Lock: the runner's installation at ${runnerRoot} has its credentials and _diag logs denied to the agent`);
+    }
+    return { secretFiles, runnerFiles };
+}
+/**
+ * As root, the wrapper that starts bubblewrap without capabilities (written to the private
+ * folder), or undefined when not root, the sandbox is off or bwrap is not installed.
+ */
+function capDropBwrap(sandbox, privateDir) {
+    const bwrap = findProgram('bwrap');
+    if (!(isRoot() && sandbox !== 'off' && bwrap !== null))
+        return undefined;
+    const bwrapPath = path.join(privateDir, 'bwrap-cap-drop');
+    writeFileSync(bwrapPath, capDropWrapper(bwrap), { mode: 0o755 });
+    core.info('Sandbox: running as root, so sandboxed commands get no capabilities (bwrap --cap-drop ALL).');
+    return bwrapPath;
+}
+function hookScriptPath() {
+    // dist/main/index.js → dist/hook/index.js
+    return path.resolve(path.dirname(process.argv[1] ?? '.'), '..', 'hook', 'index.js');
+}
+
+;// CONCATENATED MODULE: ./build/lock/index.js
+/**
+ * The lock: what the agent may do, written where the CLI cannot be told otherwise. Built purely
+ * (`buildLock`, checked by `validateManagedSettings`), then installed as the machine's managed
+ * settings (`planSettingsChange`, `installManagedSettings`, put back by `restoreManagedSettings`)
+ * through root or `sudo -n` (`privilegedFs`); the OS sandbox probed and decided (`probeSandbox`,
+ * `decideSandbox`); a self-hosted runner's own secrets found and denied (`findRunnerRoot`).
+ */
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./build/inputs/actor.js
+/**
+ * Who may start the agent. On events a comment or review triggers, anyone who can comment could
+ * otherwise make the agent run with the workflow's model key: only users with write access to the
+ * repository, and those listed in `allowed-actors`, may. Bots only when listed. Pure (the API call
+ * is in `actor-check.ts`).
+ */
+/** Events whose author is whoever wrote a comment or review. */
+const COMMENT_EVENTS = new Set([
+    'issue_comment',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'discussion_comment',
+    'issues',
+    'discussion',
+]);
+/** Repository roles that may start the agent. */
+const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
+/** The triggering actor of an event payload (`sender`), or null when the payload has none. */
+function actor_actorOf(payload) {
+    if (typeof payload !== 'object' || payload === null)
+        return null;
+    const sender = payload.sender;
+    if (typeof sender !== 'object' || sender === null)
+        return null;
+    const { login, type } = sender;
+    if (typeof login !== 'string' || login === '')
+        return null;
+    return { login, type: typeof type === 'string' ? type : 'User' };
+}
+/** Whether the event needs the check at all. */
+function actor_needsActorCheck(eventName) {
+    return COMMENT_EVENTS.has(eventName);
+}
+/**
+ * The decision, pure. `permission` is the actor's role as GitHub reports it (`admin`, `maintain`,
+ * `write`, `triage`, `read`, `none`), or null when it could not be read. Returns null when the
+ * actor may start the agent, else one sentence saying why not and what to do.
+ */
+function actor_refuseActor(args) {
+    if (!actor_needsActorCheck(args.eventName))
+        return null;
+    const actor = args.actor;
+    if (actor === null) {
+        return `The ${args.eventName} event names no sender, so Airlock cannot tell who started it; the agent does not run.`;
+    }
+    const listed = args.allowedActors.some((name) => name.toLowerCase() === actor.login.toLowerCase());
+    if (listed)
+        return null;
+    if (actor.type === 'Bot' || actor.login.endsWith('[bot]')) {
+        return `${actor.login} is a bot, and bots may start the agent only when listed in allowed-actors.`;
+    }
+    if (args.permission === null) {
+        return `Airlock could not read ${actor.login}'s permission on the repository (the token needs metadata: read); the agent does not run.`;
+    }
+    if (WRITE_ROLES.has(args.permission))
+        return null;
+    return `${actor.login} has ${args.permission} access to the repository; only users with write access, or listed in allowed-actors, may start the agent from a comment or review.`;
+}
+
+;// CONCATENATED MODULE: ./build/inputs/actor-check.js
+/**
+ * Who may start the agent, checked before anything is changed: on events a comment or review
+ * triggers, asks GitHub for the author's permission (the decision itself is `refuseActor`, pure).
+ * I/O: loads `@actions/github` only when the event needs the check.
+ */
+
+
+
+/**
+ * On comment- and review-triggered events (`eventName`, from `GITHUB_EVENT_NAME`), throws a
+ * {@link Refusal} for an actor without write access who is not in `allowed-actors`.
+ */
+async function checkActor(config, eventName) {
+    if (!needsActorCheck(eventName ?? ''))
+        return;
+    // Loaded only when needed: Octokit is most of what @actions/github weighs.
+    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const actor = actorOf(github.context.payload);
+    let permission = null;
+    const listed = config.allowedActors.some((name) => name.toLowerCase() === actor?.login.toLowerCase());
+    if (actor !== null && !listed && config.githubToken !== '') {
+        try {
+            const { owner, repo } = github.context.repo;
+            const octokit = github.getOctokit(config.githubToken);
+            const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+                owner,
+                repo,
+                username: actor.login,
+            });
+            permission = data.role_name || data.permission;
+        }
+        catch {
+            permission = null;
+        }
+    }
+    const refusal = refuseActor({
+        eventName: github.context.eventName,
+        actor,
+        permission,
+        allowedActors: config.allowedActors,
+    });
+    if (refusal !== null)
+        throw new Refusal(refusal);
+    core.info(`Actor: ${actor?.login ?? '?'} may start the agent (${listed ? 'allowed-actors' : (permission ?? '?')}).`);
+}
+
+;// CONCATENATED MODULE: ./build/inputs/config.js
+/**
+ * The action's inputs as one frozen, validated {@link Config}. Pure: `parseConfig` takes the raw
+ * input texts and returns the config or throws an {@link InputError} naming the first bad input
+ * (`readConfig` in `read.ts` reads them from the runner).
+ */
+
+
+
+/** An input that failed validation: the message names the input and what it accepts. */
+class InputError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'InputError';
+}
+/** Folders `allow-write` may never open to the agent: writing there changes the machine. */
+const SYSTEM_DIRS = (/* unused pure expression or super */ null && ([
+    '/etc',
+    '/usr',
+    '/bin',
+    '/sbin',
+    '/lib',
+    '/lib32',
+    '/lib64',
+    '/boot',
+    '/proc',
+    '/sys',
+    '/dev',
+    '/run',
+    '/var',
+]));
+/** Splits a list input on newlines and commas; blank entries and `#` comments are dropped. */
+function parseList(value) {
+    return value
+        .split(/[\n,]/)
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '' && !entry.startsWith('#'));
+}
+/** Splits a list input on newlines only (for entries that may contain commas, like deny rules). */
+function parseLines(value) {
+    return value
+        .split('\n')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '' && !entry.startsWith('#'));
+}
+function parseChoice(name, value, choices, fallback) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return fallback;
+    if (choices.includes(trimmed))
+        return trimmed;
+    throw new InputError(`Input '${name}' is '${trimmed}', but it accepts only ${choices.map((c) => `'${c}'`).join(', ')}.`);
+}
+function parsePositiveInt(name, value, max) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return null;
+    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
+        throw new InputError(`Input '${name}' is '${trimmed}', but it accepts a whole number from 1 to ${max}.`);
+    }
+    return Number(trimmed);
+}
+/**
+ * Splits `claude-args` into an argument array without a shell: whitespace separates arguments,
+ * single and double quotes group, a backslash escapes the next character. No expansion of any kind.
+ */
+function splitArgs(value) {
+    const args = [];
+    let current = '';
+    let inArg = false;
+    let quote = null;
+    for (let i = 0; i < value.length; i++) {
+        const ch = value.charAt(i);
+        if (quote !== null) {
+            if (ch === quote)
+                quote = null;
+            else if (ch === '\\' && quote === '"' && i + 1 < value.length)
+                current += value.charAt(++i);
+            else
+                current += ch;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+            inArg = true;
+        }
+        else if (ch === '\\' && i + 1 < value.length) {
+            current += value.charAt(++i);
+            inArg = true;
+        }
+        else if (/\s/.test(ch)) {
+            if (inArg)
+                args.push(current);
+            current = '';
+            inArg = false;
+        }
+        else {
+            current += ch;
+            inArg = true;
+        }
+    }
+    if (quote !== null) {
+        throw new InputError(`Input 'claude-args' has an unclosed ${quote} quote; close it or remove it.`);
+    }
+    if (inArg)
+        args.push(current);
+    return args;
+}
+/**
+ * Checks `claude-args` against the flags that cannot weaken the lock ({@link SAFE_CLAUDE_ARGS}).
+ * Anything else (`--settings`, `--permission-mode`, `--mcp-config`, `--add-dir`, `--tools` …) is
+ * refused, because the action, not the workflow's arguments, decides those.
+ */
+function validateClaudeArgs(args) {
+    const out = [];
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i] ?? '';
+        const [flag = '', inline] = arg.split(/=(.*)/s, 2);
+        const takesValue = SAFE_CLAUDE_ARGS.get(flag);
+        if (takesValue === undefined) {
+            throw new InputError(`Input 'claude-args' contains '${flag.slice(0, 40)}', which Airlock does not pass to the CLI; allowed flags are ${[...SAFE_CLAUDE_ARGS.keys()].join(', ')}.`);
+        }
+        out.push(arg);
+        if (takesValue && inline === undefined) {
+            const next = args[i + 1];
+            if (next === undefined) {
+                throw new InputError(`Input 'claude-args' ends with '${flag}', which needs a value.`);
+            }
+            out.push(next);
+            i++;
+        }
+    }
+    return out;
+}
+function parseUrl(name, value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return null;
+    let url;
+    try {
+        url = new URL(trimmed);
+    }
+    catch {
+        throw new InputError(`Input '${name}' is not a URL; give an http(s) URL such as https://gateway.example.com.`);
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new InputError(`Input '${name}' must be an https URL (plain http only to localhost), so the key never crosses a network in clear text.`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        throw new InputError(`Input '${name}' contains credentials; pass the key through 'anthropic-api-key' instead.`);
+    }
+    return trimmed;
+}
+function parseDomains(value) {
+    const domains = parseList(value);
+    for (const domain of domains) {
+        if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(domain)) {
+            throw new InputError(`Input 'allowed-domains' has '${domain.slice(0, 80)}', which is not a host name; give host names such as 'registry.npmjs.org' or '*.github.com', without scheme or path.`);
+        }
+    }
+    return domains;
+}
+/** What each input that takes a choice accepts, in the order its error lists them, and its default. */
+const CHOICES = {
+    isolation: { accepts: ['container', 'vm-or-container', 'none'], fallback: 'vm-or-container' },
+    sandbox: { accepts: ['required', 'best-effort', 'off'], fallback: 'required' },
+    failOn: { accepts: ['violation', 'denial', 'never'], fallback: 'violation' },
+    comment: { accepts: ['always', 'on-change', 'never'], fallback: 'always' },
+};
+/**
+ * Validates every input. Pure: `raw` holds each input's text and `promptFileText` the prompt
+ * file's content when `prompt-file` was given. Throws {@link InputError} naming the first bad input.
+ */
+function config_parseConfig(raw, context) {
+    const get = (name) => raw[name] ?? '';
+    const { prompt, promptSource } = parsePrompt(get(Inputs.Prompt), get(Inputs.PromptFile), context.promptFileText);
+    const modelCredential = parseModelCredential(get(Inputs.AnthropicApiKey), get(Inputs.OAuthToken));
+    const workspace = path.resolve(context.workspace);
+    const allowWrite = parseAllowWrite(get(Inputs.AllowWrite), workspace, context.home);
+    const timeout = parsePositiveInt(Inputs.TimeoutMinutes, get(Inputs.TimeoutMinutes), 360);
+    const claudeVersion = parseClaudeVersion(get(Inputs.ClaudeVersion));
+    const claudePath = get(Inputs.ClaudePath).trim();
+    const choice = (key, name) => parseChoice(name, get(name), CHOICES[key].accepts, CHOICES[key].fallback);
+    return Object.freeze({
+        prompt,
+        promptSource,
+        modelCredential,
+        anthropicBaseUrl: parseUrl(Inputs.AnthropicBaseUrl, get(Inputs.AnthropicBaseUrl)),
+        githubToken: get(Inputs.GitHubToken).trim(),
+        isolation: choice('isolation', Inputs.Isolation),
+        passEnv: parseList(get(Inputs.PassEnv)),
+        stripEnv: parseList(get(Inputs.StripEnv)),
+        allowedDomains: parseDomains(get(Inputs.AllowedDomains)),
+        allowWrite,
+        deny: parseLines(get(Inputs.Deny)),
+        protectedPaths: parseList(get(Inputs.ProtectedPaths)),
+        sandbox: choice('sandbox', Inputs.Sandbox),
+        failOn: choice('failOn', Inputs.FailOn),
+        comment: choice('comment', Inputs.Comment),
+        model: get(Inputs.Model).trim() || null,
+        maxTurns: parsePositiveInt(Inputs.MaxTurns, get(Inputs.MaxTurns), 1000),
+        timeoutMinutes: timeout ?? DEFAULT_TIMEOUT_MINUTES,
+        claudeArgs: validateClaudeArgs(splitArgs(get(Inputs.ClaudeArgs))),
+        claudeVersion,
+        claudePath: claudePath === '' ? null : path.resolve(workspace, claudePath),
+        allowedActors: parseList(get(Inputs.AllowedActors)),
+        matrix: get(Inputs.Matrix).trim(),
+        workspace,
+    });
+}
+/** The prompt, from `prompt` or from the file `prompt-file` names (exactly one of them). */
+function parsePrompt(prompt, promptFileInput, promptFileText) {
+    const promptFile = promptFileInput.trim();
+    if (prompt.trim() !== '' && promptFile !== '') {
+        throw new InputError(`Inputs 'prompt' and 'prompt-file' are both set; give exactly one of them.`);
+    }
+    let promptText;
+    let promptSource;
+    if (promptFile !== '') {
+        const text = promptFileText;
+        if (text === undefined || text === null) {
+            throw new InputError(`Input 'prompt-file' names '${promptFile}', which cannot be read; give a readable file path.`);
+        }
+        promptText = text;
+        promptSource = promptFile;
+    }
+    else {
+        promptText = prompt;
+        promptSource = 'input';
+    }
+    if (promptText.trim() === '') {
+        throw new InputError(promptFile !== ''
+            ? `Input 'prompt-file' names '${promptFile}', which is empty; the agent needs a prompt.`
+            : `Input 'prompt' is missing; give the agent's task in 'prompt' or 'prompt-file'.`);
+    }
+    return { prompt: promptText, promptSource };
+}
+/** The model credential: exactly one of `anthropic-api-key` and `claude-code-oauth-token`. */
+function parseModelCredential(apiKeyInput, oauthInput) {
+    const apiKey = apiKeyInput.trim();
+    const oauth = oauthInput.trim();
+    if (apiKey !== '' && oauth !== '') {
+        throw new InputError(`Inputs 'anthropic-api-key' and 'claude-code-oauth-token' are both set; give exactly one.`);
+    }
+    if (apiKey === '' && oauth === '') {
+        throw new InputError(`Input 'anthropic-api-key' is missing; pass your model key from a secret, e.g. anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }} (or use 'claude-code-oauth-token').`);
+    }
+    return apiKey !== ''
+        ? { name: 'ANTHROPIC_API_KEY', value: apiKey }
+        : { name: 'CLAUDE_CODE_OAUTH_TOKEN', value: oauth };
+}
+/**
+ * `allow-write` as absolute paths (relative entries from the workspace). Refuses `/`, system
+ * folders, a home folder or its dot-folders, and any parent of the workspace.
+ */
+function parseAllowWrite(value, workspace, homeDir) {
+    return parseList(value).map((entry) => {
+        const resolved = path.resolve(workspace, entry);
+        const home = homeDir === undefined ? null : path.resolve(homeDir);
+        const system = SYSTEM_DIRS.some((dir) => resolved === dir || resolved.startsWith(`${dir}/`));
+        // The home folder itself and its dot-folders (config, credentials, start-up files); the
+        // runner's work folder under it (/home/runner/work) stays usable.
+        const underHome = home !== null &&
+            (resolved === home ||
+                (resolved.startsWith(`${home}/`) && path.relative(home, resolved).startsWith('.')));
+        if (resolved === '/' ||
+            entry.startsWith('~') ||
+            system ||
+            underHome ||
+            workspace.startsWith(`${resolved}/`)) {
+            throw new InputError(`Input 'allow-write' has '${entry.slice(0, 80)}'; give a folder inside or beside the workspace, not '/', a system folder, a home folder or a parent of the workspace.`);
+        }
+        return resolved;
+    });
+}
+/** `claude-version`: an exact version, the pinned one by default. */
+function parseClaudeVersion(value) {
+    const claudeVersion = value.trim() || DEFAULT_CLAUDE_VERSION;
+    if (!/^\d+\.\d+\.\d+$/.test(claudeVersion)) {
+        throw new InputError(`Input 'claude-version' is '${claudeVersion.slice(0, 40)}'; give an exact version such as ${DEFAULT_CLAUDE_VERSION}.`);
+    }
+    return claudeVersion;
+}
+
+;// CONCATENATED MODULE: ./build/inputs/read.js
+/**
+ * Reads the inputs from the runner: the only module that calls `core.getInput`. Thin I/O over the
+ * pure `parseConfig`.
+ */
+
+
+
+
+
+
+/**
+ * Reads every input from the runner (and the prompt file) and validates them, for the repository
+ * at `GITHUB_WORKSPACE` (the current folder when unset).
+ */
+function readConfig(runner) {
+    const workspace = path.resolve(runner.GITHUB_WORKSPACE ?? process.cwd());
+    const raw = {};
+    for (const name of Object.values(Inputs))
+        raw[name] = core.getInput(name);
+    const promptFile = (raw[Inputs.PromptFile] ?? '').trim();
+    let promptFileText;
+    if (promptFile !== '') {
+        try {
+            promptFileText = readFileSync(path.resolve(workspace, promptFile), 'utf8');
+        }
+        catch {
+            promptFileText = null;
+        }
+    }
+    return parseConfig(raw, { workspace, promptFileText, home: runner.HOME ?? os.homedir() });
+}
+/**
+ * Masks the secret inputs (the model credential, the GitHub token) in the log and adds them to
+ * `redactor`, before anything could print them.
+ */
+function maskInputSecrets(config, redactor) {
+    for (const value of [config.modelCredential.value, config.githubToken]) {
+        if (value !== '') {
+            core.setSecret(value);
+            redactor.add(value);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/inputs/runner-env.js
+/**
+ * The runner's variables Airlock reads, listed once with what each is used for, and read once,
+ * through {@link readRunnerEnv}, at the start of `run()`. Stages are given the values, never
+ * `process.env`; the environment filter, which takes the whole environment as its input, is
+ * given it by `run()`. Pure: `run()` passes `process.env` in.
+ */
+/** Every runner variable Airlock reads, and what it reads it for. */
+const RUNNER_VARIABLES = {
+    GITHUB_WORKSPACE: 'The repository the agent works in (the current folder when unset).',
+    RUNNER_TEMP: "Where Airlock's private folder and the outputs' files are made (the system's temp folder when unset); where actions/checkout v6 keeps its credentials file.",
+    RUNNER_TOOL_CACHE: 'Where the pinned CLI is cached between runs (~/.cache when unset).',
+    HOME: "The runner user's home: its git config and credential stores, and the folders allow-write may not open.",
+    PATH: 'Where the CLI install finds its programs.',
+    npm_config_registry: 'An npm mirror to download the pinned CLI from (it must still match the pin).',
+    NPM_CONFIG_REGISTRY: 'The same as npm_config_registry, in capitals.',
+    GITHUB_EVENT_NAME: 'Whether the run was started by a comment or review, whose author is checked.',
+    GITHUB_ENV: 'A runner file command, denied to the agent.',
+    GITHUB_PATH: 'A runner file command, denied to the agent.',
+    GITHUB_OUTPUT: 'A runner file command, denied to the agent.',
+    GITHUB_STATE: 'A runner file command (it holds the restore plan), denied to the agent.',
+    GITHUB_STEP_SUMMARY: 'A runner file command, denied to the agent.',
+    GITHUB_EVENT_PATH: "The event's payload file, denied to the agent.",
+    GOOGLE_APPLICATION_CREDENTIALS: 'A cloud credentials file an earlier step set up, denied to the agent.',
+    AWS_SHARED_CREDENTIALS_FILE: 'A cloud credentials file an earlier step set up, denied to the agent.',
+    KUBECONFIG: 'A cluster credentials file an earlier step set up, denied to the agent.',
+    GITHUB_SERVER_URL: "The run's link in the report (https://github.com when unset).",
+    GITHUB_REPOSITORY: "The run's link in the report.",
+    GITHUB_RUN_ID: "The run's link in the report.",
+    GITHUB_WORKFLOW: "The sticky comment's marker: one comment per workflow, job and matrix leg.",
+    GITHUB_JOB: "The sticky comment's marker: one comment per workflow, job and matrix leg.",
+    AIRLOCK_MODEL_MAX_RETRIES: 'How often the CLI retries a failed model request (4 when unset).',
+};
+/** Reads every variable in {@link RUNNER_VARIABLES} from `source`, and nothing else. */
+function readRunnerEnv(source) {
+    const read = {};
+    for (const name of Object.keys(RUNNER_VARIABLES))
+        read[name] = source[name];
+    return Object.freeze(read);
+}
+
+;// CONCATENATED MODULE: ./build/inputs/index.js
+/**
+ * Inputs: the action's public contract (input, output and state names), its inputs read once and
+ * validated, the runner variables it reads, and who may start the agent.
+ */
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./build/agent/outcome.js
+/**
+ * What the agent's run produced, read once the runner is put back: the blocked actions from all
+ * three sources (the CLI, the policy hook, the sandbox) with each refused call counted once, the
+ * transcript (`transcript-file`), and how the run ended: stopped for a broken lock (a refusal),
+ * timed out or failed (an agent failure), or fine. Everything kept is redacted. `agentRun` and
+ * `agentOutcome` are pure; the rest reads the hook's and the CLI's logs and writes the transcript.
+ */
+
+
+
+
+
+
+/** The run as the report shows it; the final message redacted. */
+function outcome_agentRun(exit, redactor) {
+    const result = exit.stream.result;
+    return {
+        exitCode: exit.exitCode,
+        signal: exit.signal,
+        timedOut: exit.timedOut,
+        ...(exit.lockBroken !== null ? { killedReason: exit.lockBroken } : {}),
+        ...(result !== null ? { subtype: result.subtype, isError: result.isError } : {}),
+        ...(result?.numTurns !== null && result?.numTurns !== undefined
+            ? { numTurns: result.numTurns }
+            : {}),
+        ...(result?.costUsd !== null && result?.costUsd !== undefined
+            ? { costUsd: result.costUsd }
+            : {}),
+        durationMs: exit.durationMs,
+        ...(result?.text !== null && result?.text !== undefined
+            ? { result: redactor.redact(result.text) }
+            : {}),
+        denials: exit.stream.denials,
+    };
+}
+/**
+ * How the run ended, as the report's reason: a `refusal` when Airlock stopped the agent because
+ * the lock was not proven, an `agentFailure` when it timed out or the CLI failed, neither when it
+ * finished.
+ */
+function agentOutcome(exit, timeoutMinutes, redactor) {
+    if (exit.lockBroken !== null) {
+        const said = exit.stderrTail.trim().split('\n').at(-1)?.slice(0, 200) ?? '';
+        return {
+            refusal: redactor.redact(`The agent was stopped: ${exit.lockBroken}${said !== '' && exit.stream.init === null ? ` (the CLI said: ${said})` : ''}.`),
+        };
+    }
+    if (exit.timedOut) {
+        return {
+            agentFailure: `The agent did not finish within timeout-minutes (${timeoutMinutes}) and was stopped.`,
+        };
+    }
+    if (exit.exitCode !== 0 || exit.stream.result?.isError === true) {
+        return { agentFailure: agentFailureReason(exit, redactor) };
+    }
+    return {};
+}
+/** Why the CLI failed, in one sentence that names what to check. */
+function agentFailureReason(exit, redactor) {
+    const result = exit.stream.result;
+    if (result?.subtype === 'error_max_turns')
+        return 'The agent reached max-turns before finishing.';
+    if (result?.apiErrorStatus !== null && result?.apiErrorStatus !== undefined) {
+        return `The model API answered ${result.apiErrorStatus}; check anthropic-api-key and anthropic-base-url.`;
+    }
+    const detail = result?.text ?? exit.stream.otherLines.at(-1) ?? exit.stderrTail.trim().split('\n').at(-1) ?? '';
+    return redactor.redact(`The CLI exited with ${exit.exitCode === null ? `signal ${exit.signal ?? '?'}` : `code ${exit.exitCode}`}${detail !== '' ? `: ${detail.slice(0, 300)}` : ''}.`);
+}
+/**
+ * Every blocked action, each refused call once: the CLI's permission denials (but those the hook
+ * refused, reported as the hook's), the hook's, and the sandbox's network refusals from the CLI's
+ * debug log `debugLog`. Targets redacted.
+ */
+async function agentDenials(ran, debugLog, redactor) {
+    const byHook = new Set(ran.hookLog.denials.map((d) => d.toolUseId));
+    return [
+        ...ran.exit.stream.denials
+            .filter((d) => d.toolUseId === undefined || !byHook.has(d.toolUseId))
+            .map((d) => ({ ...d, target: redactor.redact(d.target) })),
+        ...ran.hookLog.denials,
+        ...(await readSandboxDenials(debugLog)).map((d) => ({
+            ...d,
+            target: redactor.redact(d.target),
+        })),
+    ];
+}
+/**
+ * Writes the transcript to `outDir` (the CLI's stream, the hook's decisions, the sandbox's
+ * refusals; all redacted) and sets `transcript-file`. Returns its path.
+ */
+function writeTranscript(outDir, ran, denials) {
+    const transcriptFile = path.join(outDir, 'transcript.jsonl');
+    for (const line of ran.transcript)
+        writeFileSync(transcriptFile, `${line}\n`, { flag: 'a' });
+    for (const entry of ran.hookLog.entries) {
+        writeFileSync(transcriptFile, `${entry}\n`, { flag: 'a' });
+    }
+    for (const denial of denials.filter((d) => d.source === 'sandbox')) {
+        const line = JSON.stringify({
+            event: 'sandbox-refusal',
+            target: denial.target,
+            reason: denial.reason,
+        });
+        writeFileSync(transcriptFile, `${line}\n`, { flag: 'a' });
+    }
+    core.setOutput(Outputs.TranscriptFile, transcriptFile);
+    return transcriptFile;
+}
+/** The sandbox's network refusals from the CLI's debug log, read as a stream (it can be long). */
+async function readSandboxDenials(file) {
+    if (!existsSync(file))
+        return [];
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    const matching = [];
+    for await (const line of lines) {
+        if (line.includes('[sandbox] Blocked network request'))
+            matching.push(line);
+        if (matching.length >= MAX_SANDBOX_DENIALS)
+            break;
+    }
+    lines.close();
+    return sandboxDenials(matching);
+}
+/** Reads the hook's decision log (empty when there is none). A line that is not JSON is kept only in `entries`. */
+function outcome_readHookLog(file, redactor) {
+    let text;
+    try {
+        text = readFileSync(file, 'utf8');
+    }
+    catch {
+        return { sessionStarted: false, denials: [], entries: [] };
+    }
+    const log = { sessionStarted: false, denials: [], entries: [] };
+    for (const line of text.split('\n')) {
+        if (line.trim() === '')
+            continue;
+        const redacted = redactor.redact(line);
+        log.entries.push(redacted);
+        try {
+            const entry = JSON.parse(redacted);
+            if (entry.event === 'session-start')
+                log.sessionStarted = true;
+            if (entry.event === 'pre-tool-use' && entry.allow === false) {
+                log.denials.push({
+                    source: 'hook',
+                    ...(typeof entry.toolUseId === 'string' ? { toolUseId: entry.toolUseId } : {}),
+                    tool: entry.tool ?? '?',
+                    target: entry.target ?? '',
+                    reason: entry.reason ?? '',
+                });
+            }
+        }
+        catch {
+            // A line that is not JSON is kept in the transcript only.
+        }
+    }
+    return log;
+}
+
+;// CONCATENATED MODULE: ./build/agent/stage.js
+/**
+ * Install and Run, as pipeline stages: the pinned CLI is resolved (installed once into the tool
+ * cache), then started with the lock's flags and environment, its output fenced so that nothing it
+ * prints can issue a workflow command, its pid recorded in the restore plan as soon as it exists.
+ * I/O: starts the CLI, writes the log.
+ */
+
+
+
+
+
+
+
+
+
+/** The CLI to run: `claude-path`, or the pinned version from the tool cache (installed if needed). */
+function installCli(config, runner) {
+    return resolveClaude({
+        version: config.claudeVersion,
+        claudePath: config.claudePath,
+        toolCache: runner.RUNNER_TOOL_CACHE ?? path.join(os.homedir(), '.cache'),
+        env: runner,
+        log: core.info,
+        warn: core.warning,
+    });
+}
+/** Prints untrusted lines so the runner cannot take any of them as a workflow command. */
+class Fence {
+    #token = randomBytes(24).toString('hex');
+    /** From here on the runner ignores workflow commands until {@link Fence.close}. */
+    open() {
+        process.stdout.write(`::stop-commands::${this.#token}\n`);
+    }
+    /** Workflow commands work again. */
+    close() {
+        process.stdout.write(`::${this.#token}::\n`);
+    }
+}
+/**
+ * Runs the CLI on the prompt with the lock's flags, in the workspace, its output fenced and
+ * redacted; records its pid in `plan` as soon as it exists. Reads the hook's decision log once it
+ * is over.
+ */
+async function runAgentFenced(options) {
+    const { config, lock, plan, redactor } = options;
+    const transcript = [];
+    const fence = new Fence();
+    fence.open();
+    let exit;
+    try {
+        exit = await runAgent({
+            claudePath: options.claude,
+            args: cliArgs(config, lock, cliDebugLog(plan.privateDir)),
+            prompt: config.prompt,
+            cwd: config.workspace,
+            env: cliEnv(config, plan, options.env, options.runner.AIRLOCK_MODEL_MAX_RETRIES),
+            timeoutMs: config.timeoutMinutes * 60_000,
+            proof: {
+                sessionFile: lock.hookPolicy.sessionFile,
+                nonce: lock.hookPolicy.nonce,
+                logFile: lock.hookPolicy.logFile,
+                tools: lock.tools,
+                settingsFile: MANAGED_SETTINGS_FILE,
+                settingsText: readFileSync(path.join(plan.privateDir, 'managed-settings.json'), 'utf8'),
+            },
+            onSpawn: (pid) => {
+                plan.record({ agentPid: pid });
+            },
+            onLine: (line) => {
+                process.stdout.write(`${redactor.redact(line)}\n`);
+            },
+            onRawLine: (line) => {
+                transcript.push(redactor.redact(line));
+            },
+        });
+    }
+    finally {
+        fence.close();
+    }
+    const hookLog = readHookLog(lock.hookPolicy.logFile, redactor);
+    return {
+        exit,
+        agent: agentRun(exit, redactor),
+        lockProven: exit.lockBroken === null && hookLog.sessionStarted,
+        hookLog,
+        transcript,
+    };
+}
+/** The CLI's debug log, in the private folder: the only record of the sandbox's network refusals. */
+function cliDebugLog(privateDir) {
+    return path.join(privateDir, 'cli-debug.log');
+}
+/** The CLI's arguments: print mode, no settings but the managed ones, the lock's tools. */
+function cliArgs(config, lock, debugLog) {
+    return [
+        '-p',
+        '--dangerously-skip-permissions',
+        '--setting-sources',
+        '',
+        '--strict-mcp-config',
+        '--output-format',
+        'stream-json',
+        '--verbose',
+        '--tools',
+        lock.tools.join(','),
+        ...(config.maxTurns !== null ? ['--max-turns', String(config.maxTurns)] : []),
+        ...(config.model !== null ? ['--model', config.model] : []),
+        '--debug-file',
+        debugLog,
+        ...config.claudeArgs,
+    ];
+}
+/**
+ * The CLI's environment: the stripped one, the model credential, its own temp and config folders
+ * (in the plan's folders), and no auto-update, telemetry or error reporting.
+ */
+function cliEnv(config, plan, agentEnv, maxRetries) {
+    const configDir = path.join(plan.privateDir, 'claude-config');
+    mkdirSync(configDir, { recursive: true, mode: 0o700 });
+    return {
+        ...agentEnv,
+        [config.modelCredential.name]: config.modelCredential.value,
+        ...(config.anthropicBaseUrl !== null ? { ANTHROPIC_BASE_URL: config.anthropicBaseUrl } : {}),
+        // The guard passed: the CLI may run skip-permissions as root (it refuses otherwise).
+        IS_SANDBOX: '1',
+        TMPDIR: plan.agentTmp,
+        CLAUDE_CODE_TMPDIR: plan.agentTmp,
+        CLAUDE_CONFIG_DIR: configDir,
+        DISABLE_AUTOUPDATER: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_ERROR_REPORTING: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        CLAUDE_CODE_MAX_RETRIES: maxRetries ?? '4',
+    };
+}
+
+;// CONCATENATED MODULE: ./build/agent/index.js
+/**
+ * The Run stage: installs the CLI (`resolveClaude`), runs it in its own session with the lock
+ * proven while it runs (`runAgent`), ends it and everything it started (`endAgentProcesses`), and
+ * reads what it reported (its stream and its sandbox's refusals).
+ */
+
+
+
+
+
+
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var node_modules_picomatch = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./build/strip/allowlist.js
+/**
+ * Security-relevant defaults of the agent's environment, each with the reason it is what it is.
+ * (The lock's defaults live in `lock-defaults.ts`.) `environment.ts` applies them.
+ */
+/**
+ * What the agent's environment starts from: names that tools need and that never hold a secret.
+ * Everything else is removed unless `pass-env` adds it. Matched case-sensitively.
+ */
+const BASE_ENV_ALLOWLIST = [
+    { pattern: 'PATH', reason: 'where the tools are (setup-* steps add theirs here)' },
+    {
+        pattern: 'HOME',
+        reason: 'tools keep config and caches there (credential files are denied by the sandbox)',
+    },
+    { pattern: 'USER', reason: 'some tools refuse to start without a user name' },
+    { pattern: 'LOGNAME', reason: 'the same, for tools that read this one' },
+    { pattern: 'SHELL', reason: 'which shell tools spawn' },
+    { pattern: 'LANG', reason: 'locale: tools print and parse text as for the user' },
+    { pattern: 'LANGUAGE', reason: 'locale: message language' },
+    { pattern: 'LC_*', reason: 'locale categories' },
+    { pattern: 'TERM', reason: 'terminal capabilities, for tools that colour or page output' },
+    { pattern: 'TZ', reason: 'time zone of dates in output and tests' },
+    {
+        pattern: 'TMPDIR',
+        reason: 'where tools put temporary files (the sandbox decides what is writable)',
+    },
+    { pattern: 'CI', reason: 'tells tools they run unattended: no prompts, no watch mode' },
+    { pattern: 'GITHUB_ACTIONS', reason: 'tools detect Actions to format their output' },
+    { pattern: 'GITHUB_ACTOR', reason: 'public: who started the run' },
+    { pattern: 'GITHUB_ACTOR_ID', reason: 'public: who started the run' },
+    { pattern: 'GITHUB_TRIGGERING_ACTOR', reason: 'public: who started this attempt' },
+    { pattern: 'GITHUB_REPOSITORY', reason: 'public: the repository' },
+    { pattern: 'GITHUB_REPOSITORY_ID', reason: 'public: the repository' },
+    { pattern: 'GITHUB_REPOSITORY_OWNER', reason: 'public: the repository owner' },
+    { pattern: 'GITHUB_REPOSITORY_OWNER_ID', reason: 'public: the repository owner' },
+    {
+        pattern: 'GITHUB_EVENT_NAME',
+        reason: 'which event started the run (the payload is not passed)',
+    },
+    { pattern: 'GITHUB_SHA', reason: 'git coordinates of the run' },
+    { pattern: 'GITHUB_REF', reason: 'git coordinates of the run' },
+    { pattern: 'GITHUB_REF_NAME', reason: 'git coordinates of the run' },
+    { pattern: 'GITHUB_REF_TYPE', reason: 'git coordinates of the run' },
+    { pattern: 'GITHUB_REF_PROTECTED', reason: 'whether the ref is protected' },
+    { pattern: 'GITHUB_HEAD_REF', reason: 'git coordinates of a pull request' },
+    { pattern: 'GITHUB_BASE_REF', reason: 'git coordinates of a pull request' },
+    { pattern: 'GITHUB_WORKSPACE', reason: 'the repository path, where the agent works anyway' },
+    { pattern: 'GITHUB_RUN_ID', reason: 'identifies the run, as shown in the UI' },
+    { pattern: 'GITHUB_RUN_NUMBER', reason: 'identifies the run, as shown in the UI' },
+    { pattern: 'GITHUB_RUN_ATTEMPT', reason: 'identifies the run, as shown in the UI' },
+    { pattern: 'GITHUB_JOB', reason: 'identifies the job, as shown in the UI' },
+    { pattern: 'GITHUB_WORKFLOW', reason: 'identifies the workflow, as shown in the UI' },
+    { pattern: 'GITHUB_WORKFLOW_REF', reason: 'identifies the workflow file and ref' },
+    { pattern: 'GITHUB_WORKFLOW_SHA', reason: 'identifies the workflow file commit' },
+    { pattern: 'GITHUB_SERVER_URL', reason: 'public endpoint, no credential in it' },
+    { pattern: 'GITHUB_API_URL', reason: 'public endpoint, no credential in it' },
+    { pattern: 'GITHUB_GRAPHQL_URL', reason: 'public endpoint, no credential in it' },
+    { pattern: 'GITHUB_RETENTION_DAYS', reason: 'artifact retention setting' },
+    { pattern: 'RUNNER_OS', reason: 'platform, for tools that pick binaries' },
+    { pattern: 'RUNNER_ARCH', reason: 'platform, for tools that pick binaries' },
+    { pattern: 'RUNNER_NAME', reason: 'which runner, as shown in the UI' },
+    { pattern: 'RUNNER_ENVIRONMENT', reason: 'github-hosted or self-hosted' },
+    { pattern: 'RUNNER_DEBUG', reason: 'whether debug logging is on' },
+    {
+        pattern: 'RUNNER_TOOL_CACHE',
+        reason: 'read-only toolchain cache; tools find installed versions there',
+    },
+];
+/**
+ * Names deliberately *not* in the base allowlist although they hold no secret: they point at the
+ * runner's own files. (`pass-env` can still add them; tests check none slips into the base list.)
+ */
+const EXCLUDED_RUNNER_ENV = [
+    {
+        pattern: 'RUNNER_TEMP',
+        reason: "holds the file-command files (GITHUB_ENV…) and actions/checkout's credentials file",
+    },
+    {
+        pattern: 'GITHUB_EVENT_PATH',
+        reason: "points into the runner's temp folder; the payload is untrusted PR text anyway",
+    },
+    { pattern: 'RUNNER_WORKSPACE', reason: "the runner's work folder above the repository" },
+    { pattern: 'GITHUB_ACTION_PATH', reason: "where this action's own code is" },
+];
+/**
+ * Removed whatever `pass-env` says, because each one either is a credential or lets whoever sets
+ * it run code in, or steal credentials from, processes outside the sandbox (the CLI itself, the
+ * policy hook, the git the CLI runs, later steps of the job). picomatch patterns, case-sensitive.
+ */
+const ALWAYS_REMOVED_ENV = [
+    { pattern: 'GITHUB_TOKEN', reason: 'GitHub credential (the job token)' },
+    { pattern: 'GH_TOKEN', reason: 'GitHub credential read by gh' },
+    { pattern: 'GH_ENTERPRISE_TOKEN', reason: 'GitHub Enterprise credential read by gh' },
+    { pattern: 'GITHUB_ENTERPRISE_TOKEN', reason: 'GitHub Enterprise credential read by gh' },
+    {
+        pattern: 'ACTIONS_RUNTIME_TOKEN',
+        reason: "the runner's token for the cache, artifact and results services",
+    },
+    {
+        pattern: 'ACTIONS_ID_TOKEN_REQUEST_*',
+        reason: 'the OIDC token endpoint and its bearer: they mint tokens that cloud roles trust',
+    },
+    { pattern: 'ACTIONS_CACHE_URL', reason: 'runtime service endpoint (cache poisoning)' },
+    { pattern: 'ACTIONS_RESULTS_URL', reason: 'runtime service endpoint' },
+    { pattern: 'ACTIONS_RUNTIME_URL', reason: 'runtime service endpoint' },
+    {
+        pattern: 'INPUT_*',
+        reason: "this action's inputs: they hold the model key and the GitHub token",
+    },
+    { pattern: 'STATE_*', reason: "this action's saved state for its post step" },
+    {
+        pattern: 'GITHUB_ENV',
+        reason: 'file command: appending to it sets the environment of later steps',
+    },
+    { pattern: 'GITHUB_PATH', reason: 'file command: appending to it sets the PATH of later steps' },
+    { pattern: 'GITHUB_OUTPUT', reason: "file command: appending to it forges this step's outputs" },
+    { pattern: 'GITHUB_STATE', reason: "file command: appending to it forges this action's state" },
+    {
+        pattern: 'GITHUB_STEP_SUMMARY',
+        reason: 'file command: appending to it forges the job summary',
+    },
+    {
+        pattern: 'ANTHROPIC_API_KEY',
+        reason: 'model credential: the action gives it to the CLI process only',
+    },
+    {
+        pattern: 'CLAUDE_CODE_OAUTH_TOKEN',
+        reason: 'model credential: the action gives it to the CLI process only',
+    },
+    {
+        pattern: 'ANTHROPIC_AUTH_TOKEN',
+        reason: 'model credential: the action gives it to the CLI process only',
+    },
+    {
+        pattern: 'NODE_OPTIONS',
+        reason: '--require/--import run code in every Node process, the policy hook included',
+    },
+    {
+        pattern: 'LD_PRELOAD',
+        reason: 'loads a library into every process, the CLI and hook included',
+    },
+    { pattern: 'LD_AUDIT', reason: 'loads an audit library into every process, like LD_PRELOAD' },
+    { pattern: 'LD_LIBRARY_PATH', reason: 'swaps the libraries every process loads' },
+    {
+        pattern: 'BASH_ENV',
+        reason: 'script every non-interactive bash runs first, hook commands included',
+    },
+    { pattern: 'ENV', reason: 'script sh (and interactive bash) runs first' },
+    { pattern: 'PROMPT_COMMAND', reason: 'command interactive bash runs before each prompt' },
+    {
+        pattern: 'GIT_CONFIG',
+        reason: 'config file for git config: credential helpers, core.fsmonitor (runs commands)',
+    },
+    {
+        pattern: 'GIT_CONFIG_*',
+        reason: 'injects git config (core.fsmonitor, credential helpers, extraheader) into every git',
+    },
+    { pattern: 'GIT_SSH_COMMAND', reason: 'command git runs to connect over ssh' },
+    { pattern: 'GIT_SSH', reason: 'program git runs to connect over ssh' },
+    { pattern: 'GIT_ASKPASS', reason: 'program git runs to obtain credentials' },
+    { pattern: 'SSH_ASKPASS', reason: 'program ssh runs to obtain credentials' },
+    { pattern: 'GIT_PROXY_COMMAND', reason: 'command git runs for git:// connections' },
+    { pattern: 'GIT_EXTERNAL_DIFF', reason: 'command git diff runs' },
+    {
+        pattern: 'SSH_AUTH_SOCK',
+        reason: "ssh agent socket: uses the runner's ssh keys without reading them",
+    },
+    { pattern: 'DOCKER_HOST', reason: 'a Docker daemon: root on its host' },
+];
+/**
+ * Parts of a variable name (split on anything but letters and digits, any case) that mark it as a
+ * credential: `NPM_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `DB_PASS`, `SENTRY_DSN`. Such a name is not
+ * passed by a `pass-env` glob (`AWS_*`), only by an exact `pass-env` entry (`AWS_REGION`), which
+ * is a deliberate choice. (`TOKENIZERS_PARALLELISM` and `GIT_AUTHOR_NAME` are not credentials.)
+ */
+const CREDENTIAL_NAME_WORDS = [
+    'TOKEN',
+    'TOKENS',
+    'SECRET',
+    'SECRETS',
+    'KEY',
+    'KEYS',
+    'APIKEY',
+    'PASSWORD',
+    'PASSWD',
+    'PASS',
+    'PWD',
+    'PASSPHRASE',
+    'CREDENTIAL',
+    'CREDENTIALS',
+    'CREDS',
+    'AUTH',
+    'COOKIE',
+    'PAT',
+    'DSN',
+];
+/**
+ * Substrings (any case) that mark a name as a credential even inside a longer word: `PGPASSWORD`,
+ * `MYSECRET`, `GITHUBACCESSTOKEN`.
+ */
+const allowlist_CREDENTIAL_NAME_SUBSTRINGS = (/* unused pure expression or super */ null && ([
+    'PASSWORD',
+    'PASSWD',
+    'SECRET',
+    'APIKEY',
+    'ACCESSKEY',
+    'PRIVATEKEY',
+    'CREDENTIAL',
+    'AUTHTOKEN',
+    'ACCESSTOKEN',
+]));
+
+;// CONCATENATED MODULE: ./node_modules/@secretlint/secretlint-rule-preset-recommend/module/index.js
+
+
+var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+var regexpStringMatcher = {};
+
+/**
+ * lodash (Custom Build) <https://lodash.com/>
+ * Build: `lodash modularize exports="npm" -o ./`
+ * Copyright jQuery Foundation and other contributors <https://jquery.org/>
+ * Released under MIT license <https://lodash.com/license>
+ * Based on Underscore.js 1.8.3 <http://underscorejs.org/LICENSE>
+ * Copyright Jeremy Ashkenas, DocumentCloud and Investigative Reporters & Editors
+ */
+
+var lodash_uniq;
+var hasRequiredLodash_uniq;
+
+function requireLodash_uniq () {
+	if (hasRequiredLodash_uniq) return lodash_uniq;
+	hasRequiredLodash_uniq = 1;
+	/** Used as the size to enable large array optimizations. */
+	var LARGE_ARRAY_SIZE = 200;
+
+	/** Used to stand-in for `undefined` hash values. */
+	var HASH_UNDEFINED = '__lodash_hash_undefined__';
+
+	/** Used as references for various `Number` constants. */
+	var INFINITY = 1 / 0;
+
+	/** `Object#toString` result references. */
+	var funcTag = '[object Function]',
+	    genTag = '[object GeneratorFunction]';
+
+	/**
+	 * Used to match `RegExp`
+	 * [syntax characters](http://ecma-international.org/ecma-262/7.0/#sec-patterns).
+	 */
+	var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
+
+	/** Used to detect host constructors (Safari). */
+	var reIsHostCtor = /^\[object .+?Constructor\]$/;
+
+	/** Detect free variable `global` from Node.js. */
+	var freeGlobal = typeof commonjsGlobal == 'object' && commonjsGlobal && commonjsGlobal.Object === Object && commonjsGlobal;
+
+	/** Detect free variable `self`. */
+	var freeSelf = typeof self == 'object' && self && self.Object === Object && self;
+
+	/** Used as a reference to the global object. */
+	var root = freeGlobal || freeSelf || Function('return this')();
+
+	/**
+	 * A specialized version of `_.includes` for arrays without support for
+	 * specifying an index to search from.
+	 *
+	 * @private
+	 * @param {Array} [array] The array to inspect.
+	 * @param {*} target The value to search for.
+	 * @returns {boolean} Returns `true` if `target` is found, else `false`.
+	 */
+	function arrayIncludes(array, value) {
+	  var length = array ? array.length : 0;
+	  return !!length && baseIndexOf(array, value, 0) > -1;
+	}
+
+	/**
+	 * The base implementation of `_.findIndex` and `_.findLastIndex` without
+	 * support for iteratee shorthands.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} predicate The function invoked per iteration.
+	 * @param {number} fromIndex The index to search from.
+	 * @param {boolean} [fromRight] Specify iterating from right to left.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function baseFindIndex(array, predicate, fromIndex, fromRight) {
+	  var length = array.length,
+	      index = fromIndex + (-1);
+
+	  while ((++index < length)) {
+	    if (predicate(array[index], index, array)) {
+	      return index;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.indexOf` without `fromIndex` bounds checks.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {*} value The value to search for.
+	 * @param {number} fromIndex The index to search from.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function baseIndexOf(array, value, fromIndex) {
+	  if (value !== value) {
+	    return baseFindIndex(array, baseIsNaN, fromIndex);
+	  }
+	  var index = fromIndex - 1,
+	      length = array.length;
+
+	  while (++index < length) {
+	    if (array[index] === value) {
+	      return index;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.isNaN` without support for number objects.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is `NaN`, else `false`.
+	 */
+	function baseIsNaN(value) {
+	  return value !== value;
+	}
+
+	/**
+	 * Checks if a cache value for `key` exists.
+	 *
+	 * @private
+	 * @param {Object} cache The cache to query.
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function cacheHas(cache, key) {
+	  return cache.has(key);
+	}
+
+	/**
+	 * Gets the value at `key` of `object`.
+	 *
+	 * @private
+	 * @param {Object} [object] The object to query.
+	 * @param {string} key The key of the property to get.
+	 * @returns {*} Returns the property value.
+	 */
+	function getValue(object, key) {
+	  return object == null ? undefined : object[key];
+	}
+
+	/**
+	 * Checks if `value` is a host object in IE < 9.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a host object, else `false`.
+	 */
+	function isHostObject(value) {
+	  // Many host objects are `Object` objects that can coerce to strings
+	  // despite having improperly defined `toString` methods.
+	  var result = false;
+	  if (value != null && typeof value.toString != 'function') {
+	    try {
+	      result = !!(value + '');
+	    } catch (e) {}
+	  }
+	  return result;
+	}
+
+	/**
+	 * Converts `set` to an array of its values.
+	 *
+	 * @private
+	 * @param {Object} set The set to convert.
+	 * @returns {Array} Returns the values.
+	 */
+	function setToArray(set) {
+	  var index = -1,
+	      result = Array(set.size);
+
+	  set.forEach(function(value) {
+	    result[++index] = value;
+	  });
+	  return result;
+	}
+
+	/** Used for built-in method references. */
+	var arrayProto = Array.prototype,
+	    funcProto = Function.prototype,
+	    objectProto = Object.prototype;
+
+	/** Used to detect overreaching core-js shims. */
+	var coreJsData = root['__core-js_shared__'];
+
+	/** Used to detect methods masquerading as native. */
+	var maskSrcKey = (function() {
+	  var uid = /[^.]+$/.exec(coreJsData && coreJsData.keys && coreJsData.keys.IE_PROTO || '');
+	  return uid ? ('Symbol(src)_1.' + uid) : '';
+	}());
+
+	/** Used to resolve the decompiled source of functions. */
+	var funcToString = funcProto.toString;
+
+	/** Used to check objects for own properties. */
+	var hasOwnProperty = objectProto.hasOwnProperty;
+
+	/**
+	 * Used to resolve the
+	 * [`toStringTag`](http://ecma-international.org/ecma-262/7.0/#sec-object.prototype.tostring)
+	 * of values.
+	 */
+	var objectToString = objectProto.toString;
+
+	/** Used to detect if a method is native. */
+	var reIsNative = RegExp('^' +
+	  funcToString.call(hasOwnProperty).replace(reRegExpChar, '\\$&')
+	  .replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, '$1.*?') + '$'
+	);
+
+	/** Built-in value references. */
+	var splice = arrayProto.splice;
+
+	/* Built-in method references that are verified to be native. */
+	var Map = getNative(root, 'Map'),
+	    Set = getNative(root, 'Set'),
+	    nativeCreate = getNative(Object, 'create');
+
+	/**
+	 * Creates a hash object.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function Hash(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the hash.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf Hash
+	 */
+	function hashClear() {
+	  this.__data__ = nativeCreate ? nativeCreate(null) : {};
+	}
+
+	/**
+	 * Removes `key` and its value from the hash.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf Hash
+	 * @param {Object} hash The hash to modify.
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function hashDelete(key) {
+	  return this.has(key) && delete this.__data__[key];
+	}
+
+	/**
+	 * Gets the hash value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf Hash
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function hashGet(key) {
+	  var data = this.__data__;
+	  if (nativeCreate) {
+	    var result = data[key];
+	    return result === HASH_UNDEFINED ? undefined : result;
+	  }
+	  return hasOwnProperty.call(data, key) ? data[key] : undefined;
+	}
+
+	/**
+	 * Checks if a hash value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf Hash
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function hashHas(key) {
+	  var data = this.__data__;
+	  return nativeCreate ? data[key] !== undefined : hasOwnProperty.call(data, key);
+	}
+
+	/**
+	 * Sets the hash `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf Hash
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the hash instance.
+	 */
+	function hashSet(key, value) {
+	  var data = this.__data__;
+	  data[key] = (nativeCreate && value === undefined) ? HASH_UNDEFINED : value;
+	  return this;
+	}
+
+	// Add methods to `Hash`.
+	Hash.prototype.clear = hashClear;
+	Hash.prototype['delete'] = hashDelete;
+	Hash.prototype.get = hashGet;
+	Hash.prototype.has = hashHas;
+	Hash.prototype.set = hashSet;
+
+	/**
+	 * Creates an list cache object.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function ListCache(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the list cache.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf ListCache
+	 */
+	function listCacheClear() {
+	  this.__data__ = [];
+	}
+
+	/**
+	 * Removes `key` and its value from the list cache.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function listCacheDelete(key) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  if (index < 0) {
+	    return false;
+	  }
+	  var lastIndex = data.length - 1;
+	  if (index == lastIndex) {
+	    data.pop();
+	  } else {
+	    splice.call(data, index, 1);
+	  }
+	  return true;
+	}
+
+	/**
+	 * Gets the list cache value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function listCacheGet(key) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  return index < 0 ? undefined : data[index][1];
+	}
+
+	/**
+	 * Checks if a list cache value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf ListCache
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function listCacheHas(key) {
+	  return assocIndexOf(this.__data__, key) > -1;
+	}
+
+	/**
+	 * Sets the list cache `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the list cache instance.
+	 */
+	function listCacheSet(key, value) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  if (index < 0) {
+	    data.push([key, value]);
+	  } else {
+	    data[index][1] = value;
+	  }
+	  return this;
+	}
+
+	// Add methods to `ListCache`.
+	ListCache.prototype.clear = listCacheClear;
+	ListCache.prototype['delete'] = listCacheDelete;
+	ListCache.prototype.get = listCacheGet;
+	ListCache.prototype.has = listCacheHas;
+	ListCache.prototype.set = listCacheSet;
+
+	/**
+	 * Creates a map cache object to store key-value pairs.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function MapCache(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the map.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf MapCache
+	 */
+	function mapCacheClear() {
+	  this.__data__ = {
+	    'hash': new Hash,
+	    'map': new (Map || ListCache),
+	    'string': new Hash
+	  };
+	}
+
+	/**
+	 * Removes `key` and its value from the map.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function mapCacheDelete(key) {
+	  return getMapData(this, key)['delete'](key);
+	}
+
+	/**
+	 * Gets the map value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function mapCacheGet(key) {
+	  return getMapData(this, key).get(key);
+	}
+
+	/**
+	 * Checks if a map value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf MapCache
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function mapCacheHas(key) {
+	  return getMapData(this, key).has(key);
+	}
+
+	/**
+	 * Sets the map `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the map cache instance.
+	 */
+	function mapCacheSet(key, value) {
+	  getMapData(this, key).set(key, value);
+	  return this;
+	}
+
+	// Add methods to `MapCache`.
+	MapCache.prototype.clear = mapCacheClear;
+	MapCache.prototype['delete'] = mapCacheDelete;
+	MapCache.prototype.get = mapCacheGet;
+	MapCache.prototype.has = mapCacheHas;
+	MapCache.prototype.set = mapCacheSet;
+
+	/**
+	 *
+	 * Creates an array cache object to store unique values.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [values] The values to cache.
+	 */
+	function SetCache(values) {
+	  var index = -1,
+	      length = values ? values.length : 0;
+
+	  this.__data__ = new MapCache;
+	  while (++index < length) {
+	    this.add(values[index]);
+	  }
+	}
+
+	/**
+	 * Adds `value` to the array cache.
+	 *
+	 * @private
+	 * @name add
+	 * @memberOf SetCache
+	 * @alias push
+	 * @param {*} value The value to cache.
+	 * @returns {Object} Returns the cache instance.
+	 */
+	function setCacheAdd(value) {
+	  this.__data__.set(value, HASH_UNDEFINED);
+	  return this;
+	}
+
+	/**
+	 * Checks if `value` is in the array cache.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf SetCache
+	 * @param {*} value The value to search for.
+	 * @returns {number} Returns `true` if `value` is found, else `false`.
+	 */
+	function setCacheHas(value) {
+	  return this.__data__.has(value);
+	}
+
+	// Add methods to `SetCache`.
+	SetCache.prototype.add = SetCache.prototype.push = setCacheAdd;
+	SetCache.prototype.has = setCacheHas;
+
+	/**
+	 * Gets the index at which the `key` is found in `array` of key-value pairs.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {*} key The key to search for.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function assocIndexOf(array, key) {
+	  var length = array.length;
+	  while (length--) {
+	    if (eq(array[length][0], key)) {
+	      return length;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.isNative` without bad shim checks.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a native function,
+	 *  else `false`.
+	 */
+	function baseIsNative(value) {
+	  if (!isObject(value) || isMasked(value)) {
+	    return false;
+	  }
+	  var pattern = (isFunction(value) || isHostObject(value)) ? reIsNative : reIsHostCtor;
+	  return pattern.test(toSource(value));
+	}
+
+	/**
+	 * The base implementation of `_.uniqBy` without support for iteratee shorthands.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} [iteratee] The iteratee invoked per element.
+	 * @param {Function} [comparator] The comparator invoked per element.
+	 * @returns {Array} Returns the new duplicate free array.
+	 */
+	function baseUniq(array, iteratee, comparator) {
+	  var index = -1,
+	      includes = arrayIncludes,
+	      length = array.length,
+	      isCommon = true,
+	      result = [],
+	      seen = result;
+
+	  if (length >= LARGE_ARRAY_SIZE) {
+	    var set = createSet(array);
+	    if (set) {
+	      return setToArray(set);
+	    }
+	    isCommon = false;
+	    includes = cacheHas;
+	    seen = new SetCache;
+	  }
+	  else {
+	    seen = result;
+	  }
+	  outer:
+	  while (++index < length) {
+	    var value = array[index],
+	        computed = value;
+
+	    value = (value !== 0) ? value : 0;
+	    if (isCommon && computed === computed) {
+	      var seenIndex = seen.length;
+	      while (seenIndex--) {
+	        if (seen[seenIndex] === computed) {
+	          continue outer;
+	        }
+	      }
+	      result.push(value);
+	    }
+	    else if (!includes(seen, computed, comparator)) {
+	      if (seen !== result) {
+	        seen.push(computed);
+	      }
+	      result.push(value);
+	    }
+	  }
+	  return result;
+	}
+
+	/**
+	 * Creates a set object of `values`.
+	 *
+	 * @private
+	 * @param {Array} values The values to add to the set.
+	 * @returns {Object} Returns the new set.
+	 */
+	var createSet = !(Set && (1 / setToArray(new Set([,-0]))[1]) == INFINITY) ? noop : function(values) {
+	  return new Set(values);
+	};
+
+	/**
+	 * Gets the data for `map`.
+	 *
+	 * @private
+	 * @param {Object} map The map to query.
+	 * @param {string} key The reference key.
+	 * @returns {*} Returns the map data.
+	 */
+	function getMapData(map, key) {
+	  var data = map.__data__;
+	  return isKeyable(key)
+	    ? data[typeof key == 'string' ? 'string' : 'hash']
+	    : data.map;
+	}
+
+	/**
+	 * Gets the native function at `key` of `object`.
+	 *
+	 * @private
+	 * @param {Object} object The object to query.
+	 * @param {string} key The key of the method to get.
+	 * @returns {*} Returns the function if it's native, else `undefined`.
+	 */
+	function getNative(object, key) {
+	  var value = getValue(object, key);
+	  return baseIsNative(value) ? value : undefined;
+	}
+
+	/**
+	 * Checks if `value` is suitable for use as unique object key.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is suitable, else `false`.
+	 */
+	function isKeyable(value) {
+	  var type = typeof value;
+	  return (type == 'string' || type == 'number' || type == 'symbol' || type == 'boolean')
+	    ? (value !== '__proto__')
+	    : (value === null);
+	}
+
+	/**
+	 * Checks if `func` has its source masked.
+	 *
+	 * @private
+	 * @param {Function} func The function to check.
+	 * @returns {boolean} Returns `true` if `func` is masked, else `false`.
+	 */
+	function isMasked(func) {
+	  return !!maskSrcKey && (maskSrcKey in func);
+	}
+
+	/**
+	 * Converts `func` to its source code.
+	 *
+	 * @private
+	 * @param {Function} func The function to process.
+	 * @returns {string} Returns the source code.
+	 */
+	function toSource(func) {
+	  if (func != null) {
+	    try {
+	      return funcToString.call(func);
+	    } catch (e) {}
+	    try {
+	      return (func + '');
+	    } catch (e) {}
+	  }
+	  return '';
+	}
+
+	/**
+	 * Creates a duplicate-free version of an array, using
+	 * [`SameValueZero`](http://ecma-international.org/ecma-262/7.0/#sec-samevaluezero)
+	 * for equality comparisons, in which only the first occurrence of each
+	 * element is kept.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Array
+	 * @param {Array} array The array to inspect.
+	 * @returns {Array} Returns the new duplicate free array.
+	 * @example
+	 *
+	 * _.uniq([2, 1, 2]);
+	 * // => [2, 1]
+	 */
+	function uniq(array) {
+	  return (array && array.length)
+	    ? baseUniq(array)
+	    : [];
+	}
+
+	/**
+	 * Performs a
+	 * [`SameValueZero`](http://ecma-international.org/ecma-262/7.0/#sec-samevaluezero)
+	 * comparison between two values to determine if they are equivalent.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 4.0.0
+	 * @category Lang
+	 * @param {*} value The value to compare.
+	 * @param {*} other The other value to compare.
+	 * @returns {boolean} Returns `true` if the values are equivalent, else `false`.
+	 * @example
+	 *
+	 * var object = { 'a': 1 };
+	 * var other = { 'a': 1 };
+	 *
+	 * _.eq(object, object);
+	 * // => true
+	 *
+	 * _.eq(object, other);
+	 * // => false
+	 *
+	 * _.eq('a', 'a');
+	 * // => true
+	 *
+	 * _.eq('a', Object('a'));
+	 * // => false
+	 *
+	 * _.eq(NaN, NaN);
+	 * // => true
+	 */
+	function eq(value, other) {
+	  return value === other || (value !== value && other !== other);
+	}
+
+	/**
+	 * Checks if `value` is classified as a `Function` object.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Lang
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a function, else `false`.
+	 * @example
+	 *
+	 * _.isFunction(_);
+	 * // => true
+	 *
+	 * _.isFunction(/abc/);
+	 * // => false
+	 */
+	function isFunction(value) {
+	  // The use of `Object#toString` avoids issues with the `typeof` operator
+	  // in Safari 8-9 which returns 'object' for typed array and other constructors.
+	  var tag = isObject(value) ? objectToString.call(value) : '';
+	  return tag == funcTag || tag == genTag;
+	}
+
+	/**
+	 * Checks if `value` is the
+	 * [language type](http://www.ecma-international.org/ecma-262/7.0/#sec-ecmascript-language-types)
+	 * of `Object`. (e.g. arrays, functions, objects, regexes, `new Number(0)`, and `new String('')`)
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Lang
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is an object, else `false`.
+	 * @example
+	 *
+	 * _.isObject({});
+	 * // => true
+	 *
+	 * _.isObject([1, 2, 3]);
+	 * // => true
+	 *
+	 * _.isObject(_.noop);
+	 * // => true
+	 *
+	 * _.isObject(null);
+	 * // => false
+	 */
+	function isObject(value) {
+	  var type = typeof value;
+	  return !!value && (type == 'object' || type == 'function');
+	}
+
+	/**
+	 * This method returns `undefined`.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 2.3.0
+	 * @category Util
+	 * @example
+	 *
+	 * _.times(2, _.noop);
+	 * // => [undefined, undefined]
+	 */
+	function noop() {
+	  // No operation performed.
+	}
+
+	lodash_uniq = uniq;
+	return lodash_uniq;
+}
+
+/**
+ * lodash (Custom Build) <https://lodash.com/>
+ * Build: `lodash modularize exports="npm" -o ./`
+ * Copyright jQuery Foundation and other contributors <https://jquery.org/>
+ * Released under MIT license <https://lodash.com/license>
+ * Based on Underscore.js 1.8.3 <http://underscorejs.org/LICENSE>
+ * Copyright Jeremy Ashkenas, DocumentCloud and Investigative Reporters & Editors
+ */
+
+var lodash_uniqwith;
+var hasRequiredLodash_uniqwith;
+
+function requireLodash_uniqwith () {
+	if (hasRequiredLodash_uniqwith) return lodash_uniqwith;
+	hasRequiredLodash_uniqwith = 1;
+	/** Used as the size to enable large array optimizations. */
+	var LARGE_ARRAY_SIZE = 200;
+
+	/** Used to stand-in for `undefined` hash values. */
+	var HASH_UNDEFINED = '__lodash_hash_undefined__';
+
+	/** Used as references for various `Number` constants. */
+	var INFINITY = 1 / 0;
+
+	/** `Object#toString` result references. */
+	var funcTag = '[object Function]',
+	    genTag = '[object GeneratorFunction]';
+
+	/**
+	 * Used to match `RegExp`
+	 * [syntax characters](http://ecma-international.org/ecma-262/7.0/#sec-patterns).
+	 */
+	var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
+
+	/** Used to detect host constructors (Safari). */
+	var reIsHostCtor = /^\[object .+?Constructor\]$/;
+
+	/** Detect free variable `global` from Node.js. */
+	var freeGlobal = typeof commonjsGlobal == 'object' && commonjsGlobal && commonjsGlobal.Object === Object && commonjsGlobal;
+
+	/** Detect free variable `self`. */
+	var freeSelf = typeof self == 'object' && self && self.Object === Object && self;
+
+	/** Used as a reference to the global object. */
+	var root = freeGlobal || freeSelf || Function('return this')();
+
+	/**
+	 * A specialized version of `_.includes` for arrays without support for
+	 * specifying an index to search from.
+	 *
+	 * @private
+	 * @param {Array} [array] The array to inspect.
+	 * @param {*} target The value to search for.
+	 * @returns {boolean} Returns `true` if `target` is found, else `false`.
+	 */
+	function arrayIncludes(array, value) {
+	  var length = array ? array.length : 0;
+	  return !!length && baseIndexOf(array, value, 0) > -1;
+	}
+
+	/**
+	 * This function is like `arrayIncludes` except that it accepts a comparator.
+	 *
+	 * @private
+	 * @param {Array} [array] The array to inspect.
+	 * @param {*} target The value to search for.
+	 * @param {Function} comparator The comparator invoked per element.
+	 * @returns {boolean} Returns `true` if `target` is found, else `false`.
+	 */
+	function arrayIncludesWith(array, value, comparator) {
+	  var index = -1,
+	      length = array ? array.length : 0;
+
+	  while (++index < length) {
+	    if (comparator(value, array[index])) {
+	      return true;
+	    }
+	  }
+	  return false;
+	}
+
+	/**
+	 * The base implementation of `_.findIndex` and `_.findLastIndex` without
+	 * support for iteratee shorthands.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} predicate The function invoked per iteration.
+	 * @param {number} fromIndex The index to search from.
+	 * @param {boolean} [fromRight] Specify iterating from right to left.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function baseFindIndex(array, predicate, fromIndex, fromRight) {
+	  var length = array.length,
+	      index = fromIndex + (-1);
+
+	  while ((++index < length)) {
+	    if (predicate(array[index], index, array)) {
+	      return index;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.indexOf` without `fromIndex` bounds checks.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {*} value The value to search for.
+	 * @param {number} fromIndex The index to search from.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function baseIndexOf(array, value, fromIndex) {
+	  if (value !== value) {
+	    return baseFindIndex(array, baseIsNaN, fromIndex);
+	  }
+	  var index = fromIndex - 1,
+	      length = array.length;
+
+	  while (++index < length) {
+	    if (array[index] === value) {
+	      return index;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.isNaN` without support for number objects.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is `NaN`, else `false`.
+	 */
+	function baseIsNaN(value) {
+	  return value !== value;
+	}
+
+	/**
+	 * Checks if a cache value for `key` exists.
+	 *
+	 * @private
+	 * @param {Object} cache The cache to query.
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function cacheHas(cache, key) {
+	  return cache.has(key);
+	}
+
+	/**
+	 * Gets the value at `key` of `object`.
+	 *
+	 * @private
+	 * @param {Object} [object] The object to query.
+	 * @param {string} key The key of the property to get.
+	 * @returns {*} Returns the property value.
+	 */
+	function getValue(object, key) {
+	  return object == null ? undefined : object[key];
+	}
+
+	/**
+	 * Checks if `value` is a host object in IE < 9.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a host object, else `false`.
+	 */
+	function isHostObject(value) {
+	  // Many host objects are `Object` objects that can coerce to strings
+	  // despite having improperly defined `toString` methods.
+	  var result = false;
+	  if (value != null && typeof value.toString != 'function') {
+	    try {
+	      result = !!(value + '');
+	    } catch (e) {}
+	  }
+	  return result;
+	}
+
+	/**
+	 * Converts `set` to an array of its values.
+	 *
+	 * @private
+	 * @param {Object} set The set to convert.
+	 * @returns {Array} Returns the values.
+	 */
+	function setToArray(set) {
+	  var index = -1,
+	      result = Array(set.size);
+
+	  set.forEach(function(value) {
+	    result[++index] = value;
+	  });
+	  return result;
+	}
+
+	/** Used for built-in method references. */
+	var arrayProto = Array.prototype,
+	    funcProto = Function.prototype,
+	    objectProto = Object.prototype;
+
+	/** Used to detect overreaching core-js shims. */
+	var coreJsData = root['__core-js_shared__'];
+
+	/** Used to detect methods masquerading as native. */
+	var maskSrcKey = (function() {
+	  var uid = /[^.]+$/.exec(coreJsData && coreJsData.keys && coreJsData.keys.IE_PROTO || '');
+	  return uid ? ('Symbol(src)_1.' + uid) : '';
+	}());
+
+	/** Used to resolve the decompiled source of functions. */
+	var funcToString = funcProto.toString;
+
+	/** Used to check objects for own properties. */
+	var hasOwnProperty = objectProto.hasOwnProperty;
+
+	/**
+	 * Used to resolve the
+	 * [`toStringTag`](http://ecma-international.org/ecma-262/7.0/#sec-object.prototype.tostring)
+	 * of values.
+	 */
+	var objectToString = objectProto.toString;
+
+	/** Used to detect if a method is native. */
+	var reIsNative = RegExp('^' +
+	  funcToString.call(hasOwnProperty).replace(reRegExpChar, '\\$&')
+	  .replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, '$1.*?') + '$'
+	);
+
+	/** Built-in value references. */
+	var splice = arrayProto.splice;
+
+	/* Built-in method references that are verified to be native. */
+	var Map = getNative(root, 'Map'),
+	    Set = getNative(root, 'Set'),
+	    nativeCreate = getNative(Object, 'create');
+
+	/**
+	 * Creates a hash object.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function Hash(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the hash.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf Hash
+	 */
+	function hashClear() {
+	  this.__data__ = nativeCreate ? nativeCreate(null) : {};
+	}
+
+	/**
+	 * Removes `key` and its value from the hash.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf Hash
+	 * @param {Object} hash The hash to modify.
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function hashDelete(key) {
+	  return this.has(key) && delete this.__data__[key];
+	}
+
+	/**
+	 * Gets the hash value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf Hash
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function hashGet(key) {
+	  var data = this.__data__;
+	  if (nativeCreate) {
+	    var result = data[key];
+	    return result === HASH_UNDEFINED ? undefined : result;
+	  }
+	  return hasOwnProperty.call(data, key) ? data[key] : undefined;
+	}
+
+	/**
+	 * Checks if a hash value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf Hash
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function hashHas(key) {
+	  var data = this.__data__;
+	  return nativeCreate ? data[key] !== undefined : hasOwnProperty.call(data, key);
+	}
+
+	/**
+	 * Sets the hash `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf Hash
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the hash instance.
+	 */
+	function hashSet(key, value) {
+	  var data = this.__data__;
+	  data[key] = (nativeCreate && value === undefined) ? HASH_UNDEFINED : value;
+	  return this;
+	}
+
+	// Add methods to `Hash`.
+	Hash.prototype.clear = hashClear;
+	Hash.prototype['delete'] = hashDelete;
+	Hash.prototype.get = hashGet;
+	Hash.prototype.has = hashHas;
+	Hash.prototype.set = hashSet;
+
+	/**
+	 * Creates an list cache object.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function ListCache(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the list cache.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf ListCache
+	 */
+	function listCacheClear() {
+	  this.__data__ = [];
+	}
+
+	/**
+	 * Removes `key` and its value from the list cache.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function listCacheDelete(key) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  if (index < 0) {
+	    return false;
+	  }
+	  var lastIndex = data.length - 1;
+	  if (index == lastIndex) {
+	    data.pop();
+	  } else {
+	    splice.call(data, index, 1);
+	  }
+	  return true;
+	}
+
+	/**
+	 * Gets the list cache value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function listCacheGet(key) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  return index < 0 ? undefined : data[index][1];
+	}
+
+	/**
+	 * Checks if a list cache value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf ListCache
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function listCacheHas(key) {
+	  return assocIndexOf(this.__data__, key) > -1;
+	}
+
+	/**
+	 * Sets the list cache `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf ListCache
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the list cache instance.
+	 */
+	function listCacheSet(key, value) {
+	  var data = this.__data__,
+	      index = assocIndexOf(data, key);
+
+	  if (index < 0) {
+	    data.push([key, value]);
+	  } else {
+	    data[index][1] = value;
+	  }
+	  return this;
+	}
+
+	// Add methods to `ListCache`.
+	ListCache.prototype.clear = listCacheClear;
+	ListCache.prototype['delete'] = listCacheDelete;
+	ListCache.prototype.get = listCacheGet;
+	ListCache.prototype.has = listCacheHas;
+	ListCache.prototype.set = listCacheSet;
+
+	/**
+	 * Creates a map cache object to store key-value pairs.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [entries] The key-value pairs to cache.
+	 */
+	function MapCache(entries) {
+	  var index = -1,
+	      length = entries ? entries.length : 0;
+
+	  this.clear();
+	  while (++index < length) {
+	    var entry = entries[index];
+	    this.set(entry[0], entry[1]);
+	  }
+	}
+
+	/**
+	 * Removes all key-value entries from the map.
+	 *
+	 * @private
+	 * @name clear
+	 * @memberOf MapCache
+	 */
+	function mapCacheClear() {
+	  this.__data__ = {
+	    'hash': new Hash,
+	    'map': new (Map || ListCache),
+	    'string': new Hash
+	  };
+	}
+
+	/**
+	 * Removes `key` and its value from the map.
+	 *
+	 * @private
+	 * @name delete
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to remove.
+	 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+	 */
+	function mapCacheDelete(key) {
+	  return getMapData(this, key)['delete'](key);
+	}
+
+	/**
+	 * Gets the map value for `key`.
+	 *
+	 * @private
+	 * @name get
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to get.
+	 * @returns {*} Returns the entry value.
+	 */
+	function mapCacheGet(key) {
+	  return getMapData(this, key).get(key);
+	}
+
+	/**
+	 * Checks if a map value for `key` exists.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf MapCache
+	 * @param {string} key The key of the entry to check.
+	 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+	 */
+	function mapCacheHas(key) {
+	  return getMapData(this, key).has(key);
+	}
+
+	/**
+	 * Sets the map `key` to `value`.
+	 *
+	 * @private
+	 * @name set
+	 * @memberOf MapCache
+	 * @param {string} key The key of the value to set.
+	 * @param {*} value The value to set.
+	 * @returns {Object} Returns the map cache instance.
+	 */
+	function mapCacheSet(key, value) {
+	  getMapData(this, key).set(key, value);
+	  return this;
+	}
+
+	// Add methods to `MapCache`.
+	MapCache.prototype.clear = mapCacheClear;
+	MapCache.prototype['delete'] = mapCacheDelete;
+	MapCache.prototype.get = mapCacheGet;
+	MapCache.prototype.has = mapCacheHas;
+	MapCache.prototype.set = mapCacheSet;
+
+	/**
+	 *
+	 * Creates an array cache object to store unique values.
+	 *
+	 * @private
+	 * @constructor
+	 * @param {Array} [values] The values to cache.
+	 */
+	function SetCache(values) {
+	  var index = -1,
+	      length = values ? values.length : 0;
+
+	  this.__data__ = new MapCache;
+	  while (++index < length) {
+	    this.add(values[index]);
+	  }
+	}
+
+	/**
+	 * Adds `value` to the array cache.
+	 *
+	 * @private
+	 * @name add
+	 * @memberOf SetCache
+	 * @alias push
+	 * @param {*} value The value to cache.
+	 * @returns {Object} Returns the cache instance.
+	 */
+	function setCacheAdd(value) {
+	  this.__data__.set(value, HASH_UNDEFINED);
+	  return this;
+	}
+
+	/**
+	 * Checks if `value` is in the array cache.
+	 *
+	 * @private
+	 * @name has
+	 * @memberOf SetCache
+	 * @param {*} value The value to search for.
+	 * @returns {number} Returns `true` if `value` is found, else `false`.
+	 */
+	function setCacheHas(value) {
+	  return this.__data__.has(value);
+	}
+
+	// Add methods to `SetCache`.
+	SetCache.prototype.add = SetCache.prototype.push = setCacheAdd;
+	SetCache.prototype.has = setCacheHas;
+
+	/**
+	 * Gets the index at which the `key` is found in `array` of key-value pairs.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {*} key The key to search for.
+	 * @returns {number} Returns the index of the matched value, else `-1`.
+	 */
+	function assocIndexOf(array, key) {
+	  var length = array.length;
+	  while (length--) {
+	    if (eq(array[length][0], key)) {
+	      return length;
+	    }
+	  }
+	  return -1;
+	}
+
+	/**
+	 * The base implementation of `_.isNative` without bad shim checks.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a native function,
+	 *  else `false`.
+	 */
+	function baseIsNative(value) {
+	  if (!isObject(value) || isMasked(value)) {
+	    return false;
+	  }
+	  var pattern = (isFunction(value) || isHostObject(value)) ? reIsNative : reIsHostCtor;
+	  return pattern.test(toSource(value));
+	}
+
+	/**
+	 * The base implementation of `_.uniqBy` without support for iteratee shorthands.
+	 *
+	 * @private
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} [iteratee] The iteratee invoked per element.
+	 * @param {Function} [comparator] The comparator invoked per element.
+	 * @returns {Array} Returns the new duplicate free array.
+	 */
+	function baseUniq(array, iteratee, comparator) {
+	  var index = -1,
+	      includes = arrayIncludes,
+	      length = array.length,
+	      isCommon = true,
+	      result = [],
+	      seen = result;
+
+	  if (comparator) {
+	    isCommon = false;
+	    includes = arrayIncludesWith;
+	  }
+	  else if (length >= LARGE_ARRAY_SIZE) {
+	    var set = createSet(array);
+	    if (set) {
+	      return setToArray(set);
+	    }
+	    isCommon = false;
+	    includes = cacheHas;
+	    seen = new SetCache;
+	  }
+	  else {
+	    seen = result;
+	  }
+	  outer:
+	  while (++index < length) {
+	    var value = array[index],
+	        computed = value;
+
+	    value = (comparator || value !== 0) ? value : 0;
+	    if (isCommon && computed === computed) {
+	      var seenIndex = seen.length;
+	      while (seenIndex--) {
+	        if (seen[seenIndex] === computed) {
+	          continue outer;
+	        }
+	      }
+	      result.push(value);
+	    }
+	    else if (!includes(seen, computed, comparator)) {
+	      if (seen !== result) {
+	        seen.push(computed);
+	      }
+	      result.push(value);
+	    }
+	  }
+	  return result;
+	}
+
+	/**
+	 * Creates a set object of `values`.
+	 *
+	 * @private
+	 * @param {Array} values The values to add to the set.
+	 * @returns {Object} Returns the new set.
+	 */
+	var createSet = !(Set && (1 / setToArray(new Set([,-0]))[1]) == INFINITY) ? noop : function(values) {
+	  return new Set(values);
+	};
+
+	/**
+	 * Gets the data for `map`.
+	 *
+	 * @private
+	 * @param {Object} map The map to query.
+	 * @param {string} key The reference key.
+	 * @returns {*} Returns the map data.
+	 */
+	function getMapData(map, key) {
+	  var data = map.__data__;
+	  return isKeyable(key)
+	    ? data[typeof key == 'string' ? 'string' : 'hash']
+	    : data.map;
+	}
+
+	/**
+	 * Gets the native function at `key` of `object`.
+	 *
+	 * @private
+	 * @param {Object} object The object to query.
+	 * @param {string} key The key of the method to get.
+	 * @returns {*} Returns the function if it's native, else `undefined`.
+	 */
+	function getNative(object, key) {
+	  var value = getValue(object, key);
+	  return baseIsNative(value) ? value : undefined;
+	}
+
+	/**
+	 * Checks if `value` is suitable for use as unique object key.
+	 *
+	 * @private
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is suitable, else `false`.
+	 */
+	function isKeyable(value) {
+	  var type = typeof value;
+	  return (type == 'string' || type == 'number' || type == 'symbol' || type == 'boolean')
+	    ? (value !== '__proto__')
+	    : (value === null);
+	}
+
+	/**
+	 * Checks if `func` has its source masked.
+	 *
+	 * @private
+	 * @param {Function} func The function to check.
+	 * @returns {boolean} Returns `true` if `func` is masked, else `false`.
+	 */
+	function isMasked(func) {
+	  return !!maskSrcKey && (maskSrcKey in func);
+	}
+
+	/**
+	 * Converts `func` to its source code.
+	 *
+	 * @private
+	 * @param {Function} func The function to process.
+	 * @returns {string} Returns the source code.
+	 */
+	function toSource(func) {
+	  if (func != null) {
+	    try {
+	      return funcToString.call(func);
+	    } catch (e) {}
+	    try {
+	      return (func + '');
+	    } catch (e) {}
+	  }
+	  return '';
+	}
+
+	/**
+	 * This method is like `_.uniq` except that it accepts `comparator` which
+	 * is invoked to compare elements of `array`. The comparator is invoked with
+	 * two arguments: (arrVal, othVal).
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 4.0.0
+	 * @category Array
+	 * @param {Array} array The array to inspect.
+	 * @param {Function} [comparator] The comparator invoked per element.
+	 * @returns {Array} Returns the new duplicate free array.
+	 * @example
+	 *
+	 * var objects = [{ 'x': 1, 'y': 2 }, { 'x': 2, 'y': 1 }, { 'x': 1, 'y': 2 }];
+	 *
+	 * _.uniqWith(objects, _.isEqual);
+	 * // => [{ 'x': 1, 'y': 2 }, { 'x': 2, 'y': 1 }]
+	 */
+	function uniqWith(array, comparator) {
+	  return (array && array.length)
+	    ? baseUniq(array, undefined, comparator)
+	    : [];
+	}
+
+	/**
+	 * Performs a
+	 * [`SameValueZero`](http://ecma-international.org/ecma-262/7.0/#sec-samevaluezero)
+	 * comparison between two values to determine if they are equivalent.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 4.0.0
+	 * @category Lang
+	 * @param {*} value The value to compare.
+	 * @param {*} other The other value to compare.
+	 * @returns {boolean} Returns `true` if the values are equivalent, else `false`.
+	 * @example
+	 *
+	 * var object = { 'a': 1 };
+	 * var other = { 'a': 1 };
+	 *
+	 * _.eq(object, object);
+	 * // => true
+	 *
+	 * _.eq(object, other);
+	 * // => false
+	 *
+	 * _.eq('a', 'a');
+	 * // => true
+	 *
+	 * _.eq('a', Object('a'));
+	 * // => false
+	 *
+	 * _.eq(NaN, NaN);
+	 * // => true
+	 */
+	function eq(value, other) {
+	  return value === other || (value !== value && other !== other);
+	}
+
+	/**
+	 * Checks if `value` is classified as a `Function` object.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Lang
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is a function, else `false`.
+	 * @example
+	 *
+	 * _.isFunction(_);
+	 * // => true
+	 *
+	 * _.isFunction(/abc/);
+	 * // => false
+	 */
+	function isFunction(value) {
+	  // The use of `Object#toString` avoids issues with the `typeof` operator
+	  // in Safari 8-9 which returns 'object' for typed array and other constructors.
+	  var tag = isObject(value) ? objectToString.call(value) : '';
+	  return tag == funcTag || tag == genTag;
+	}
+
+	/**
+	 * Checks if `value` is the
+	 * [language type](http://www.ecma-international.org/ecma-262/7.0/#sec-ecmascript-language-types)
+	 * of `Object`. (e.g. arrays, functions, objects, regexes, `new Number(0)`, and `new String('')`)
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 0.1.0
+	 * @category Lang
+	 * @param {*} value The value to check.
+	 * @returns {boolean} Returns `true` if `value` is an object, else `false`.
+	 * @example
+	 *
+	 * _.isObject({});
+	 * // => true
+	 *
+	 * _.isObject([1, 2, 3]);
+	 * // => true
+	 *
+	 * _.isObject(_.noop);
+	 * // => true
+	 *
+	 * _.isObject(null);
+	 * // => false
+	 */
+	function isObject(value) {
+	  var type = typeof value;
+	  return !!value && (type == 'object' || type == 'function');
+	}
+
+	/**
+	 * This method returns `undefined`.
+	 *
+	 * @static
+	 * @memberOf _
+	 * @since 2.3.0
+	 * @category Util
+	 * @example
+	 *
+	 * _.times(2, _.noop);
+	 * // => [undefined, undefined]
+	 */
+	function noop() {
+	  // No operation performed.
+	}
+
+	lodash_uniqwith = uniqWith;
+	return lodash_uniqwith;
+}
+
+var lodash_sortby = {exports: {}};
+
+/**
+ * lodash (Custom Build) <https://lodash.com/>
+ * Build: `lodash modularize exports="npm" -o ./`
+ * Copyright jQuery Foundation and other contributors <https://jquery.org/>
+ * Released under MIT license <https://lodash.com/license>
+ * Based on Underscore.js 1.8.3 <http://underscorejs.org/LICENSE>
+ * Copyright Jeremy Ashkenas, DocumentCloud and Investigative Reporters & Editors
+ */
+lodash_sortby.exports;
+
+var hasRequiredLodash_sortby;
+
+function requireLodash_sortby () {
+	if (hasRequiredLodash_sortby) return lodash_sortby.exports;
+	hasRequiredLodash_sortby = 1;
+	(function (module, exports) {
+		/** Used as the size to enable large array optimizations. */
+		var LARGE_ARRAY_SIZE = 200;
+
+		/** Used as the `TypeError` message for "Functions" methods. */
+		var FUNC_ERROR_TEXT = 'Expected a function';
+
+		/** Used to stand-in for `undefined` hash values. */
+		var HASH_UNDEFINED = '__lodash_hash_undefined__';
+
+		/** Used to compose bitmasks for comparison styles. */
+		var UNORDERED_COMPARE_FLAG = 1,
+		    PARTIAL_COMPARE_FLAG = 2;
+
+		/** Used as references for various `Number` constants. */
+		var MAX_SAFE_INTEGER = 9007199254740991;
+
+		/** `Object#toString` result references. */
+		var argsTag = '[object Arguments]',
+		    arrayTag = '[object Array]',
+		    boolTag = '[object Boolean]',
+		    dateTag = '[object Date]',
+		    errorTag = '[object Error]',
+		    funcTag = '[object Function]',
+		    genTag = '[object GeneratorFunction]',
+		    mapTag = '[object Map]',
+		    numberTag = '[object Number]',
+		    objectTag = '[object Object]',
+		    promiseTag = '[object Promise]',
+		    regexpTag = '[object RegExp]',
+		    setTag = '[object Set]',
+		    stringTag = '[object String]',
+		    symbolTag = '[object Symbol]',
+		    weakMapTag = '[object WeakMap]';
+
+		var arrayBufferTag = '[object ArrayBuffer]',
+		    dataViewTag = '[object DataView]',
+		    float32Tag = '[object Float32Array]',
+		    float64Tag = '[object Float64Array]',
+		    int8Tag = '[object Int8Array]',
+		    int16Tag = '[object Int16Array]',
+		    int32Tag = '[object Int32Array]',
+		    uint8Tag = '[object Uint8Array]',
+		    uint8ClampedTag = '[object Uint8ClampedArray]',
+		    uint16Tag = '[object Uint16Array]',
+		    uint32Tag = '[object Uint32Array]';
+
+		/** Used to match property names within property paths. */
+		var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/,
+		    reIsPlainProp = /^\w*$/,
+		    reLeadingDot = /^\./,
+		    rePropName = /[^.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|$))/g;
+
+		/**
+		 * Used to match `RegExp`
+		 * [syntax characters](http://ecma-international.org/ecma-262/7.0/#sec-patterns).
+		 */
+		var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
+
+		/** Used to match backslashes in property paths. */
+		var reEscapeChar = /\\(\\)?/g;
+
+		/** Used to detect host constructors (Safari). */
+		var reIsHostCtor = /^\[object .+?Constructor\]$/;
+
+		/** Used to detect unsigned integer values. */
+		var reIsUint = /^(?:0|[1-9]\d*)$/;
+
+		/** Used to identify `toStringTag` values of typed arrays. */
+		var typedArrayTags = {};
+		typedArrayTags[float32Tag] = typedArrayTags[float64Tag] =
+		typedArrayTags[int8Tag] = typedArrayTags[int16Tag] =
+		typedArrayTags[int32Tag] = typedArrayTags[uint8Tag] =
+		typedArrayTags[uint8ClampedTag] = typedArrayTags[uint16Tag] =
+		typedArrayTags[uint32Tag] = true;
+		typedArrayTags[argsTag] = typedArrayTags[arrayTag] =
+		typedArrayTags[arrayBufferTag] = typedArrayTags[boolTag] =
+		typedArrayTags[dataViewTag] = typedArrayTags[dateTag] =
+		typedArrayTags[errorTag] = typedArrayTags[funcTag] =
+		typedArrayTags[mapTag] = typedArrayTags[numberTag] =
+		typedArrayTags[objectTag] = typedArrayTags[regexpTag] =
+		typedArrayTags[setTag] = typedArrayTags[stringTag] =
+		typedArrayTags[weakMapTag] = false;
+
+		/** Detect free variable `global` from Node.js. */
+		var freeGlobal = typeof commonjsGlobal == 'object' && commonjsGlobal && commonjsGlobal.Object === Object && commonjsGlobal;
+
+		/** Detect free variable `self`. */
+		var freeSelf = typeof self == 'object' && self && self.Object === Object && self;
+
+		/** Used as a reference to the global object. */
+		var root = freeGlobal || freeSelf || Function('return this')();
+
+		/** Detect free variable `exports`. */
+		var freeExports = exports && !exports.nodeType && exports;
+
+		/** Detect free variable `module`. */
+		var freeModule = freeExports && 'object' == 'object' && module && !module.nodeType && module;
+
+		/** Detect the popular CommonJS extension `module.exports`. */
+		var moduleExports = freeModule && freeModule.exports === freeExports;
+
+		/** Detect free variable `process` from Node.js. */
+		var freeProcess = moduleExports && freeGlobal.process;
+
+		/** Used to access faster Node.js helpers. */
+		var nodeUtil = (function() {
+		  try {
+		    return freeProcess && freeProcess.binding('util');
+		  } catch (e) {}
+		}());
+
+		/* Node.js helper references. */
+		var nodeIsTypedArray = nodeUtil && nodeUtil.isTypedArray;
+
+		/**
+		 * A faster alternative to `Function#apply`, this function invokes `func`
+		 * with the `this` binding of `thisArg` and the arguments of `args`.
+		 *
+		 * @private
+		 * @param {Function} func The function to invoke.
+		 * @param {*} thisArg The `this` binding of `func`.
+		 * @param {Array} args The arguments to invoke `func` with.
+		 * @returns {*} Returns the result of `func`.
+		 */
+		function apply(func, thisArg, args) {
+		  switch (args.length) {
+		    case 0: return func.call(thisArg);
+		    case 1: return func.call(thisArg, args[0]);
+		    case 2: return func.call(thisArg, args[0], args[1]);
+		    case 3: return func.call(thisArg, args[0], args[1], args[2]);
+		  }
+		  return func.apply(thisArg, args);
+		}
+
+		/**
+		 * A specialized version of `_.map` for arrays without support for iteratee
+		 * shorthands.
+		 *
+		 * @private
+		 * @param {Array} [array] The array to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Array} Returns the new mapped array.
+		 */
+		function arrayMap(array, iteratee) {
+		  var index = -1,
+		      length = array ? array.length : 0,
+		      result = Array(length);
+
+		  while (++index < length) {
+		    result[index] = iteratee(array[index], index, array);
+		  }
+		  return result;
+		}
+
+		/**
+		 * Appends the elements of `values` to `array`.
+		 *
+		 * @private
+		 * @param {Array} array The array to modify.
+		 * @param {Array} values The values to append.
+		 * @returns {Array} Returns `array`.
+		 */
+		function arrayPush(array, values) {
+		  var index = -1,
+		      length = values.length,
+		      offset = array.length;
+
+		  while (++index < length) {
+		    array[offset + index] = values[index];
+		  }
+		  return array;
+		}
+
+		/**
+		 * A specialized version of `_.some` for arrays without support for iteratee
+		 * shorthands.
+		 *
+		 * @private
+		 * @param {Array} [array] The array to iterate over.
+		 * @param {Function} predicate The function invoked per iteration.
+		 * @returns {boolean} Returns `true` if any element passes the predicate check,
+		 *  else `false`.
+		 */
+		function arraySome(array, predicate) {
+		  var index = -1,
+		      length = array ? array.length : 0;
+
+		  while (++index < length) {
+		    if (predicate(array[index], index, array)) {
+		      return true;
+		    }
+		  }
+		  return false;
+		}
+
+		/**
+		 * The base implementation of `_.property` without support for deep paths.
+		 *
+		 * @private
+		 * @param {string} key The key of the property to get.
+		 * @returns {Function} Returns the new accessor function.
+		 */
+		function baseProperty(key) {
+		  return function(object) {
+		    return object == null ? undefined : object[key];
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.sortBy` which uses `comparer` to define the
+		 * sort order of `array` and replaces criteria objects with their corresponding
+		 * values.
+		 *
+		 * @private
+		 * @param {Array} array The array to sort.
+		 * @param {Function} comparer The function to define sort order.
+		 * @returns {Array} Returns `array`.
+		 */
+		function baseSortBy(array, comparer) {
+		  var length = array.length;
+
+		  array.sort(comparer);
+		  while (length--) {
+		    array[length] = array[length].value;
+		  }
+		  return array;
+		}
+
+		/**
+		 * The base implementation of `_.times` without support for iteratee shorthands
+		 * or max array length checks.
+		 *
+		 * @private
+		 * @param {number} n The number of times to invoke `iteratee`.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Array} Returns the array of results.
+		 */
+		function baseTimes(n, iteratee) {
+		  var index = -1,
+		      result = Array(n);
+
+		  while (++index < n) {
+		    result[index] = iteratee(index);
+		  }
+		  return result;
+		}
+
+		/**
+		 * The base implementation of `_.unary` without support for storing metadata.
+		 *
+		 * @private
+		 * @param {Function} func The function to cap arguments for.
+		 * @returns {Function} Returns the new capped function.
+		 */
+		function baseUnary(func) {
+		  return function(value) {
+		    return func(value);
+		  };
+		}
+
+		/**
+		 * Gets the value at `key` of `object`.
+		 *
+		 * @private
+		 * @param {Object} [object] The object to query.
+		 * @param {string} key The key of the property to get.
+		 * @returns {*} Returns the property value.
+		 */
+		function getValue(object, key) {
+		  return object == null ? undefined : object[key];
+		}
+
+		/**
+		 * Checks if `value` is a host object in IE < 9.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a host object, else `false`.
+		 */
+		function isHostObject(value) {
+		  // Many host objects are `Object` objects that can coerce to strings
+		  // despite having improperly defined `toString` methods.
+		  var result = false;
+		  if (value != null && typeof value.toString != 'function') {
+		    try {
+		      result = !!(value + '');
+		    } catch (e) {}
+		  }
+		  return result;
+		}
+
+		/**
+		 * Converts `map` to its key-value pairs.
+		 *
+		 * @private
+		 * @param {Object} map The map to convert.
+		 * @returns {Array} Returns the key-value pairs.
+		 */
+		function mapToArray(map) {
+		  var index = -1,
+		      result = Array(map.size);
+
+		  map.forEach(function(value, key) {
+		    result[++index] = [key, value];
+		  });
+		  return result;
+		}
+
+		/**
+		 * Creates a unary function that invokes `func` with its argument transformed.
+		 *
+		 * @private
+		 * @param {Function} func The function to wrap.
+		 * @param {Function} transform The argument transform.
+		 * @returns {Function} Returns the new function.
+		 */
+		function overArg(func, transform) {
+		  return function(arg) {
+		    return func(transform(arg));
+		  };
+		}
+
+		/**
+		 * Converts `set` to an array of its values.
+		 *
+		 * @private
+		 * @param {Object} set The set to convert.
+		 * @returns {Array} Returns the values.
+		 */
+		function setToArray(set) {
+		  var index = -1,
+		      result = Array(set.size);
+
+		  set.forEach(function(value) {
+		    result[++index] = value;
+		  });
+		  return result;
+		}
+
+		/** Used for built-in method references. */
+		var arrayProto = Array.prototype,
+		    funcProto = Function.prototype,
+		    objectProto = Object.prototype;
+
+		/** Used to detect overreaching core-js shims. */
+		var coreJsData = root['__core-js_shared__'];
+
+		/** Used to detect methods masquerading as native. */
+		var maskSrcKey = (function() {
+		  var uid = /[^.]+$/.exec(coreJsData && coreJsData.keys && coreJsData.keys.IE_PROTO || '');
+		  return uid ? ('Symbol(src)_1.' + uid) : '';
+		}());
+
+		/** Used to resolve the decompiled source of functions. */
+		var funcToString = funcProto.toString;
+
+		/** Used to check objects for own properties. */
+		var hasOwnProperty = objectProto.hasOwnProperty;
+
+		/**
+		 * Used to resolve the
+		 * [`toStringTag`](http://ecma-international.org/ecma-262/7.0/#sec-object.prototype.tostring)
+		 * of values.
+		 */
+		var objectToString = objectProto.toString;
+
+		/** Used to detect if a method is native. */
+		var reIsNative = RegExp('^' +
+		  funcToString.call(hasOwnProperty).replace(reRegExpChar, '\\$&')
+		  .replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, '$1.*?') + '$'
+		);
+
+		/** Built-in value references. */
+		var Symbol = root.Symbol,
+		    Uint8Array = root.Uint8Array,
+		    propertyIsEnumerable = objectProto.propertyIsEnumerable,
+		    splice = arrayProto.splice,
+		    spreadableSymbol = Symbol ? Symbol.isConcatSpreadable : undefined;
+
+		/* Built-in method references for those with the same name as other `lodash` methods. */
+		var nativeKeys = overArg(Object.keys, Object),
+		    nativeMax = Math.max;
+
+		/* Built-in method references that are verified to be native. */
+		var DataView = getNative(root, 'DataView'),
+		    Map = getNative(root, 'Map'),
+		    Promise = getNative(root, 'Promise'),
+		    Set = getNative(root, 'Set'),
+		    WeakMap = getNative(root, 'WeakMap'),
+		    nativeCreate = getNative(Object, 'create');
+
+		/** Used to detect maps, sets, and weakmaps. */
+		var dataViewCtorString = toSource(DataView),
+		    mapCtorString = toSource(Map),
+		    promiseCtorString = toSource(Promise),
+		    setCtorString = toSource(Set),
+		    weakMapCtorString = toSource(WeakMap);
+
+		/** Used to convert symbols to primitives and strings. */
+		var symbolProto = Symbol ? Symbol.prototype : undefined,
+		    symbolValueOf = symbolProto ? symbolProto.valueOf : undefined,
+		    symbolToString = symbolProto ? symbolProto.toString : undefined;
+
+		/**
+		 * Creates a hash object.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [entries] The key-value pairs to cache.
+		 */
+		function Hash(entries) {
+		  var index = -1,
+		      length = entries ? entries.length : 0;
+
+		  this.clear();
+		  while (++index < length) {
+		    var entry = entries[index];
+		    this.set(entry[0], entry[1]);
+		  }
+		}
+
+		/**
+		 * Removes all key-value entries from the hash.
+		 *
+		 * @private
+		 * @name clear
+		 * @memberOf Hash
+		 */
+		function hashClear() {
+		  this.__data__ = nativeCreate ? nativeCreate(null) : {};
+		}
+
+		/**
+		 * Removes `key` and its value from the hash.
+		 *
+		 * @private
+		 * @name delete
+		 * @memberOf Hash
+		 * @param {Object} hash The hash to modify.
+		 * @param {string} key The key of the value to remove.
+		 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+		 */
+		function hashDelete(key) {
+		  return this.has(key) && delete this.__data__[key];
+		}
+
+		/**
+		 * Gets the hash value for `key`.
+		 *
+		 * @private
+		 * @name get
+		 * @memberOf Hash
+		 * @param {string} key The key of the value to get.
+		 * @returns {*} Returns the entry value.
+		 */
+		function hashGet(key) {
+		  var data = this.__data__;
+		  if (nativeCreate) {
+		    var result = data[key];
+		    return result === HASH_UNDEFINED ? undefined : result;
+		  }
+		  return hasOwnProperty.call(data, key) ? data[key] : undefined;
+		}
+
+		/**
+		 * Checks if a hash value for `key` exists.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf Hash
+		 * @param {string} key The key of the entry to check.
+		 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+		 */
+		function hashHas(key) {
+		  var data = this.__data__;
+		  return nativeCreate ? data[key] !== undefined : hasOwnProperty.call(data, key);
+		}
+
+		/**
+		 * Sets the hash `key` to `value`.
+		 *
+		 * @private
+		 * @name set
+		 * @memberOf Hash
+		 * @param {string} key The key of the value to set.
+		 * @param {*} value The value to set.
+		 * @returns {Object} Returns the hash instance.
+		 */
+		function hashSet(key, value) {
+		  var data = this.__data__;
+		  data[key] = (nativeCreate && value === undefined) ? HASH_UNDEFINED : value;
+		  return this;
+		}
+
+		// Add methods to `Hash`.
+		Hash.prototype.clear = hashClear;
+		Hash.prototype['delete'] = hashDelete;
+		Hash.prototype.get = hashGet;
+		Hash.prototype.has = hashHas;
+		Hash.prototype.set = hashSet;
+
+		/**
+		 * Creates an list cache object.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [entries] The key-value pairs to cache.
+		 */
+		function ListCache(entries) {
+		  var index = -1,
+		      length = entries ? entries.length : 0;
+
+		  this.clear();
+		  while (++index < length) {
+		    var entry = entries[index];
+		    this.set(entry[0], entry[1]);
+		  }
+		}
+
+		/**
+		 * Removes all key-value entries from the list cache.
+		 *
+		 * @private
+		 * @name clear
+		 * @memberOf ListCache
+		 */
+		function listCacheClear() {
+		  this.__data__ = [];
+		}
+
+		/**
+		 * Removes `key` and its value from the list cache.
+		 *
+		 * @private
+		 * @name delete
+		 * @memberOf ListCache
+		 * @param {string} key The key of the value to remove.
+		 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+		 */
+		function listCacheDelete(key) {
+		  var data = this.__data__,
+		      index = assocIndexOf(data, key);
+
+		  if (index < 0) {
+		    return false;
+		  }
+		  var lastIndex = data.length - 1;
+		  if (index == lastIndex) {
+		    data.pop();
+		  } else {
+		    splice.call(data, index, 1);
+		  }
+		  return true;
+		}
+
+		/**
+		 * Gets the list cache value for `key`.
+		 *
+		 * @private
+		 * @name get
+		 * @memberOf ListCache
+		 * @param {string} key The key of the value to get.
+		 * @returns {*} Returns the entry value.
+		 */
+		function listCacheGet(key) {
+		  var data = this.__data__,
+		      index = assocIndexOf(data, key);
+
+		  return index < 0 ? undefined : data[index][1];
+		}
+
+		/**
+		 * Checks if a list cache value for `key` exists.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf ListCache
+		 * @param {string} key The key of the entry to check.
+		 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+		 */
+		function listCacheHas(key) {
+		  return assocIndexOf(this.__data__, key) > -1;
+		}
+
+		/**
+		 * Sets the list cache `key` to `value`.
+		 *
+		 * @private
+		 * @name set
+		 * @memberOf ListCache
+		 * @param {string} key The key of the value to set.
+		 * @param {*} value The value to set.
+		 * @returns {Object} Returns the list cache instance.
+		 */
+		function listCacheSet(key, value) {
+		  var data = this.__data__,
+		      index = assocIndexOf(data, key);
+
+		  if (index < 0) {
+		    data.push([key, value]);
+		  } else {
+		    data[index][1] = value;
+		  }
+		  return this;
+		}
+
+		// Add methods to `ListCache`.
+		ListCache.prototype.clear = listCacheClear;
+		ListCache.prototype['delete'] = listCacheDelete;
+		ListCache.prototype.get = listCacheGet;
+		ListCache.prototype.has = listCacheHas;
+		ListCache.prototype.set = listCacheSet;
+
+		/**
+		 * Creates a map cache object to store key-value pairs.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [entries] The key-value pairs to cache.
+		 */
+		function MapCache(entries) {
+		  var index = -1,
+		      length = entries ? entries.length : 0;
+
+		  this.clear();
+		  while (++index < length) {
+		    var entry = entries[index];
+		    this.set(entry[0], entry[1]);
+		  }
+		}
+
+		/**
+		 * Removes all key-value entries from the map.
+		 *
+		 * @private
+		 * @name clear
+		 * @memberOf MapCache
+		 */
+		function mapCacheClear() {
+		  this.__data__ = {
+		    'hash': new Hash,
+		    'map': new (Map || ListCache),
+		    'string': new Hash
+		  };
+		}
+
+		/**
+		 * Removes `key` and its value from the map.
+		 *
+		 * @private
+		 * @name delete
+		 * @memberOf MapCache
+		 * @param {string} key The key of the value to remove.
+		 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+		 */
+		function mapCacheDelete(key) {
+		  return getMapData(this, key)['delete'](key);
+		}
+
+		/**
+		 * Gets the map value for `key`.
+		 *
+		 * @private
+		 * @name get
+		 * @memberOf MapCache
+		 * @param {string} key The key of the value to get.
+		 * @returns {*} Returns the entry value.
+		 */
+		function mapCacheGet(key) {
+		  return getMapData(this, key).get(key);
+		}
+
+		/**
+		 * Checks if a map value for `key` exists.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf MapCache
+		 * @param {string} key The key of the entry to check.
+		 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+		 */
+		function mapCacheHas(key) {
+		  return getMapData(this, key).has(key);
+		}
+
+		/**
+		 * Sets the map `key` to `value`.
+		 *
+		 * @private
+		 * @name set
+		 * @memberOf MapCache
+		 * @param {string} key The key of the value to set.
+		 * @param {*} value The value to set.
+		 * @returns {Object} Returns the map cache instance.
+		 */
+		function mapCacheSet(key, value) {
+		  getMapData(this, key).set(key, value);
+		  return this;
+		}
+
+		// Add methods to `MapCache`.
+		MapCache.prototype.clear = mapCacheClear;
+		MapCache.prototype['delete'] = mapCacheDelete;
+		MapCache.prototype.get = mapCacheGet;
+		MapCache.prototype.has = mapCacheHas;
+		MapCache.prototype.set = mapCacheSet;
+
+		/**
+		 *
+		 * Creates an array cache object to store unique values.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [values] The values to cache.
+		 */
+		function SetCache(values) {
+		  var index = -1,
+		      length = values ? values.length : 0;
+
+		  this.__data__ = new MapCache;
+		  while (++index < length) {
+		    this.add(values[index]);
+		  }
+		}
+
+		/**
+		 * Adds `value` to the array cache.
+		 *
+		 * @private
+		 * @name add
+		 * @memberOf SetCache
+		 * @alias push
+		 * @param {*} value The value to cache.
+		 * @returns {Object} Returns the cache instance.
+		 */
+		function setCacheAdd(value) {
+		  this.__data__.set(value, HASH_UNDEFINED);
+		  return this;
+		}
+
+		/**
+		 * Checks if `value` is in the array cache.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf SetCache
+		 * @param {*} value The value to search for.
+		 * @returns {number} Returns `true` if `value` is found, else `false`.
+		 */
+		function setCacheHas(value) {
+		  return this.__data__.has(value);
+		}
+
+		// Add methods to `SetCache`.
+		SetCache.prototype.add = SetCache.prototype.push = setCacheAdd;
+		SetCache.prototype.has = setCacheHas;
+
+		/**
+		 * Creates a stack cache object to store key-value pairs.
+		 *
+		 * @private
+		 * @constructor
+		 * @param {Array} [entries] The key-value pairs to cache.
+		 */
+		function Stack(entries) {
+		  this.__data__ = new ListCache(entries);
+		}
+
+		/**
+		 * Removes all key-value entries from the stack.
+		 *
+		 * @private
+		 * @name clear
+		 * @memberOf Stack
+		 */
+		function stackClear() {
+		  this.__data__ = new ListCache;
+		}
+
+		/**
+		 * Removes `key` and its value from the stack.
+		 *
+		 * @private
+		 * @name delete
+		 * @memberOf Stack
+		 * @param {string} key The key of the value to remove.
+		 * @returns {boolean} Returns `true` if the entry was removed, else `false`.
+		 */
+		function stackDelete(key) {
+		  return this.__data__['delete'](key);
+		}
+
+		/**
+		 * Gets the stack value for `key`.
+		 *
+		 * @private
+		 * @name get
+		 * @memberOf Stack
+		 * @param {string} key The key of the value to get.
+		 * @returns {*} Returns the entry value.
+		 */
+		function stackGet(key) {
+		  return this.__data__.get(key);
+		}
+
+		/**
+		 * Checks if a stack value for `key` exists.
+		 *
+		 * @private
+		 * @name has
+		 * @memberOf Stack
+		 * @param {string} key The key of the entry to check.
+		 * @returns {boolean} Returns `true` if an entry for `key` exists, else `false`.
+		 */
+		function stackHas(key) {
+		  return this.__data__.has(key);
+		}
+
+		/**
+		 * Sets the stack `key` to `value`.
+		 *
+		 * @private
+		 * @name set
+		 * @memberOf Stack
+		 * @param {string} key The key of the value to set.
+		 * @param {*} value The value to set.
+		 * @returns {Object} Returns the stack cache instance.
+		 */
+		function stackSet(key, value) {
+		  var cache = this.__data__;
+		  if (cache instanceof ListCache) {
+		    var pairs = cache.__data__;
+		    if (!Map || (pairs.length < LARGE_ARRAY_SIZE - 1)) {
+		      pairs.push([key, value]);
+		      return this;
+		    }
+		    cache = this.__data__ = new MapCache(pairs);
+		  }
+		  cache.set(key, value);
+		  return this;
+		}
+
+		// Add methods to `Stack`.
+		Stack.prototype.clear = stackClear;
+		Stack.prototype['delete'] = stackDelete;
+		Stack.prototype.get = stackGet;
+		Stack.prototype.has = stackHas;
+		Stack.prototype.set = stackSet;
+
+		/**
+		 * Creates an array of the enumerable property names of the array-like `value`.
+		 *
+		 * @private
+		 * @param {*} value The value to query.
+		 * @param {boolean} inherited Specify returning inherited property names.
+		 * @returns {Array} Returns the array of property names.
+		 */
+		function arrayLikeKeys(value, inherited) {
+		  // Safari 8.1 makes `arguments.callee` enumerable in strict mode.
+		  // Safari 9 makes `arguments.length` enumerable in strict mode.
+		  var result = (isArray(value) || isArguments(value))
+		    ? baseTimes(value.length, String)
+		    : [];
+
+		  var length = result.length,
+		      skipIndexes = !!length;
+
+		  for (var key in value) {
+		    if ((hasOwnProperty.call(value, key)) &&
+		        !(skipIndexes && (key == 'length' || isIndex(key, length)))) {
+		      result.push(key);
+		    }
+		  }
+		  return result;
+		}
+
+		/**
+		 * Gets the index at which the `key` is found in `array` of key-value pairs.
+		 *
+		 * @private
+		 * @param {Array} array The array to inspect.
+		 * @param {*} key The key to search for.
+		 * @returns {number} Returns the index of the matched value, else `-1`.
+		 */
+		function assocIndexOf(array, key) {
+		  var length = array.length;
+		  while (length--) {
+		    if (eq(array[length][0], key)) {
+		      return length;
+		    }
+		  }
+		  return -1;
+		}
+
+		/**
+		 * The base implementation of `_.forEach` without support for iteratee shorthands.
+		 *
+		 * @private
+		 * @param {Array|Object} collection The collection to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Array|Object} Returns `collection`.
+		 */
+		var baseEach = createBaseEach(baseForOwn);
+
+		/**
+		 * The base implementation of `_.flatten` with support for restricting flattening.
+		 *
+		 * @private
+		 * @param {Array} array The array to flatten.
+		 * @param {number} depth The maximum recursion depth.
+		 * @param {boolean} [predicate=isFlattenable] The function invoked per iteration.
+		 * @param {boolean} [isStrict] Restrict to values that pass `predicate` checks.
+		 * @param {Array} [result=[]] The initial result value.
+		 * @returns {Array} Returns the new flattened array.
+		 */
+		function baseFlatten(array, depth, predicate, isStrict, result) {
+		  var index = -1,
+		      length = array.length;
+
+		  predicate || (predicate = isFlattenable);
+		  result || (result = []);
+
+		  while (++index < length) {
+		    var value = array[index];
+		    if (predicate(value)) {
+		      {
+		        arrayPush(result, value);
+		      }
+		    } else {
+		      result[result.length] = value;
+		    }
+		  }
+		  return result;
+		}
+
+		/**
+		 * The base implementation of `baseForOwn` which iterates over `object`
+		 * properties returned by `keysFunc` and invokes `iteratee` for each property.
+		 * Iteratee functions may exit iteration early by explicitly returning `false`.
+		 *
+		 * @private
+		 * @param {Object} object The object to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @param {Function} keysFunc The function to get the keys of `object`.
+		 * @returns {Object} Returns `object`.
+		 */
+		var baseFor = createBaseFor();
+
+		/**
+		 * The base implementation of `_.forOwn` without support for iteratee shorthands.
+		 *
+		 * @private
+		 * @param {Object} object The object to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Object} Returns `object`.
+		 */
+		function baseForOwn(object, iteratee) {
+		  return object && baseFor(object, iteratee, keys);
+		}
+
+		/**
+		 * The base implementation of `_.get` without support for default values.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @param {Array|string} path The path of the property to get.
+		 * @returns {*} Returns the resolved value.
+		 */
+		function baseGet(object, path) {
+		  path = isKey(path, object) ? [path] : castPath(path);
+
+		  var index = 0,
+		      length = path.length;
+
+		  while (object != null && index < length) {
+		    object = object[toKey(path[index++])];
+		  }
+		  return (index && index == length) ? object : undefined;
+		}
+
+		/**
+		 * The base implementation of `getTag`.
+		 *
+		 * @private
+		 * @param {*} value The value to query.
+		 * @returns {string} Returns the `toStringTag`.
+		 */
+		function baseGetTag(value) {
+		  return objectToString.call(value);
+		}
+
+		/**
+		 * The base implementation of `_.hasIn` without support for deep paths.
+		 *
+		 * @private
+		 * @param {Object} [object] The object to query.
+		 * @param {Array|string} key The key to check.
+		 * @returns {boolean} Returns `true` if `key` exists, else `false`.
+		 */
+		function baseHasIn(object, key) {
+		  return object != null && key in Object(object);
+		}
+
+		/**
+		 * The base implementation of `_.isEqual` which supports partial comparisons
+		 * and tracks traversed objects.
+		 *
+		 * @private
+		 * @param {*} value The value to compare.
+		 * @param {*} other The other value to compare.
+		 * @param {Function} [customizer] The function to customize comparisons.
+		 * @param {boolean} [bitmask] The bitmask of comparison flags.
+		 *  The bitmask may be composed of the following flags:
+		 *     1 - Unordered comparison
+		 *     2 - Partial comparison
+		 * @param {Object} [stack] Tracks traversed `value` and `other` objects.
+		 * @returns {boolean} Returns `true` if the values are equivalent, else `false`.
+		 */
+		function baseIsEqual(value, other, customizer, bitmask, stack) {
+		  if (value === other) {
+		    return true;
+		  }
+		  if (value == null || other == null || (!isObject(value) && !isObjectLike(other))) {
+		    return value !== value && other !== other;
+		  }
+		  return baseIsEqualDeep(value, other, baseIsEqual, customizer, bitmask, stack);
+		}
+
+		/**
+		 * A specialized version of `baseIsEqual` for arrays and objects which performs
+		 * deep comparisons and tracks traversed objects enabling objects with circular
+		 * references to be compared.
+		 *
+		 * @private
+		 * @param {Object} object The object to compare.
+		 * @param {Object} other The other object to compare.
+		 * @param {Function} equalFunc The function to determine equivalents of values.
+		 * @param {Function} [customizer] The function to customize comparisons.
+		 * @param {number} [bitmask] The bitmask of comparison flags. See `baseIsEqual`
+		 *  for more details.
+		 * @param {Object} [stack] Tracks traversed `object` and `other` objects.
+		 * @returns {boolean} Returns `true` if the objects are equivalent, else `false`.
+		 */
+		function baseIsEqualDeep(object, other, equalFunc, customizer, bitmask, stack) {
+		  var objIsArr = isArray(object),
+		      othIsArr = isArray(other),
+		      objTag = arrayTag,
+		      othTag = arrayTag;
+
+		  if (!objIsArr) {
+		    objTag = getTag(object);
+		    objTag = objTag == argsTag ? objectTag : objTag;
+		  }
+		  if (!othIsArr) {
+		    othTag = getTag(other);
+		    othTag = othTag == argsTag ? objectTag : othTag;
+		  }
+		  var objIsObj = objTag == objectTag && !isHostObject(object),
+		      othIsObj = othTag == objectTag && !isHostObject(other),
+		      isSameTag = objTag == othTag;
+
+		  if (isSameTag && !objIsObj) {
+		    stack || (stack = new Stack);
+		    return (objIsArr || isTypedArray(object))
+		      ? equalArrays(object, other, equalFunc, customizer, bitmask, stack)
+		      : equalByTag(object, other, objTag, equalFunc, customizer, bitmask, stack);
+		  }
+		  if (!(bitmask & PARTIAL_COMPARE_FLAG)) {
+		    var objIsWrapped = objIsObj && hasOwnProperty.call(object, '__wrapped__'),
+		        othIsWrapped = othIsObj && hasOwnProperty.call(other, '__wrapped__');
+
+		    if (objIsWrapped || othIsWrapped) {
+		      var objUnwrapped = objIsWrapped ? object.value() : object,
+		          othUnwrapped = othIsWrapped ? other.value() : other;
+
+		      stack || (stack = new Stack);
+		      return equalFunc(objUnwrapped, othUnwrapped, customizer, bitmask, stack);
+		    }
+		  }
+		  if (!isSameTag) {
+		    return false;
+		  }
+		  stack || (stack = new Stack);
+		  return equalObjects(object, other, equalFunc, customizer, bitmask, stack);
+		}
+
+		/**
+		 * The base implementation of `_.isMatch` without support for iteratee shorthands.
+		 *
+		 * @private
+		 * @param {Object} object The object to inspect.
+		 * @param {Object} source The object of property values to match.
+		 * @param {Array} matchData The property names, values, and compare flags to match.
+		 * @param {Function} [customizer] The function to customize comparisons.
+		 * @returns {boolean} Returns `true` if `object` is a match, else `false`.
+		 */
+		function baseIsMatch(object, source, matchData, customizer) {
+		  var index = matchData.length,
+		      length = index;
+
+		  if (object == null) {
+		    return !length;
+		  }
+		  object = Object(object);
+		  while (index--) {
+		    var data = matchData[index];
+		    if ((data[2])
+		          ? data[1] !== object[data[0]]
+		          : !(data[0] in object)
+		        ) {
+		      return false;
+		    }
+		  }
+		  while (++index < length) {
+		    data = matchData[index];
+		    var key = data[0],
+		        objValue = object[key],
+		        srcValue = data[1];
+
+		    if (data[2]) {
+		      if (objValue === undefined && !(key in object)) {
+		        return false;
+		      }
+		    } else {
+		      var stack = new Stack;
+		      var result; 
+		      if (!(result === undefined
+		            ? baseIsEqual(srcValue, objValue, customizer, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG, stack)
+		            : result
+		          )) {
+		        return false;
+		      }
+		    }
+		  }
+		  return true;
+		}
+
+		/**
+		 * The base implementation of `_.isNative` without bad shim checks.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a native function,
+		 *  else `false`.
+		 */
+		function baseIsNative(value) {
+		  if (!isObject(value) || isMasked(value)) {
+		    return false;
+		  }
+		  var pattern = (isFunction(value) || isHostObject(value)) ? reIsNative : reIsHostCtor;
+		  return pattern.test(toSource(value));
+		}
+
+		/**
+		 * The base implementation of `_.isTypedArray` without Node.js optimizations.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a typed array, else `false`.
+		 */
+		function baseIsTypedArray(value) {
+		  return isObjectLike(value) &&
+		    isLength(value.length) && !!typedArrayTags[objectToString.call(value)];
+		}
+
+		/**
+		 * The base implementation of `_.iteratee`.
+		 *
+		 * @private
+		 * @param {*} [value=_.identity] The value to convert to an iteratee.
+		 * @returns {Function} Returns the iteratee.
+		 */
+		function baseIteratee(value) {
+		  // Don't store the `typeof` result in a variable to avoid a JIT bug in Safari 9.
+		  // See https://bugs.webkit.org/show_bug.cgi?id=156034 for more details.
+		  if (typeof value == 'function') {
+		    return value;
+		  }
+		  if (value == null) {
+		    return identity;
+		  }
+		  if (typeof value == 'object') {
+		    return isArray(value)
+		      ? baseMatchesProperty(value[0], value[1])
+		      : baseMatches(value);
+		  }
+		  return property(value);
+		}
+
+		/**
+		 * The base implementation of `_.keys` which doesn't treat sparse arrays as dense.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @returns {Array} Returns the array of property names.
+		 */
+		function baseKeys(object) {
+		  if (!isPrototype(object)) {
+		    return nativeKeys(object);
+		  }
+		  var result = [];
+		  for (var key in Object(object)) {
+		    if (hasOwnProperty.call(object, key) && key != 'constructor') {
+		      result.push(key);
+		    }
+		  }
+		  return result;
+		}
+
+		/**
+		 * The base implementation of `_.map` without support for iteratee shorthands.
+		 *
+		 * @private
+		 * @param {Array|Object} collection The collection to iterate over.
+		 * @param {Function} iteratee The function invoked per iteration.
+		 * @returns {Array} Returns the new mapped array.
+		 */
+		function baseMap(collection, iteratee) {
+		  var index = -1,
+		      result = isArrayLike(collection) ? Array(collection.length) : [];
+
+		  baseEach(collection, function(value, key, collection) {
+		    result[++index] = iteratee(value, key, collection);
+		  });
+		  return result;
+		}
+
+		/**
+		 * The base implementation of `_.matches` which doesn't clone `source`.
+		 *
+		 * @private
+		 * @param {Object} source The object of property values to match.
+		 * @returns {Function} Returns the new spec function.
+		 */
+		function baseMatches(source) {
+		  var matchData = getMatchData(source);
+		  if (matchData.length == 1 && matchData[0][2]) {
+		    return matchesStrictComparable(matchData[0][0], matchData[0][1]);
+		  }
+		  return function(object) {
+		    return object === source || baseIsMatch(object, source, matchData);
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.matchesProperty` which doesn't clone `srcValue`.
+		 *
+		 * @private
+		 * @param {string} path The path of the property to get.
+		 * @param {*} srcValue The value to match.
+		 * @returns {Function} Returns the new spec function.
+		 */
+		function baseMatchesProperty(path, srcValue) {
+		  if (isKey(path) && isStrictComparable(srcValue)) {
+		    return matchesStrictComparable(toKey(path), srcValue);
+		  }
+		  return function(object) {
+		    var objValue = get(object, path);
+		    return (objValue === undefined && objValue === srcValue)
+		      ? hasIn(object, path)
+		      : baseIsEqual(srcValue, objValue, undefined, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.orderBy` without param guards.
+		 *
+		 * @private
+		 * @param {Array|Object} collection The collection to iterate over.
+		 * @param {Function[]|Object[]|string[]} iteratees The iteratees to sort by.
+		 * @param {string[]} orders The sort orders of `iteratees`.
+		 * @returns {Array} Returns the new sorted array.
+		 */
+		function baseOrderBy(collection, iteratees, orders) {
+		  var index = -1;
+		  iteratees = arrayMap(iteratees.length ? iteratees : [identity], baseUnary(baseIteratee));
+
+		  var result = baseMap(collection, function(value, key, collection) {
+		    var criteria = arrayMap(iteratees, function(iteratee) {
+		      return iteratee(value);
+		    });
+		    return { 'criteria': criteria, 'index': ++index, 'value': value };
+		  });
+
+		  return baseSortBy(result, function(object, other) {
+		    return compareMultiple(object, other, orders);
+		  });
+		}
+
+		/**
+		 * A specialized version of `baseProperty` which supports deep paths.
+		 *
+		 * @private
+		 * @param {Array|string} path The path of the property to get.
+		 * @returns {Function} Returns the new accessor function.
+		 */
+		function basePropertyDeep(path) {
+		  return function(object) {
+		    return baseGet(object, path);
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.rest` which doesn't validate or coerce arguments.
+		 *
+		 * @private
+		 * @param {Function} func The function to apply a rest parameter to.
+		 * @param {number} [start=func.length-1] The start position of the rest parameter.
+		 * @returns {Function} Returns the new function.
+		 */
+		function baseRest(func, start) {
+		  start = nativeMax(start === undefined ? (func.length - 1) : start, 0);
+		  return function() {
+		    var args = arguments,
+		        index = -1,
+		        length = nativeMax(args.length - start, 0),
+		        array = Array(length);
+
+		    while (++index < length) {
+		      array[index] = args[start + index];
+		    }
+		    index = -1;
+		    var otherArgs = Array(start + 1);
+		    while (++index < start) {
+		      otherArgs[index] = args[index];
+		    }
+		    otherArgs[start] = array;
+		    return apply(func, this, otherArgs);
+		  };
+		}
+
+		/**
+		 * The base implementation of `_.toString` which doesn't convert nullish
+		 * values to empty strings.
+		 *
+		 * @private
+		 * @param {*} value The value to process.
+		 * @returns {string} Returns the string.
+		 */
+		function baseToString(value) {
+		  // Exit early for strings to avoid a performance hit in some environments.
+		  if (typeof value == 'string') {
+		    return value;
+		  }
+		  if (isSymbol(value)) {
+		    return symbolToString ? symbolToString.call(value) : '';
+		  }
+		  var result = (value + '');
+		  return (result == '0' && (1 / value) == -Infinity) ? '-0' : result;
+		}
+
+		/**
+		 * Casts `value` to a path array if it's not one.
+		 *
+		 * @private
+		 * @param {*} value The value to inspect.
+		 * @returns {Array} Returns the cast property path array.
+		 */
+		function castPath(value) {
+		  return isArray(value) ? value : stringToPath(value);
+		}
+
+		/**
+		 * Compares values to sort them in ascending order.
+		 *
+		 * @private
+		 * @param {*} value The value to compare.
+		 * @param {*} other The other value to compare.
+		 * @returns {number} Returns the sort order indicator for `value`.
+		 */
+		function compareAscending(value, other) {
+		  if (value !== other) {
+		    var valIsDefined = value !== undefined,
+		        valIsNull = value === null,
+		        valIsReflexive = value === value,
+		        valIsSymbol = isSymbol(value);
+
+		    var othIsDefined = other !== undefined,
+		        othIsNull = other === null,
+		        othIsReflexive = other === other,
+		        othIsSymbol = isSymbol(other);
+
+		    if ((!othIsNull && !othIsSymbol && !valIsSymbol && value > other) ||
+		        (valIsSymbol && othIsDefined && othIsReflexive && !othIsNull && !othIsSymbol) ||
+		        (valIsNull && othIsDefined && othIsReflexive) ||
+		        (!valIsDefined && othIsReflexive) ||
+		        !valIsReflexive) {
+		      return 1;
+		    }
+		    if ((!valIsNull && !valIsSymbol && !othIsSymbol && value < other) ||
+		        (othIsSymbol && valIsDefined && valIsReflexive && !valIsNull && !valIsSymbol) ||
+		        (othIsNull && valIsDefined && valIsReflexive) ||
+		        (!othIsDefined && valIsReflexive) ||
+		        !othIsReflexive) {
+		      return -1;
+		    }
+		  }
+		  return 0;
+		}
+
+		/**
+		 * Used by `_.orderBy` to compare multiple properties of a value to another
+		 * and stable sort them.
+		 *
+		 * If `orders` is unspecified, all values are sorted in ascending order. Otherwise,
+		 * specify an order of "desc" for descending or "asc" for ascending sort order
+		 * of corresponding values.
+		 *
+		 * @private
+		 * @param {Object} object The object to compare.
+		 * @param {Object} other The other object to compare.
+		 * @param {boolean[]|string[]} orders The order to sort by for each property.
+		 * @returns {number} Returns the sort order indicator for `object`.
+		 */
+		function compareMultiple(object, other, orders) {
+		  var index = -1,
+		      objCriteria = object.criteria,
+		      othCriteria = other.criteria,
+		      length = objCriteria.length,
+		      ordersLength = orders.length;
+
+		  while (++index < length) {
+		    var result = compareAscending(objCriteria[index], othCriteria[index]);
+		    if (result) {
+		      if (index >= ordersLength) {
+		        return result;
+		      }
+		      var order = orders[index];
+		      return result * (order == 'desc' ? -1 : 1);
+		    }
+		  }
+		  // Fixes an `Array#sort` bug in the JS engine embedded in Adobe applications
+		  // that causes it, under certain circumstances, to provide the same value for
+		  // `object` and `other`. See https://github.com/jashkenas/underscore/pull/1247
+		  // for more details.
+		  //
+		  // This also ensures a stable sort in V8 and other engines.
+		  // See https://bugs.chromium.org/p/v8/issues/detail?id=90 for more details.
+		  return object.index - other.index;
+		}
+
+		/**
+		 * Creates a `baseEach` or `baseEachRight` function.
+		 *
+		 * @private
+		 * @param {Function} eachFunc The function to iterate over a collection.
+		 * @param {boolean} [fromRight] Specify iterating from right to left.
+		 * @returns {Function} Returns the new base function.
+		 */
+		function createBaseEach(eachFunc, fromRight) {
+		  return function(collection, iteratee) {
+		    if (collection == null) {
+		      return collection;
+		    }
+		    if (!isArrayLike(collection)) {
+		      return eachFunc(collection, iteratee);
+		    }
+		    var length = collection.length,
+		        index = -1,
+		        iterable = Object(collection);
+
+		    while ((++index < length)) {
+		      if (iteratee(iterable[index], index, iterable) === false) {
+		        break;
+		      }
+		    }
+		    return collection;
+		  };
+		}
+
+		/**
+		 * Creates a base function for methods like `_.forIn` and `_.forOwn`.
+		 *
+		 * @private
+		 * @param {boolean} [fromRight] Specify iterating from right to left.
+		 * @returns {Function} Returns the new base function.
+		 */
+		function createBaseFor(fromRight) {
+		  return function(object, iteratee, keysFunc) {
+		    var index = -1,
+		        iterable = Object(object),
+		        props = keysFunc(object),
+		        length = props.length;
+
+		    while (length--) {
+		      var key = props[++index];
+		      if (iteratee(iterable[key], key, iterable) === false) {
+		        break;
+		      }
+		    }
+		    return object;
+		  };
+		}
+
+		/**
+		 * A specialized version of `baseIsEqualDeep` for arrays with support for
+		 * partial deep comparisons.
+		 *
+		 * @private
+		 * @param {Array} array The array to compare.
+		 * @param {Array} other The other array to compare.
+		 * @param {Function} equalFunc The function to determine equivalents of values.
+		 * @param {Function} customizer The function to customize comparisons.
+		 * @param {number} bitmask The bitmask of comparison flags. See `baseIsEqual`
+		 *  for more details.
+		 * @param {Object} stack Tracks traversed `array` and `other` objects.
+		 * @returns {boolean} Returns `true` if the arrays are equivalent, else `false`.
+		 */
+		function equalArrays(array, other, equalFunc, customizer, bitmask, stack) {
+		  var isPartial = bitmask & PARTIAL_COMPARE_FLAG,
+		      arrLength = array.length,
+		      othLength = other.length;
+
+		  if (arrLength != othLength && !(isPartial && othLength > arrLength)) {
+		    return false;
+		  }
+		  // Assume cyclic values are equal.
+		  var stacked = stack.get(array);
+		  if (stacked && stack.get(other)) {
+		    return stacked == other;
+		  }
+		  var index = -1,
+		      result = true,
+		      seen = (bitmask & UNORDERED_COMPARE_FLAG) ? new SetCache : undefined;
+
+		  stack.set(array, other);
+		  stack.set(other, array);
+
+		  // Ignore non-index properties.
+		  while (++index < arrLength) {
+		    var arrValue = array[index],
+		        othValue = other[index];
+
+		    if (customizer) {
+		      var compared = isPartial
+		        ? customizer(othValue, arrValue, index, other, array, stack)
+		        : customizer(arrValue, othValue, index, array, other, stack);
+		    }
+		    if (compared !== undefined) {
+		      if (compared) {
+		        continue;
+		      }
+		      result = false;
+		      break;
+		    }
+		    // Recursively compare arrays (susceptible to call stack limits).
+		    if (seen) {
+		      if (!arraySome(other, function(othValue, othIndex) {
+		            if (!seen.has(othIndex) &&
+		                (arrValue === othValue || equalFunc(arrValue, othValue, customizer, bitmask, stack))) {
+		              return seen.add(othIndex);
+		            }
+		          })) {
+		        result = false;
+		        break;
+		      }
+		    } else if (!(
+		          arrValue === othValue ||
+		            equalFunc(arrValue, othValue, customizer, bitmask, stack)
+		        )) {
+		      result = false;
+		      break;
+		    }
+		  }
+		  stack['delete'](array);
+		  stack['delete'](other);
+		  return result;
+		}
+
+		/**
+		 * A specialized version of `baseIsEqualDeep` for comparing objects of
+		 * the same `toStringTag`.
+		 *
+		 * **Note:** This function only supports comparing values with tags of
+		 * `Boolean`, `Date`, `Error`, `Number`, `RegExp`, or `String`.
+		 *
+		 * @private
+		 * @param {Object} object The object to compare.
+		 * @param {Object} other The other object to compare.
+		 * @param {string} tag The `toStringTag` of the objects to compare.
+		 * @param {Function} equalFunc The function to determine equivalents of values.
+		 * @param {Function} customizer The function to customize comparisons.
+		 * @param {number} bitmask The bitmask of comparison flags. See `baseIsEqual`
+		 *  for more details.
+		 * @param {Object} stack Tracks traversed `object` and `other` objects.
+		 * @returns {boolean} Returns `true` if the objects are equivalent, else `false`.
+		 */
+		function equalByTag(object, other, tag, equalFunc, customizer, bitmask, stack) {
+		  switch (tag) {
+		    case dataViewTag:
+		      if ((object.byteLength != other.byteLength) ||
+		          (object.byteOffset != other.byteOffset)) {
+		        return false;
+		      }
+		      object = object.buffer;
+		      other = other.buffer;
+
+		    case arrayBufferTag:
+		      if ((object.byteLength != other.byteLength) ||
+		          !equalFunc(new Uint8Array(object), new Uint8Array(other))) {
+		        return false;
+		      }
+		      return true;
+
+		    case boolTag:
+		    case dateTag:
+		    case numberTag:
+		      // Coerce booleans to `1` or `0` and dates to milliseconds.
+		      // Invalid dates are coerced to `NaN`.
+		      return eq(+object, +other);
+
+		    case errorTag:
+		      return object.name == other.name && object.message == other.message;
+
+		    case regexpTag:
+		    case stringTag:
+		      // Coerce regexes to strings and treat strings, primitives and objects,
+		      // as equal. See http://www.ecma-international.org/ecma-262/7.0/#sec-regexp.prototype.tostring
+		      // for more details.
+		      return object == (other + '');
+
+		    case mapTag:
+		      var convert = mapToArray;
+
+		    case setTag:
+		      var isPartial = bitmask & PARTIAL_COMPARE_FLAG;
+		      convert || (convert = setToArray);
+
+		      if (object.size != other.size && !isPartial) {
+		        return false;
+		      }
+		      // Assume cyclic values are equal.
+		      var stacked = stack.get(object);
+		      if (stacked) {
+		        return stacked == other;
+		      }
+		      bitmask |= UNORDERED_COMPARE_FLAG;
+
+		      // Recursively compare objects (susceptible to call stack limits).
+		      stack.set(object, other);
+		      var result = equalArrays(convert(object), convert(other), equalFunc, customizer, bitmask, stack);
+		      stack['delete'](object);
+		      return result;
+
+		    case symbolTag:
+		      if (symbolValueOf) {
+		        return symbolValueOf.call(object) == symbolValueOf.call(other);
+		      }
+		  }
+		  return false;
+		}
+
+		/**
+		 * A specialized version of `baseIsEqualDeep` for objects with support for
+		 * partial deep comparisons.
+		 *
+		 * @private
+		 * @param {Object} object The object to compare.
+		 * @param {Object} other The other object to compare.
+		 * @param {Function} equalFunc The function to determine equivalents of values.
+		 * @param {Function} customizer The function to customize comparisons.
+		 * @param {number} bitmask The bitmask of comparison flags. See `baseIsEqual`
+		 *  for more details.
+		 * @param {Object} stack Tracks traversed `object` and `other` objects.
+		 * @returns {boolean} Returns `true` if the objects are equivalent, else `false`.
+		 */
+		function equalObjects(object, other, equalFunc, customizer, bitmask, stack) {
+		  var isPartial = bitmask & PARTIAL_COMPARE_FLAG,
+		      objProps = keys(object),
+		      objLength = objProps.length,
+		      othProps = keys(other),
+		      othLength = othProps.length;
+
+		  if (objLength != othLength && !isPartial) {
+		    return false;
+		  }
+		  var index = objLength;
+		  while (index--) {
+		    var key = objProps[index];
+		    if (!(isPartial ? key in other : hasOwnProperty.call(other, key))) {
+		      return false;
+		    }
+		  }
+		  // Assume cyclic values are equal.
+		  var stacked = stack.get(object);
+		  if (stacked && stack.get(other)) {
+		    return stacked == other;
+		  }
+		  var result = true;
+		  stack.set(object, other);
+		  stack.set(other, object);
+
+		  var skipCtor = isPartial;
+		  while (++index < objLength) {
+		    key = objProps[index];
+		    var objValue = object[key],
+		        othValue = other[key];
+
+		    if (customizer) {
+		      var compared = isPartial
+		        ? customizer(othValue, objValue, key, other, object, stack)
+		        : customizer(objValue, othValue, key, object, other, stack);
+		    }
+		    // Recursively compare objects (susceptible to call stack limits).
+		    if (!(compared === undefined
+		          ? (objValue === othValue || equalFunc(objValue, othValue, customizer, bitmask, stack))
+		          : compared
+		        )) {
+		      result = false;
+		      break;
+		    }
+		    skipCtor || (skipCtor = key == 'constructor');
+		  }
+		  if (result && !skipCtor) {
+		    var objCtor = object.constructor,
+		        othCtor = other.constructor;
+
+		    // Non `Object` object instances with different constructors are not equal.
+		    if (objCtor != othCtor &&
+		        ('constructor' in object && 'constructor' in other) &&
+		        !(typeof objCtor == 'function' && objCtor instanceof objCtor &&
+		          typeof othCtor == 'function' && othCtor instanceof othCtor)) {
+		      result = false;
+		    }
+		  }
+		  stack['delete'](object);
+		  stack['delete'](other);
+		  return result;
+		}
+
+		/**
+		 * Gets the data for `map`.
+		 *
+		 * @private
+		 * @param {Object} map The map to query.
+		 * @param {string} key The reference key.
+		 * @returns {*} Returns the map data.
+		 */
+		function getMapData(map, key) {
+		  var data = map.__data__;
+		  return isKeyable(key)
+		    ? data[typeof key == 'string' ? 'string' : 'hash']
+		    : data.map;
+		}
+
+		/**
+		 * Gets the property names, values, and compare flags of `object`.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @returns {Array} Returns the match data of `object`.
+		 */
+		function getMatchData(object) {
+		  var result = keys(object),
+		      length = result.length;
+
+		  while (length--) {
+		    var key = result[length],
+		        value = object[key];
+
+		    result[length] = [key, value, isStrictComparable(value)];
+		  }
+		  return result;
+		}
+
+		/**
+		 * Gets the native function at `key` of `object`.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @param {string} key The key of the method to get.
+		 * @returns {*} Returns the function if it's native, else `undefined`.
+		 */
+		function getNative(object, key) {
+		  var value = getValue(object, key);
+		  return baseIsNative(value) ? value : undefined;
+		}
+
+		/**
+		 * Gets the `toStringTag` of `value`.
+		 *
+		 * @private
+		 * @param {*} value The value to query.
+		 * @returns {string} Returns the `toStringTag`.
+		 */
+		var getTag = baseGetTag;
+
+		// Fallback for data views, maps, sets, and weak maps in IE 11,
+		// for data views in Edge < 14, and promises in Node.js.
+		if ((DataView && getTag(new DataView(new ArrayBuffer(1))) != dataViewTag) ||
+		    (Map && getTag(new Map) != mapTag) ||
+		    (Promise && getTag(Promise.resolve()) != promiseTag) ||
+		    (Set && getTag(new Set) != setTag) ||
+		    (WeakMap && getTag(new WeakMap) != weakMapTag)) {
+		  getTag = function(value) {
+		    var result = objectToString.call(value),
+		        Ctor = result == objectTag ? value.constructor : undefined,
+		        ctorString = Ctor ? toSource(Ctor) : undefined;
+
+		    if (ctorString) {
+		      switch (ctorString) {
+		        case dataViewCtorString: return dataViewTag;
+		        case mapCtorString: return mapTag;
+		        case promiseCtorString: return promiseTag;
+		        case setCtorString: return setTag;
+		        case weakMapCtorString: return weakMapTag;
+		      }
+		    }
+		    return result;
+		  };
+		}
+
+		/**
+		 * Checks if `path` exists on `object`.
+		 *
+		 * @private
+		 * @param {Object} object The object to query.
+		 * @param {Array|string} path The path to check.
+		 * @param {Function} hasFunc The function to check properties.
+		 * @returns {boolean} Returns `true` if `path` exists, else `false`.
+		 */
+		function hasPath(object, path, hasFunc) {
+		  path = isKey(path, object) ? [path] : castPath(path);
+
+		  var result,
+		      index = -1,
+		      length = path.length;
+
+		  while (++index < length) {
+		    var key = toKey(path[index]);
+		    if (!(result = object != null && hasFunc(object, key))) {
+		      break;
+		    }
+		    object = object[key];
+		  }
+		  if (result) {
+		    return result;
+		  }
+		  var length = object ? object.length : 0;
+		  return !!length && isLength(length) && isIndex(key, length) &&
+		    (isArray(object) || isArguments(object));
+		}
+
+		/**
+		 * Checks if `value` is a flattenable `arguments` object or array.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is flattenable, else `false`.
+		 */
+		function isFlattenable(value) {
+		  return isArray(value) || isArguments(value) ||
+		    !!(spreadableSymbol && value && value[spreadableSymbol]);
+		}
+
+		/**
+		 * Checks if `value` is a valid array-like index.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @param {number} [length=MAX_SAFE_INTEGER] The upper bounds of a valid index.
+		 * @returns {boolean} Returns `true` if `value` is a valid index, else `false`.
+		 */
+		function isIndex(value, length) {
+		  length = length == null ? MAX_SAFE_INTEGER : length;
+		  return !!length &&
+		    (typeof value == 'number' || reIsUint.test(value)) &&
+		    (value > -1 && value % 1 == 0 && value < length);
+		}
+
+		/**
+		 * Checks if the given arguments are from an iteratee call.
+		 *
+		 * @private
+		 * @param {*} value The potential iteratee value argument.
+		 * @param {*} index The potential iteratee index or key argument.
+		 * @param {*} object The potential iteratee object argument.
+		 * @returns {boolean} Returns `true` if the arguments are from an iteratee call,
+		 *  else `false`.
+		 */
+		function isIterateeCall(value, index, object) {
+		  if (!isObject(object)) {
+		    return false;
+		  }
+		  var type = typeof index;
+		  if (type == 'number'
+		        ? (isArrayLike(object) && isIndex(index, object.length))
+		        : (type == 'string' && index in object)
+		      ) {
+		    return eq(object[index], value);
+		  }
+		  return false;
+		}
+
+		/**
+		 * Checks if `value` is a property name and not a property path.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @param {Object} [object] The object to query keys on.
+		 * @returns {boolean} Returns `true` if `value` is a property name, else `false`.
+		 */
+		function isKey(value, object) {
+		  if (isArray(value)) {
+		    return false;
+		  }
+		  var type = typeof value;
+		  if (type == 'number' || type == 'symbol' || type == 'boolean' ||
+		      value == null || isSymbol(value)) {
+		    return true;
+		  }
+		  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) ||
+		    (object != null && value in Object(object));
+		}
+
+		/**
+		 * Checks if `value` is suitable for use as unique object key.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is suitable, else `false`.
+		 */
+		function isKeyable(value) {
+		  var type = typeof value;
+		  return (type == 'string' || type == 'number' || type == 'symbol' || type == 'boolean')
+		    ? (value !== '__proto__')
+		    : (value === null);
+		}
+
+		/**
+		 * Checks if `func` has its source masked.
+		 *
+		 * @private
+		 * @param {Function} func The function to check.
+		 * @returns {boolean} Returns `true` if `func` is masked, else `false`.
+		 */
+		function isMasked(func) {
+		  return !!maskSrcKey && (maskSrcKey in func);
+		}
+
+		/**
+		 * Checks if `value` is likely a prototype object.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a prototype, else `false`.
+		 */
+		function isPrototype(value) {
+		  var Ctor = value && value.constructor,
+		      proto = (typeof Ctor == 'function' && Ctor.prototype) || objectProto;
+
+		  return value === proto;
+		}
+
+		/**
+		 * Checks if `value` is suitable for strict equality comparisons, i.e. `===`.
+		 *
+		 * @private
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` if suitable for strict
+		 *  equality comparisons, else `false`.
+		 */
+		function isStrictComparable(value) {
+		  return value === value && !isObject(value);
+		}
+
+		/**
+		 * A specialized version of `matchesProperty` for source values suitable
+		 * for strict equality comparisons, i.e. `===`.
+		 *
+		 * @private
+		 * @param {string} key The key of the property to get.
+		 * @param {*} srcValue The value to match.
+		 * @returns {Function} Returns the new spec function.
+		 */
+		function matchesStrictComparable(key, srcValue) {
+		  return function(object) {
+		    if (object == null) {
+		      return false;
+		    }
+		    return object[key] === srcValue &&
+		      (srcValue !== undefined || (key in Object(object)));
+		  };
+		}
+
+		/**
+		 * Converts `string` to a property path array.
+		 *
+		 * @private
+		 * @param {string} string The string to convert.
+		 * @returns {Array} Returns the property path array.
+		 */
+		var stringToPath = memoize(function(string) {
+		  string = toString(string);
+
+		  var result = [];
+		  if (reLeadingDot.test(string)) {
+		    result.push('');
+		  }
+		  string.replace(rePropName, function(match, number, quote, string) {
+		    result.push(quote ? string.replace(reEscapeChar, '$1') : (number || match));
+		  });
+		  return result;
+		});
+
+		/**
+		 * Converts `value` to a string key if it's not a string or symbol.
+		 *
+		 * @private
+		 * @param {*} value The value to inspect.
+		 * @returns {string|symbol} Returns the key.
+		 */
+		function toKey(value) {
+		  if (typeof value == 'string' || isSymbol(value)) {
+		    return value;
+		  }
+		  var result = (value + '');
+		  return (result == '0' && (1 / value) == -Infinity) ? '-0' : result;
+		}
+
+		/**
+		 * Converts `func` to its source code.
+		 *
+		 * @private
+		 * @param {Function} func The function to process.
+		 * @returns {string} Returns the source code.
+		 */
+		function toSource(func) {
+		  if (func != null) {
+		    try {
+		      return funcToString.call(func);
+		    } catch (e) {}
+		    try {
+		      return (func + '');
+		    } catch (e) {}
+		  }
+		  return '';
+		}
+
+		/**
+		 * Creates an array of elements, sorted in ascending order by the results of
+		 * running each element in a collection thru each iteratee. This method
+		 * performs a stable sort, that is, it preserves the original sort order of
+		 * equal elements. The iteratees are invoked with one argument: (value).
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Collection
+		 * @param {Array|Object} collection The collection to iterate over.
+		 * @param {...(Function|Function[])} [iteratees=[_.identity]]
+		 *  The iteratees to sort by.
+		 * @returns {Array} Returns the new sorted array.
+		 * @example
+		 *
+		 * var users = [
+		 *   { 'user': 'fred',   'age': 48 },
+		 *   { 'user': 'barney', 'age': 36 },
+		 *   { 'user': 'fred',   'age': 40 },
+		 *   { 'user': 'barney', 'age': 34 }
+		 * ];
+		 *
+		 * _.sortBy(users, function(o) { return o.user; });
+		 * // => objects for [['barney', 36], ['barney', 34], ['fred', 48], ['fred', 40]]
+		 *
+		 * _.sortBy(users, ['user', 'age']);
+		 * // => objects for [['barney', 34], ['barney', 36], ['fred', 40], ['fred', 48]]
+		 *
+		 * _.sortBy(users, 'user', function(o) {
+		 *   return Math.floor(o.age / 10);
+		 * });
+		 * // => objects for [['barney', 36], ['barney', 34], ['fred', 48], ['fred', 40]]
+		 */
+		var sortBy = baseRest(function(collection, iteratees) {
+		  if (collection == null) {
+		    return [];
+		  }
+		  var length = iteratees.length;
+		  if (length > 1 && isIterateeCall(collection, iteratees[0], iteratees[1])) {
+		    iteratees = [];
+		  } else if (length > 2 && isIterateeCall(iteratees[0], iteratees[1], iteratees[2])) {
+		    iteratees = [iteratees[0]];
+		  }
+		  return baseOrderBy(collection, baseFlatten(iteratees), []);
+		});
+
+		/**
+		 * Creates a function that memoizes the result of `func`. If `resolver` is
+		 * provided, it determines the cache key for storing the result based on the
+		 * arguments provided to the memoized function. By default, the first argument
+		 * provided to the memoized function is used as the map cache key. The `func`
+		 * is invoked with the `this` binding of the memoized function.
+		 *
+		 * **Note:** The cache is exposed as the `cache` property on the memoized
+		 * function. Its creation may be customized by replacing the `_.memoize.Cache`
+		 * constructor with one whose instances implement the
+		 * [`Map`](http://ecma-international.org/ecma-262/7.0/#sec-properties-of-the-map-prototype-object)
+		 * method interface of `delete`, `get`, `has`, and `set`.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Function
+		 * @param {Function} func The function to have its output memoized.
+		 * @param {Function} [resolver] The function to resolve the cache key.
+		 * @returns {Function} Returns the new memoized function.
+		 * @example
+		 *
+		 * var object = { 'a': 1, 'b': 2 };
+		 * var other = { 'c': 3, 'd': 4 };
+		 *
+		 * var values = _.memoize(_.values);
+		 * values(object);
+		 * // => [1, 2]
+		 *
+		 * values(other);
+		 * // => [3, 4]
+		 *
+		 * object.a = 2;
+		 * values(object);
+		 * // => [1, 2]
+		 *
+		 * // Modify the result cache.
+		 * values.cache.set(object, ['a', 'b']);
+		 * values(object);
+		 * // => ['a', 'b']
+		 *
+		 * // Replace `_.memoize.Cache`.
+		 * _.memoize.Cache = WeakMap;
+		 */
+		function memoize(func, resolver) {
+		  if (typeof func != 'function' || (resolver && typeof resolver != 'function')) {
+		    throw new TypeError(FUNC_ERROR_TEXT);
+		  }
+		  var memoized = function() {
+		    var args = arguments,
+		        key = resolver ? resolver.apply(this, args) : args[0],
+		        cache = memoized.cache;
+
+		    if (cache.has(key)) {
+		      return cache.get(key);
+		    }
+		    var result = func.apply(this, args);
+		    memoized.cache = cache.set(key, result);
+		    return result;
+		  };
+		  memoized.cache = new (memoize.Cache || MapCache);
+		  return memoized;
+		}
+
+		// Assign cache to `_.memoize`.
+		memoize.Cache = MapCache;
+
+		/**
+		 * Performs a
+		 * [`SameValueZero`](http://ecma-international.org/ecma-262/7.0/#sec-samevaluezero)
+		 * comparison between two values to determine if they are equivalent.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to compare.
+		 * @param {*} other The other value to compare.
+		 * @returns {boolean} Returns `true` if the values are equivalent, else `false`.
+		 * @example
+		 *
+		 * var object = { 'a': 1 };
+		 * var other = { 'a': 1 };
+		 *
+		 * _.eq(object, object);
+		 * // => true
+		 *
+		 * _.eq(object, other);
+		 * // => false
+		 *
+		 * _.eq('a', 'a');
+		 * // => true
+		 *
+		 * _.eq('a', Object('a'));
+		 * // => false
+		 *
+		 * _.eq(NaN, NaN);
+		 * // => true
+		 */
+		function eq(value, other) {
+		  return value === other || (value !== value && other !== other);
+		}
+
+		/**
+		 * Checks if `value` is likely an `arguments` object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is an `arguments` object,
+		 *  else `false`.
+		 * @example
+		 *
+		 * _.isArguments(function() { return arguments; }());
+		 * // => true
+		 *
+		 * _.isArguments([1, 2, 3]);
+		 * // => false
+		 */
+		function isArguments(value) {
+		  // Safari 8.1 makes `arguments.callee` enumerable in strict mode.
+		  return isArrayLikeObject(value) && hasOwnProperty.call(value, 'callee') &&
+		    (!propertyIsEnumerable.call(value, 'callee') || objectToString.call(value) == argsTag);
+		}
+
+		/**
+		 * Checks if `value` is classified as an `Array` object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is an array, else `false`.
+		 * @example
+		 *
+		 * _.isArray([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isArray(document.body.children);
+		 * // => false
+		 *
+		 * _.isArray('abc');
+		 * // => false
+		 *
+		 * _.isArray(_.noop);
+		 * // => false
+		 */
+		var isArray = Array.isArray;
+
+		/**
+		 * Checks if `value` is array-like. A value is considered array-like if it's
+		 * not a function and has a `value.length` that's an integer greater than or
+		 * equal to `0` and less than or equal to `Number.MAX_SAFE_INTEGER`.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is array-like, else `false`.
+		 * @example
+		 *
+		 * _.isArrayLike([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isArrayLike(document.body.children);
+		 * // => true
+		 *
+		 * _.isArrayLike('abc');
+		 * // => true
+		 *
+		 * _.isArrayLike(_.noop);
+		 * // => false
+		 */
+		function isArrayLike(value) {
+		  return value != null && isLength(value.length) && !isFunction(value);
+		}
+
+		/**
+		 * This method is like `_.isArrayLike` except that it also checks if `value`
+		 * is an object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is an array-like object,
+		 *  else `false`.
+		 * @example
+		 *
+		 * _.isArrayLikeObject([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isArrayLikeObject(document.body.children);
+		 * // => true
+		 *
+		 * _.isArrayLikeObject('abc');
+		 * // => false
+		 *
+		 * _.isArrayLikeObject(_.noop);
+		 * // => false
+		 */
+		function isArrayLikeObject(value) {
+		  return isObjectLike(value) && isArrayLike(value);
+		}
+
+		/**
+		 * Checks if `value` is classified as a `Function` object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a function, else `false`.
+		 * @example
+		 *
+		 * _.isFunction(_);
+		 * // => true
+		 *
+		 * _.isFunction(/abc/);
+		 * // => false
+		 */
+		function isFunction(value) {
+		  // The use of `Object#toString` avoids issues with the `typeof` operator
+		  // in Safari 8-9 which returns 'object' for typed array and other constructors.
+		  var tag = isObject(value) ? objectToString.call(value) : '';
+		  return tag == funcTag || tag == genTag;
+		}
+
+		/**
+		 * Checks if `value` is a valid array-like length.
+		 *
+		 * **Note:** This method is loosely based on
+		 * [`ToLength`](http://ecma-international.org/ecma-262/7.0/#sec-tolength).
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a valid length, else `false`.
+		 * @example
+		 *
+		 * _.isLength(3);
+		 * // => true
+		 *
+		 * _.isLength(Number.MIN_VALUE);
+		 * // => false
+		 *
+		 * _.isLength(Infinity);
+		 * // => false
+		 *
+		 * _.isLength('3');
+		 * // => false
+		 */
+		function isLength(value) {
+		  return typeof value == 'number' &&
+		    value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
+		}
+
+		/**
+		 * Checks if `value` is the
+		 * [language type](http://www.ecma-international.org/ecma-262/7.0/#sec-ecmascript-language-types)
+		 * of `Object`. (e.g. arrays, functions, objects, regexes, `new Number(0)`, and `new String('')`)
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 0.1.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is an object, else `false`.
+		 * @example
+		 *
+		 * _.isObject({});
+		 * // => true
+		 *
+		 * _.isObject([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isObject(_.noop);
+		 * // => true
+		 *
+		 * _.isObject(null);
+		 * // => false
+		 */
+		function isObject(value) {
+		  var type = typeof value;
+		  return !!value && (type == 'object' || type == 'function');
+		}
+
+		/**
+		 * Checks if `value` is object-like. A value is object-like if it's not `null`
+		 * and has a `typeof` result of "object".
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is object-like, else `false`.
+		 * @example
+		 *
+		 * _.isObjectLike({});
+		 * // => true
+		 *
+		 * _.isObjectLike([1, 2, 3]);
+		 * // => true
+		 *
+		 * _.isObjectLike(_.noop);
+		 * // => false
+		 *
+		 * _.isObjectLike(null);
+		 * // => false
+		 */
+		function isObjectLike(value) {
+		  return !!value && typeof value == 'object';
+		}
+
+		/**
+		 * Checks if `value` is classified as a `Symbol` primitive or object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a symbol, else `false`.
+		 * @example
+		 *
+		 * _.isSymbol(Symbol.iterator);
+		 * // => true
+		 *
+		 * _.isSymbol('abc');
+		 * // => false
+		 */
+		function isSymbol(value) {
+		  return typeof value == 'symbol' ||
+		    (isObjectLike(value) && objectToString.call(value) == symbolTag);
+		}
+
+		/**
+		 * Checks if `value` is classified as a typed array.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 3.0.0
+		 * @category Lang
+		 * @param {*} value The value to check.
+		 * @returns {boolean} Returns `true` if `value` is a typed array, else `false`.
+		 * @example
+		 *
+		 * _.isTypedArray(new Uint8Array);
+		 * // => true
+		 *
+		 * _.isTypedArray([]);
+		 * // => false
+		 */
+		var isTypedArray = nodeIsTypedArray ? baseUnary(nodeIsTypedArray) : baseIsTypedArray;
+
+		/**
+		 * Converts `value` to a string. An empty string is returned for `null`
+		 * and `undefined` values. The sign of `-0` is preserved.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Lang
+		 * @param {*} value The value to process.
+		 * @returns {string} Returns the string.
+		 * @example
+		 *
+		 * _.toString(null);
+		 * // => ''
+		 *
+		 * _.toString(-0);
+		 * // => '-0'
+		 *
+		 * _.toString([1, 2, 3]);
+		 * // => '1,2,3'
+		 */
+		function toString(value) {
+		  return value == null ? '' : baseToString(value);
+		}
+
+		/**
+		 * Gets the value at `path` of `object`. If the resolved value is
+		 * `undefined`, the `defaultValue` is returned in its place.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 3.7.0
+		 * @category Object
+		 * @param {Object} object The object to query.
+		 * @param {Array|string} path The path of the property to get.
+		 * @param {*} [defaultValue] The value returned for `undefined` resolved values.
+		 * @returns {*} Returns the resolved value.
+		 * @example
+		 *
+		 * var object = { 'a': [{ 'b': { 'c': 3 } }] };
+		 *
+		 * _.get(object, 'a[0].b.c');
+		 * // => 3
+		 *
+		 * _.get(object, ['a', '0', 'b', 'c']);
+		 * // => 3
+		 *
+		 * _.get(object, 'a.b.c', 'default');
+		 * // => 'default'
+		 */
+		function get(object, path, defaultValue) {
+		  var result = object == null ? undefined : baseGet(object, path);
+		  return result === undefined ? defaultValue : result;
+		}
+
+		/**
+		 * Checks if `path` is a direct or inherited property of `object`.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 4.0.0
+		 * @category Object
+		 * @param {Object} object The object to query.
+		 * @param {Array|string} path The path to check.
+		 * @returns {boolean} Returns `true` if `path` exists, else `false`.
+		 * @example
+		 *
+		 * var object = _.create({ 'a': _.create({ 'b': 2 }) });
+		 *
+		 * _.hasIn(object, 'a');
+		 * // => true
+		 *
+		 * _.hasIn(object, 'a.b');
+		 * // => true
+		 *
+		 * _.hasIn(object, ['a', 'b']);
+		 * // => true
+		 *
+		 * _.hasIn(object, 'b');
+		 * // => false
+		 */
+		function hasIn(object, path) {
+		  return object != null && hasPath(object, path, baseHasIn);
+		}
+
+		/**
+		 * Creates an array of the own enumerable property names of `object`.
+		 *
+		 * **Note:** Non-object values are coerced to objects. See the
+		 * [ES spec](http://ecma-international.org/ecma-262/7.0/#sec-object.keys)
+		 * for more details.
+		 *
+		 * @static
+		 * @since 0.1.0
+		 * @memberOf _
+		 * @category Object
+		 * @param {Object} object The object to query.
+		 * @returns {Array} Returns the array of property names.
+		 * @example
+		 *
+		 * function Foo() {
+		 *   this.a = 1;
+		 *   this.b = 2;
+		 * }
+		 *
+		 * Foo.prototype.c = 3;
+		 *
+		 * _.keys(new Foo);
+		 * // => ['a', 'b'] (iteration order is not guaranteed)
+		 *
+		 * _.keys('hi');
+		 * // => ['0', '1']
+		 */
+		function keys(object) {
+		  return isArrayLike(object) ? arrayLikeKeys(object) : baseKeys(object);
+		}
+
+		/**
+		 * This method returns the first argument it receives.
+		 *
+		 * @static
+		 * @since 0.1.0
+		 * @memberOf _
+		 * @category Util
+		 * @param {*} value Any value.
+		 * @returns {*} Returns `value`.
+		 * @example
+		 *
+		 * var object = { 'a': 1 };
+		 *
+		 * console.log(_.identity(object) === object);
+		 * // => true
+		 */
+		function identity(value) {
+		  return value;
+		}
+
+		/**
+		 * Creates a function that returns the value at `path` of a given object.
+		 *
+		 * @static
+		 * @memberOf _
+		 * @since 2.4.0
+		 * @category Util
+		 * @param {Array|string} path The path of the property to get.
+		 * @returns {Function} Returns the new accessor function.
+		 * @example
+		 *
+		 * var objects = [
+		 *   { 'a': { 'b': 2 } },
+		 *   { 'a': { 'b': 1 } }
+		 * ];
+		 *
+		 * _.map(objects, _.property('a.b'));
+		 * // => [2, 1]
+		 *
+		 * _.map(_.sortBy(objects, _.property(['a', 'b'])), 'a.b');
+		 * // => [1, 2]
+		 */
+		function property(path) {
+		  return isKey(path) ? baseProperty(toKey(path)) : basePropertyDeep(path);
+		}
+
+		module.exports = sortBy; 
+	} (lodash_sortby, lodash_sortby.exports));
+	return lodash_sortby.exports;
+}
+
+var escapeStringRegexp;
+var hasRequiredEscapeStringRegexp;
+
+function requireEscapeStringRegexp () {
+	if (hasRequiredEscapeStringRegexp) return escapeStringRegexp;
+	hasRequiredEscapeStringRegexp = 1;
+
+	escapeStringRegexp = string => {
+		if (typeof string !== 'string') {
+			throw new TypeError('Expected a string');
+		}
+
+		// Escape characters with special meaning either inside or outside character sets.
+		// Use a simple backslash escape when it’s always valid, and a \unnnn escape when the simpler form would be disallowed by Unicode patterns’ stricter grammar.
+		return string
+			.replace(/[|\\{}()[\]^$+*?.]/g, '\\$&')
+			.replace(/-/g, '\\x2d');
+	};
+	return escapeStringRegexp;
+}
+
+var regexpParse = {};
+
+var hasRequiredRegexpParse;
+
+function requireRegexpParse () {
+	if (hasRequiredRegexpParse) return regexpParse;
+	hasRequiredRegexpParse = 1;
+	Object.defineProperty(regexpParse, "__esModule", { value: true });
+	regexpParse.isRegExpString = regexpParse.parseRegExpString = void 0;
+	// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Regular_Expressions#advanced_searching_with_flags
+	var REGEXP_LITERAL_PATTERN = /^\/(.+)\/([guimysd]*)$/;
+	var parseRegExpString = function (str) {
+	    var result = str.match(REGEXP_LITERAL_PATTERN);
+	    if (!result) {
+	        return null;
+	    }
+	    return {
+	        source: result[1],
+	        flagString: result[2]
+	    };
+	};
+	regexpParse.parseRegExpString = parseRegExpString;
+	var isRegExpString = function (str) {
+	    return REGEXP_LITERAL_PATTERN.test(str);
+	};
+	regexpParse.isRegExpString = isRegExpString;
+	
+	return regexpParse;
+}
+
+var hasRequiredRegexpStringMatcher;
+
+function requireRegexpStringMatcher () {
+	if (hasRequiredRegexpStringMatcher) return regexpStringMatcher;
+	hasRequiredRegexpStringMatcher = 1;
+	(function (exports) {
+		var __importDefault = (regexpStringMatcher && regexpStringMatcher.__importDefault) || function (mod) {
+		    return (mod && mod.__esModule) ? mod : { "default": mod };
+		};
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.matchPatterns = exports.createRegExp = void 0;
+		var lodash_uniq_1 = __importDefault(requireLodash_uniq());
+		var lodash_uniqwith_1 = __importDefault(requireLodash_uniqwith());
+		var lodash_sortby_1 = __importDefault(requireLodash_sortby());
+		var escape_string_regexp_1 = __importDefault(requireEscapeStringRegexp());
+		var regexp_parse_1 = requireRegexpParse();
+		var DEFAULT_FLAGS = "ug";
+		var defaultFlags = function (flagsString) {
+		    if (flagsString.length === 0) {
+		        return DEFAULT_FLAGS;
+		    }
+		    return (0, lodash_uniq_1.default)((flagsString + DEFAULT_FLAGS).split("")).join("");
+		};
+		var createRegExp = function (patternString, defaultFlag) {
+		    if (defaultFlag === void 0) { defaultFlag = DEFAULT_FLAGS; }
+		    if (patternString.length === 0) {
+		        throw new Error("Empty string can not handled");
+		    }
+		    if ((0, regexp_parse_1.isRegExpString)(patternString)) {
+		        var regExpStructure = (0, regexp_parse_1.parseRegExpString)(patternString);
+		        if (regExpStructure) {
+		            return new RegExp(regExpStructure.source, defaultFlags(regExpStructure.flagString));
+		        }
+		        throw new Error("\"".concat(patternString, "\" can not parse as RegExp."));
+		    }
+		    else {
+		        return new RegExp((0, escape_string_regexp_1.default)(patternString), defaultFlag);
+		    }
+		};
+		exports.createRegExp = createRegExp;
+		var isEqualMatchPatternResult = function (a, b) {
+		    return a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.match === b.match;
+		};
+		/**
+		 * Match regExpLikeStrings and return matchPatternResults
+		 * @param text target text
+		 * @param regExpLikeStrings an array of pattern string
+		 */
+		var matchPatterns = function (text, regExpLikeStrings) {
+		    var matchPatternResults = [];
+		    regExpLikeStrings
+		        .map(function (patternString) {
+		        return (0, exports.createRegExp)(patternString);
+		    })
+		        .forEach(function (regExp) {
+		        var results = text.matchAll(regExp);
+		        Array.from(results).forEach(function (result) {
+		            if (result.index === undefined) {
+		                return;
+		            }
+		            var match = result[0];
+		            var index = result.index;
+		            matchPatternResults.push({
+		                match: match,
+		                captures: result.slice(1),
+		                startIndex: index,
+		                endIndex: index + match.length
+		            });
+		        });
+		    });
+		    var uniqResults = (0, lodash_uniqwith_1.default)(matchPatternResults, isEqualMatchPatternResult);
+		    return (0, lodash_sortby_1.default)(uniqResults, ["startIndex", "endIndex"]);
+		};
+		exports.matchPatterns = matchPatterns;
+		
+	} (regexpStringMatcher));
+	return regexpStringMatcher;
+}
+
+var regexpStringMatcherExports = requireRegexpStringMatcher();
+
+/**
+ * These should be ignored by default, because these are used in AWS example.
+ * https://docs.aws.amazon.com/ja_jp/general/latest/gr/aws-access-keys-best-practices.html
+ */
+const BUILTIN_IGNORED = {
+    AWSAccountID: ["AKIAIOSFODNN7EXAMPLE"],
+    AWSSecretAccessKey: ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+};
+const messages$r = {
+    AWSAccountID: {
+        en: (props) => `found AWS Account ID: ${props.ID}`,
+        ja: (props) => `AWS Account ID: ${props.ID} がみつかりました`,
+    },
+    AWSSecretAccessKey: {
+        en: (props) => `found AWS Secret Access Key: ${props.KEY}`,
+        ja: (props) => `AWS Secret Access Key: ${props.KEY} がみつかりました`,
+    },
+    AWSAccessKeyID: {
+        en: (props) => `found AWS Access Key ID: ${props.ID}`,
+        ja: (props) => `AWS Access Key Id: ${props.ID} がみつかりました`,
+    },
+};
+/*
+  local aws="(AWS|aws|Aws)?_?" quote="(\"|')" connect="\s*(:|=>|=)\s*"
+  local opt_quote="${quote}?"
+  add_config 'secrets.providers' 'git secrets --aws-provider'
+
+  add_config 'secrets.patterns' '(A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}'
+
+  add_config 'secrets.patterns' "${opt_quote}${aws}(SECRET|secret|Secret)?_?(ACCESS|access|Access)?_?(KEY|key|Key)${opt_quote}${connect}${opt_quote}[A-Za-z0-9/\+=]{40}${opt_quote}"
+
+  add_config 'secrets.patterns' "${opt_quote}${aws}(ACCOUNT|account|Account)_?(ID|id|Id)?${opt_quote}${connect}${opt_quote}[0-9]{4}\-?[0-9]{4}\-?[0-9]{4}${opt_quote}"
+
+  add_config 'secrets.allowed' 'AKIAIOSFODNN7EXAMPLE'
+  add_config 'secrets.allowed' "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+  https://docs.cribl.io/docs/regexesyml
+ */
+const reportAWSAccessKey = ({ t, source, context, options, }) => {
+    // AWS Access Key ID
+    // Example) AKIAIOSFODNN7EXAMPLE
+    const AWSAccessKeyIDPattern = /\b(A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b/g;
+    const results = source.content.matchAll(AWSAccessKeyIDPattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        // Built-in ignore
+        if (BUILTIN_IGNORED.AWSAccountID.includes(match)) {
+            continue;
+        }
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("AWSAccessKeyID", {
+                ID: match,
+            }),
+            range,
+        });
+    }
+};
+const reportAWSSecretAccessKey = ({ t, source, context, options, }) => {
+    const AWS = "(?:AWS|aws|Aws)?_?";
+    const QUOTE = `["']?`;
+    const CONNECT = "\\s*(?::|=>|=)\\s*";
+    // git-secrets implementation match _KEY=XXX, but it is false-positive
+    // https://github.com/awslabs/git-secrets/blob/5e28df337746db4f070c84f7069d365bfd0d72a8/git-secrets#L239
+    // This Pattern match only `AWS?_SECRET_ACCESS_KEY=XXX`
+    const AWSSecretPatten = new RegExp(String.raw `${QUOTE}${AWS}(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key)${QUOTE}${CONNECT}${QUOTE}([A-Za-z0-9/\+=]{40})${QUOTE}\b`, "g");
+    const results = source.content.matchAll(AWSSecretPatten);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[1] || "";
+        const range = [index, index + match.length];
+        // Built-in ignored
+        if (BUILTIN_IGNORED.AWSSecretAccessKey.includes(match)) {
+            continue;
+        }
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("AWSSecretAccessKey", {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+};
+const reportAWSAccountID = ({ t, source, context, options, }) => {
+    const AWS = "(AWS|aws|Aws)?_?";
+    const QUOTE = `("|')?`;
+    const CONNECT = "\\s*(:|=>|=)\\s*";
+    const AWSSecretPatten = new RegExp(String.raw `${QUOTE}${AWS}(ACCOUNT|account|Account)_?(ID|id|Id)?${QUOTE}${CONNECT}${QUOTE}[0-9]{4}\-?[0-9]{4}\-?[0-9]{4}${QUOTE}\b`, "g");
+    const results = source.content.matchAll(AWSSecretPatten);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("AWSAccountID", {
+                ID: match,
+            }),
+            range,
+        });
+    }
+};
+const creator$s = {
+    messages: messages$r,
+    meta: {
+        id: "@secretlint/secretlint-rule-aws",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-aws/README.md",
+        },
+    },
+    create(context, options) {
+        const normalizedOptions = {
+            allows: options.allows || [],
+            enableIDScanRule: options.enableIDScanRule ?? false,
+        };
+        const t = context.createTranslator(messages$r);
+        return {
+            file(source) {
+                if (normalizedOptions.enableIDScanRule) {
+                    reportAWSAccessKey({ t, source: source, context: context, options: normalizedOptions });
+                    reportAWSAccountID({ t, source: source, context: context, options: normalizedOptions });
+                }
+                reportAWSSecretAccessKey({ t, source: source, context: context, options: normalizedOptions });
+            },
+        };
+    },
+};
+
+/**
+ * Minimal PKCS#12 MAC verification.
+ *
+ * GCP Service Account .p12 files are detected by checking whether the
+ * top-level MAC verifies against the well-known `notasecret` password.
+ * Full decryption of the PKCS#12 ContentInfo is unnecessary for that check,
+ * so we only parse enough of the DER structure to extract the MacData and
+ * the authSafe content, then recompute the MAC. Supports MAC digests of
+ * SHA-1 (classic openssl default), SHA-256 (openssl 3 default), SHA-384,
+ * and SHA-512.
+ *
+ * Uses `node:crypto` when available, otherwise any environment with a Web Crypto
+ * implementation on `globalThis.crypto.subtle`.
+ *
+ * References:
+ *   - RFC 7292 (PKCS #12 v1.1) section 4, Appendix B
+ */
+// ASN.1 tags we care about.
+const TAG_INTEGER = 0x02;
+const TAG_OCTET_STRING = 0x04;
+const TAG_NULL = 0x05;
+const TAG_OID = 0x06;
+const TAG_SEQUENCE = 0x30;
+const TAG_CONTEXT_0 = 0xa0;
+function readTlv(buf, offset) {
+    if (offset + 2 > buf.length) {
+        throw new Error("PKCS12: truncated TLV header");
+    }
+    const tag = buf[offset];
+    const lenByte = buf[offset + 1];
+    let length;
+    let contentStart;
+    if (lenByte < 0x80) {
+        length = lenByte;
+        contentStart = offset + 2;
+    }
+    else {
+        const lenBytes = lenByte & 0x7f;
+        if (lenBytes === 0 || lenBytes > 4) {
+            throw new Error("PKCS12: unsupported ASN.1 length encoding");
+        }
+        if (offset + 2 + lenBytes > buf.length) {
+            throw new Error("PKCS12: truncated ASN.1 length");
+        }
+        length = 0;
+        for (let i = 0; i < lenBytes; i++) {
+            // Multiply instead of `<< 8` so a 4-byte length with the high bit
+            // set does not overflow into a negative 32-bit signed integer.
+            length = length * 256 + buf[offset + 2 + i];
+        }
+        contentStart = offset + 2 + lenBytes;
+    }
+    const end = contentStart + length;
+    if (end > buf.length) {
+        throw new Error("PKCS12: TLV extends past buffer");
+    }
+    return { tag, content: buf.subarray(contentStart, end), end };
+}
+function expectTag(tlv, tag, label) {
+    if (tlv.tag !== tag) {
+        throw new Error(`PKCS12: expected ${label} tag 0x${tag.toString(16)} but got 0x${tlv.tag.toString(16)}`);
+    }
+}
+function readInteger(tlv) {
+    expectTag(tlv, TAG_INTEGER, "INTEGER");
+    let value = 0;
+    for (const byte of tlv.content) {
+        value = value * 256 + byte;
+    }
+    return value;
+}
+function bytesEqual(a, b) {
+    if (a.length !== b.length)
+        return false;
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) {
+        diff |= a[i] ^ b[i];
+    }
+    return diff === 0;
+}
+// OIDs we recognize, DER-encoded value bytes (without tag/length).
+const OID_DATA = new Uint8Array([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
+const OID_SHA1 = new Uint8Array([0x2b, 0x0e, 0x03, 0x02, 0x1a]);
+const OID_SHA256 = new Uint8Array([0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01]);
+const OID_SHA384 = new Uint8Array([0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02]);
+const OID_SHA512 = new Uint8Array([0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03]);
+const MAC_HASHES = [
+    { oid: OID_SHA1, hash: { name: "SHA-1", outputSize: 20, blockSize: 64 } },
+    { oid: OID_SHA256, hash: { name: "SHA-256", outputSize: 32, blockSize: 64 } },
+    { oid: OID_SHA384, hash: { name: "SHA-384", outputSize: 48, blockSize: 128 } },
+    { oid: OID_SHA512, hash: { name: "SHA-512", outputSize: 64, blockSize: 128 } },
+];
+function matchHash(oidBytes) {
+    for (const { oid, hash } of MAC_HASHES) {
+        if (bytesEqual(oidBytes, oid))
+            return hash;
+    }
+    return undefined;
+}
+// openssl and GCP service account keys use 2048. Java keytool uses 10000.
+// Anything above this is far outside real-world .p12 files.
+const MAX_MAC_ITERATIONS = 100_000;
+function parsePkcs12(buf) {
+    // PFX ::= SEQUENCE { version INTEGER, authSafe ContentInfo, macData MacData OPTIONAL }
+    const pfx = readTlv(buf, 0);
+    expectTag(pfx, TAG_SEQUENCE, "PFX SEQUENCE");
+    const version = readTlv(pfx.content, 0);
+    if (readInteger(version) !== 3) {
+        throw new Error("PKCS12: unsupported version");
+    }
+    const authSafeInfo = readTlv(pfx.content, version.end);
+    expectTag(authSafeInfo, TAG_SEQUENCE, "ContentInfo SEQUENCE");
+    // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
+    const contentType = readTlv(authSafeInfo.content, 0);
+    expectTag(contentType, TAG_OID, "contentType OID");
+    if (!bytesEqual(contentType.content, OID_DATA)) {
+        // We only support the unencrypted `data` ContentInfo which is what
+        // `openssl pkcs12 -export` (and therefore GCP) emits.
+        throw new Error("PKCS12: unsupported authSafe contentType");
+    }
+    const explicit0 = readTlv(authSafeInfo.content, contentType.end);
+    expectTag(explicit0, TAG_CONTEXT_0, "[0] EXPLICIT");
+    const authSafeOctet = readTlv(explicit0.content, 0);
+    expectTag(authSafeOctet, TAG_OCTET_STRING, "authSafe OCTET STRING");
+    const macData = readTlv(pfx.content, authSafeInfo.end);
+    expectTag(macData, TAG_SEQUENCE, "MacData SEQUENCE");
+    // MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
+    const digestInfo = readTlv(macData.content, 0);
+    expectTag(digestInfo, TAG_SEQUENCE, "DigestInfo SEQUENCE");
+    const alg = readTlv(digestInfo.content, 0);
+    expectTag(alg, TAG_SEQUENCE, "AlgorithmIdentifier SEQUENCE");
+    const algOid = readTlv(alg.content, 0);
+    expectTag(algOid, TAG_OID, "algorithm OID");
+    const macHash = matchHash(algOid.content);
+    if (!macHash) {
+        throw new Error("PKCS12: unsupported MAC digest algorithm");
+    }
+    // Optional NULL parameters are ignored.
+    if (algOid.end < alg.content.length) {
+        const params = readTlv(alg.content, algOid.end);
+        if (params.tag !== TAG_NULL) {
+            throw new Error("PKCS12: unexpected MAC algorithm parameters");
+        }
+    }
+    const digest = readTlv(digestInfo.content, alg.end);
+    expectTag(digest, TAG_OCTET_STRING, "digest OCTET STRING");
+    const salt = readTlv(macData.content, digestInfo.end);
+    expectTag(salt, TAG_OCTET_STRING, "macSalt OCTET STRING");
+    let iterations = 1;
+    if (salt.end < macData.content.length) {
+        const iter = readTlv(macData.content, salt.end);
+        iterations = readInteger(iter);
+    }
+    // Reject untrusted iteration counts that would let a crafted .p12 DoS the
+    // scanner: each iteration is one digest call.
+    if (iterations < 1 || iterations > MAX_MAC_ITERATIONS) {
+        throw new Error("PKCS12: MAC iteration count out of range");
+    }
+    return {
+        authSafe: authSafeOctet.content,
+        macHash,
+        macSalt: salt.content,
+        macDigest: digest.content,
+        iterations,
+    };
+}
+// Web Crypto's BufferSource requires an ArrayBufferView whose buffer is an
+// ArrayBuffer (not the default ArrayBufferLike of Uint8Array). Copy into a
+// fresh ArrayBuffer to satisfy the type without relying on assertions.
+function toBufferSource(data) {
+    const copy = new Uint8Array(data.length);
+    copy.set(data);
+    return copy;
+}
+const NODE_HASH_NAMES = {
+    "SHA-1": "sha1",
+    "SHA-256": "sha256",
+    "SHA-384": "sha384",
+    "SHA-512": "sha512",
+};
+/**
+ * Prefer the synchronous `node:crypto` hash when available: awaiting a Web
+ * Crypto digest per iteration is about 20x slower, which matters because the
+ * iteration count comes from the untrusted file.
+ * Falls back to Web Crypto in environments without `node:crypto`.
+ */
+async function createDigest(hash) {
+    try {
+        const { createHash } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7598, 19));
+        const algorithm = NODE_HASH_NAMES[hash.name];
+        return (data) => new Uint8Array(createHash(algorithm).update(data).digest());
+    }
+    catch {
+        return async (data) => new Uint8Array(await globalThis.crypto.subtle.digest(hash.name, toBufferSource(data)));
+    }
+}
+function padToMultipleOf(src, blockSize) {
+    if (src.length === 0)
+        return new Uint8Array(0);
+    const padded = new Uint8Array(Math.ceil(src.length / blockSize) * blockSize);
+    for (let i = 0; i < padded.length; i++) {
+        padded[i] = src[i % src.length];
+    }
+    return padded;
+}
+function encodePasswordAsBmpString(password) {
+    // RFC 7292 Appendix B.1: non-empty passwords are encoded as BMPString
+    // (UTF-16BE) with a trailing two-byte null terminator. The empty password
+    // is the empty byte sequence, not `[0x00, 0x00]`.
+    if (password.length === 0)
+        return new Uint8Array(0);
+    const bytes = new Uint8Array(password.length * 2 + 2);
+    for (let i = 0; i < password.length; i++) {
+        const code = password.charCodeAt(i);
+        bytes[i * 2] = (code >> 8) & 0xff;
+        bytes[i * 2 + 1] = code & 0xff;
+    }
+    return bytes;
+}
+/**
+ * PKCS#12 key derivation (RFC 7292 Appendix B.2) for deriving the MAC key.
+ *
+ * Specialized for the case where the desired key length is at most the
+ * hash output size (which is always true for HMAC keys here: 20 bytes for
+ * SHA-1, 32 bytes for SHA-256). In that case only a single block A[1] is
+ * produced, so the iterative I-update loop from the spec is unnecessary.
+ */
+async function deriveMacKey(hash, password, salt, iterations) {
+    const v = hash.blockSize;
+    const u = hash.outputSize;
+    const ID_MAC = 3;
+    const D = new Uint8Array(v).fill(ID_MAC);
+    const P = padToMultipleOf(encodePasswordAsBmpString(password), v);
+    const S = padToMultipleOf(salt, v);
+    const DI = new Uint8Array(D.length + S.length + P.length);
+    DI.set(D, 0);
+    DI.set(S, D.length);
+    DI.set(P, D.length + S.length);
+    const digest = await createDigest(hash);
+    let A = await digest(DI);
+    for (let i = 1; i < iterations; i++) {
+        A = await digest(A);
+    }
+    return A.subarray(0, u);
+}
+/**
+ * Verify a PKCS#12 PFX MAC using the supplied password.
+ *
+ * Returns `true` only when the file is a well-formed PKCS#12 v3 structure
+ * with an unencrypted `data` authSafe, a recognized MAC digest algorithm
+ * (SHA-1/256/384/512), and a MAC that matches the password. Any structural
+ * or algorithmic mismatch yields `false`.
+ */
+async function verifyPkcs12Mac(pfxBytes, password) {
+    let parsed;
+    try {
+        parsed = parsePkcs12(pfxBytes);
+    }
+    catch {
+        return false;
+    }
+    try {
+        const key = await deriveMacKey(parsed.macHash, password, parsed.macSalt, parsed.iterations);
+        const cryptoKey = await globalThis.crypto.subtle.importKey("raw", toBufferSource(key), { name: "HMAC", hash: parsed.macHash.name }, false, ["sign"]);
+        const mac = new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", cryptoKey, toBufferSource(parsed.authSafe)));
+        return bytesEqual(mac, parsed.macDigest);
+    }
+    catch {
+        // Missing crypto.subtle, unsupported algorithm, etc. — treat as "not a
+        // verifiable GCP p12" rather than propagating to the caller.
+        return false;
+    }
+}
+
+// The PKCS#12 password for GCP Service Account private key files.
+// https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts.keys#serviceaccountprivatekeytype
+const GCP_SERVICE_ACCOUNT_P12_PASSWORD = "notasecret";
+async function reportIfFoundPrivateKeyP12Format({ source, options, context, t, }) {
+    if (!source.filePath) {
+        return;
+    }
+    try {
+        // lazy load fs/path; browser does not have fs module
+        const fs = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 19));
+        const path = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6760, 19));
+        // p12 is binary, so allows matches against the file name
+        const fileName = path.basename(source.filePath);
+        if (regexpStringMatcherExports.matchPatterns(fileName, options.allows).length > 0) {
+            return;
+        }
+        const pfxBytes = new Uint8Array(fs.readFileSync(source.filePath));
+        const isGcpServiceAccountP12 = await verifyPkcs12Mac(pfxBytes, GCP_SERVICE_ACCOUNT_P12_PASSWORD);
+        if (!isGcpServiceAccountP12) {
+            return;
+        }
+        context.report({
+            message: t("PrivateKeyP12", {
+                FILE_NAME: fileName,
+            }),
+            range: [0, source.content.length],
+        });
+    }
+    catch {
+        // nope
+    }
+}
+
+const messages$q = {
+    PrivateKeyP12: {
+        en: (props) => `found GCP Service Account's private key(p12): ${props.FILE_NAME}`,
+        ja: (props) => `GCPサービスアカウントの秘密鍵(p12) ${props.FILE_NAME} がみつかりました`,
+    },
+    PrivateKeyJSON: {
+        en: (props) => `found GCP Service Account's private key(json): ${props.FILE_NAME}`,
+        ja: (props) => `GCPサービスアカウントの秘密鍵(json): ${props.FILE_NAME} がみつかりました`,
+    },
+};
+function reportIfFoundPrivateKeyJSONFormat({ source, options, context, t, }) {
+    try {
+        const credentialObject = JSON.parse(source.content);
+        // Private Key Pattern
+        const PRIVATE_KEY_PATTERN = /-----BEGIN\s?(DSA|RSA|EC|PGP|OPENSSH)?\s?PRIVATE KEY/gm;
+        const isGCPServiceAccountPrivateKeyJSON = "private_key_id" in credentialObject &&
+            "private_key" in credentialObject &&
+            PRIVATE_KEY_PATTERN.test(credentialObject["private_key"]);
+        if (!isGCPServiceAccountPrivateKeyJSON) {
+            return;
+        }
+        // allows matches against key-specific values only. client_email is not used because it stays the same
+        // across key rotations, so allowing it would hide newly issued keys for the same service account.
+        const allowCandidates = [credentialObject["private_key_id"], credentialObject["private_key"]].filter((value) => typeof value === "string");
+        if (allowCandidates.some((value) => regexpStringMatcherExports.matchPatterns(value, options.allows).length > 0)) {
+            return;
+        }
+        context.report({
+            message: t("PrivateKeyJSON", {
+                FILE_NAME: source.filePath ? external_node_path_.basename(source.filePath) : "",
+            }),
+            range: [0, source.content.length],
+        });
+    }
+    catch {
+        // nope
+    }
+}
+const creator$r = {
+    messages: messages$q,
+    meta: {
+        id: "@secretlint/secretlint-rule-gcp",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["all"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-gcp/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$q);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                if (source.ext === ".p12") {
+                    return reportIfFoundPrivateKeyP12Format({ source, options: normalizedOptions, context, t });
+                }
+                else if (source.ext === ".json") {
+                    return reportIfFoundPrivateKeyJSONFormat({ source, options: normalizedOptions, context, t });
+                }
+            },
+        };
+    },
+};
+
+const messages$p = {
+    PackageJSON_xOauthToken: {
+        en: (props) => `found GitHub Token: ${props.TOKEN}`,
+        ja: (props) => `GitHub Token: ${props.TOKEN} がみつかりました`,
+    },
+    Npmrc_authToken: {
+        en: (props) => `found npmrc authToken: ${props.TOKEN}`,
+        ja: (props) => `npmrc authToken: ${props.TOKEN} がみつかりました`,
+    },
+    NPM_ACCESS_TOKEN: {
+        en: (props) => `found npm access token: ${props.TOKEN}`,
+        ja: (props) => `npm access token: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFoundXOauthGitHubToken({ source, options, context, t, }) {
+    // https://github.blog/2012-09-21-easier-builds-and-deployments-using-git-over-https-and-oauth/
+    // https://stackoverflow.com/questions/14402407/maximum-length-of-a-domain-name-without-the-http-www-com-parts
+    const XOAuthPattern = /https?:\/\/(.{1,256}):x-oauth-basic@github.com\//g;
+    const results = source.content.matchAll(XOAuthPattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[1] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("PackageJSON_xOauthToken", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+function reportIfFound_AuthTokenInNpmrc({ source, options, context, t, }) {
+    // https://blog.npmjs.org/post/118393368555/deploying-with-npm-private-modules
+    // allow _authToken=${NPM_TOKEN}
+    // https://github.com/secretlint/secretlint/issues/302
+    const AuthTokenPattern = /_authToken=([^$].*)/g;
+    const results = source.content.matchAll(AuthTokenPattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[1] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("Npmrc_authToken", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+function reportIfFound_NPM_ACCESS_TOKEN({ source, options, context, t, }) {
+    // https://github.blog/2021-09-23-announcing-npms-new-access-token-format/
+    // https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+    // token length should be 40
+    const NPM_ACCESS_TOKEN_PATTERN = /(?<!\p{L})npm_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/gu;
+    const results = source.content.matchAll(NPM_ACCESS_TOKEN_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("NPM_ACCESS_TOKEN", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const isPackageFile = (filePath) => {
+    if (!filePath) {
+        return true;
+    }
+    return filePath.endsWith("package.json") || filePath.endsWith("package-lock.json");
+};
+const isNpmrc = (filePath) => {
+    if (!filePath) {
+        return true;
+    }
+    return filePath.endsWith(".npmrc");
+};
+const creator$q = {
+    messages: messages$p,
+    meta: {
+        id: "@secretlint/secretlint-rule-npm",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-npm/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$p);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                if (isPackageFile(source.filePath)) {
+                    reportIfFoundXOauthGitHubToken({ source, options: normalizedOptions, context, t });
+                }
+                else if (isNpmrc(source.filePath)) {
+                    reportIfFound_AuthTokenInNpmrc({ source, options: normalizedOptions, context, t });
+                }
+                reportIfFound_NPM_ACCESS_TOKEN({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$o = {
+    SLACK_TOKEN: {
+        en: (props) => `found slack token: ${props.TOKEN}`,
+        ja: (props) => `Slackトークン: ${props.TOKEN} がみつかりました`,
+    },
+    IncomingWebhook: {
+        en: (props) => `found Slack Incoming Webhook: ${props.URL}`,
+        ja: (props) => `SlackのIncoming Webhooks: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFoundRawPrivateKey$1({ source, options, context, t, }) {
+    // Based on https://docs.cribl.io/docs/regexesyml
+    // https://api.slack.com/docs/token-types
+    // Bot user token strings begin with xoxb-
+    // User token strings begin with xoxp-
+    // App token strings begin with xapp-
+    // Workspace access token strings begin with xoxa-2
+    // Workspace refresh token strings begin with xoxr
+    // Pattern: {prefix}-(\d-)-xxxx-xxxx
+    const SLACK_TOKEN_PATTERN = /\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-(?:\d-)?(?:[a-zA-Z0-9]{1,40}-)+[a-zA-Z0-9]{1,40}\b/g;
+    const results = source.content.matchAll(SLACK_TOKEN_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("SLACK_TOKEN", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+/**
+ * Report if found Incoming Webhooks
+ * https://api.slack.com/messaging/webhooks
+ * @param source
+ * @param options
+ * @param context
+ * @param t
+ */
+function reportIfFoundIncomingWebhook({ source, options, context, t, }) {
+    // Based on https://hooks.slack.com/TXXXXX/BXXXXX/XXXXXXXXXX
+    // https://api.slack.com/messaging/webhooks
+    const IncomingWebhooksPattern = /https:\/\/hooks\.slack\.com\/services\/T[a-zA-Z0-9]{1,40}\/B[a-zA-Z0-9]{1,40}\/[a-zA-Z0-9]{1,40}/gi;
+    const results = source.content.matchAll(IncomingWebhooksPattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("IncomingWebhook", {
+                URL: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$p = {
+    messages: messages$o,
+    meta: {
+        id: "@secretlint/secretlint-rule-slack",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-slack/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$o);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundRawPrivateKey$1({ source, options: normalizedOptions, context, t });
+                reportIfFoundIncomingWebhook({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$n = {
+    BasicAuth: {
+        en: (props) => `found basic auth credential: ${props.CREDENTIAL}`,
+        ja: (props) => `ベーシック認証情報: ${props.CREDENTIAL} がみつかりました`,
+    },
+};
+// Common placeholder patterns that should be ignored to avoid false positives
+const BUILTIN_IGNORED_PATTERNS$1 = [
+    "localhost",
+    "127.0.0.1",
+    "password",
+    "mypassword",
+    "myusername",
+    "{password}",
+    "${password}",
+    "{{password}}",
+    "{username}",
+    "${username}",
+    "{{username}}",
+    "YOUR_PASSWORD",
+    "YOUR_USERNAME",
+    "REPLACE_WITH_PASSWORD",
+    "REPLACE_WITH_USERNAME",
+];
+/**
+ * Check if the string contains variable-like patterns that indicate it's likely a template
+ */
+function isVariableLikeString$1(str) {
+    // Check for common variable patterns with length limits to prevent ReDoS
+    const variablePatterns = [
+        /\$\{[^}]{1,50}\}/, // ${var}
+        /\{\{[^}]{1,50}\}\}/, // {{var}}
+        /\{[^}]{1,50}\}/, // {var}
+        /%[A-Z_]{1,30}%/, // %VAR%
+        /\$[A-Z_]{1,30}/, // $VAR
+    ];
+    return variablePatterns.some((pattern) => pattern.test(str));
+}
+/**
+ * Check if the username part looks like a real credential
+ */
+function isLikelyRealUsername(username) {
+    // Skip if it's too short
+    if (username.length < 2)
+        return false;
+    // Skip if it contains variable patterns
+    if (isVariableLikeString$1(username))
+        return false;
+    // Skip if it's a common placeholder
+    if (BUILTIN_IGNORED_PATTERNS$1.some((pattern) => username.toLowerCase().includes(pattern.toLowerCase()))) {
+        return false;
+    }
+    return true;
+}
+/**
+ * Check if the password part looks like a real credential
+ */
+function isLikelyRealPassword(password) {
+    // Skip if it's too short or too simple
+    if (password.length < 4)
+        return false;
+    // Skip if it contains variable patterns
+    if (isVariableLikeString$1(password))
+        return false;
+    // Skip if it's a common placeholder
+    if (BUILTIN_IGNORED_PATTERNS$1.some((pattern) => password.toLowerCase().includes(pattern.toLowerCase()))) {
+        return false;
+    }
+    // Skip passwords that are too repetitive (same character repeated)
+    if (/^(.)\1{3,}$/.test(password))
+        return false; // e.g., "aaaa", "1111", "xxxx"
+    return true;
+}
+function reportIfFoundBasicAuth({ source, options, context, t, }) {
+    // https://developer.mozilla.org/docs/Web/HTTP/Authentication
+    // https://ihateregex.io/expr/url
+    // Using possessive quantifiers to prevent ReDoS
+    const URL_PATTERN = /(?<protocol>(?:https?|ftp|ftps)):\/\/(?<user>[-a-zA-Z0-9_]{1,256}):(?<password>[-a-zA-Z0-9_]{1,256})@[-a-zA-Z0-9%._+~#=]{1,256}\.[a-zA-Z0-9()]{1,6}\b/g;
+    const results = source.content.matchAll(URL_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const username = result.groups?.user;
+        const password = result.groups?.password;
+        // Skip if no credentials found
+        if (!username || !password)
+            continue;
+        // Skip if username doesn't look real
+        if (!isLikelyRealUsername(username))
+            continue;
+        // Skip if password doesn't look real
+        if (!isLikelyRealPassword(password))
+            continue;
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("BasicAuth", {
+                CREDENTIAL: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$o = {
+    messages: messages$n,
+    meta: {
+        id: "@secretlint/secretlint-rule-basicauth",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-basicauth/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$n);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundBasicAuth({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$m = {
+    OPENAI_TOKEN: {
+        en: (props) => `found OpenAI API token: ${props.TOKEN}`,
+        ja: (props) => `OpenAI API トークン: ${props.TOKEN} がみつかりました`,
+    },
+};
+const creator$n = {
+    messages: messages$m,
+    meta: {
+        id: "@secretlint/secretlint-rule-openai",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-openai/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$m);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                const pattern = /sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20}/g;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("OPENAI_TOKEN", {
+                            TOKEN: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$l = {
+    ANTHROPIC_API_KEY: {
+        en: (props) => `found Anthropic Claude API key: ${props.KEY}`,
+        ja: (props) => `Anthropic Claude API キー: ${props.KEY} がみつかりました`,
+    },
+};
+const creator$m = {
+    messages: messages$l,
+    meta: {
+        id: "@secretlint/secretlint-rule-anthropic",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-anthropic/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$l);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Anthropic Claude API keys patterns:
+                // - sk-ant-api03-... (original format) - 13 chars prefix
+                // - sk-ant-api04-... (newer format) - 13 chars prefix
+                // Example format: sk-ant-api03-<93 base64url chars>AA (108 chars total)
+                // Breakdown: prefix(13) + middle(93) + suffix(2) = 108 chars
+                // Pattern: sk-ant-api0[3-4]- + base64-like characters (exactly 93 chars) + ending with AA
+                // https://docs.anthropic.com/en/api/overview
+                // https://docs.anthropic.com/en/api/admin-api/apikeys/get-api-key
+                // https://docs.gitguardian.com/secrets-detection/secrets-detection-engine/detectors/specifics/claude_api_key
+                const pattern = /(?<!\p{L})sk-ant-api0\d-[A-Za-z0-9_-]{90,128}AA(?![A-Za-z0-9_-])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("ANTHROPIC_API_KEY", {
+                            KEY: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$k = {
+    GROQ_API_KEY: {
+        en: (props) => `found Groq API key: ${props.KEY}`,
+        ja: (props) => `Groq API キー: ${props.KEY} がみつかりました`,
+    },
+};
+const creator$l = {
+    messages: messages$k,
+    meta: {
+        id: "@secretlint/secretlint-rule-groq",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-groq/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$k);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Groq API keys format:
+                // - Prefix "gsk_" followed by exactly 52 alphanumeric characters
+                // References:
+                // - https://console.groq.com/docs/quickstart
+                // - https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns
+                // - https://github.com/trufflesecurity/trufflehog/blob/main/pkg/detectors/groq/groq.go
+                const pattern = /(?<!\p{L})gsk_[a-zA-Z0-9]{52}(?![a-zA-Z0-9])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("GROQ_API_KEY", {
+                            KEY: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$j = {
+    HUGGINGFACE_USER_ACCESS_TOKEN: {
+        en: (props) => `found Hugging Face User Access Token: ${props.TOKEN}`,
+        ja: (props) => `Hugging Face User Access Token: ${props.TOKEN} がみつかりました`,
+    },
+};
+const creator$k = {
+    messages: messages$j,
+    meta: {
+        id: "@secretlint/secretlint-rule-huggingface",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-huggingface/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$j);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Hugging Face User Access Token format:
+                // - Prefix: `hf_`
+                // - Body: exactly 34 alphabetic characters (a-z, A-Z)
+                // References:
+                // - https://huggingface.co/docs/hub/security-tokens
+                // - https://github.com/gitleaks/gitleaks
+                const pattern = /(?<!\p{L})hf_[a-zA-Z]{34}(?![a-zA-Z])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("HUGGINGFACE_USER_ACCESS_TOKEN", {
+                            TOKEN: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$i = {
+    LINEAR_API_TOKEN: {
+        en: (props) => `found linear api token: ${props.ID}`,
+        ja: (props) => `linear api token: ${props.ID} がみつかりました`,
+    },
+};
+const creator$j = {
+    messages: messages$i,
+    meta: {
+        id: "@secretlint/secretlint-rule-linear",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-linear/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$i);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                const pattern = /(?<!\p{L})lin_api_[a-zA-Z0-9_]{32,128}(?![a-zA-Z0-9_])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("LINEAR_API_TOKEN", {
+                            ID: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$h = {
+    NOTION_INTEGRATION_TOKEN: {
+        en: (props) => `found Notion integration token: ${props.TOKEN}`,
+        ja: (props) => `Notion integration トークン: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFoundToken({ source, options, context, t, }) {
+    /**
+     * Notion Integration Token (new format introduced September 2024).
+     *
+     * Structure: `ntn_` prefix + 11 digits + 35 alphanumeric characters (46 chars after prefix).
+     * The legacy `secret_` prefix is intentionally NOT detected here because it is too
+     * generic and prone to false positives.
+     *
+     * References:
+     * - https://developers.notion.com/changelog (API token prefix transition)
+     * - https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns
+     * - https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.toml (notion-api-token)
+     *
+     * Note: Notion warns that the token format may change, so this pattern may need
+     * to be revisited if a future format is introduced.
+     */
+    const NOTION_INTEGRATION_TOKEN_PATTERN = /(?<!\p{L})ntn_[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9])/gu;
+    const results = source.content.matchAll(NOTION_INTEGRATION_TOKEN_PATTERN);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("NOTION_INTEGRATION_TOKEN", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$i = {
+    messages: messages$h,
+    meta: {
+        id: "@secretlint/secretlint-rule-notion",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-notion/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$h);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                reportIfFoundToken({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$g = {
+    PrivateKey: {
+        en: (props) => `found private key: ${props.KEY}`,
+        ja: (props) => `秘密鍵: ${props.KEY} がみつかりました`,
+    },
+};
+/**
+ * Regular expression to detect private keys and extract Base64 content in one pass
+ * Based on https://docs.cribl.io/docs/regexesyml
+ * Captures the Base64 content (group 1) between BEGIN and END markers
+ *
+ * Length constraint {100,10000} (heuristic):
+ * - Minimum 100: Heuristically excludes short placeholders (smallest real key ECDSA-256 ≈ 288 chars)
+ * - Maximum 10000: Heuristically prevents catastrophic backtracking and extremely large inputs
+ *
+ * Character class [A-Za-z0-9+/=\s\\]:
+ * - Restricts to Base64 characters, whitespace, and backslash to prevent ReDoS attacks
+ * - Backslash included to handle JSON escape sequences (\n, \r, \t)
+ * - Fails fast on invalid characters, reducing backtracking complexity
+ *
+ * ReDoS mitigation:
+ * - Uses greedy quantifier (no ?) to reduce backtracking ambiguity
+ * - Simplified optional parts to minimize exponential complexity
+ * - Length limit ensures bounded execution time
+ */
+const PEM_CONTENT_PATTERN = /-----BEGIN[ ]?(?:(?:RSA|DSA|EC|OPENSSH|PGP) )?PRIVATE KEY(?: BLOCK)?-----\n?([A-Za-z0-9+/=\s\\]{100,10000})\n?-----END[ ]?(?:(?:RSA|DSA|EC|OPENSSH|PGP) )?PRIVATE KEY(?: BLOCK)?-----/gm;
+/**
+ * Validate if the Base64 content is a real private key or a placeholder
+ * Based on Base64 validation approach without decoding
+ *
+ * References:
+ * - RFC 7468: Textual Encodings of PKIX, PKCS, and CMS Structures
+ *   https://tools.ietf.org/html/rfc7468
+ * - RFC 4648: The Base16, Base32, and Base64 Data Encodings
+ *   https://datatracker.ietf.org/doc/html/rfc4648
+ * - RFC 5208: PKCS #8: Private-Key Information Syntax v1.2
+ *   https://datatracker.ietf.org/doc/html/rfc5208
+ * - RFC 5958: Asymmetric Key Packages
+ *   https://datatracker.ietf.org/doc/html/rfc5958
+ * - RFC 3447: PKCS #1: RSA Cryptography Specifications v2.1
+ *   https://datatracker.ietf.org/doc/html/rfc3447
+ * - OpenSSH PROTOCOL.key
+ *   https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key
+ *
+ * @param base64Content - The Base64-encoded key content (without PEM headers)
+ * @returns true if it's likely a real private key, false if it's a placeholder
+ */
+function validateBase64KeyContent(base64Content) {
+    // 1. Base64 format validation (RFC 4648)
+    // Reject non-Base64 characters like "...", "***", "xxx"
+    if (!/^[A-Za-z0-9+/]+=*$/.test(base64Content)) {
+        return false;
+    }
+    // 2. Minimum length check (Base64 100 chars = ~75 bytes decoded)
+    // Real keys are much longer: RSA-1024 ≈ 800 chars, EC-256 ≈ 120 chars
+    if (base64Content.length < 100) {
+        return false;
+    }
+    // 3. Magic byte check (in Base64)
+    // ASN.1 format (PKCS#1, PKCS#8, SEC1): 0x30 (SEQUENCE) → "MI*"
+    // OpenSSH format: "openssh-key-v1\0" → "b3BlbnNzaC1rZXktdjE"
+    const validMagicBytes = /^(MI|b3BlbnNzaC1rZXktdjE)/;
+    if (!validMagicBytes.test(base64Content)) {
+        return false;
+    }
+    return true;
+}
+function reportIfFoundRawPrivateKey({ source, options, context, t, }) {
+    // Use PEM_CONTENT_PATTERN to extract both full match and Base64 content in one pass
+    const results = source.content.matchAll(PEM_CONTENT_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const base64Raw = result[1] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        // Remove whitespace and escaped newlines (from JSON strings)
+        const base64Content = base64Raw.replace(/\s|\\n/g, "");
+        // Validate if the Base64 content is a real private key
+        if (!validateBase64KeyContent(base64Content)) {
+            continue;
+        }
+        context.report({
+            message: t("PrivateKey", {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$h = {
+    messages: messages$g,
+    meta: {
+        id: "@secretlint/secretlint-rule-privatekey",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-privatekey/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$g);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundRawPrivateKey({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$f = {
+    SENDGRID_KEY: {
+        en: (props) => `found Sendgrid api key: ${props.KEY}`,
+        ja: (props) => `Sendgrid APIキーが見つかりました： ${props.KEY}`,
+    },
+};
+function reportIfFoundKey$3({ source, options, context, t, }) {
+    const SENDGRID_KEY_PATTERN = /(?<!\p{L})SG\.\w{1,128}\.\w{1,128}([-_]?)\w{1,128}(?!\w)/gu;
+    const results = source.content.matchAll(SENDGRID_KEY_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        if (match.length !== 69) {
+            // send grid api key is 69 characters long
+            continue;
+        }
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("SENDGRID_KEY", {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$g = {
+    messages: messages$f,
+    meta: {
+        id: "@secretlint/secretlint-rule-sendgrid",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-sendgrid/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$f);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundKey$3({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$e = {
+    SHOPIFY_KEY: {
+        en: (props) => `found Shopify api key: ${props.KEY}`,
+        ja: (props) => `Shopify APIキーが見つかりました： ${props.KEY}`
+    }
+};
+function reportIfFoundKey$2({ source, options, context, t }) {
+    /**
+     * Source: https://shopify.dev/changelog/app-secret-key-length-has-increased
+     * for app secret keys
+     * shpss_[a-zA-Z0-9]{32,64}
+     * e.g.) shpss_QlRSJy5AXX1cILNjVatTsEIhFxuPF5ex
+     *
+     * Source: https://shopify.dev/changelog/length-of-the-shopify-access-token-is-increasing
+     * for public apps
+     * shpat_[a-zA-Z0-9]{32,64}
+     * e.g.) shpat_r8TRc9ZXAvcVvcrmtr7qoVw69WeeY1ex
+     *
+     * for custom apps
+     * shpca_[a-zA-Z0-9]{32,64}
+     * e.g.) shpca_7jqbg9cupMkZRxJKXWz3v8BvS8QBa7hMdJfAex
+     *
+     * for legacy private apps
+     * shppa_[a-zA-Z0-9]{32,64}
+     * e.g.) shppa_7jqbg9cupMkZRxJKXWz3v8BvS8QBa7hMdJfAex
+     */
+    const SHOPIFY_KEY_PATTERN = /(?<!\p{L})(shppa|shpca|shpat|shpss)_[a-zA-Z0-9]{32,64}(?![a-zA-Z0-9])/gu;
+    const results = source.content.matchAll(SHOPIFY_KEY_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("SHOPIFY_KEY", {
+                KEY: match
+            }),
+            range
+        });
+    }
+}
+const creator$f = {
+    messages: messages$e,
+    meta: {
+        id: "@secretlint/secretlint-rule-shopify",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-shopify/README.md"
+        }
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$e);
+        const normalizedOptions = {
+            allows: options.allows || []
+        };
+        return {
+            file(source) {
+                reportIfFoundKey$2({ source, options: normalizedOptions, context, t });
+            }
+        };
+    }
+};
+
+const messages$d = {
+    STRIPE_SECRET_KEY_LIVE: {
+        en: (props) => `found Stripe Live Secret Key: ${props.KEY}`,
+        ja: (props) => `Stripe Live Secret Keyが見つかりました: ${props.KEY}`,
+    },
+    STRIPE_SECRET_KEY_TEST: {
+        en: (props) => `found Stripe Test Secret Key: ${props.KEY}`,
+        ja: (props) => `Stripe Test Secret Keyが見つかりました: ${props.KEY}`,
+    },
+    STRIPE_RESTRICTED_KEY_LIVE: {
+        en: (props) => `found Stripe Live Restricted Key: ${props.KEY}`,
+        ja: (props) => `Stripe Live Restricted Keyが見つかりました: ${props.KEY}`,
+    },
+    STRIPE_RESTRICTED_KEY_TEST: {
+        en: (props) => `found Stripe Test Restricted Key: ${props.KEY}`,
+        ja: (props) => `Stripe Test Restricted Keyが見つかりました: ${props.KEY}`,
+    },
+};
+const messageIdMap$1 = {
+    sk_live: "STRIPE_SECRET_KEY_LIVE",
+    sk_test: "STRIPE_SECRET_KEY_TEST",
+    rk_live: "STRIPE_RESTRICTED_KEY_LIVE",
+    rk_test: "STRIPE_RESTRICTED_KEY_TEST",
+};
+// Stripe API key format: {prefix}_{24-99 alphanumeric chars}
+// Officially documented prefixes (https://docs.stripe.com/keys):
+// - sk_live_ : Live Secret Key
+// - sk_test_ : Test Secret Key
+// - rk_live_ : Live Restricted Key
+// - rk_test_ : Test Restricted Key
+//
+// Length lower bound (24):
+//   Stripe's documentation samples and historical key format use a 24-char body
+//   after the prefix. Issue #1531 also describes the format as "typically 24-32
+//   characters" after the prefix. Stripe does not publish a hard minimum, but
+//   24 reflects the smallest length seen in real keys; gitleaks uses 10 and
+//   TruffleHog uses 20, but those values produce more false positives.
+//   Tightening to 24 trades a (non-existent in practice) shorter key for fewer
+//   false positives.
+//
+// Length upper bound (99):
+//   Modern Stripe keys use an extended `51...` account-prefix encoding and run
+//   up to ~99 chars after the prefix. Matches gitleaks' upper bound.
+const STRIPE_KEY_PATTERN = /(?<!\p{L})(?<prefix>sk_live|sk_test|rk_live|rk_test)_[a-zA-Z0-9]{24,99}(?![a-zA-Z0-9])/gu;
+function reportIfFound$2({ source, options, context, t, }) {
+    const results = source.content.matchAll(STRIPE_KEY_PATTERN);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const prefix = result.groups?.["prefix"];
+        if (!prefix) {
+            continue;
+        }
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t(messageIdMap$1[prefix], {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$e = {
+    messages: messages$d,
+    meta: {
+        id: "@secretlint/secretlint-rule-stripe",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-stripe/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$d);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                reportIfFound$2({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$c = {
+    GITHUB_TOKEN: {
+        en: (props) => `found GitHub Token(${props.typeName}): ${props.KEY}`,
+        ja: (props) => `GitHub Token(${props.typeName})が見つかりました： ${props.KEY}`,
+    },
+};
+// ghp for GitHub personal access tokens
+// gho for OAuth access tokens
+// ghu for GitHub user-to-server tokens
+// ghs for GitHub server-to-server tokens
+// ghr for refresh tokens
+// github_pat for fine-grained personal access tokens
+const typeMap = new Map([
+    ["ghp", "GitHub personal access tokens"],
+    ["gho", "OAuth access tokens"],
+    ["ghu", "GitHub user-to-server tokens"],
+    ["ghs", "GitHub server-to-server tokens"],
+    ["ghr", "refresh tokens"],
+    ["github_pat", "fine-grained personal access tokens"],
+]);
+function reportIfFoundKey$1({ pattern, source, options, context, t, }) {
+    const results = source.content.matchAll(pattern);
+    for (const result of results) {
+        const index = result.index || 0;
+        const type = result.groups?.type;
+        const typeName = typeMap.get(type);
+        if (!typeName) {
+            throw new Error("Unknown type:" + typeName);
+        }
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("GITHUB_TOKEN", {
+                KEY: match,
+                typeName,
+            }),
+            range,
+        });
+    }
+}
+const creator$d = {
+    messages: messages$c,
+    meta: {
+        id: "@secretlint/secretlint-rule-github",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-github/README.md",
+        },
+    },
+    create(context, options) {
+        // token length should be 40
+        // https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+        const CLASSIC_GITHUB_TOKEN_PATTERN = /(?<!\p{L})(?<type>ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])/gu;
+        // fine-grained personal access tokens. FIXME: Format of the token is unclear
+        // https://github.com/community/community/discussions/36441#discussioncomment-4014190
+        const FINE_GRAINED_GITHUB_TOKEN_PATTERN = /(?<!\p{L})(?<type>github_pat)_[A-Za-z0-9_]{82}(?![A-Za-z0-9_])/gu;
+        // new format: ghs_<AppID>_<JWT> (~520 chars, JWT contains three base64url segments separated by dots)
+        // https://github.blog/changelog/2026-04-24-notice-about-upcoming-new-format-for-github-app-installation-tokens/
+        const GITHUB_APP_INSTALLATION_TOKEN_PATTERN = /(?<!\p{L})(?<type>ghs)_[0-9]{1,20}_[A-Za-z0-9_-]{1,1000}\.[A-Za-z0-9_-]{1,10000}\.[A-Za-z0-9_-]{1,1000}(?![A-Za-z0-9_-])/gu;
+        const patterns = [
+            CLASSIC_GITHUB_TOKEN_PATTERN,
+            FINE_GRAINED_GITHUB_TOKEN_PATTERN,
+            GITHUB_APP_INSTALLATION_TOKEN_PATTERN,
+        ];
+        const t = context.createTranslator(messages$c);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                for (const pattern of patterns) {
+                    reportIfFoundKey$1({ pattern, source, options: normalizedOptions, context, t });
+                }
+            },
+        };
+    },
+};
+
+const messages$b = {
+    GITLAB_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found GitLab Personal Access Token: ${props.KEY}`,
+        ja: (props) => `GitLab Personal Access Tokenが見つかりました: ${props.KEY}`,
+    },
+};
+function reportIfFoundKey({ pattern, source, options, context, t, }) {
+    const results = source.content.matchAll(pattern);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("GITLAB_PERSONAL_ACCESS_TOKEN", {
+                KEY: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$c = {
+    messages: messages$b,
+    meta: {
+        id: "@secretlint/secretlint-rule-gitlab",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-gitlab/README.md",
+        },
+    },
+    create(context, options) {
+        // GitLab Personal Access Token
+        // Prefix `glpat-` followed by 20–128 characters.
+        // Standard PATs are a fixed 20 characters. Routable tokens extend up to ~38 characters with a dot-suffix.
+        // - https://docs.gitlab.com/security/tokens/
+        // - https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns
+        const GITLAB_PERSONAL_ACCESS_TOKEN_PATTERN = /(?<!\p{L})glpat-[A-Za-z0-9_-]{20,128}(?![A-Za-z0-9_-])/gu;
+        const patterns = [GITLAB_PERSONAL_ACCESS_TOKEN_PATTERN];
+        const t = context.createTranslator(messages$b);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                for (const pattern of patterns) {
+                    reportIfFoundKey({ pattern, source, options: normalizedOptions, context, t });
+                }
+            },
+        };
+    },
+};
+
+const messages$a = {
+    GRAFANA_CLOUD_API_TOKEN: {
+        en: (props) => `found Grafana Cloud API token: ${props.TOKEN}`,
+        ja: (props) => `Grafana Cloud API トークン: ${props.TOKEN} がみつかりました`,
+    },
+    GRAFANA_SERVICE_ACCOUNT_TOKEN: {
+        en: (props) => `found Grafana Service Account token: ${props.TOKEN}`,
+        ja: (props) => `Grafana Service Account トークン: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFound$1({ pattern, messageId, source, options, context, t, }) {
+    const results = source.content.matchAll(pattern);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        const range = [index, index + match.length];
+        context.report({
+            message: t(messageId, {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$b = {
+    messages: messages$a,
+    meta: {
+        id: "@secretlint/secretlint-rule-grafana",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-grafana/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$a);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        // Grafana Cloud API token
+        // Prefix: `glc_`, followed by base64-encoded JWT content.
+        // Real tokens start with `glc_eyJ` (the base64 prefix of `{"`).
+        // https://grafana.com/docs/grafana-cloud/account-management/authentication-and-permissions/api-keys/
+        const GRAFANA_CLOUD_API_TOKEN_PATTERN = /(?<!\p{L})glc_[A-Za-z0-9+/]{32,400}={0,2}(?![A-Za-z0-9+/=])/gu;
+        // Grafana Service Account token
+        // Prefix: `glsa_`, followed by 32 alphanumeric characters, an
+        // underscore, and an 8-character hex checksum.
+        // https://grafana.com/docs/grafana/latest/administration/service-accounts/
+        const GRAFANA_SERVICE_ACCOUNT_TOKEN_PATTERN = /(?<!\p{L})glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Fa-f0-9])/gu;
+        return {
+            file(source) {
+                reportIfFound$1({
+                    pattern: GRAFANA_CLOUD_API_TOKEN_PATTERN,
+                    messageId: "GRAFANA_CLOUD_API_TOKEN",
+                    source,
+                    options: normalizedOptions,
+                    context,
+                    t,
+                });
+                reportIfFound$1({
+                    pattern: GRAFANA_SERVICE_ACCOUNT_TOKEN_PATTERN,
+                    messageId: "GRAFANA_SERVICE_ACCOUNT_TOKEN",
+                    source,
+                    options: normalizedOptions,
+                    context,
+                    t,
+                });
+            },
+        };
+    },
+};
+
+const messages$9 = {
+    OPS_TOKEN: {
+        en: (props) => `found 1Password Service Account token: ${props.TOKEN}`,
+        ja: (props) => `1Password Service Account: ${props.TOKEN} がみつかりました`,
+    },
+};
+const is1PasswordServiceAccountToken = (base64String) => {
+    try {
+        const jsonString = atob(base64String.replace(/-/g, "+").replace(/_/g, "/"));
+        const json = JSON.parse(jsonString);
+        return typeof json === "object" && json !== null;
+    }
+    catch (error) {
+        return false;
+    }
+};
+const creator$a = {
+    messages: messages$9,
+    meta: {
+        id: "@secretlint/secretlint-rule-1password",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-1password/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$9);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // 1Password Service Account format is `ops_<base64>`
+                // https://developer.1password.com/docs/service-accounts/security/
+                // It will be like ops_{"email":"ejwe64qmlxhri@1passwordserviceaccounts.lcl","muk":{"alg":"A256GCM","ext":true,"k":"M8VPfIc8VEfThcMXLaKCKF8sMh5JMZsPAtu92fQNb-o","key_ops":["encrypt","decrypt"],"kty":"oct","kid":"mp"},"secretKey":"A3-C4ZJMN-PQTZTL-HGL84-G64M7-KVZRN-4ZVP6","srpX":"870d67a9e626625d9e368507804c9c32e661c57e7e558778291bf29d5a279ae1","signInAddress":"gotham.b5local.com:4000","userAuth":{"method":"SRPg-4096","alg":"PBES2g-HS256","iterations":100000,"salt":"FMRUPiyrN4Xf_8Hoh6YRXQ"}}
+                // This regexp match `ops_{...}` pattern
+                const pattern = /(?<!\p{L})ops_(ey[A-Za-z0-9+/=]{100,1280}fQ={0,2})(?![A-Za-z0-9+/=])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const base64String = match[1] ?? "";
+                    if (!is1PasswordServiceAccountToken(base64String)) {
+                        continue;
+                    }
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("OPS_TOKEN", {
+                            TOKEN: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$8 = {
+    MongoDBConnection: {
+        en: (props) => `found MongoDB connection string: ${props.URI}`,
+        ja: (props) => `MongoDB接続文字列: ${props.URI} がみつかりました`,
+    },
+    MySQLConnection: {
+        en: (props) => `found MySQL connection string: ${props.URI}`,
+        ja: (props) => `MySQL接続文字列: ${props.URI} がみつかりました`,
+    },
+    PostgreSQLConnection: {
+        en: (props) => `found PostgreSQL connection string: ${props.URI}`,
+        ja: (props) => `PostgreSQL接続文字列: ${props.URI} がみつかりました`,
+    },
+};
+// Common placeholder patterns that should be ignored to avoid false positives
+const BUILTIN_IGNORED_PATTERNS = [
+    "localhost",
+    "127.0.0.1",
+    "example.com",
+    "example.org",
+    "test.com",
+    "password",
+    "username",
+    "secret",
+    "mypassword",
+    "myusername",
+    "root",
+    "admin",
+    "user",
+    "pass",
+    "{password}",
+    "${password}",
+    "{{password}}",
+    "{username}",
+    "${username}",
+    "{{username}}",
+    "YOUR_PASSWORD",
+    "YOUR_USERNAME",
+    "REPLACE_WITH_PASSWORD",
+];
+/**
+ * Check if the string contains variable-like patterns that indicate it's likely a template
+ */
+function isVariableLikeString(str) {
+    // Check for common variable patterns with length limits to prevent ReDoS
+    const variablePatterns = [
+        /\$\{[^}]{1,50}\}/, // ${var}
+        /\{\{[^}]{1,50}\}\}/, // {{var}}
+        /\{[^}]{1,50}\}/, // {var}
+        /%[A-Z_]{1,30}%/, // %VAR%
+        /\$[A-Z_]{1,30}/, // $VAR
+        /\$\([^)]{1,50}\)/, // $(var)
+    ];
+    return variablePatterns.some((pattern) => pattern.test(str));
+}
+/**
+ * Check if the username and password look like real credentials
+ */
+function isLikelyRealCredential(username, password) {
+    // Skip example credentials that repeat the username as the password
+    if (username === password)
+        return false;
+    // Skip if it's too short or too simple
+    if (password.length < 4)
+        return false;
+    // Skip if it contains variable patterns
+    if (isVariableLikeString(password))
+        return false;
+    // Skip if it's exactly a common placeholder (not just contains it)
+    const passwordLower = password.toLowerCase();
+    if (BUILTIN_IGNORED_PATTERNS.some((pattern) => passwordLower === pattern.toLowerCase())) {
+        return false;
+    }
+    // Skip passwords that are too repetitive (same character repeated)
+    if (/^(.)\1{3,}$/.test(password))
+        return false; // e.g., "aaaa", "1111", "xxxx"
+    return true;
+}
+function reportMongoDBConnectionString({ source, options, context, t, }) {
+    // MongoDB URI patterns: mongodb:// and mongodb+srv://
+    // Captures: mongodb://[username:password@]host[:port][/database][?options]
+    // Using possessive quantifiers to prevent ReDoS
+    const MONGODB_PATTERN = /mongodb(?:\+srv)?:\/\/(?:(?<username>[^:\/\s]{1,100}):(?<password>[^@\/\s]{1,200})@)?(?<host>[^\/\s?]{1,100})(?:\/(?<database>[^?\s]{0,100}))?(?:\?(?<options>[^\s]{0,500}))?/gi;
+    const results = source.content.matchAll(MONGODB_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const username = result.groups?.username;
+        const password = result.groups?.password;
+        // Skip if no credentials found
+        if (!username || !password)
+            continue;
+        // Skip if the credentials look like an example
+        if (!isLikelyRealCredential(username, password))
+            continue;
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("MongoDBConnection", {
+                URI: match,
+            }),
+            range,
+        });
+    }
+}
+function reportMySQLConnectionString({ source, options, context, t, }) {
+    // MySQL URI patterns: jdbc:mysql://, mysql://, mysqlx://
+    // Using possessive quantifiers to prevent ReDoS
+    const MYSQL_URI_PATTERN = /(?:jdbc:)?mysql(?:x)?:\/\/(?:(?<username>[^:\/\s]{1,100}):(?<password>[^@\/\s]{1,200})@)?(?<host>[^\/\s?]{1,100})(?:\/(?<database>[^?\s]{0,100}))?(?:\?(?<options>[^\s]{0,500}))?/gi;
+    const results = source.content.matchAll(MYSQL_URI_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const username = result.groups?.username;
+        const password = result.groups?.password;
+        // Skip if no credentials found
+        if (!username || !password)
+            continue;
+        // Skip if the credentials look like an example
+        if (!isLikelyRealCredential(username, password))
+            continue;
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("MySQLConnection", {
+                URI: match,
+            }),
+            range,
+        });
+    }
+}
+function reportPostgreSQLConnectionString({ source, options, context, t, }) {
+    // PostgreSQL URI patterns: postgresql://, postgres://
+    // Using possessive quantifiers to prevent ReDoS
+    const POSTGRESQL_URI_PATTERN = /postgres(?:ql)?:\/\/(?:(?<username>[^:\/\s]{1,100}):(?<password>[^@\/\s]{1,200})@)?(?<host>[^\/\s?]{1,100})(?:\/(?<database>[^?\s]{0,100}))?(?:\?(?<options>[^\s]{0,500}))?/gi;
+    const results = source.content.matchAll(POSTGRESQL_URI_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const username = result.groups?.username;
+        const password = result.groups?.password;
+        // Skip if no credentials found
+        if (!username || !password)
+            continue;
+        // Skip if the credentials look like an example
+        if (!isLikelyRealCredential(username, password))
+            continue;
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("PostgreSQLConnection", {
+                URI: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$9 = {
+    messages: messages$8,
+    meta: {
+        id: "@secretlint/secretlint-rule-database-connection-string",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-database-connection-string/README.md",
+        },
+    },
+    create(context, options) {
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        const t = context.createTranslator(messages$8);
+        return {
+            file(source) {
+                reportMongoDBConnectionString({ source, options: normalizedOptions, context, t });
+                reportMySQLConnectionString({ source, options: normalizedOptions, context, t });
+                reportPostgreSQLConnectionString({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$7 = {
+    HASHICORP_VAULT_SERVICE_TOKEN: {
+        en: (props) => `found HashiCorp Vault service token: ${props.TOKEN}`,
+        ja: (props) => `HashiCorp Vault service token: ${props.TOKEN} がみつかりました`,
+    },
+    HASHICORP_VAULT_BATCH_TOKEN: {
+        en: (props) => `found HashiCorp Vault batch token: ${props.TOKEN}`,
+        ja: (props) => `HashiCorp Vault batch token: ${props.TOKEN} がみつかりました`,
+    },
+    HASHICORP_VAULT_RECOVERY_TOKEN: {
+        en: (props) => `found HashiCorp Vault recovery token: ${props.TOKEN}`,
+        ja: (props) => `HashiCorp Vault recovery token: ${props.TOKEN} がみつかりました`,
+    },
+};
+// HashiCorp Vault token formats (Vault 1.10+):
+// - Service token:  `hvs.` + 90..120 [A-Za-z0-9_-]
+// - Batch token:    `hvb.` + 138..300 [A-Za-z0-9_-]
+// - Recovery token: `hvr.` + 90..120 [A-Za-z0-9_-]
+// References:
+// - https://developer.hashicorp.com/vault/docs/concepts/tokens
+// - https://docs.github.com/en/code-security/secret-scanning/secret-scanning-patterns
+// - https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.toml
+//
+// Boundaries:
+// - Leading `(?<!\p{L})` prevents matching when the prefix is glued to another letter
+//   (e.g. `xhvs.`), while still allowing punctuation, digits, whitespace, and line starts.
+// - Trailing `(?![A-Za-z0-9_-])` anchors to the end of the token body.
+const serviceTokenPattern = /(?<!\p{L})hvs\.[A-Za-z0-9_-]{90,120}(?![A-Za-z0-9_-])/gu;
+const batchTokenPattern = /(?<!\p{L})hvb\.[A-Za-z0-9_-]{138,300}(?![A-Za-z0-9_-])/gu;
+const recoveryTokenPattern = /(?<!\p{L})hvr\.[A-Za-z0-9_-]{90,120}(?![A-Za-z0-9_-])/gu;
+const creator$8 = {
+    messages: messages$7,
+    meta: {
+        id: "@secretlint/secretlint-rule-hashicorp-vault",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-hashicorp-vault/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$7);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        const reportMatches = (source, pattern, messageId) => {
+            const matches = source.content.matchAll(pattern);
+            for (const match of matches) {
+                const index = match.index ?? 0;
+                const matchString = match[0] ?? "";
+                const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                if (allowedResults.length > 0) {
+                    continue;
+                }
+                const range = [index, index + matchString.length];
+                context.report({
+                    message: t(messageId, {
+                        TOKEN: matchString,
+                    }),
+                    range,
+                });
+            }
+        };
+        return {
+            file(source) {
+                reportMatches(source, serviceTokenPattern, "HASHICORP_VAULT_SERVICE_TOKEN");
+                reportMatches(source, batchTokenPattern, "HASHICORP_VAULT_BATCH_TOKEN");
+                reportMatches(source, recoveryTokenPattern, "HASHICORP_VAULT_RECOVERY_TOKEN");
+            },
+        };
+    },
+};
+
+const messages$6 = {
+    VERCEL_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found Vercel personal access token: ${props.ID}`,
+        ja: (props) => `Vercel personal access token: ${props.ID} がみつかりました`,
+    },
+    VERCEL_INTEGRATION_TOKEN: {
+        en: (props) => `found Vercel integration token: ${props.ID}`,
+        ja: (props) => `Vercel integration token: ${props.ID} がみつかりました`,
+    },
+    VERCEL_APP_ACCESS_TOKEN: {
+        en: (props) => `found Vercel app access token: ${props.ID}`,
+        ja: (props) => `Vercel app access token: ${props.ID} がみつかりました`,
+    },
+    VERCEL_APP_REFRESH_TOKEN: {
+        en: (props) => `found Vercel app refresh token: ${props.ID}`,
+        ja: (props) => `Vercel app refresh token: ${props.ID} がみつかりました`,
+    },
+    VERCEL_AI_GATEWAY_API_KEY: {
+        en: (props) => `found Vercel AI Gateway API key: ${props.ID}`,
+        ja: (props) => `Vercel AI Gateway API key: ${props.ID} がみつかりました`,
+    },
+};
+const prefixToMessageId = {
+    vcp: "VERCEL_PERSONAL_ACCESS_TOKEN",
+    vci: "VERCEL_INTEGRATION_TOKEN",
+    vca: "VERCEL_APP_ACCESS_TOKEN",
+    vcr: "VERCEL_APP_REFRESH_TOKEN",
+    vck: "VERCEL_AI_GATEWAY_API_KEY",
+};
+const creator$7 = {
+    messages: messages$6,
+    meta: {
+        id: "@secretlint/secretlint-rule-vercel",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-vercel/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$6);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                const pattern = /(?<!\p{L})(?<prefix>vcp|vci|vca|vcr|vck)_[A-Za-z0-9]{20,60}(?![A-Za-z0-9])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const prefix = match.groups?.prefix;
+                    const messageId = prefixToMessageId[prefix];
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t(messageId, {
+                            ID: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$5 = {
+    DATABRICKS_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found Databricks personal access token: ${props.ID}`,
+        ja: (props) => `Databricks personal access token: ${props.ID} がみつかりました`,
+    },
+};
+const creator$6 = {
+    messages: messages$5,
+    meta: {
+        id: "@secretlint/secretlint-rule-databricks",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-databricks/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$5);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Databricks personal access tokens:
+                // - Prefix: `dapi`
+                // - Body: 32 hexadecimal characters (Databricks issues lowercase,
+                //   but match case-insensitively to be lenient)
+                // - Optional suffix: `-<single digit>`
+                // Reference:
+                // - https://docs.databricks.com/aws/en/dev-tools/auth/pat
+                // - https://docs.github.com/en/code-security/secret-scanning/secret-scanning-patterns
+                const pattern = /(?<!\p{L})dapi[A-Fa-f0-9]{32}(?:-[0-9])?(?![A-Fa-f0-9])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("DATABRICKS_PERSONAL_ACCESS_TOKEN", {
+                            ID: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$4 = {
+    DOCKER_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found Docker Personal Access Token: ${props.TOKEN}`,
+        ja: (props) => `Docker Personal Access Token: ${props.TOKEN} がみつかりました`,
+    },
+};
+function reportIfFoundDockerPAT({ source, options, context, t, }) {
+    // Docker Personal Access Token
+    // Prefix: dckr_pat_ followed by exactly 27 alphanumeric, underscore, or hyphen characters
+    // Reference: https://docs.docker.com/security/access-tokens/
+    // Reference: https://github.com/trufflesecurity/trufflehog/blob/main/pkg/detectors/dockerhub/v2/dockerhub.go
+    const DOCKER_PAT_PATTERN = /(?<!\p{L})dckr_pat_[a-zA-Z0-9_-]{27}(?![a-zA-Z0-9_-])/gu;
+    const results = source.content.matchAll(DOCKER_PAT_PATTERN);
+    for (const result of results) {
+        const index = result.index || 0;
+        const match = result[0] || "";
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t("DOCKER_PERSONAL_ACCESS_TOKEN", {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$5 = {
+    messages: messages$4,
+    meta: {
+        id: "@secretlint/secretlint-rule-docker",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-docker/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$4);
+        const normalizedOptions = {
+            allows: options.allows || [],
+        };
+        return {
+            file(source) {
+                reportIfFoundDockerPAT({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$3 = {
+    FIGMA_PERSONAL_ACCESS_TOKEN: {
+        en: (props) => `found Figma Personal Access Token: ${props.ID}`,
+        ja: (props) => `Figma Personal Access Token: ${props.ID} がみつかりました`,
+    },
+};
+const creator$4 = {
+    messages: messages$3,
+    meta: {
+        id: "@secretlint/secretlint-rule-figma",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-figma/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$3);
+        const normalizedOptions = {
+            allows: options?.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Figma Personal Access Token
+                // Format: `figd_` prefix followed by 40-200 characters of [A-Za-z0-9_-]
+                // Reference: https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns
+                const pattern = /(?<!\p{L})figd_[A-Za-z0-9_-]{40,200}(?![A-Za-z0-9_-])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const range = [index, index + matchString.length];
+                    context.report({
+                        message: t("FIGMA_PERSONAL_ACCESS_TOKEN", {
+                            ID: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const messages$2 = {
+    CLOUDFLARE_GLOBAL_API_KEY: {
+        en: (props) => `found Cloudflare Global API Key: ${props.TOKEN}`,
+        ja: (props) => `Cloudflare Global API Keyが見つかりました: ${props.TOKEN}`,
+    },
+    CLOUDFLARE_USER_API_TOKEN: {
+        en: (props) => `found Cloudflare User API Token: ${props.TOKEN}`,
+        ja: (props) => `Cloudflare User API Tokenが見つかりました: ${props.TOKEN}`,
+    },
+    CLOUDFLARE_ACCOUNT_API_TOKEN: {
+        en: (props) => `found Cloudflare Account API Token: ${props.TOKEN}`,
+        ja: (props) => `Cloudflare Account API Tokenが見つかりました: ${props.TOKEN}`,
+    },
+};
+const messageIdMap = {
+    cfk: "CLOUDFLARE_GLOBAL_API_KEY",
+    cfut: "CLOUDFLARE_USER_API_TOKEN",
+    cfat: "CLOUDFLARE_ACCOUNT_API_TOKEN",
+};
+// Cloudflare prefixed token format: {prefix}_{40 chars body}{8 chars checksum}
+// The checksum is CRC32 of the body encoded as 8 lowercase hex chars (fixed length).
+// If Cloudflare changes the checksum algorithm, update [0-9a-f]{8} to match the new format.
+// https://developers.cloudflare.com/fundamentals/api/get-started/token-formats/
+const CLOUDFLARE_TOKEN_PATTERN = /(?<!\p{L})(?<prefix>cfk|cfut|cfat)_[A-Za-z0-9]{40}[0-9a-f]{8}(?![A-Za-z0-9])/gu;
+function reportIfFound({ source, options, context, t, }) {
+    const results = source.content.matchAll(CLOUDFLARE_TOKEN_PATTERN);
+    for (const result of results) {
+        const index = result.index ?? 0;
+        const match = result[0] ?? "";
+        const prefix = result.groups?.["prefix"];
+        if (!prefix) {
+            continue;
+        }
+        const range = [index, index + match.length];
+        const allowedResults = regexpStringMatcherExports.matchPatterns(match, options.allows);
+        if (allowedResults.length > 0) {
+            continue;
+        }
+        context.report({
+            message: t(messageIdMap[prefix], {
+                TOKEN: match,
+            }),
+            range,
+        });
+    }
+}
+const creator$3 = {
+    messages: messages$2,
+    meta: {
+        id: "@secretlint/secretlint-rule-cloudflare",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-cloudflare/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$2);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                reportIfFound({ source, options: normalizedOptions, context, t });
+            },
+        };
+    },
+};
+
+const messages$1 = {
+    TAILSCALE_API_KEY: {
+        en: (props) => `found Tailscale API access token: ${props.KEY}`,
+        ja: (props) => `Tailscale API アクセストークン: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_AUTH_KEY: {
+        en: (props) => `found Tailscale pre-authentication key: ${props.KEY}`,
+        ja: (props) => `Tailscale 事前認証キー: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_CLIENT_KEY: {
+        en: (props) => `found Tailscale OAuth client key: ${props.KEY}`,
+        ja: (props) => `Tailscale OAuth クライアントキー: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_SCIM_KEY: {
+        en: (props) => `found Tailscale SCIM key: ${props.KEY}`,
+        ja: (props) => `Tailscale SCIM キー: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_WEBHOOK_KEY: {
+        en: (props) => `found Tailscale webhook key: ${props.KEY}`,
+        ja: (props) => `Tailscale Webhook キー: ${props.KEY} がみつかりました`,
+    },
+    TAILSCALE_KEY: {
+        en: (props) => `found Tailscale key: ${props.KEY}`,
+        ja: (props) => `Tailscale キー: ${props.KEY} がみつかりました`,
+    },
+};
+const messageIdByType = {
+    api: "TAILSCALE_API_KEY",
+    auth: "TAILSCALE_AUTH_KEY",
+    client: "TAILSCALE_CLIENT_KEY",
+    scim: "TAILSCALE_SCIM_KEY",
+    webhook: "TAILSCALE_WEBHOOK_KEY",
+};
+const creator$2 = {
+    messages: messages$1,
+    meta: {
+        id: "@secretlint/secretlint-rule-tailscale",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-tailscale/README.md",
+        },
+    },
+    create(context, options) {
+        const t = context.createTranslator(messages$1);
+        const normalizedOptions = {
+            allows: options.allows ?? [],
+        };
+        return {
+            file(source) {
+                // Tailscale keys: tskey-{type}-{identifier}-{secret}
+                // Documented types: api, auth, client, scim, webhook
+                // https://tailscale.com/docs/reference/key-prefixes
+                // GitHub Secret Scanning supports these as Push Protection targets.
+                // TruffleHog uses the equivalent pattern: \btskey-[a-z]+-[0-9A-Za-z_]+-[0-9A-Za-z_]+\b
+                const pattern = /(?<!\p{L})tskey-(?<type>[a-z]{2,20})-[0-9A-Za-z_]{8,40}-[0-9A-Za-z_]{16,60}(?![0-9A-Za-z_])/gu;
+                const matches = source.content.matchAll(pattern);
+                for (const match of matches) {
+                    const index = match.index ?? 0;
+                    const matchString = match[0] ?? "";
+                    const type = match.groups?.type ?? "";
+                    const range = [index, index + matchString.length];
+                    const allowedResults = regexpStringMatcherExports.matchPatterns(matchString, normalizedOptions.allows);
+                    if (allowedResults.length > 0) {
+                        continue;
+                    }
+                    const messageId = messageIdByType[type] ?? "TAILSCALE_KEY";
+                    context.report({
+                        message: t(messageId, {
+                            KEY: matchString,
+                        }),
+                        range,
+                    });
+                }
+            },
+        };
+    },
+};
+
+const HTML_COMMENT_REGEXP = /(?<type>secretlint-(?:disable-next-line|disable-line|disable|enable))(?<options>.*)/g;
+const parseComments = (source) => {
+    const matches = source.content.matchAll(HTML_COMMENT_REGEXP);
+    return Array.from(matches).map((match) => {
+        const type = match.groups?.type;
+        const index = match.index;
+        if (type === "secretlint-disable-line") {
+            return {
+                type: type,
+                options: parseComment(match.groups?.options),
+                line: source.indexToPosition(index).line
+            };
+        }
+        if (type === "secretlint-disable-next-line") {
+            return {
+                type: type,
+                options: parseComment(match.groups?.options),
+                line: source.indexToPosition(index).line + 1
+            };
+        }
+        return {
+            type: type,
+            options: parseComment(match.groups?.options),
+            index: index
+        };
+    });
+};
+/**
+ * Parses a config of values separated by comma.
+ *
+ * secretlint-disable a,b,c => ["a", "b", "c"]
+ * secretlint-disable -- comment　=> []
+ */
+function parseComment(options) {
+    if (!options) {
+        return [];
+    }
+    const commentStart = options.indexOf("--");
+    const ruleIdString = commentStart === -1 ? options : options.slice(0, commentStart);
+    return (ruleIdString
+        .split(/,/)
+        .map((arg) => arg.trim())
+        .filter((arg) => arg !== "") ?? []);
+}
+
+class CommentState {
+    source;
+    reportingConfig;
+    endIndex;
+    constructor(source) {
+        this.source = source;
+        this.reportingConfig = [];
+        this.endIndex = source.content.length;
+    }
+    getIgnoringMessages() {
+        const isFilledMessage = (message) => {
+            return message.startIndex !== null && message.endIndex !== null && message.ruleId !== null;
+        };
+        return this.reportingConfig
+            .map((reporting) => {
+            if (reporting.endIndex === null) {
+                // [start, ?= document-end]
+                // filled with document's end
+                reporting.endIndex = this.endIndex;
+            }
+            return reporting;
+        })
+            .filter(isFilledMessage);
+    }
+    disableLine(lineNumber, rulesToDisable) {
+        const reportingConfig = this.reportingConfig;
+        const range = this.source.locationToRange({
+            start: {
+                line: lineNumber,
+                column: 0
+            },
+            end: {
+                line: lineNumber + 1,
+                column: 0
+            }
+        });
+        if (rulesToDisable.length) {
+            rulesToDisable.forEach((ruleId) => {
+                reportingConfig.push({
+                    startIndex: range[0],
+                    endIndex: range[1] - 1,
+                    ruleId: ruleId
+                });
+            });
+        }
+        else {
+            reportingConfig.push({
+                startIndex: range[0],
+                endIndex: range[1] - 1,
+                ruleId: "*"
+            });
+        }
+    }
+    /**
+     * Add data to reporting configuration to disable reporting for list of rules
+     * starting from start location
+     * @returns {void}
+     */
+    disableReporting(startIndex, rulesToDisable) {
+        const reportingConfig = this.reportingConfig;
+        if (rulesToDisable.length) {
+            rulesToDisable.forEach(function (ruleId) {
+                reportingConfig.push({
+                    startIndex: startIndex,
+                    endIndex: null,
+                    ruleId: ruleId
+                });
+            });
+        }
+        else {
+            reportingConfig.push({
+                startIndex: startIndex,
+                endIndex: null,
+                ruleId: "*"
+            });
+        }
+    }
+    /**
+     * Add data to reporting configuration to enable reporting for list of rules
+     * starting from start location
+     */
+    enableReporting(endIndex, rulesToEnable) {
+        const reportingConfig = this.reportingConfig;
+        if (rulesToEnable.length) {
+            rulesToEnable.forEach(function (ruleId) {
+                for (let i = reportingConfig.length - 1; i >= 0; i--) {
+                    if (reportingConfig[i].endIndex === null && reportingConfig[i].ruleId === ruleId) {
+                        reportingConfig[i].endIndex = endIndex;
+                        break;
+                    }
+                }
+            });
+        }
+        else {
+            // bare enable closes every open disable, regardless of where it started
+            for (const config of reportingConfig) {
+                if (config.endIndex === null) {
+                    config.endIndex = endIndex;
+                }
+            }
+        }
+    }
+}
+
+const messages = {
+    IGNORE_MESSAGE: {
+        en: () => `disable by secretlint-disable comment`
+    }
+};
+const creator$1 = {
+    messages,
+    meta: {
+        id: "@secretlint/secretlint-rule-filter-comments",
+        recommended: true,
+        type: "scanner",
+        supportedContentTypes: ["text"],
+        docs: {
+            url: "https://github.com/secretlint/secretlint/blob/master/packages/%40secretlint/secretlint-rule-filter-comments/README.md"
+        }
+    },
+    create(context) {
+        const t = context.createTranslator(messages);
+        return {
+            file(source) {
+                const state = new CommentState(source);
+                const comments = parseComments(source);
+                for (const comment of comments) {
+                    if (comment.type === "secretlint-disable") {
+                        state.disableReporting(comment.index, comment.options);
+                    }
+                    else if (comment.type === "secretlint-enable") {
+                        state.enableReporting(comment.index, comment.options);
+                    }
+                    else if (comment.type === "secretlint-disable-line") {
+                        state.disableLine(comment.line, comment.options);
+                    }
+                    else if (comment.type === "secretlint-disable-next-line") {
+                        state.disableLine(comment.line, comment.options);
+                    }
+                }
+                state.getIgnoringMessages().forEach((message) => {
+                    context.ignore({
+                        message: t("IGNORE_MESSAGE"),
+                        range: [message.startIndex, message.endIndex],
+                        targetRuleId: message.ruleId
+                    });
+                });
+            }
+        };
+    }
+};
+
+const rules = [
+    creator$s,
+    creator$r,
+    creator$h,
+    creator$q,
+    creator$o,
+    creator$p,
+    creator$g,
+    creator$f,
+    creator$e,
+    creator$d,
+    creator$c,
+    creator$b,
+    creator$n,
+    creator$m,
+    creator$l,
+    creator$k,
+    creator$j,
+    creator$i,
+    creator$a,
+    creator$9,
+    creator$8,
+    creator$7,
+    creator$6,
+    creator$5,
+    creator$4,
+    creator$3,
+    creator$2,
+    creator$1,
+];
+const creator = {
+    meta: {
+        id: "@secretlint/secretlint-rule-preset-recommend",
+        recommended: true,
+        type: "preset",
+    },
+    rules,
+    create(context, _options) {
+        rules.forEach((rule) => {
+            context.registerRule(rule);
+        });
+    },
+};
+
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./build/secrets/library.js
+/**
+ * The maintained rule set: secretlint's recommended preset
+ * (`@secretlint/secretlint-rule-preset-recommend`, MIT), run synchronously and purely.
+ *
+ * secretlint's own engine (`@secretlint/core`) is asynchronous and builds every rule anew for each
+ * text (about 1.6 ms a call: 16 s for 10,000 files). The rules themselves are plain objects with a
+ * documented plugin API (`create(context, options)` → `{ file(source) }`, see `@secretlint/types`),
+ * so this module hosts them itself: each rule is created once, and scanning a text calls each
+ * rule's `file` handler, which runs its regexes over the text and reports ranges.
+ *
+ * What this host does differently from secretlint, each on purpose:
+ * - `@secretlint/secretlint-rule-filter-comments` is left out: it honours `secretlint-disable`
+ *   comments, which the agent under audit could write next to a secret to hide it.
+ * - The AWS rule runs with `enableIDScanRule` (secretlint reports only secret access keys by
+ *   default; an access key id is worth reporting in an audit).
+ * - Messages are never formatted: the translator returns the message id and keeps the message's
+ *   data (which holds the secret) only long enough to locate the secret in the text, because some
+ *   rules report a range that does not cover it (the AWS secret-key rule reports the length of the
+ *   key from the start of `AWS_SECRET_ACCESS_KEY=`). The reported span is the union of the rule's
+ *   range and the secret's occurrence, extended over the token characters (`[A-Za-z0-9_-]`) that
+ *   directly follow it, so redaction never leaves a tail of a key behind.
+ * - Texts are given with no file path and the extension `.json` only for JSON files (GCP
+ *   service-account keys); never `.p12`, the one case in which a rule would read a file from disk.
+ *   With no path the npm rule checks every text for `npm_` tokens and the `package.json` form
+ *   (`https://…:x-oauth-basic@github.com/`), but not for `.npmrc`'s `_authToken=`: the rule tests
+ *   that form only in an `else` branch after the `package.json` one, which a text without a path
+ *   always takes. (`generic-api-key` still finds an `_authToken=` whose value looks random.)
+ */
+
+/**
+ * Library rules that match any URL with a password rather than one issuer's token: where one of
+ * them and a specific rule match the same characters (`https://x-access-token:ghs_…@github.com`),
+ * the specific one names the credential better.
+ */
+const GENERIC_RULES = new Set(['secretlint-basicauth', 'secretlint-database-connection-string']);
+/** Rules of the preset this host never runs (see the module comment). */
+const EXCLUDED = new Set(['@secretlint/secretlint-rule-filter-comments']);
+/** Per-rule options that differ from secretlint's defaults. */
+const OPTIONS = {
+    '@secretlint/secretlint-rule-aws': { enableIDScanRule: true },
+};
+const PREFIX = '@secretlint/secretlint-rule-';
+/**
+ * For each rule of the preset, case-sensitive literals one of which every report of the rule
+ * needs in the text: the scanner skips the rule on a text that holds none of them, with the same
+ * findings. Each entry was checked against the rule's source in
+ * `@secretlint/secretlint-rule-preset-recommend` 13.1.0 (`module/index.js`): every regex the rule
+ * reports from is named, and every match of it contains one of the literals, letter case
+ * included. A rule missing from this table (a rule a newer preset adds) runs on every text.
+ */
+const TRIGGERS = {
+    // `\b(A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}\b` (flags `g`); with
+    // `enableIDScanRule`, `…(ACCOUNT|account|Account)_?(ID|id|Id)?…` (`g`: each spelling holds
+    // `CCOUNT` or `ccount`); and `…(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?…` (`g`: the
+    // end of one spelling of `secret`, an optional `_`, one spelling of `access`).
+    '@secretlint/secretlint-rule-aws': [
+        'A3T',
+        'AKIA',
+        'AGPA',
+        'AIDA',
+        'AROA',
+        'AIPA',
+        'ANPA',
+        'ANVA',
+        'ASIA',
+        'CCOUNT',
+        'ccount',
+        ...['ECRET', 'ecret'].flatMap((secret) => ['', '_'].flatMap((gap) => ['ACCESS', 'access', 'Access'].map((access) => `${secret}${gap}${access}`))),
+    ],
+    // PEM_CONTENT_PATTERN `-----BEGIN[ ]?(?:…)?PRIVATE KEY…` (flags `gm`, no `i`).
+    '@secretlint/secretlint-rule-privatekey': ['-----BEGIN'],
+    // With no file path only two checks run: `https?:\/\/(.{1,256}):x-oauth-basic@github.com\/`
+    // (`g`) and `(?<!\p{L})npm_[A-Za-z0-9_]{36}(?![A-Za-z0-9_])` (`gu`); the `.npmrc` check sits
+    // in an `else` branch that a text without a path never reaches.
+    '@secretlint/secretlint-rule-npm': [':x-oauth-basic@github', 'npm_'],
+    // `(?<protocol>(?:https?|ftp|ftps)):\/\/…` (`g`).
+    '@secretlint/secretlint-rule-basicauth': ['://'],
+    // `\b(?:xoxb|xoxp|xapp|xoxa|xoxo|xoxr)-…` (`g`: each prefix holds `xox` or is `xapp`), and the
+    // webhook `https:\/\/hooks\.slack\.com\/…` (`gi`: `://` has no letter to change case).
+    '@secretlint/secretlint-rule-slack': ['xox', 'xapp-', '://'],
+    // `(?<!\p{L})SG\.\w{1,128}\.…` (`gu`).
+    '@secretlint/secretlint-rule-sendgrid': ['SG.'],
+    // `(?<!\p{L})(shppa|shpca|shpat|shpss)_…` (`gu`).
+    '@secretlint/secretlint-rule-shopify': ['shppa_', 'shpca_', 'shpat_', 'shpss_'],
+    // `(?<!\p{L})(?<prefix>sk_live|sk_test|rk_live|rk_test)_…` (`gu`).
+    '@secretlint/secretlint-rule-stripe': ['k_live_', 'k_test_'],
+    // `(?<!\p{L})(?<type>ghp|gho|ghu|ghs|ghr)_…`, `(?<!\p{L})(?<type>github_pat)_…` and
+    // `(?<!\p{L})(?<type>ghs)_[0-9]{1,20}_…` (all `gu`).
+    '@secretlint/secretlint-rule-github': ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+    // `(?<!\p{L})glpat-…` (`gu`).
+    '@secretlint/secretlint-rule-gitlab': ['glpat-'],
+    // `(?<!\p{L})glc_…` and `(?<!\p{L})glsa_…` (`gu`).
+    '@secretlint/secretlint-rule-grafana': ['glc_', 'glsa_'],
+    // `sk-(?:proj|svcacct|admin)-…T3BlbkFJ…|sk-[a-zA-Z0-9]{20}T3BlbkFJ…` (`g`): both alternatives
+    // hold `T3BlbkFJ`.
+    '@secretlint/secretlint-rule-openai': ['T3BlbkFJ'],
+    // `(?<!\p{L})sk-ant-api0\d-…` (`gu`).
+    '@secretlint/secretlint-rule-anthropic': ['sk-ant-api0'],
+    // `(?<!\p{L})gsk_…` (`gu`).
+    '@secretlint/secretlint-rule-groq': ['gsk_'],
+    // `(?<!\p{L})hf_[a-zA-Z]{34}…` (`gu`).
+    '@secretlint/secretlint-rule-huggingface': ['hf_'],
+    // `(?<!\p{L})lin_api_…` (`gu`).
+    '@secretlint/secretlint-rule-linear': ['lin_api_'],
+    // `(?<!\p{L})ntn_[0-9]{11}…` (`gu`).
+    '@secretlint/secretlint-rule-notion': ['ntn_'],
+    // `(?<!\p{L})ops_(ey[A-Za-z0-9+/=]{100,1280}fQ={0,2})…` (`gu`).
+    '@secretlint/secretlint-rule-1password': ['ops_ey'],
+    // `mongodb(?:\+srv)?:\/\/…`, `(?:jdbc:)?mysql(?:x)?:\/\/…`, `postgres(?:ql)?:\/\/…` (all `gi`:
+    // `://` has no letter to change case).
+    '@secretlint/secretlint-rule-database-connection-string': ['://'],
+    // `(?<!\p{L})hvs\.…`, `(?<!\p{L})hvb\.…`, `(?<!\p{L})hvr\.…` (`gu`).
+    '@secretlint/secretlint-rule-hashicorp-vault': ['hvs.', 'hvb.', 'hvr.'],
+    // `(?<!\p{L})(?<prefix>vcp|vci|vca|vcr|vck)_…` (`gu`).
+    '@secretlint/secretlint-rule-vercel': ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'],
+    // `(?<!\p{L})dapi[A-Fa-f0-9]{32}…` (`gu`).
+    '@secretlint/secretlint-rule-databricks': ['dapi'],
+    // `(?<!\p{L})dckr_pat_…` (`gu`).
+    '@secretlint/secretlint-rule-docker': ['dckr_pat_'],
+    // `(?<!\p{L})figd_…` (`gu`).
+    '@secretlint/secretlint-rule-figma': ['figd_'],
+    // `(?<!\p{L})(?<prefix>cfk|cfut|cfat)_…` (`gu`).
+    '@secretlint/secretlint-rule-cloudflare': ['cfk_', 'cfut_', 'cfat_'],
+    // `(?<!\p{L})tskey-(?<type>[a-z]{2,20})-…` (`gu`).
+    '@secretlint/secretlint-rule-tailscale': ['tskey-'],
+};
+/**
+ * Rules that report only in a JSON file: the GCP rule reads a service-account key from a text
+ * whose extension is `.json` (or a `.p12` file, which this host never gives it) and does nothing
+ * otherwise.
+ */
+const JSON_ONLY = new Set(['@secretlint/secretlint-rule-gcp']);
+/** `@secretlint/secretlint-rule-aws` → `secretlint-aws`. */
+function libraryRuleId(secretlintId) {
+    const short = secretlintId.startsWith(PREFIX) ? secretlintId.slice(PREFIX.length) : secretlintId;
+    return `secretlint-${short.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+}
+/** The message's data values that are strings: where a rule puts the secret it found. */
+function dataStrings(message) {
+    if (typeof message !== 'object' || message === null)
+        return [];
+    const data = message.data;
+    if (typeof data !== 'object' || data === null)
+        return [];
+    return Object.values(data).filter((v) => typeof v === 'string' && v.length >= 4);
+}
+/** How far past a reported range a rule's secret may start (the longest assignment prefix). */
+const LOCATE_WINDOW = 4096;
+/** Token characters that may directly follow a reported range and still belong to the token. */
+const TOKEN_TAIL = /[A-Za-z0-9_-]/;
+/** Longest tail added to a reported range. */
+const MAX_TAIL = 256;
+/** The text being scanned and the matches found so far (one scan at a time: scans are sync). */
+let current = null;
+function report(rule, descriptor) {
+    if (current === null)
+        return;
+    const { text, matches } = current;
+    let [start, end] = descriptor.range;
+    start = Math.max(0, Math.min(start, text.length));
+    end = Math.max(start, Math.min(end, text.length));
+    for (const value of dataStrings(descriptor.message)) {
+        const from = Math.max(0, start - value.length);
+        const at = text.indexOf(value, from);
+        if (at !== -1 && at <= end + LOCATE_WINDOW) {
+            start = Math.min(start, at);
+            end = Math.max(end, at + value.length);
+        }
+    }
+    // Some patterns stop inside a token (the Slack rule's segments hold at most 40 characters, so an
+    // app token's 64-hex tail is left out): the span runs on to the end of the token.
+    const limit = Math.min(text.length, end + MAX_TAIL);
+    while (end < limit && TOKEN_TAIL.test(text.charAt(end)))
+        end++;
+    if (end > start)
+        matches.push({ rule, generic: GENERIC_RULES.has(rule), start, end });
+}
+let hosted = null;
+/** Creates each rule once, on first use (about 1 ms). */
+function hostedRules() {
+    if (hosted !== null)
+        return hosted;
+    const created = [];
+    for (const creator of rules) {
+        const id = creator.meta.id;
+        if (EXCLUDED.has(id) || creator.meta.type !== 'scanner')
+            continue;
+        const rule = libraryRuleId(id);
+        const context = {
+            sharedOptions: {},
+            createTranslator: (() => (messageId, data) => ({
+                message: messageId,
+                messageId,
+                data,
+            })),
+            report: (descriptor) => report(rule, descriptor),
+            ignore: () => undefined,
+        };
+        created.push({
+            rule,
+            triggers: TRIGGERS[id] ?? null,
+            jsonOnly: JSON_ONLY.has(id),
+            handler: creator.create(context, OPTIONS[id] ?? {}),
+        });
+    }
+    hosted = created;
+    return hosted;
+}
+/**
+ * What every credential the library's rules report contains: a run of at least 16 token
+ * characters (every token, key and secret-key rule), a URL (`://`: basic auth and database
+ * URLs) or a PEM header. A text without any of them (most environment values: `true`, `1.2.3`,
+ * `en_US.UTF-8`) skips the 27 rules, which keeps the strip stage cheap. The only report this
+ * skips is the AWS account id (12 digits), which is not a credential.
+ *
+ * Written so that the run is only tried where one starts (at the text's start or after a
+ * character outside the run's class): the same texts match as with `[\w+/=.~-]{16}` alone, which
+ * tries 16 characters at every position of a text with many short runs (ordinary code).
+ */
+const MAY_MATCH = /(?:^|[^\w+/=.~-])[\w+/=.~-]{16}|:\/\/|-----BEGIN/;
+/** {@link MAY_MATCH} as it was first written: the reference the tests hold it to. */
+const MAY_MATCH_REFERENCE = /[\w+/=.~-]{16}|:\/\/|-----BEGIN/;
+/** The ids ({@link libraryRuleId}) of every library rule this host runs. */
+function libraryRuleIds() {
+    return hostedRules().map((r) => r.rule);
+}
+/**
+ * The library's first check: whether any of its rules can report in `text` at all (see
+ * `MAY_MATCH`). `libraryMatches` makes it too.
+ */
+function libraryMayMatch(text) {
+    return MAY_MATCH.test(text);
+}
+/** The gate of every library rule this host runs, in the order `libraryMatches` runs them. */
+function libraryRuleGates() {
+    return hostedRules().map(({ rule, triggers, jsonOnly }) => ({ rule, triggers, jsonOnly }));
+}
+/**
+ * Every match of the library's rules in `text`, in rule order, possibly overlapping. `json`: the
+ * text is a JSON file (enables the GCP service-account key check).
+ *
+ * `runs(i)` false skips the i-th rule of {@link libraryRuleGates}: the caller has checked that
+ * its gate rules it out for this text, so the matches are the same as with every rule run.
+ * Without `runs`, every rule runs (the reference the gated scan is tested against).
+ *
+ * A rule that throws or answers asynchronously (none does for text input) contributes nothing
+ * rather than failing the scan.
+ */
+function libraryMatches(text, json = false, runs) {
+    const rules = hostedRules();
+    if (runs !== undefined && !rules.some((_, i) => runs(i)))
+        return [];
+    if (!(runs === undefined ? MAY_MATCH_REFERENCE : MAY_MATCH).test(text))
+        return [];
+    const source = {
+        content: text,
+        filePath: '',
+        ext: json ? '.json' : '',
+        contentType: 'text',
+    };
+    const previous = current;
+    current = { text, matches: [] };
+    try {
+        for (let i = 0; i < rules.length; i++) {
+            if (runs !== undefined && !runs(i))
+                continue;
+            const handler = rules[i]?.handler;
+            try {
+                const result = handler?.file?.(source);
+                if (result instanceof Promise)
+                    result.catch(() => undefined);
+            }
+            catch {
+                // A rule's bug must not hide the other rules' findings.
+            }
+        }
+        return current.matches;
+    }
+    finally {
+        current = previous;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/secrets/rules-catch-all.js
+/** A case-insensitive spelling of a lower-case word, for regexes that cannot use the `i` flag. */
+function caseless(word) {
+    return word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
+}
+/**
+ * gitleaks' `generic-api-key`: a credential-like identifier, an assignment operator, then a value.
+ * Case-insensitive except `api`, which must be `api`, `Api` or `API` (so `rApId` does not count).
+ */
+const GENERIC_API_KEY = new RegExp('(?:' +
+    [
+        caseless('access'),
+        caseless('auth'),
+        '[Aa]pi|API',
+        caseless('credential'),
+        caseless('creds'),
+        caseless('key'),
+        `${caseless('passw')}(?:${caseless('or')})?${caseless('d')}`,
+        caseless('secret'),
+        caseless('token'),
+    ].join('|') +
+    ')' +
+    String.raw `(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}` +
+    String.raw `([\w.=-]{10,150}|[a-zA-Z0-9][a-zA-Z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nrNR]|$)`);
+/**
+ * gitleaks' stopwords for `generic-api-key`: a "secret" containing one of these is ordinary code or
+ * prose (`password = get_password_from_config`), not a credential.
+ */
+const GENERIC_STOPWORDS = `
+  000000 6fe4476ee5a1832882e326b506d14126 _ec2_ aaaaaa about abstract academy acces account act-
+  act. act_ action active actively activity adapter add- add-on add. add_ addon addres admin
+  adobe advanced adventure agent agile air- air. air_ ajax akka alert alfred algorithm all- all.
+  all_ alloy alpha amazon amqp analysi analytic analyzer android angular angularj animate
+  animation another ansible answer ant- ant. ant_ any- any. any_ apache app- app. app_ apple arch
+  archive archived arduino array art- art. art_ article asp- asp. asp_ asset async atom attention
+  audio audit aura auth author authorize auto automated automatic awesome aws_ azure back
+  backbone backend backup bar- bar. bar_ base based bash basic batch been beer behavior being
+  benchmark best beta better big- big. big_ binary binding bit- bit. bit_ bitcoin block blog
+  board book bookmark boost boot bootstrap bosh bot- bot. bot_ bower box- box. box_ boxen bracket
+  branch bridge browser brunch buffer bug- bug. bug_ build builder building buildout buildpack
+  built bundle busines but- but. but_ button cache caching cakephp calendar call camera campfire
+  can- can. can_ canva captcha capture card carousel case cassandra cat- cat. cat_ category
+  center cento challenge change changelog channel chart chat cheat check checker chef ches
+  chinese chosen chrome ckeditor clas classe classic clean cli- cli. cli_ client clojure clone
+  closure cloud club cluster cms- cms_ coco code coding coffee color combination combo command
+  commander comment commit common community compas compiler complete component composer computer
+  computing con- con. con_ concept conf config connect connector console contact container contao
+  content contest context control convert converter conway' cookbook cookie cool copy cordova
+  core couchbase couchdb countdown counter course craft crawler create creating creator
+  credential crm- crm. crm_ cros crud csv- csv. csv_ cube cucumber cuda current currently custom
+  daemon dark dart dash dashboard data database date day- day. day_ dead debian debug debugger
+  deck define del- del. del_ delete demo deploy design designer desktop detection detector dev-
+  dev. dev_ develop developer device devise diff digital directive directory discovery display
+  django dns- dns_ doc- doc. doc_ docker docpad doctrine document doe- doe. doe_ dojo dom- dom.
+  dom_ domain don't done dot- dot. dot_ dotfile download draft drag drill drive driven driver
+  drop dropbox drupal dsl- dsl. dsl_ dynamic easy ecdsa eclipse edit editing edition editor
+  element emac email embed embedded ember emitter emulator encoding endpoint engine english
+  enhanced entity entry env_ episode erlang error espresso event evented example exchange
+  exercise experiment expire exploit explorer export exporter expres ext- ext. ext_ extended
+  extension external extra extractor fabric facebook factory fake fast feature feed fewfwef
+  ffmpeg field file filter find finder firefox firmware first fish fix- fix_ flash flask flat
+  flex flexible flickr flow fluent fluentd fluid folder font force foreman fork form format
+  formatter forum foundry framework free friend friendly front-end frontend ftp- ftp. ftp_ fuel
+  full fun- fun. fun_ func future gaia gallery game gateway gem- gem. gem_ gen- gen. gen_ general
+  generator generic genetic get- get. get_ getenv getting ghost gist git- git. git_ github
+  gitignore gitlab glas gmail gnome gnu- gnu. gnu_ goal golang gollum good google gpu- gpu. gpu_
+  gradle grail graph graphic great grid groovy group grunt guard gui- gui. gui_ guide guideline
+  gulp gwt- gwt. gwt_ hack hackathon hacker hacking hadoop haml handler hardware has- has_ hash
+  haskell have haxe hello help helper here hero heroku high hipchat history home homebrew
+  homepage hook host hosting hot- hot. hot_ house how- how. how_ html http hub- hub. hub_ hubot
+  human icon ide- ide. ide_ idea identity idiomatic image impact import important importer impres
+  index infinite info injection inline input inside inspector instagram install installer instant
+  intellij interface internet interview into intro ionic iphone ipython irc- irc_ iso- iso. iso_
+  issue jade jasmine java jbos jekyll jenkin jetbrains job- job. job_ joomla jpa- jpa. jpa_
+  jquery json just kafka karma kata kernel keyboard kindle kit- kit. kit_ kitchen knife koan
+  kohana lab- lab. lab_ lambda lamp language laravel last latest latex launcher layer layout lazy
+  ldap leaflet league learn learning led- led. led_ leetcode les- les. les_ level leveldb lib-
+  lib. lib_ librarie library license life liferay light lightbox like line link linked linkedin
+  linux lisp list lite little load loader local location lock log- log. log_ logger logging logic
+  login logstash longer look love lua- lua. lua_ mac- mac. mac_ machine made magento magic mail
+  make maker making man- man. man_ manage manager manifest manual map- map. map_ mapper mapping
+  markdown markup master math matrix maven md5 mean media mediawiki meetup memcached memory menu
+  merchant message messaging meta metadata meteor method metric micro middleman migration
+  minecraft miner mini minimal mirror mit- mit. mit_ mobile mocha mock mod- mod. mod_ mode model
+  modern modular module modx money mongo mongodb mongoid mongoose monitor monkey more motion
+  moved movie mozilla mqtt mule multi multiple music mustache mvc- mvc. mvc_ mysql nagio name
+  native need neo- neo. neo_ nest nested net- net. net_ nette network new- new. new_ next nginx
+  ninja nlp- nlp. nlp_ node nodej nosql not- not. not_ note notebook notepad notice notifier now-
+  now. now_ number oauth object objective obsolete ocaml octopres official old- old. old_ onboard
+  online only open opencv opengl openshift openwrt option oracle org- org. org_ origin original
+  orm- orm. orm_ osx- osx_ our- our. our_ out- out. out_ output over overview own- own. own_ pack
+  package packet page panel paper paperclip para parallax parallel parse parser parsing particle
+  party password patch path pattern payment paypal pdf- pdf. pdf_ pebble people perl personal
+  phalcon phoenix phone phonegap photo php- php. php_ physic picker pipeline platform play player
+  please plu- plu. plu_ plug-in plugin plupload png- png. png_ poker polyfill polymer pool pop-
+  pop. pop_ popcorn popup port portable portal portfolio post power powered powerful prelude
+  pretty preview principle print pro- pro. pro_ problem proc product profile profiler program
+  progres project protocol prototype provider proxy public pull puppet pure purpose push pusher
+  pyramid python quality query queue quick rabbitmq rack radio rail railscast random range
+  raspberry rdf- rdf. rdf_ react reactive read reader readme ready real real-time reality
+  realtime recipe recorder red- red. red_ reddit redi redmine reference refinery refresh registry
+  related release remote rendering repo report request require required requirej research
+  resource response resque rest restful resume reveal reverse review riak rich right ring robot
+  role room router routing rpc- rpc. rpc_ rpg- rpg. rpg_ rspec ruby- ruby. ruby_ rule run- run.
+  run_ runner running runtime rust rvm- rvm. rvm_ salt sample sandbox sas- sas. sas_ sbt- sbt.
+  sbt_ scala scalable scanner schema scheme school science scraper scratch screen script scroll
+  scs- scs. scs_ sdk- sdk. sdk_ sdl- sdl. sdl_ search secure security see- see. see_ seed select
+  selector selenium semantic sencha send sentiment serie server service session set- set. set_
+  setting setup sha1 sha2 sha256 share shared sharing sheet shell shield shipping shop shopify
+  shortener should show showcase side silex simple simulator single site skeleton sketch skin
+  slack slide slider slim small smart smtp snake snapshot snippet soap social socket software
+  solarized solr solution solver some soon source space spark spatial spec sphinx spine spotify
+  spree spring sprite sql- sql. sql_ sqlite ssh- ssh. ssh_ stack staging standard stanford start
+  started starter startup stat statamic state static statistic statsd statu steam step still stm-
+  stm. stm_ storage store storm story strategy stream streaming string stripe structure studio
+  study stuff style sublime sugar suite summary super support supported svg- svg. svg_ svn- svn.
+  svn_ swagger swift switch switcher symfony symphony sync synopsi syntax system tab- tab. tab_
+  table tag- tag. tag_ talk target task tcp- tcp. tcp_ tdd- tdd. tdd_ team tech template term
+  terminal testing tetri text textmate theme theory three thrift time timeline timer tiny tinymce
+  tip- tip. tip_ title todo todomvc token tool toolbox toolkit top- top. top_ tornado touch tower
+  tracker tracking traffic training transfer translate transport tree trello try- try. try_
+  tumblr tut- tut. tut_ tutorial tweet twig twitter type typo ubuntu uiview ultimate under unit
+  unity universal unix update updated upgrade upload uploader uri- uri. uri_ url- url. url_ usage
+  usb- usb. usb_ use- use. use_ used useful user using util utilitie utility vagrant validator
+  value variou varnish version via- via. via_ video view viewer vim- vim. vim_ vimrc virtual
+  vision visual vpn want warning watch watcher wave way- way. way_ weather web- web_ webapp webgl
+  webhook webkit webrtc website websocket welcome what what' when where which why- why. why_
+  widget wifi wiki win- win. win_ window wip- wip. wip_ within without wizard word wordpres work
+  worker workflow working workshop world wrapper write writer writing written www- www. www_
+  xamarin xcode xml- xml. xml_ xmpp xxxxxx yahoo yaml yandex yeoman yet- yet. yet_ yii- yii. yii_
+  youtube yui- yui. yui_ zend zero zip- zip. zip_ zsh- zsh. zsh_
+`
+    .trim()
+    .split(/\s+/);
+/** The catch-all rules, in the order of `SECRET_RULES` (after every issuer rule). */
+const CATCH_ALL_RULES = [
+    {
+        // Extra: The library's basic-auth rule knows only http(s)/ftp URLs with `[-A-Za-z0-9_]` passwords, and its database rule only MongoDB, MySQL and PostgreSQL.
+        id: 'url-password',
+        description: 'Found a password in the user-info part of a URL (scheme://user:password@host).',
+        regex: /\b[a-z][a-z0-9+.-]{1,31}:\/\/[^:/@\s'"\x60]{0,128}:([^/@\s'"\x60]{1,256})@[a-z0-9[]/i,
+        keywords: ['://'],
+        // The regex holds `:\/\/` (its `i` flag changes no letter of it).
+        triggers: ['://'],
+        allowlists: [
+            {
+                // Placeholders and already-redacted text, not passwords.
+                regexes: [
+                    /^(?:change(?:it|me)|pass(?:word)?|pwd|\*+|x+|\.+)$/i,
+                    /^\$\{[^}]*\}$/,
+                    /^\$[A-Za-z_]\w*$/,
+                    /^\$\(.*\)$/,
+                    /^<[^>]*>$/,
+                    /^\{\{.*\}\}$/,
+                    /^%[A-Za-z_]\w*%$/,
+                    /^\[REDACTED/,
+                ],
+            },
+        ],
+        generic: true,
+    },
+    {
+        // Extra: The library has no catch-all rule: this one finds a high-entropy value assigned to a credential-like name, for services no specific rule knows.
+        id: 'generic-api-key',
+        description: 'Detected a Generic API Key, potentially exposing access to various services and sensitive operations.',
+        regex: GENERIC_API_KEY,
+        keywords: [
+            'access',
+            'api',
+            'auth',
+            'key',
+            'credential',
+            'creds',
+            'passwd',
+            'password',
+            'secret',
+            'token',
+        ],
+        // Every match starts with one of the first group's words, each letter in either case (`api`
+        // as `api`, `Api` or `API`; `passw(or)?d` starts with `passw`; `credential` and `creds` with
+        // `cred`).
+        caselessTriggers: ['access', 'auth', 'api', 'cred', 'key', 'passw', 'secret', 'token'],
+        entropy: 3.5,
+        identifierPrefix: 50,
+        generic: true,
+        allowlists: [
+            { regexes: [/^[a-zA-Z_.-]+$/] },
+            {
+                target: 'match',
+                regexes: [
+                    new RegExp('(?:' +
+                        [
+                            'access(?:ibility|or)',
+                            'access[_.-]?id',
+                            'random[_.-]?access',
+                            'api[_.-]?(?:id|name|version)',
+                            'rapid|capital',
+                            '[a-z0-9-]*?api[a-z0-9-]*?:jar:',
+                            'author',
+                            'X-MS-Exchange-Organization-Auth',
+                            'Authentication-Results',
+                            '(?:credentials?[_.-]?id|withCredentials)',
+                            '(?:bucket|foreign|hot|idx|natural|primary|pub(?:lic)?|schema|sequence)[_.-]?key',
+                            '(?:turkey)',
+                            'key[_.-]?(?:alias|board|code|frame|id|length|mesh|name|pair|press(?:ed)?|ring|selector|signature|size|stone|storetype|word|up|down|left|right)',
+                            'key[_.-]?vault[_.-]?(?:id|name)',
+                            'keyVaultToStoreSecrets',
+                            'key(?:store|tab)[_.-]?(?:file|path)',
+                            'issuerkeyhash',
+                            'keying',
+                            '(?:secret)[_.-]?(?:length|name|size)',
+                            'UserSecretsId',
+                            '(?:csrf)[_.-]?token',
+                            String.raw `(?:io\.jsonwebtoken[ \t]?:[ \t]?[\w-]+)`,
+                            '(?:api|credentials|token)[_.-]?(?:endpoint|ur[il])',
+                            'public[_.-]?token',
+                            '(?:key|token)[_.-]?file',
+                        ].join('|') +
+                        ')', 'i'),
+                    // The case-sensitive alternatives of the same gitleaks allowlist.
+                    /[DdMm]onkey|[DM]ONKEY/,
+                    /(?:[A-Z_]+=\n[A-Z_]+=|[a-z_]+=\n[a-z_]+=)(?:\n|$)/,
+                    /(?:[A-Z.]+=\n[A-Z.]+=|[a-z.]+=\n[a-z.]+=)(?:\n|$)/,
+                ],
+            },
+            { stopwords: GENERIC_STOPWORDS },
+            {
+                target: 'line',
+                regexes: [
+                    /--mount=type=secret,/,
+                    /import[ \t]+\{[ \t\w,]+\}[ \t]+from[ \t]+['"][^'"]+['"]/,
+                ],
+            },
+        ],
+    },
+];
+
+;// CONCATENATED MODULE: ./build/secrets/rules-issuers.js
+/** The end of a token in gitleaks' older generated rules: a quote, space, `;`, `\n`/`\r`, or the end. */
+const END = String.raw `(?:[\x60'"\s;]|\\[nr]|$)`;
+/** The same in gitleaks' current generator (`secretSuffix`). */
+const END_V2 = String.raw `(?:['"\x60\s;\\<,)]|$)`;
+/** The issuer rules, in the order of `SECRET_RULES`. */
+const ISSUER_RULES = [
+    {
+        // Extra: The library has no PyPI rule.
+        id: 'pypi-upload-token',
+        description: 'Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity.',
+        regex: /pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}/,
+        keywords: ['pypi-ageichlwas5vcmc'],
+        // The regex starts with this literal (no `i` flag).
+        triggers: ['pypi-AgEIcHlwaS5vcmc'],
+        entropy: 3,
+    },
+    {
+        // Extra: The library's Anthropic rule knows `sk-ant-api0N-` keys only, not admin keys.
+        id: 'anthropic-admin-api-key',
+        description: 'Detected an Anthropic Admin API Key, risking unauthorized access to administrative functions and sensitive AI model configurations.',
+        regex: new RegExp(String.raw `\b(sk-ant-admin01-[a-zA-Z0-9_\-]{93}AA)` + END),
+        keywords: ['sk-ant-admin01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-admin01-'],
+    },
+    {
+        // Extra: The library has no rule for Claude OAuth tokens (`claude-code-oauth-token`, Airlock's own input).
+        id: 'anthropic-oauth-token',
+        description: "Found an Anthropic OAuth access token (sk-ant-oat01-), which is tied to a Claude.ai Pro/Max subscription and can be used to act on the account's behalf.",
+        regex: new RegExp(String.raw `\b(sk-ant-oat01-[a-zA-Z0-9_\-]{40,})` + END_V2),
+        keywords: ['sk-ant-oat01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-oat01-'],
+    },
+    {
+        // Extra: The library has no rule for Claude OAuth refresh tokens.
+        id: 'anthropic-oauth-refresh-token',
+        description: 'Uncovered an Anthropic OAuth refresh token (sk-ant-ort01-), which can mint new access tokens and allow prolonged unauthorized access to a Claude.ai account.',
+        regex: new RegExp(String.raw `\b(sk-ant-ort01-[a-zA-Z0-9_\-]{40,})` + END_V2),
+        keywords: ['sk-ant-ort01'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['sk-ant-ort01-'],
+    },
+    {
+        // Extra: The library has no rule for Google API keys (`AIza…`), only for service-account key files.
+        id: 'gcp-api-key',
+        description: 'Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services and data breaches.',
+        regex: new RegExp(String.raw `\b(AIza[\w-]{35})` + END),
+        keywords: ['aiza'],
+        // The regex's group starts with this literal (no `i` flag).
+        triggers: ['AIza'],
+        entropy: 4,
+    },
+    {
+        // Extra: The library has no Azure rule; Entra ID (Azure AD) client secrets have a fixed shape.
+        id: 'azure-ad-client-secret',
+        description: 'Azure AD Client Secret detected, posing a risk of unauthorized access to Azure resources and sensitive data.',
+        regex: new RegExp(String.raw `(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"\x60\s<),])`),
+        keywords: ['q~'],
+        // The group holds `\dQ~` (no `i` flag).
+        triggers: ['Q~'],
+        entropy: 3,
+    },
+    {
+        // Extra: The library has no JWT rule; OIDC and session tokens are JWTs.
+        id: 'jwt',
+        description: 'Uncovered a JSON Web Token, which may lead to unauthorized access to web applications and sensitive user data.',
+        regex: new RegExp(String.raw `\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?)` +
+            END),
+        keywords: ['ey'],
+        // The group starts with `ey` (no `i` flag).
+        triggers: ['ey'],
+        entropy: 3,
+    },
+];
+
+;// CONCATENATED MODULE: ./build/secrets/rules.js
+/**
+ * The extra secret-detection rules: what Airlock checks beyond the maintained library
+ * (secretlint's recommended preset, hosted in `library.ts`), one rule per gap, each with a
+ * comment naming the gap. Everything the library covers (AWS, GCP service-account keys, GitHub,
+ * GitLab, Slack, npm, OpenAI, Anthropic API keys, Stripe, Hugging Face, private keys, database
+ * URLs, and about fifteen more services) is left to it.
+ *
+ * The rules are gitleaks' (https://github.com/gitleaks/gitleaks, `config/gitleaks.toml` and
+ * `cmd/generate/config/rules/*.go`): ids, descriptions, keywords, entropy thresholds and
+ * allowlists are gitleaks' own, so findings can be compared with a gitleaks run. The one rule
+ * gitleaks has no counterpart for, `url-password`, is Airlock's.
+ *
+ * Changes made in porting, each on purpose:
+ * - Go RE2 syntax becomes JavaScript: `(?i)` becomes the `i` flag, `\z` becomes `$` (no `m` flag),
+ *   and the inline `(?-i:…)` groups of `generic-api-key` are spelled out case by case, because
+ *   Node 20 has no inline modifiers.
+ * - gitleaks' leading `[\w.-]{0,50}?` identifier prefix is left out of the regexes (it only widens
+ *   the reported match, and costs up to 50 tries at every position of the text); the scanner adds
+ *   those characters back before testing a `match` allowlist (see `identifierPrefix`).
+ * - The global `^true|false|null$` allowlist is anchored as meant (`^(?:true|false|null)$`);
+ *   gitleaks' version also allowlists any secret that merely contains `false`.
+ * - Left out: gcp-api-key's allowlist of published sample keys (listing them here would make this
+ *   file itself trip secret scanners).
+ *
+ * gitleaks is distributed under the MIT License:
+ *
+ *   Copyright (c) 2019 Zachary Rice
+ *
+ *   Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+ *   and associated documentation files (the "Software"), to deal in the Software without
+ *   restriction, including without limitation the rights to use, copy, modify, merge, publish,
+ *   distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+ *   Software is furnished to do so, subject to the following conditions:
+ *
+ *   The above copyright notice and this permission notice shall be included in all copies or
+ *   substantial portions of the Software.
+ *
+ *   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+ *   BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+ *   NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+ *   DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+ *   OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+ *
+ * The rules are kept in two families, most specific first: `rules-issuers.ts` (one issuer's token
+ * each) and `rules-catch-all.ts` (a password in a URL, a value assigned to a credential-like name).
+ * Their format and gitleaks' global allowlist are in `rule-format.ts`. Every regex in them was
+ * checked for catastrophic backtracking: each quantifier is bounded, or is anchored on a literal
+ * prefix and followed by a character it cannot itself match.
+ */
+
+
+/**
+ * The extra rules, most specific first. Order matters only among rules whose matches overlap.
+ */
+const SECRET_RULES = [...ISSUER_RULES, ...CATCH_ALL_RULES];
+
+;// CONCATENATED MODULE: ./build/secrets/rule-format.js
+/**
+ * The format of an extra secret-detection rule, as ported from gitleaks, and gitleaks' global
+ * allowlist, which applies to every rule. The allowlist is gitleaks' (MIT License; the notice is
+ * in `rules.ts`); each of its regexes was checked for catastrophic backtracking. Pure data.
+ */
+/** gitleaks' global allowlist: applies to the secret of every rule. */
+const GLOBAL_ALLOWLIST = {
+    regexes: [
+        /^(?:true|false|null)$/i,
+        // One character repeated (gitleaks lists `a+|b+|…|z+|\*+|\.+`).
+        /^([a-z*.])\1*$/i,
+        /^\$(?:\d+|\{\d+\})$/,
+        /^\$(?:[A-Z_]+|[a-z_]+)$/,
+        /^\$\{(?:[A-Z_]+|[a-z_]+)\}$/,
+        /^\{\{[ \t]*[\w ().|]+[ \t]*\}\}$/,
+        /^\$\{\{[ \t]*(?:(?:env|github|secrets|vars)(?:\.[A-Za-z]\w+)+[\w "'&./=|]*)[ \t]*\}\}$/,
+        /^%(?:[A-Z_]+|[a-z_]+)%$/,
+        /^%[+\-# 0]?[bcdeEfFgGoOpqstTUvxX]$/,
+        /^\{\d{0,2}\}$/,
+        /^@(?:[A-Z_]+|[a-z_]+)@$/,
+        /^\/Users\/[a-z0-9]+\/[\w ./]+$/i,
+        /^\/(?:bin|etc|home|opt|tmp|usr|var)\/[\w ./-]+$/,
+    ],
+    stopwords: ['014df517-39d1-4453-b7b3-9930c563627c', 'abcdefghijklmnopqrstuvwxyz'],
+};
+
+;// CONCATENATED MODULE: ./build/secrets/filters.js
+/**
+ * Whether an extra rule's match is reported: gitleaks' filters (the global allowlist, the rule's
+ * allowlists, the entropy threshold and the digit rule of `generic*` rules), and where the secret
+ * sits in a match. Pure.
+ */
+
+/**
+ * Shannon entropy of a string in bits per character (0 for the empty string): how unpredictable
+ * its characters are. 40 random base64 characters score about 4.8, English words 3 to 4, and hex
+ * can never exceed 4.
+ */
+function filters_shannonEntropy(text) {
+    const counts = new Map();
+    let length = 0;
+    for (const char of text) {
+        counts.set(char, (counts.get(char) ?? 0) + 1);
+        length++;
+    }
+    let entropy = 0;
+    for (const count of counts.values()) {
+        const p = count / length;
+        entropy -= p * Math.log2(p);
+    }
+    return entropy;
+}
+/** Offsets of the secret within a match: the first non-empty capture group, else the whole match. */
+function secretSpan(match) {
+    const indices = match.indices;
+    if (indices !== undefined) {
+        for (let group = 1; group < indices.length; group++) {
+            const span = indices[group];
+            if (span !== undefined && span[1] > span[0])
+                return span;
+        }
+    }
+    return [match.index, match.index + match[0].length];
+}
+/** The whole line(s) a match touches, for `line` allowlists. */
+function lineAround(text, start, end) {
+    const from = text.lastIndexOf('\n', start - 1) + 1;
+    const to = text.indexOf('\n', end);
+    return text.slice(from, to === -1 ? text.length : to);
+}
+/** The match with gitleaks' identifier prefix (up to `length` chars of `[\w.-]`) put back in front. */
+function widenedMatch(text, start, end, length) {
+    let from = start;
+    while (from > 0 && start - from < length && /[\w.-]/.test(text.charAt(from - 1)))
+        from--;
+    return text.slice(from, end);
+}
+function isAllowed(allowlist, secret, match, line) {
+    if (allowlist.regexes !== undefined && allowlist.regexes.length > 0) {
+        const target = allowlist.target === 'match' ? match() : allowlist.target === 'line' ? line() : secret;
+        if (allowlist.regexes.some((regex) => regex.test(target)))
+            return true;
+    }
+    if (allowlist.stopwords !== undefined && allowlist.stopwords.length > 0) {
+        const lower = secret.toLowerCase();
+        if (allowlist.stopwords.some((word) => lower.includes(word)))
+            return true;
+    }
+    return false;
+}
+/** gitleaks' filters, in gitleaks' order: allowlists, then entropy, then the digit rule. */
+function accepted(rule, text, match, start, end) {
+    const secret = text.slice(start, end);
+    const matchStart = match.index;
+    const matchEnd = match.index + match[0].length;
+    const wholeMatch = () => widenedMatch(text, matchStart, matchEnd, rule.identifierPrefix ?? 0);
+    const wholeLine = () => lineAround(text, matchStart, matchEnd);
+    if (isAllowed(GLOBAL_ALLOWLIST, secret, wholeMatch, wholeLine))
+        return false;
+    for (const allowlist of rule.allowlists ?? []) {
+        if (isAllowed(allowlist, secret, wholeMatch, wholeLine))
+            return false;
+    }
+    if (rule.entropy !== undefined) {
+        if (filters_shannonEntropy(secret) <= rule.entropy)
+            return false;
+        // gitleaks: a `generic*` secret must contain a digit (RE2 has no lookahead to say so).
+        if (rule.id.startsWith('generic') && !/[0-9]/.test(secret))
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./build/secrets/text.js
+/**
+ * Small helpers over text that the detection, the scanner and the redactor share: a literal as a
+ * regex, and line numbers of offsets. Pure.
+ */
+/** `literal` as a regex that matches exactly it (no `u` flag). */
+function escapeRegExp(literal) {
+    return literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+/** Offsets at which each line starts, for turning offsets into 1-based line numbers. */
+function text_lineStarts(text) {
+    const starts = [0];
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1))
+        starts.push(at + 1);
+    return starts;
+}
+/** The 1-based line of `offset`, given the {@link lineStarts} of its text. */
+function text_lineOf(starts, offset) {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if ((starts[mid] ?? 0) <= offset)
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return low + 1;
+}
+
+;// CONCATENATED MODULE: ./build/secrets/triggers.js
+/**
+ * Which rules may match in a text, from the trigger literals every match of a rule holds: a rule
+ * whose literals a text lacks is skipped, with the same findings (the property tests hold the
+ * gated scan to the ungated one). Speed only; pure.
+ */
+
+
+
+/**
+ * Literals that much ordinary text holds: each is looked for with `indexOf`, which stops at the
+ * first occurrence, where the alternation of all the others would stop at every one. (Speed only:
+ * any literal gives the same answer either way.)
+ */
+const FREQUENT_TRIGGERS = new Set(['://', 'ey', 'ccount']);
+/**
+ * The trigger literals of a list of rules, looked for in a few passes over a text: `indexOf` for
+ * the frequent literals, one alternation of all the others, and one case-insensitive regex per
+ * rule with caseless literals.
+ */
+class Triggers {
+    #rules;
+    /** Rules without triggers: they run on every text. */
+    #always;
+    #frequent;
+    /** Longest first: where several literals match at one position, the longest is the one seen. */
+    #alternation;
+    /** For each literal of the alternation: the rules it or any literal that is its prefix wakes. */
+    #wakes = new Map();
+    #caseless;
+    constructor(gates) {
+        this.#rules = gates.length;
+        const rulesOf = new Map();
+        const always = [];
+        const caseless = [];
+        gates.forEach((gate, rule) => {
+            if (gate.triggers.length === 0 && gate.caseless.length === 0)
+                always.push(rule);
+            for (const literal of gate.triggers) {
+                rulesOf.set(literal, [...(rulesOf.get(literal) ?? []), rule]);
+            }
+            if (gate.caseless.length > 0) {
+                caseless.push({ regex: new RegExp(gate.caseless.map(escapeRegExp).join('|'), 'i'), rule });
+            }
+        });
+        this.#always = always;
+        this.#caseless = caseless;
+        this.#frequent = [...rulesOf]
+            .filter(([literal]) => FREQUENT_TRIGGERS.has(literal))
+            .map(([literal, rules]) => ({ literal, rules }));
+        const rare = [...rulesOf.keys()].filter((literal) => !FREQUENT_TRIGGERS.has(literal));
+        for (const literal of rare) {
+            const woken = rare
+                .filter((other) => literal.startsWith(other))
+                .flatMap((other) => rulesOf.get(other) ?? []);
+            this.#wakes.set(literal, [...new Set(woken)]);
+        }
+        const longestFirst = [...rare].sort((a, b) => b.length - a.length);
+        this.#alternation =
+            rare.length > 0 ? new RegExp(longestFirst.map(escapeRegExp).join('|'), 'g') : null;
+    }
+    /** `found[rule]` is 1 when the text holds one of the rule's triggers (or it has none). */
+    find(text) {
+        const found = new Uint8Array(this.#rules);
+        for (const rule of this.#always)
+            found[rule] = 1;
+        for (const { literal, rules } of this.#frequent) {
+            if (text.includes(literal))
+                for (const rule of rules)
+                    found[rule] = 1;
+        }
+        for (const { regex, rule } of this.#caseless)
+            if (regex.test(text))
+                found[rule] = 1;
+        const alternation = this.#alternation;
+        if (alternation !== null) {
+            // Every occurrence, overlapping ones included: a match may hide another literal's start.
+            alternation.lastIndex = 0;
+            for (let match = alternation.exec(text); match !== null; match = alternation.exec(text)) {
+                for (const rule of this.#wakes.get(match[0]) ?? [])
+                    found[rule] = 1;
+                alternation.lastIndex = match.index + 1;
+            }
+        }
+        return found;
+    }
+}
+/** The library's and the extra rules' triggers, built on first use. */
+let searches = null;
+function triggerSearches() {
+    if (searches !== null)
+        return searches;
+    const library = libraryRuleGates();
+    searches = {
+        library: new Triggers(library.map((g) => ({ triggers: g.triggers ?? [], caseless: [] }))),
+        jsonOnly: library.map((g) => g.jsonOnly),
+        extra: new Triggers(SECRET_RULES.map((rule) => ({
+            triggers: rule.triggers ?? [],
+            caseless: rule.caselessTriggers ?? [],
+        }))),
+    };
+    return searches;
+}
+/**
+ * The rules that may match in `text`, for a JSON file or not: a rule runs where one of its
+ * triggers is (or it has none); a JSON-only library rule where the text is a JSON file. The
+ * library's triggers are only looked for when the text passes the library's first check
+ * (`libraryMayMatch`), without which no library rule reports anything.
+ */
+function triggers_gateFor(text, json) {
+    const { library, jsonOnly, extra } = triggerSearches();
+    const libraryFound = libraryMayMatch(text) ? library.find(text) : null;
+    const extraFound = extra.find(text);
+    return {
+        library: (rule) => (jsonOnly[rule] === true ? json : libraryFound?.[rule] === 1),
+        extra: (rule) => extraFound[rule] === 1,
+    };
+}
+
+;// CONCATENATED MODULE: ./build/secrets/detect.js
+/**
+ * Secret detection: every credential-looking string in a text, by the maintained library rules
+ * (secretlint's recommended preset, `library.ts`) and the extra rules for what the library lacks
+ * (`rules.ts`), merged so that findings never overlap. Pure.
+ */
+
+
+
+
+
+const COMPILED_RULES = SECRET_RULES.map((rule, order) => ({
+    rule,
+    regex: new RegExp(rule.regex.source, `${rule.regex.flags.replace(/[gdy]/g, '')}gd`),
+    order,
+}));
+/** Library rules are ordered before every extra rule. */
+const LIBRARY_ORDER = -1;
+/**
+ * Every rule match that passes the rule's filters, unmerged: the library's, then the extra rules'.
+ * `json`: the text is a JSON file (see `libraryMatches`). `gate`: the rules that may match in this
+ * text (see `triggers.ts`); the others are skipped, with the same result. Without it, every
+ * library rule runs and the extra rules run where gitleaks' keywords are (the reference).
+ */
+function ruleMatches(text, json, gate) {
+    const findings = [];
+    if (text === '')
+        return findings;
+    for (const match of libraryMatches(text, json, gate?.library)) {
+        findings.push({ ...match, order: LIBRARY_ORDER });
+    }
+    const lower = gate === undefined ? text.toLowerCase() : '';
+    for (const compiled of COMPILED_RULES) {
+        const { rule, regex } = compiled;
+        if (gate !== undefined) {
+            if (!gate.extra(compiled.order))
+                continue;
+        }
+        else if (rule.keywords !== undefined && !rule.keywords.some((w) => lower.includes(w))) {
+            continue;
+        }
+        regex.lastIndex = 0;
+        for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+            if (match[0] === '') {
+                regex.lastIndex++;
+                continue;
+            }
+            const [start, end] = secretSpan(match);
+            if (accepted(rule, text, match, start, end)) {
+                findings.push({
+                    rule: rule.id,
+                    generic: rule.generic === true,
+                    order: compiled.order,
+                    start,
+                    end,
+                });
+            }
+        }
+    }
+    return findings;
+}
+/** Keeps, from findings sorted by start, those that overlap no finding kept before them. */
+function sweep(sorted) {
+    const kept = [];
+    let end = -1;
+    for (const finding of sorted) {
+        if (finding.start >= end) {
+            kept.push(finding);
+            end = finding.end;
+        }
+    }
+    return kept;
+}
+function overlapsAny(kept, finding) {
+    // `kept` is sorted and non-overlapping: find the last one starting before `finding` ends.
+    let low = 0;
+    let high = kept.length - 1;
+    let candidate = -1;
+    while (low <= high) {
+        const mid = (low + high) >> 1;
+        if ((kept[mid]?.start ?? 0) < finding.end) {
+            candidate = mid;
+            low = mid + 1;
+        }
+        else {
+            high = mid - 1;
+        }
+    }
+    const previous = kept[candidate];
+    return previous !== undefined && previous.end > finding.start;
+}
+function byStartThenOrder(a, b) {
+    return a.start - b.start || a.order - b.order;
+}
+/**
+ * Finds credential-looking strings in a text (a diff, a log, a transcript).
+ *
+ * Guarantees: findings are sorted by `start` and do not overlap; where a specific rule
+ * (`secretlint-github`) and a catch-all rule (`generic-api-key`, `url-password`) match the same
+ * characters, only the specific one is reported; among overlapping specific matches the library's
+ * wins. Each rule makes one left-to-right pass with a regex that cannot backtrack
+ * catastrophically: 10 MB of ordinary code take about half a second, and text crafted against
+ * the rules stays linear. A rule runs only on a text that holds one of its trigger literals
+ * (`LibraryRuleGate.triggers`, `SecretRule.triggers`): every match of the rule holds one, so the
+ * findings are those of running every rule ({@link findSecretsUngated}). `json`: the text is a
+ * whole JSON file (enables the library's GCP service-account key check).
+ */
+function detect_findSecrets(text, json = false) {
+    return merged(text, ruleMatches(text, json, text === '' ? undefined : gateFor(text, json)));
+}
+/**
+ * {@link findSecrets} with every library rule run on every text that passes its first check,
+ * and the extra rules gated by gitleaks' keywords, as before the trigger literals: the same
+ * findings, slower. For the tests, which hold the gated scan to it.
+ */
+function findSecretsUngated(text, json = false) {
+    return merged(text, ruleMatches(text, json, undefined));
+}
+/** The findings of {@link findSecrets} from the unmerged {@link ruleMatches}. */
+function merged(text, raw) {
+    if (raw.length === 0)
+        return [];
+    const specific = sweep(raw.filter((f) => !f.generic).sort(byStartThenOrder));
+    const generic = sweep(raw.filter((f) => f.generic && !overlapsAny(specific, f)).sort(byStartThenOrder));
+    const starts = lineStarts(text);
+    return [...specific, ...generic].sort(byStartThenOrder).map((f) => ({
+        rule: f.rule,
+        start: f.start,
+        end: f.end,
+        line: lineOf(starts, f.start),
+    }));
+}
+
+;// CONCATENATED MODULE: ./build/secrets/looks-like-secret.js
+/**
+ * Whether a whole value (an environment variable's) is a credential: a rule matches in it, or it
+ * is a long, unpredictable token no rule names. Pure.
+ */
+
+
+/** The id {@link looksLikeSecret} returns for a value that no rule matched but is token-like. */
+const HIGH_ENTROPY_RULE_ID = 'high-entropy-value';
+/** Characters of base64 (both alphabets), base64url, hex and the separators tokens use. */
+const TOKEN_ALPHABET = /^[A-Za-z0-9+/=_.~-]+$/;
+const HEX = /^[0-9a-fA-F]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PATH_START = /^(?:~|\.{1,2})?\//;
+/**
+ * Whether a value is a long, unpredictable token although no rule names it. True when the value
+ * - is at least 20 characters of the token alphabet (letters, digits, `+/=_.~-`; no whitespace,
+ *   no `:` or `@`, so URLs, image references and prose are out),
+ * - holds both a letter and a digit (gitleaks' rule for generic secrets),
+ * - is not hex only (git SHAs, digests: hex never exceeds 4 bits per character anyway), not a UUID,
+ *   not a path (`/…`, `./…`, `~/…`),
+ * - is not a slug: split on `-_./`, some part mixes letters and digits (`feature/JIRA-1234-fix` is a
+ *   branch name; `wJalrXUtnFEMI/K7MDENG` is not),
+ * - and has a Shannon entropy of at least 4.0 bits per character.
+ */
+function isHighEntropyToken(value) {
+    if (value.length < 20 || !TOKEN_ALPHABET.test(value))
+        return false;
+    if (!/[A-Za-z]/.test(value) || !/[0-9]/.test(value))
+        return false;
+    if (HEX.test(value) || UUID.test(value) || PATH_START.test(value))
+        return false;
+    const parts = value.split(/[-_./]+/).filter((part) => part !== '');
+    const isSlug = parts.every((part) => /^(?:[A-Za-z]+|[0-9]+)$/.test(part));
+    if (isSlug)
+        return false;
+    return shannonEntropy(value) >= 4.0;
+}
+/**
+ * Decides whether a whole environment-variable value is, or contains, a credential.
+ *
+ * Returns the id of the first rule that matches anywhere in the value (see {@link findSecrets});
+ * else {@link HIGH_ENTROPY_RULE_ID} when the whole value is a token: at least 20 characters of
+ * `[A-Za-z0-9+/=_.~-]` holding letters and digits, Shannon entropy of at least 4.0 bits per
+ * character, and neither hex only, a UUID, a path, nor a slug whose parts are each all letters or
+ * all digits; else `null`. So ordinary values — paths, `true`, version numbers, URLs without a
+ * password, 40-hex git SHAs, UUIDs, branch and workflow refs — give `null`. The price: a secret
+ * that is hex only, or shorter than 20 characters, is caught by its name (see `environment.ts`),
+ * not by its value.
+ */
+function looks_like_secret_looksLikeSecret(value) {
+    const [first] = findSecrets(value);
+    if (first !== undefined)
+        return first.rule;
+    return isHighEntropyToken(value) ? HIGH_ENTROPY_RULE_ID : null;
+}
+
+;// CONCATENATED MODULE: ./build/secrets/encodings.js
+/**
+ * The forms a known secret value takes when written into a text: raw, trimmed, percent-encoded,
+ * JSON-escaped and base64-encoded at every alignment. Pure.
+ */
+/**
+ * Shortest value the `Redactor` (`redact.ts`) replaces by default, and the shortest form
+ * {@link encodedForms} gives by default. Shorter values (`true`, `main`, `1234`) occur in
+ * ordinary text all the time, so replacing them would shred every report while protecting nothing:
+ * a secret that short is guessable anyway.
+ */
+const MIN_REDACT_LENGTH = 6;
+/**
+ * Base64 of `bytes` as it appears alone (padded and unpadded) and at each of the 3 alignments
+ * inside a longer base64 text: a value that starts at byte offset 1 of the encoded data shifts
+ * every character, so each alignment has its own form. An aligned form keeps only the characters
+ * whose 6 bits all come from `bytes`, so it is found whatever precedes or follows the value.
+ */
+function base64Forms(bytes) {
+    const alone = bytes.toString('base64');
+    const forms = [alone, alone.replace(/=+$/, '')];
+    for (let offset = 0; offset < 3; offset++) {
+        const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+        const from = Math.ceil((8 * offset) / 6);
+        const to = Math.floor((8 * (offset + bytes.length)) / 6);
+        forms.push(encoded.slice(from, to));
+    }
+    return forms;
+}
+/** `%2F` → `%2f`: the same percent-encoding with lower-case hex digits. */
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+/**
+ * The percent-encodings a value takes in URLs and forms: `encodeURIComponent`, `encodeURI`, and
+ * `application/x-www-form-urlencoded` (space as `+`), each with upper- and lower-case hex.
+ */
+function urlForms(text) {
+    const forms = [
+        encodeURIComponent(text),
+        encodeURI(text),
+        new URLSearchParams({ v: text }).toString().slice(2),
+    ];
+    return [...forms, ...forms.map(lowerHex)];
+}
+/**
+ * The value as it may show up in a text, each form with its label: raw and trimmed, percent-encoded
+ * (see `urlForms`), JSON-escaped, and base64 (standard and URL-safe, padded or not, alone or at any
+ * alignment inside a longer base64 text). Forms shorter than `minLength` are left out. Where two
+ * encodings give the same string, the first label (in that order) is kept.
+ */
+function encodings_encodedForms(value, minLength = MIN_REDACT_LENGTH) {
+    const forms = new Map();
+    const add = (form, encoding) => {
+        if (form.length >= minLength && !forms.has(form))
+            forms.set(form, encoding);
+    };
+    const plain = [...new Set([value, value.trim()])];
+    for (const text of plain)
+        add(text, 'raw');
+    for (const text of plain)
+        for (const form of urlForms(text))
+            add(form, 'url-encoded');
+    for (const text of plain)
+        add(JSON.stringify(text).slice(1, -1), 'json-escaped');
+    for (const text of plain) {
+        for (const base64 of base64Forms(Buffer.from(text, 'utf8'))) {
+            add(base64, 'base64');
+            add(base64.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
+        }
+    }
+    return forms;
+}
+
+;// CONCATENATED MODULE: ./build/secrets/literal-matcher.js
+/**
+ * Finds every occurrence of many literal strings (the known values in all their encodings) in one
+ * pass over a text, with a quick first check for texts that hold none. Pure.
+ */
+
+/**
+ * Finds every occurrence of a set of literal strings in one pass over the text, whatever their
+ * number (Aho–Corasick automaton over UTF-16 code units).
+ */
+class literal_matcher_LiteralMatcher {
+    #next = [new Map()];
+    #fail = [0];
+    /** Length of the longest pattern that ends at this state (0: none). */
+    #longest = [0];
+    /** Index (in the constructor's order) of that longest pattern (-1: none). */
+    #longestId = [-1];
+    /** The root's transitions as a table: the state each UTF-16 code unit leads to (0: none). */
+    #root = null;
+    #rootTable() {
+        if (this.#root !== null)
+            return this.#root;
+        const root = new Int32Array(0x10000);
+        for (const [code, target] of this.#next[0] ?? [])
+            root[code] = target;
+        this.#root = root;
+        return root;
+    }
+    constructor(patterns) {
+        let id = 0;
+        for (const pattern of patterns)
+            this.#insert(pattern, id++);
+        this.#link();
+    }
+    #insert(pattern, id) {
+        let state = 0;
+        for (let i = 0; i < pattern.length; i++) {
+            const code = pattern.charCodeAt(i);
+            const transitions = this.#next[state] ?? new Map();
+            let target = transitions.get(code);
+            if (target === undefined) {
+                target = this.#next.length;
+                this.#next.push(new Map());
+                this.#fail.push(0);
+                this.#longest.push(0);
+                this.#longestId.push(-1);
+                transitions.set(code, target);
+            }
+            state = target;
+        }
+        if (pattern.length > (this.#longest[state] ?? 0)) {
+            this.#longest[state] = pattern.length;
+            this.#longestId[state] = id;
+        }
+    }
+    /** Breadth-first: each state's failure link points to its longest proper suffix in the trie. */
+    #link() {
+        const queue = [...(this.#next[0]?.values() ?? [])];
+        for (let head = 0; head < queue.length; head++) {
+            const state = queue[head] ?? 0;
+            for (const [code, target] of this.#next[state] ?? []) {
+                let fallback = this.#fail[state] ?? 0;
+                while (fallback !== 0 && !(this.#next[fallback]?.has(code) ?? false)) {
+                    fallback = this.#fail[fallback] ?? 0;
+                }
+                const link = this.#next[fallback]?.get(code) ?? 0;
+                this.#fail[target] = link;
+                if ((this.#longest[link] ?? 0) > (this.#longest[target] ?? 0)) {
+                    this.#longest[target] = this.#longest[link] ?? 0;
+                    this.#longestId[target] = this.#longestId[link] ?? -1;
+                }
+                queue.push(target);
+            }
+        }
+    }
+    /** The union of all occurrences: sorted, non-overlapping spans. */
+    spans(text) {
+        return this.occurrences(text).map(([start, end]) => [start, end]);
+    }
+    /**
+     * The union of all occurrences as sorted, non-overlapping spans, each with the index of a pattern
+     * found in it (the first found: the longest one ending where the span was first seen).
+     */
+    occurrences(text) {
+        const merged = [];
+        let state = 0;
+        const root = this.#rootTable();
+        for (let i = 0; i < text.length; i++) {
+            const code = text.charCodeAt(i);
+            let target = state === 0 ? undefined : this.#next[state]?.get(code);
+            while (target === undefined && state !== 0) {
+                state = this.#fail[state] ?? 0;
+                target = state === 0 ? undefined : this.#next[state]?.get(code);
+            }
+            // At the root, a table lookup: most characters of a text start no pattern.
+            state = target ?? root[code] ?? 0;
+            if (state === 0)
+                continue;
+            const length = this.#longest[state] ?? 0;
+            if (length === 0)
+                continue;
+            let start = i + 1 - length;
+            const end = i + 1;
+            let id = this.#longestId[state] ?? -1;
+            for (let top = merged.at(-1); top !== undefined && top[1] > start; top = merged.at(-1)) {
+                start = Math.min(start, top[0]);
+                id = top[2];
+                merged.pop();
+            }
+            merged.push([start, end, id]);
+        }
+        return merged;
+    }
+}
+/** Most literals {@link anyOf} puts in one regex. */
+const MAX_ANY_OF = 2000;
+/**
+ * A regex that matches where any of `literals` occurs: a quick first check before the
+ * {@link LiteralMatcher}, since irregexp skips through a text that holds none of them faster than
+ * the automaton walks it. `null` (no check: run the automaton) when there are none, too many, or
+ * the regex cannot be built.
+ */
+function literal_matcher_anyOf(literals) {
+    if (literals.length === 0 || literals.length > MAX_ANY_OF)
         return null;
     try {
-        return { sysctl: null, ...JSON.parse(raw) };
+        return new RegExp(literals.map(escapeRegExp).join('|'));
     }
     catch {
         return null;
     }
 }
+
+;// CONCATENATED MODULE: ./build/secrets/redact.js
+/**
+ * Redaction: replaces every known value (in each of its encodings) and every rule match in a text
+ * with a marker. Pure.
+ */
+
+
+
+
+
+/** What replaces a known value. Rule matches read `[REDACTED:<rule id>]`. */
+const REDACTED = '[REDACTED]';
+/** The `[REDACTED…]` markers already in a text (ours, or look-alikes the text brought). */
+const redact_MARKER = /\[REDACTED(?::[a-z0-9-]+)?\]/g;
+/** Upper bound on redaction passes; two are enough in practice (see `redact`). */
+const MAX_PASSES = 5;
+/**
+ * Replaces secrets in text: every known value (and its encoded forms), everything `findSecrets`
+ * would report, and every match of the patterns given (see {@link RedactorOptions}).
+ *
+ * Guarantees:
+ * - No added value of at least `minLength` ({@link MIN_REDACT_LENGTH} unless given) characters
+ *   survives anywhere outside a
+ *   `[REDACTED…]` marker in any form of {@link encodedForms}: raw, trimmed, percent-encoded
+ *   (component, URI or form encoding; upper- or lower-case hex), JSON-escaped, or base64-encoded
+ *   (standard or URL-safe, padded or not, alone or at any alignment inside a longer base64 text).
+ * - `redact(redact(text)) === redact(text)`.
+ * - Time is linear in the text, whatever the number of values (one automaton pass plus the rules).
+ */
+class Redactor {
+    #forms = new Set();
+    #matcher = null;
+    /** {@link anyOf} the forms; `undefined`: not built since the last `add`. */
+    #any = undefined;
+    #minLength;
+    /** The options' patterns with the `g` and `d` (match indices) flags added. */
+    #patterns;
+    constructor(values = [], options = {}) {
+        this.#minLength = options.minLength ?? MIN_REDACT_LENGTH;
+        this.#patterns = (options.patterns ?? []).map((pattern) => new RegExp(pattern.source, `${pattern.flags.replace(/[gdy]/g, '')}gd`));
+        for (const value of values)
+            this.add(value);
+    }
+    /**
+     * Registers a secret value. Values shorter than `minLength` ({@link MIN_REDACT_LENGTH} unless
+     * given) are ignored.
+     */
+    add(value) {
+        if (value.length < this.#minLength)
+            return;
+        for (const form of encodings_encodedForms(value, this.#minLength).keys()) {
+            if (!this.#forms.has(form)) {
+                this.#forms.add(form);
+                this.#matcher = null;
+                this.#any = undefined;
+            }
+        }
+    }
+    /** The text with every known value and every rule match replaced by a marker. */
+    redact(text) {
+        // A replacement can change what a rule sees next to it (`\b` before a marker's `[`), so repeat
+        // until nothing changes. Each changing pass removes unredacted characters or merges markers.
+        let current = text;
+        for (let pass = 0; pass < MAX_PASSES; pass++) {
+            const next = this.#redactOnce(current);
+            if (next === current)
+                return current;
+            current = next;
+        }
+        return current;
+    }
+    #redactOnce(text) {
+        const replacements = [];
+        if (this.#forms.size > 0) {
+            this.#matcher ??= new literal_matcher_LiteralMatcher(this.#forms);
+            if (this.#any === undefined)
+                this.#any = literal_matcher_anyOf([...this.#forms]);
+            const spans = this.#any?.test(text) === false ? [] : this.#matcher.spans(text);
+            for (const [start, end] of spans) {
+                replacements.push({ start, end, rule: undefined, marker: false });
+            }
+        }
+        for (const pattern of this.#patterns) {
+            pattern.lastIndex = 0;
+            for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+                if (match[0] === '') {
+                    pattern.lastIndex++;
+                    continue;
+                }
+                const [start, end] = secretSpan(match);
+                replacements.push({ start, end, rule: undefined, marker: false });
+            }
+        }
+        for (const finding of ruleMatches(text, false, triggers_gateFor(text, false))) {
+            const rule = finding.rule;
+            replacements.push({ start: finding.start, end: finding.end, rule, marker: false });
+        }
+        if (replacements.length === 0)
+            return text;
+        // Markers join the merge so that a match overlapping one swallows it whole: a marker is never
+        // cut, which is what keeps redaction idempotent.
+        for (const marker of text.matchAll(redact_MARKER)) {
+            const start = marker.index;
+            replacements.push({ start, end: start + marker[0].length, rule: undefined, marker: true });
+        }
+        replacements.sort((a, b) => a.start - b.start || b.end - a.end);
+        let out = '';
+        let copied = 0;
+        let group = null;
+        const flush = () => {
+            if (group === null || group.labels.size === 0)
+                return;
+            const [label] = group.labels;
+            out += text.slice(copied, group.start);
+            out += group.labels.size === 1 && label !== undefined ? `[REDACTED:${label}]` : REDACTED;
+            copied = group.end;
+        };
+        for (const r of replacements) {
+            if (group !== null && r.start < group.end) {
+                group.end = Math.max(group.end, r.end);
+            }
+            else {
+                flush();
+                group = { start: r.start, end: r.end, labels: new Set() };
+            }
+            if (!r.marker)
+                group.labels.add(r.rule);
+        }
+        flush();
+        return out + text.slice(copied);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/secrets/scan.js
+/**
+ * The audit's secret scan of added lines: rule matches and the known values in every encoding,
+ * reported as violations that never hold the value. Pure.
+ */
+
+
+
+
+
+/** Shortest known value the {@link secretScanner} looks for (shorter ones match by chance). */
+const MIN_SCAN_LENGTH = 8;
+const ENCODING_WORDS = {
+    raw: '',
+    base64: ', base64-encoded',
+    base64url: ', base64url-encoded',
+    'url-encoded': ', percent-encoded',
+    'json-escaped': ', JSON-escaped',
+};
+/**
+ * The secret scan of added lines: the library rules and the extra rules, plus the known values
+ * (what the strip stage removed, and the action's own tokens) in every form of
+ * {@link encodedForms}. Pure; builds its automaton once, so each call is a few passes for the
+ * rules' trigger literals, one pass per rule whose trigger the text holds, and one quick pass for
+ * all known values (the automaton runs only where that finds one).
+ *
+ * A finding names the file, the 1-based line, the rule (a rule id; `stripped-value` for a known
+ * value written as is, `stripped-value-<encoding>` for an encoded one) and a redacted form of the
+ * value (`AKIA…(20)`), never the value. Known values shorter than {@link MIN_SCAN_LENGTH} are not
+ * looked for. A `.json` file is scanned as JSON too (GCP service-account keys).
+ */
+function secretScanner(values) {
+    const known = [...new Set(values.filter((v) => v.length >= MIN_SCAN_LENGTH))];
+    const forms = [];
+    const seen = new Set();
+    for (const value of known) {
+        for (const [form, encoding] of encodedForms(value, MIN_SCAN_LENGTH)) {
+            if (seen.has(form))
+                continue;
+            seen.add(form);
+            forms.push({ form, value, encoding });
+        }
+    }
+    const matcher = forms.length > 0 ? new LiteralMatcher(forms.map((f) => f.form)) : null;
+    const anyForm = anyOf(forms.map((f) => f.form));
+    return (file, text, firstLine) => {
+        const violations = [];
+        for (const finding of findSecrets(text, file.toLowerCase().endsWith('.json'))) {
+            violations.push({
+                kind: 'secret',
+                path: file,
+                line: firstLine + finding.line - 1,
+                rule: finding.rule,
+                detail: `a value matching ${finding.rule} was added (${redactedForm(text.slice(finding.start, finding.end))})`,
+            });
+        }
+        if (matcher === null || anyForm?.test(text) === false)
+            return violations;
+        const occurrences = matcher.occurrences(text);
+        if (occurrences.length === 0)
+            return violations;
+        const starts = lineStarts(text);
+        for (const [start, , id] of occurrences) {
+            const form = forms[id];
+            if (form === undefined)
+                continue;
+            const rule = form.encoding === 'raw' ? 'stripped-value' : `stripped-value-${form.encoding}`;
+            violations.push({
+                kind: 'secret',
+                path: file,
+                line: firstLine + lineOf(starts, start) - 1,
+                rule,
+                detail: `the value of a variable Airlock stripped, or of its own token, was added${ENCODING_WORDS[form.encoding]} (${redactedForm(form.value)})`,
+            });
+        }
+        return violations;
+    };
+}
+
+;// CONCATENATED MODULE: ./build/secrets/index.js
+/**
+ * Secrets: what a credential looks like, and keeping known ones out of what Airlock writes. Pure.
+ *
+ * Two sources of truth for what a credential looks like: the maintained library rules
+ * (secretlint's recommended preset, `library.ts`) and a few extra rules for what the library
+ * lacks (`rules.ts`). And the exact values the action knows to be secret (the stripped
+ * environment, the model key, the GitHub token), which both the {@link Redactor} and the
+ * {@link secretScanner} also recognise base64-, URL- and JSON-encoded (`encodings.ts`).
+ *
+ * - `detect.ts`: {@link findSecrets}, every rule match in a text, merged; `filters.ts` holds
+ *   gitleaks' filters and `triggers.ts` the trigger literals that let a rule be skipped.
+ * - `looks-like-secret.ts`: {@link looksLikeSecret}, whether a whole value is a credential.
+ * - `redact.ts`: the {@link Redactor}, over `literal-matcher.ts` for the known values.
+ * - `scan.ts`: the audit's {@link secretScanner}; `redacted-form.ts` labels what it finds.
+ */
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./build/strip/environment.js
+/**
+ * The agent's environment (pure): which variables the CLI process, and so every command the agent
+ * runs, starts with.
+ *
+ * Policy, strongest rule first; the first rule that applies decides:
+ * 1. always removed: the names in `ALWAYS_REMOVED_ENV` (credentials, code-injection vectors);
+ * 2. `strip-env` patterns;
+ * 3. not allowed: neither in the base allowlist nor matched by a `pass-env` pattern;
+ * 4. credential name: a name that looks like a credential's (`*_TOKEN`, `*SECRET*` …, see
+ *    `CREDENTIAL_NAME_WORDS`) admitted only by a `pass-env` *glob*. An exact, glob-free `pass-env`
+ *    entry is a deliberate choice and lets the name through this rule (not the next one);
+ * 5. secret value: a value for which {@link looksLikeSecret} is not `null`, whatever admitted its
+ *    name;
+ * 6. otherwise the variable is kept.
+ */
+
+
+
+/**
+ * Matches names against patterns; `dot` so that a name starting with `.` is not special.
+ *
+ * Same answers as `picomatch(patterns, { dot: true })` (a name equal to a pattern, or matched by
+ * the pattern's regular expression; never the empty name), but with the patterns' expressions
+ * joined into one: picomatch's own matcher tries each pattern in turn with a few objects per try,
+ * and this runs for every variable of the runner's environment (on a GitHub-hosted runner, 115
+ * names against some 90 patterns took 35 ms that way, 6 ms this way). Falls back to picomatch's
+ * matcher if the expressions cannot be joined.
+ */
+function matcher(patterns) {
+    const usable = patterns.filter((pattern) => pattern !== '');
+    if (usable.length === 0)
+        return () => false;
+    const options = { dot: true };
+    const regexes = usable.map((pattern) => node_modules_picomatch.makeRe(pattern, options));
+    let joined = null;
+    if (regexes.every((regex) => regex.flags === '')) {
+        try {
+            joined = new RegExp(regexes.map((regex) => `(?:${regex.source})`).join('|'));
+        }
+        catch {
+            joined = null;
+        }
+    }
+    if (joined === null)
+        return node_modules_picomatch(usable, options);
+    const exact = new Set(usable);
+    const any = joined;
+    return (name) => name !== '' && (exact.has(name) || any.test(name));
+}
+const isAlwaysRemovedName = matcher(ALWAYS_REMOVED_ENV.map((rule) => rule.pattern));
+const isBaseName = matcher(BASE_ENV_ALLOWLIST.map((rule) => rule.pattern));
+const credentialWords = new Set(CREDENTIAL_NAME_WORDS);
+/** Whether `name` is removed from the agent's environment whatever `pass-env` says. */
+function isAlwaysRemoved(name) {
+    return isAlwaysRemovedName(name);
+}
+/**
+ * Whether a variable name looks like a credential's: one of its parts (split on anything but
+ * letters and digits) is a word of `CREDENTIAL_NAME_WORDS`, or it contains one of
+ * `CREDENTIAL_NAME_SUBSTRINGS`; any case.
+ */
+function environment_isCredentialName(name) {
+    const upper = name.toUpperCase();
+    if (upper.split(/[^A-Z0-9]+/).some((word) => credentialWords.has(word)))
+        return true;
+    return CREDENTIAL_NAME_SUBSTRINGS.some((part) => upper.includes(part));
+}
+/**
+ * An absolute path whose every segment is ordinary (no token-like part, so `/hooks/T0/B0/<token>`
+ * is not plain): never a credential, and common in reports. `isSecret` answers
+ * `looksLikeSecret(segment) !== null` (the caller remembers the answers: the runner's paths
+ * share most of their segments).
+ */
+function isPlainPath(value, isSecret) {
+    if (!/^(?:\/[\w.+@-]+)+\/?$/.test(value))
+        return false;
+    return value.split('/').every((segment) => !isSecret(segment));
+}
+/**
+ * Builds the agent's environment from `source` (normally the action's own `process.env`), applying
+ * the policy described at the top of this module.
+ *
+ * Guarantees:
+ * - every name of `source` is in exactly one of `env` and `stripped`;
+ * - no name for which {@link isAlwaysRemoved} holds, and no name matched by `stripEnv`, is kept;
+ * - no value for which {@link looksLikeSecret} is non-null is kept;
+ * - `stripped` is sorted; `reasons` gives one reason per stripped name;
+ * - `strippedValues` holds each removed value once, for the redactor and `core.setSecret`, except
+ *   empty values and plain absolute paths of variables removed only as `not-allowed`
+ *   (`RUNNER_WORKSPACE=/home/runner/work/repo`): masking those would garble every workspace path
+ *   in the report while hiding nothing secret.
+ */
+function environment_buildAgentEnvironment(source, options) {
+    const isPassed = matcher(options.passEnv);
+    const isStripped = matcher(options.stripEnv);
+    const exactPass = new Set(options.passEnv.filter((pattern) => !picomatch.scan(pattern).isGlob));
+    const reasonFor = (name, value) => {
+        if (isAlwaysRemovedName(name))
+            return 'always-removed';
+        if (isStripped(name))
+            return 'strip-env';
+        const base = isBaseName(name);
+        if (!base && !isPassed(name))
+            return 'not-allowed';
+        if (!base && !exactPass.has(name) && environment_isCredentialName(name))
+            return 'credential-name';
+        if (looksLikeSecret(value) !== null)
+            return 'secret-value';
+        return null;
+    };
+    const secretSegments = new Map();
+    const isSecretSegment = (segment) => {
+        let answer = secretSegments.get(segment);
+        if (answer === undefined) {
+            answer = looksLikeSecret(segment) !== null;
+            secretSegments.set(segment, answer);
+        }
+        return answer;
+    };
+    const kept = [];
+    const removed = [];
+    const strippedValues = new Set();
+    for (const [name, value] of Object.entries(source)) {
+        if (value === undefined) {
+            removed.push([name, 'unset']);
+            continue;
+        }
+        const reason = reasonFor(name, value);
+        if (reason === null) {
+            kept.push([name, value]);
+            continue;
+        }
+        removed.push([name, reason]);
+        if (value !== '' && !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment))) {
+            strippedValues.add(value);
+        }
+    }
+    return {
+        // `Object.fromEntries` defines own properties, so even a variable named `__proto__` is kept
+        // or reported as stripped, never silently lost.
+        env: Object.fromEntries(kept),
+        stripped: removed.map(([name]) => name).sort(),
+        strippedValues: [...strippedValues],
+        reasons: Object.fromEntries(removed),
+    };
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+/**
+ * One line for the log: how many variables were kept and stripped, and how many of the stripped
+ * ones were caught by their value (e.g. `kept 23 variables, stripped 41 (3 by value)`). Counts
+ * only: no name, no value.
+ */
+function environment_describeEnvironment(result) {
+    const byValue = Object.values(result.reasons).filter((r) => r === 'secret-value').length;
+    const kept = plural(Object.keys(result.env).length, 'variable');
+    return `kept ${kept}, stripped ${result.stripped.length} (${byValue} by value)`;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./build/strip/credentials/files.js
+/**
+ * File helpers the credentials code shares: real paths of files that may not exist, containment,
+ * regular files, how a path is shown in a message, and what a failure says. `realOrResolved` and
+ * `isFile` read the file system; the others are pure.
+ */
+
+
+/** Whether `child` is `parent` or inside it (both absolute). Pure. */
+function files_isInside(child, parent) {
+    const relative = path.relative(parent, child);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+/** The real path of `p`, or `p` resolved when it does not exist (or cannot be resolved). */
+async function files_realOrResolved(p) {
+    try {
+        return await fs.realpath(p);
+    }
+    catch {
+        return path.resolve(p);
+    }
+}
+/** Whether `p` is a regular file, links followed; `false` when it cannot be looked at. */
+async function files_isFile(p) {
+    try {
+        return (await fs.stat(p)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * How messages show a path: relative to the repository (`.git/config`), or to the home (`~/…`),
+ * or else as is. Pure.
+ */
+function files_displayPath(repo, home) {
+    return (p) => {
+        if (files_isInside(p, repo))
+            return path.relative(repo, p) || '.';
+        if (files_isInside(p, home))
+            return `~/${path.relative(home, p)}`;
+        return p;
+    };
+}
+/** The message of a thrown value. */
+function files_errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** Whether a thrown value is a file-system error with `code` (`ENOENT`). */
+function isErrno(error, code) {
+    return error instanceof Error && error.code === code;
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/shapes.js
+/**
+ * What a git credential looks like in config: the keys that hold one (auth headers, credential
+ * helpers, `core.askPass`, `core.sshCommand`, includes), userinfo in an http(s) URL, the files a
+ * `store` helper keeps, and a quick check that a config file's bytes cannot hold any of them.
+ * Pure.
+ */
+
+/** `http.<url>.extraheader` and `http.extraheader`: actions/checkout's auth header. */
+const shapes_EXTRAHEADER_KEY = /^http\.(?:.+\.)?extraheader$/;
+/** `credential.helper` and `credential.<url>.helper`. */
+const shapes_HELPER_KEY = /^credential\.(?:.+\.)?helper$/;
+/** `include.path` and `includeIf.<condition>.path`. */
+const shapes_INCLUDE_KEY = /^(?:include|includeif\..+)\.path$/;
+/** `scheme://userinfo@` for http(s): a token in a URL, as user, password or both. */
+const shapes_URL_USERINFO = /\b(https?:\/\/)([^/@\s?#]+)@/gi;
+/** The names of every key the inspector acts on (`includeif` contains `include`). */
+const CREDENTIAL_NAMES = /extraheader|helper|askpass|sshcommand|include/;
+/**
+ * `scheme://userinfo@` as {@link URL_USERINFO} matches it, and more: no word boundary, an empty
+ * userinfo, and only ASCII whitespace ends it (git's output is read as UTF-8, the file as latin1).
+ */
+const LOOSE_USERINFO = /https?:\/\/[^/@\t\n\v\f\r ?#]*@/;
+/**
+ * Whether a config file's text (bytes as latin1) could hold anything the inspector takes away:
+ * `false` only when no key git could parse from it is a credential key and no key or value holds
+ * `http(s)://userinfo@`. Conservative by construction, so a `false` needs no git process:
+ * - Section and variable names cannot be escaped or split, and git compares them ASCII
+ *   case-insensitively, so a credential key's name (`extraHeader`, `helper`, `askPass`,
+ *   `sshCommand`, `include`/`includeIf`) appears in the text, in some case.
+ * - Quotes, backslash escapes and continuation lines can split a URL in a value or a subsection
+ *   (`"https:"//tok@x`, `https:\<newline>//tok@x`, `[url "https:\/\/tok\@x"]`); every `"`,
+ *   every `\` and every backslash-newline is removed first, which turns each of those back into
+ *   the URL git reads, and leaves any other escape as a character the URL pattern still accepts.
+ * Comments are looked at too (a needless git process, never a missed credential). Pure.
+ */
+function shapes_mayHoldCredential(text) {
+    const plain = text
+        .replace(/\\\r?\n/g, '')
+        .replace(/["\\]/g, '')
+        .toLowerCase();
+    return CREDENTIAL_NAMES.test(plain) || LOOSE_USERINFO.test(plain);
+}
+/** Whether `text` holds an http(s) URL with userinfo ({@link URL_USERINFO}). */
+function shapes_hasUserinfo(text) {
+    shapes_URL_USERINFO.lastIndex = 0;
+    const found = shapes_URL_USERINFO.test(text);
+    shapes_URL_USERINFO.lastIndex = 0;
+    return found;
+}
+/** `text` with the userinfo of every http(s) URL taken out (`https://tok@host` → `https://host`). */
+function shapes_withoutUserinfo(text) {
+    return text.replace(shapes_URL_USERINFO, '$1');
+}
+/**
+ * The files a `store` credential helper keeps credentials in: its `--file` (absolute or `~/`).
+ * The default files (`~/.git-credentials`, `~/.config/git/credentials`) are moved aside anyway.
+ * Pure.
+ */
+function shapes_storeFilesOf(helper, home) {
+    const words = helper.trim().split(/\s+/);
+    const program = words[0] ?? '';
+    if (program !== 'store' && !program.endsWith('git-credential-store'))
+        return [];
+    const files = [];
+    for (let i = 1; i < words.length; i++) {
+        const word = words[i] ?? '';
+        const file = word.startsWith('--file=') ? word.slice(7) : word === '--file' ? words[++i] : null;
+        if (file === null || file === undefined || file === '')
+            continue;
+        const unquoted = file.replace(/^(['"])(.*)\1$/, '$2');
+        if (unquoted.startsWith('~/'))
+            files.push(path.join(home, unquoted.slice(2)));
+        else if (path.isAbsolute(unquoted))
+            files.push(unquoted);
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/redaction.js
+/**
+ * Keeping credential values out of every message the credentials code returns or throws: the
+ * secrets `Redactor`, fed with what git config holds (header values and their tokens, decoded
+ * basic credentials, URL userinfo and its parts) and told the shapes that hold a credential
+ * wherever they occur. Pure.
+ */
+
+
+/**
+ * Shortest value redacted. Lower than the secrets default: these messages name config keys and
+ * paths, not arbitrary text, and a 4- or 5-character user or password is still worth hiding.
+ */
+const MIN_VALUE_LENGTH = 4;
+/** Shapes redacted whether their value was seen or not. */
+const PATTERNS = [
+    // The userinfo of an http(s) URL, as `URL_USERINFO` finds it.
+    /\bhttps?:\/\/([^/@\s?#]+)@/i,
+    // The token of an `Authorization: basic …` or `bearer …` header value.
+    /\b(?:basic|bearer)\s+([A-Za-z0-9+/=._~-]{8,})/i,
+];
+/**
+ * A redactor for credential messages: every value added to it (of at least 4 characters) and its
+ * encoded forms, the rules of `src/secrets`, and any URL userinfo or auth header token.
+ */
+function redaction_credentialRedactor() {
+    return new Redactor([], { minLength: MIN_VALUE_LENGTH, patterns: PATTERNS });
+}
+/** Registers a config value (ignored when `null`: a bare boolean key). */
+function redaction_addValue(redactor, value) {
+    if (value === null || value === undefined)
+        return;
+    redactor.add(value);
+}
+/**
+ * Registers an `http.extraheader` value, its token, and for a basic header the decoded
+ * `user:password` and the password alone.
+ */
+function redaction_addHeader(redactor, value) {
+    if (value === null)
+        return;
+    redaction_addValue(redactor, value);
+    const match = /^\s*authorization:\s*(\S+)\s+(\S+)/i.exec(value);
+    const token = match?.[2];
+    if (token === undefined)
+        return;
+    redaction_addValue(redactor, token);
+    if (match?.[1]?.toLowerCase() === 'basic') {
+        const decoded = Buffer.from(token, 'base64').toString('utf8');
+        redaction_addValue(redactor, decoded);
+        redaction_addValue(redactor, decoded.slice(decoded.indexOf(':') + 1));
+    }
+}
+/** Registers the userinfo of every http(s) URL in `text`, its `:`-separated parts, and decoded. */
+function redaction_addUserinfo(redactor, text) {
+    for (const match of text.matchAll(URL_USERINFO)) {
+        const userinfo = match[2] ?? '';
+        for (const part of [userinfo, ...userinfo.split(':')]) {
+            redaction_addValue(redactor, part);
+            redaction_addValue(redactor, safeDecode(part));
+        }
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/backup.js
+/**
+ * The backup of what is taken away, and putting it back: each file is copied byte for byte into a
+ * private backup directory, and a manifest naming the copies is written, before the first change;
+ * restoring writes each copy back over whatever the agent left at the original path (file, link or
+ * directory), without following links. The manifest holds paths, modes and owners, never a
+ * credential.
+ */
+
+
+
+
+
+/** The name of the record written into the backup directory before anything is changed. */
+const MANIFEST_FILE = 'manifest.json';
+/**
+ * Copies each file in `touched` byte for byte into the backup directory (recorded in
+ * `change.backups`, with whether it is in `moves`: moved aside rather than edited), then writes
+ * the manifest. Refuses anything but a regular file, and a backup directory that is not empty.
+ */
+async function backup_backUp(change, touched, moves, display) {
+    await prepareBackupDir(change.backupDir);
+    for (const [index, original] of touched.entries()) {
+        const stat = await fs.lstat(original);
+        if (!stat.isFile())
+            throw new Error(`${display(original)} is not a regular file`);
+        const backup = path.join(change.backupDir, `${index}-${path.basename(original)}`);
+        await fs.writeFile(backup, await fs.readFile(original), { flag: 'wx', mode: 0o600 });
+        change.backups.push({
+            original,
+            backup,
+            removedOriginal: moves.has(original),
+            mode: stat.mode & 0o7777,
+            uid: stat.uid,
+            gid: stat.gid,
+        });
+    }
+    await writeManifest(change);
+}
+async function prepareBackupDir(dir) {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const stat = await fs.lstat(dir);
+    if (!stat.isDirectory())
+        throw new Error(`backup directory ${dir} is not a directory`);
+    await fs.chmod(dir, 0o700);
+    if ((await fs.readdir(dir)).length > 0) {
+        throw new Error(`backup directory ${dir} is not empty (an earlier run was not restored?)`);
+    }
+}
+async function writeManifest(change) {
+    const file = path.join(change.backupDir, MANIFEST_FILE);
+    await fs.writeFile(file, JSON.stringify(change, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
+}
+function isChange(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const v = value;
+    return (typeof v.backupDir === 'string' &&
+        Array.isArray(v.removed) &&
+        Array.isArray(v.backups) &&
+        v.backups.every((b) => typeof b === 'object' &&
+            b !== null &&
+            typeof b.original === 'string' &&
+            external_node_path_.isAbsolute(b.original) &&
+            typeof b.backup === 'string' &&
+            external_node_path_.dirname(b.backup) === external_node_path_.resolve(v.backupDir) &&
+            typeof b.removedOriginal === 'boolean' &&
+            typeof b.mode === 'number' &&
+            typeof b.uid === 'number' &&
+            typeof b.gid === 'number'));
+}
+/**
+ * The record `neutralizeGitCredentials` wrote into `backupDir` before its first change, for a post
+ * step that runs after `main` died before saving the returned record; `null` when there is none
+ * (nothing was changed, or it was already restored).
+ */
+async function readCredentialsChange(backupDir) {
+    try {
+        const parsed = JSON.parse(await external_node_fs_promises_namespaceObject.readFile(external_node_path_.join(backupDir, MANIFEST_FILE), 'utf8'));
+        return isChange(parsed) ? parsed : null;
+    }
+    catch {
+        return null;
+    }
+}
+/**
+ * Put back every file in `change` byte for byte, with its mode (and owner, as root), whatever the
+ * agent did to it meanwhile: edited, deleted, replaced by a link or a directory — the backup wins.
+ * A file is written next to its original and renamed over it, so a link planted at the original's
+ * path is replaced, never followed; a parent directory that now resolves elsewhere is refused.
+ * Each backup is deleted once its file is back, so a second call does nothing. Never throws:
+ * returns one warning per file it could not put back (its backup is kept for another try).
+ */
+async function backup_restoreGitCredentials(change) {
+    const warnings = [];
+    const redactor = redaction_credentialRedactor();
+    if (!isChange(change))
+        return ['The git credentials record is malformed; nothing was restored.'];
+    for (const backup of change.backups) {
+        try {
+            await restoreOne(backup);
+        }
+        catch (error) {
+            warnings.push(redactor.redact(`Could not put back ${backup.original}: ${files_errorMessage(error)}`));
+        }
+    }
+    if (warnings.length === 0) {
+        try {
+            await external_node_fs_promises_namespaceObject.rm(external_node_path_.join(change.backupDir, MANIFEST_FILE), { force: true });
+            await external_node_fs_promises_namespaceObject.rmdir(change.backupDir);
+        }
+        catch (error) {
+            if (!isErrno(error, 'ENOENT')) {
+                warnings.push(`Could not remove the backup directory ${change.backupDir}: ${files_errorMessage(error)}`);
+            }
+        }
+    }
+    return warnings;
+}
+async function restoreOne(backup) {
+    let data;
+    try {
+        data = await external_node_fs_promises_namespaceObject.readFile(backup.backup);
+    }
+    catch (error) {
+        if (isErrno(error, 'ENOENT'))
+            return; // already put back
+        throw error;
+    }
+    const dir = external_node_path_.dirname(backup.original);
+    await external_node_fs_promises_namespaceObject.mkdir(dir, { recursive: true, mode: 0o755 });
+    const real = await external_node_fs_promises_namespaceObject.realpath(dir);
+    if (real !== dir)
+        throw new Error(`${dir} now resolves to ${real}; not writing through a link`);
+    const temporary = external_node_path_.join(dir, `.airlock-restore-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+    const handle = await external_node_fs_promises_namespaceObject.open(temporary, 'wx', 0o600);
+    try {
+        try {
+            await handle.writeFile(data);
+            if (process.getuid?.() === 0) {
+                try {
+                    await handle.chown(backup.uid, backup.gid);
+                }
+                catch {
+                    // the owner may not exist here (another container); the bytes and mode matter most
+                }
+            }
+            await handle.chmod(backup.mode);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+        try {
+            if ((await external_node_fs_promises_namespaceObject.lstat(backup.original)).isDirectory()) {
+                await external_node_fs_promises_namespaceObject.rm(backup.original, { recursive: true, force: true });
+            }
+        }
+        catch (error) {
+            if (!isErrno(error, 'ENOENT'))
+                throw error;
+        }
+        await external_node_fs_promises_namespaceObject.rename(temporary, backup.original);
+    }
+    catch (error) {
+        await external_node_fs_promises_namespaceObject.rm(temporary, { force: true });
+        throw error;
+    }
+    await external_node_fs_promises_namespaceObject.unlink(backup.backup);
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/config-files.js
+/**
+ * Which git config files exist for a repository and the runner user, and where credentials sit
+ * beside them. Looked at: the repository's `.git/config` and `config.worktree`, every
+ * `.git/modules/**` config (submodules), linked worktrees, nested checkouts up to three directories
+ * below the repository, `~/.gitconfig` and `~/.config/git/config`; the default credential stores
+ * (`~/.git-credentials`, `~/.config/git/credentials`); actions/checkout v6's credentials files in
+ * `RUNNER_TEMP`; and where an include (`include.path`, `includeIf.<condition>.path`) points. Not
+ * looked at: the system config (`/etc/gitconfig`). Reads directories and `.git` files; changes
+ * nothing.
+ */
+
+
+
+/** actions/checkout v6's credentials file name (its own cleanup matches the same pattern). */
+const config_files_CHECKOUT_CREDENTIALS_FILE = /^git-credentials-[0-9a-f-]+\.config$/i;
+/** Nested repositories (other checkouts with `path:`) are looked for this deep below the repo. */
+const NESTED_REPO_DEPTH = 3;
+/** How deep below `.git/modules` submodule configs are looked for (submodules of submodules). */
+const MAX_MODULES_DEPTH = 12;
+/** Folders of a git directory that hold no submodule. */
+const GIT_DIR_SKIP = new Set(['objects', 'refs', 'logs', 'hooks', 'info', 'lfs', 'worktrees']);
+/**
+ * Adds the git directory of a `.git` entry (a directory, or a file saying `gitdir: <path>`) to
+ * `gitDirs`, with its common directory when it is a linked worktree's.
+ */
+async function addGitDir(dotGit, gitDirs) {
+    let stat;
+    try {
+        stat = await fs.lstat(dotGit);
+    }
+    catch {
+        return;
+    }
+    let dir;
+    if (stat.isDirectory()) {
+        dir = await fs.realpath(dotGit);
+    }
+    else if (stat.isFile()) {
+        const text = (await fs.readFile(dotGit, 'utf8')).slice(0, 4096);
+        const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
+        if (match?.[1] !== undefined) {
+            dir = await realOrResolved(path.resolve(path.dirname(dotGit), match[1]));
+        }
+    }
+    if (dir === undefined || gitDirs.has(dir))
+        return;
+    gitDirs.add(dir);
+    try {
+        const common = (await fs.readFile(path.join(dir, 'commondir'), 'utf8')).trim();
+        if (common.length > 0)
+            gitDirs.add(await realOrResolved(path.resolve(dir, common)));
+    }
+    catch {
+        // not a linked worktree
+    }
+}
+/** Adds the git directories of nested checkouts below `dir` (not `node_modules`). */
+async function addNestedGitDirs(dir, depth, gitDirs) {
+    let entries;
+    try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.name === '.git') {
+            if (depth > 0)
+                await addGitDir(full, gitDirs);
+        }
+        else if (entry.isDirectory() && entry.name !== 'node_modules' && depth < NESTED_REPO_DEPTH) {
+            await addNestedGitDirs(full, depth + 1, gitDirs);
+        }
+    }
+}
+/** Adds the real paths of `config` and `config.worktree` in `dir`, where they are files. */
+async function addConfigs(dir, files) {
+    for (const name of ['config', 'config.worktree']) {
+        const file = path.join(dir, name);
+        if (await isFile(file))
+            files.add(await fs.realpath(file));
+    }
+}
+/** Adds the configs of every submodule git directory below `dir` (`.git/modules`). */
+async function addModuleConfigs(dir, depth, files) {
+    await addConfigs(dir, files);
+    if (depth > MAX_MODULES_DEPTH)
+        return;
+    let entries;
+    try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        if (!entry.isDirectory() || GIT_DIR_SKIP.has(entry.name))
+            continue;
+        await addModuleConfigs(path.join(dir, entry.name), depth + 1, files);
+    }
+}
+/**
+ * The config files (real paths, sorted) of the repository at `repoDir`, its linked worktrees, its
+ * submodules and the nested checkouts below it.
+ */
+async function config_files_repositoryConfigFiles(repoDir) {
+    const gitDirs = new Set();
+    await addGitDir(path.join(repoDir, '.git'), gitDirs);
+    await addNestedGitDirs(repoDir, 0, gitDirs);
+    const files = new Set();
+    for (const dir of gitDirs) {
+        await addConfigs(dir, files);
+        await addModuleConfigs(path.join(dir, 'modules'), 0, files);
+        try {
+            for (const worktree of await fs.readdir(path.join(dir, 'worktrees'))) {
+                await addConfigs(path.join(dir, 'worktrees', worktree), files);
+            }
+        }
+        catch {
+            // no linked worktrees
+        }
+    }
+    return [...files].sort();
+}
+/** The user's global config files, `~/.gitconfig` and `~/.config/git/config` (real paths). */
+async function config_files_globalConfigFiles(home) {
+    return [
+        await realOrResolved(path.join(home, '.gitconfig')),
+        await realOrResolved(path.join(home, '.config', 'git', 'config')),
+    ];
+}
+/** The default `store` helper files that exist: `~/.git-credentials`, `~/.config/git/credentials`. */
+async function config_files_defaultCredentialStores(home) {
+    const stores = [];
+    for (const store of [
+        path.join(home, '.git-credentials'),
+        path.join(home, '.config', 'git', 'credentials'),
+    ]) {
+        if (await isFile(store))
+            stores.push(await fs.realpath(store));
+    }
+    return stores;
+}
+/**
+ * actions/checkout v6's credentials files (`git-credentials-<uuid>.config`) in `runnerTemp`,
+ * whether or not a config includes them; none when there is no such folder.
+ */
+async function config_files_checkoutCredentialFiles(runnerTemp) {
+    const found = [];
+    try {
+        for (const name of await fs.readdir(runnerTemp)) {
+            const full = path.join(runnerTemp, name);
+            if (config_files_CHECKOUT_CREDENTIALS_FILE.test(name) && (await isFile(full)))
+                found.push(full);
+        }
+    }
+    catch {
+        // no RUNNER_TEMP on this machine
+    }
+    return found;
+}
+/**
+ * Where an include's `path` points, by git's rules: `~/` is the home, a relative path is relative
+ * to the including file's folder. Pure.
+ */
+function config_files_resolveInclude(value, baseDir, home) {
+    if (value === '~' || value.startsWith('~/'))
+        return path.join(home, value.slice(1));
+    return path.resolve(baseDir, value);
+}
+
+;// CONCATENATED MODULE: ./build/git/git.js
+/**
+ * The only way the action runs git. After the agent ran, the repository is hostile: its config,
+ * attributes, hooks and object store may all have been planted. Every call made here therefore
+ * starts git with a clean environment and command-line settings that switch off each way git
+ * can be made to run another program, and never through a shell.
+ */
+
+
+/**
+ * Settings given with `-c` to every git call. Command-line settings outrank every config file,
+ * including a planted `.git/config`. Checked against git 2.39.
+ */
+const HARDENING_CONFIG = Object.freeze({
+    // No file-system monitor program.
+    'core.fsmonitor': 'false',
+    // No hook of any kind: a path that is not a directory holds no hooks.
+    'core.hooksPath': '/dev/null',
+    // No untracked cache read from (or written to) an index.
+    'core.untrackedCache': 'false',
+    // No pager program, should git ever think it has a terminal.
+    'core.pager': 'cat',
+    // No transport at all: a partial clone cannot lazily fetch (ssh, remote helpers, proxies).
+    'protocol.allow': 'never',
+    // No credential helper program (an empty value empties the list).
+    'credential.helper': '',
+    // No gpg (or gpg.program) run to show signatures.
+    'log.showSignature': 'false',
+    // Replace refs cannot swap one object for another under our feet.
+    'core.useReplaceRefs': 'false',
+    // A planted commit-graph or multi-pack index cannot misstate history or object locations.
+    'core.commitGraph': 'false',
+    'core.multiPackIndex': 'false',
+    // No automatic gc or maintenance started in the background.
+    'gc.auto': '0',
+    'maintenance.auto': 'false',
+});
+/**
+ * Environment every git call gets, on top of `PATH`. Everything else named `GIT_*` that the
+ * action's own environment holds is dropped, so a caller's `GIT_DIR`, `GIT_CONFIG_COUNT`,
+ * `GIT_EXTERNAL_DIFF`, `GIT_SSH_COMMAND` or `GIT_TRACE` never reaches git by accident.
+ */
+const HARDENING_ENV = Object.freeze({
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PAGER: 'cat',
+    LC_ALL: 'C',
+    // Not hardening: glibc returns freed memory to the kernel eagerly, and on VMs where that is
+    // expensive `git add` of 10,000 files spent 80% of its system time in brk (npm run bench).
+    MALLOC_TOP_PAD_: '16777216',
+});
+/** A git command that failed. Carries git's own words, never the environment it ran with. */
+class GitError extends Error {
+    subcommand;
+    exitCode;
+    stderr;
+    /**
+     * @param subcommand the git subcommand (`diff-tree`, `add`, ...)
+     * @param exitCode git's exit code, or `null` when a signal ended it
+     * @param stderr git's standard error, trimmed and shortened
+     */
+    constructor(subcommand, exitCode, stderr, message) {
+        super(message ??
+            `git ${subcommand} failed (${exitCode === null ? 'killed' : `exit code ${exitCode}`})` +
+                (stderr === '' ? '.' : `: ${stderr}`));
+        this.subcommand = subcommand;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'GitError';
+    }
+}
+const MAX_STDERR_BYTES = 4096;
+/** The full argument list for one call: hardening settings, then the caller's, then `args`. */
+function gitArgs(args, options) {
+    const settings = [];
+    const set = (key, value) => {
+        settings.push('-c', `${key}=${value}`);
+    };
+    for (const [key, value] of Object.entries(HARDENING_CONFIG))
+        set(key, value);
+    for (const dir of options.safeDirectories ?? [])
+        set('safe.directory', dir);
+    for (const [key, value] of Object.entries(options.config ?? {}))
+        set(key, value);
+    return ['--no-pager', ...settings, ...args];
+}
+/** The environment for one call: `PATH` from `base`, the hardening variables, then the caller's. */
+function gitEnv(extra = {}, base = process.env) {
+    const env = { ...HARDENING_ENV };
+    if (base.PATH !== undefined)
+        env.PATH = base.PATH;
+    return { ...env, ...extra };
+}
+/** Collects the start of git's standard error, and ends git after `timeoutMs` when one is set. */
+function watch(child, timeoutMs) {
+    const stderr = [];
+    let stderrBytes = 0;
+    child.stderr.on('data', (chunk) => {
+        if (stderrBytes >= MAX_STDERR_BYTES)
+            return;
+        stderr.push(chunk.subarray(0, MAX_STDERR_BYTES - stderrBytes));
+        stderrBytes += chunk.length;
+    });
+    let timedOut = false;
+    const timer = timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill();
+        }, timeoutMs);
+    const exited = new Promise((resolve, reject) => {
+        child.once('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.once('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code, signal });
+        });
+    });
+    // Awaited by the caller; this only keeps an early spawn failure from being reported as unhandled.
+    void exited.catch(() => undefined);
+    return {
+        exited,
+        stderr: () => Buffer.concat(stderr).toString('utf8').trim(),
+        timedOut: () => timedOut,
+    };
+}
+/**
+ * Runs git and streams its standard output to `onChunk`, in order, with backpressure. Returning
+ * `false` from `onChunk` stops reading: git is ended and the call resolves to -1 without error.
+ * Otherwise resolves to git's exit code when it is one of `okExitCodes`, and rejects with a
+ * {@link GitError} when it is not, or when git ran longer than `timeoutMs`.
+ */
+async function streamGit(args, options, onChunk) {
+    const subcommand = args[0] ?? '';
+    const child = spawn(options.executable ?? 'git', gitArgs(args, options), {
+        cwd: options.cwd,
+        env: gitEnv(options.env),
+    });
+    const watched = watch(child, options.timeoutMs);
+    child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code tells
+    child.stdin.end(options.input);
+    let stopped = false;
+    try {
+        for await (const chunk of child.stdout) {
+            if ((await onChunk(chunk)) === false) {
+                stopped = true;
+                break;
+            }
+        }
+    }
+    catch (error) {
+        child.kill();
+        await watched.exited.catch(() => undefined);
+        throw error;
+    }
+    if (stopped)
+        child.kill();
+    let result;
+    try {
+        result = await watched.exited;
+    }
+    catch (error) {
+        const reason = errorMessage(error);
+        throw new GitError(subcommand, null, '', `git ${subcommand} could not start: ${reason}`);
+    }
+    const message = watched.stderr();
+    if (stopped)
+        return -1;
+    if (watched.timedOut()) {
+        const limit = `${options.timeoutMs ?? 0} ms`;
+        throw new GitError(subcommand, result.code, message, `git ${subcommand} ran past ${limit}.`);
+    }
+    if (result.code !== null && (options.okExitCodes ?? [0]).includes(result.code)) {
+        return result.code;
+    }
+    throw new GitError(subcommand, result.code, message);
+}
+/**
+ * Runs git for a small output and returns its standard output. Rejects with a
+ * {@link GitError} on a failing exit code, or when the output passes `maxOutputBytes`.
+ */
+async function git_runGit(args, options) {
+    const limit = options.maxOutputBytes ?? 256 * 1024 * 1024;
+    const chunks = [];
+    let size = 0;
+    await streamGit(args, options, (chunk) => {
+        size += chunk.length;
+        if (size > limit)
+            return false;
+        chunks.push(chunk);
+        return undefined;
+    });
+    if (size > limit) {
+        const subcommand = args[0] ?? '';
+        throw new GitError(subcommand, null, '', `git ${subcommand} printed more than ${limit} bytes.`);
+    }
+    return Buffer.concat(chunks, size);
+}
+
+;// CONCATENATED MODULE: ./build/git/index.js
+/**
+ * Git: the one hardened runner every git call of the action goes through (`git.ts`).
+ */
+
+
+;// CONCATENATED MODULE: ./build/strip/credentials/git-config.js
+/**
+ * Reads and edits one git config file, through the action's hardened git runner (`src/git`): run
+ * outside any repository (in the file system's root), with no system or global config, the runner
+ * user's home as `HOME`, a 16 MiB output limit and a 30-second time limit. A file whose bytes
+ * cannot hold a credential is not given to git at all.
+ */
+
+
+
+
+
+/** `git config --unset-all` exits 5 when there was nothing to unset: already gone is fine. */
+const UNSET_OK = (/* unused pure expression or super */ null && ([0, 5]));
+const MAX_OUTPUT_BYTES = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
+const TIMEOUT_MS = 30_000;
+/** Runs git on a config file; `okExitCodes` are exit codes that count as success. */
+async function run(git, args, okExitCodes = [0]) {
+    const out = await runGit(args, {
+        executable: git.executable,
+        cwd: path.parse(process.cwd()).root,
+        env: { HOME: git.home },
+        okExitCodes,
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+        timeoutMs: TIMEOUT_MS,
+    });
+    return out.toString('utf8');
+}
+/**
+ * The entries of one file, includes not followed; `null` when there is no such file. A file
+ * whose bytes {@link mayHoldCredential} clears is not given to git (one process less): its
+ * entries hold no credential, so it counts as having none. A file that cannot be read is given
+ * to git, whose error then fails the run.
+ */
+async function git_config_listEntries(git, file) {
+    if (!(await isFile(file)))
+        return null;
+    let text = null;
+    try {
+        text = (await fs.readFile(file)).toString('latin1');
+    }
+    catch {
+        // git reports why
+    }
+    if (text !== null && !mayHoldCredential(text))
+        return [];
+    const out = await run(git, ['config', '--file', file, '--list', '-z']);
+    return out
+        .split('\0')
+        .filter((record) => record.length > 0)
+        .map((record) => {
+        const newline = record.indexOf('\n');
+        return newline < 0
+            ? { key: record, value: null }
+            : { key: record.slice(0, newline), value: record.slice(newline + 1) };
+    });
+}
+/** Makes one edit to `file`; unsetting what is already gone is not an error. */
+async function git_config_applyEdit(git, file, edit) {
+    const base = ['config', '--file', file];
+    switch (edit.kind) {
+        case 'unset':
+            await run(git, [...base, '--unset-all', edit.key], UNSET_OK);
+            return;
+        case 'unset-value':
+            await run(git, [...base, '--fixed-value', '--unset-all', edit.key, edit.value], UNSET_OK);
+            return;
+        case 'rewrite':
+            await run(git, [...base, '--unset-all', edit.key], UNSET_OK);
+            for (const value of edit.values)
+                await run(git, [...base, '--add', edit.key, value]);
+            return;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/inspect.js
+/**
+ * What git sees in each config file, and what to take away from it: auth headers, credential
+ * helpers and `core.askPass`, `core.sshCommand` with checkout's key, tokens in URLs, and includes
+ * of credential files (followed, as git follows them). Reads config files with git; changes
+ * nothing.
+ */
+
+
+
+
+
+
+/** Git's own limit for nested includes. */
+const MAX_INCLUDE_DEPTH = 10;
+function noFindings() {
+    return { holds: false, edits: [], descriptions: [], moves: new Map() };
+}
+function taker(findings, redactor, where) {
+    const taken = new Set();
+    return (edit, description) => {
+        findings.holds = true;
+        const id = JSON.stringify(edit);
+        if (taken.has(id))
+            return;
+        taken.add(id);
+        findings.edits.push(edit);
+        findings.descriptions.push(redactor.redact(description + where));
+    };
+}
+/** Reads config files and decides what to take away, without changing anything. */
+class inspect_Inspector {
+    git;
+    redactor;
+    home;
+    runnerTemp;
+    display;
+    /**
+     * @param git how to run git
+     * @param redactor learns every credential value seen, for the descriptions and later messages
+     * @param home the runner user's home (real path): `~` in includes and store files
+     * @param runnerTemp `RUNNER_TEMP` (real path), where checkout keeps its credentials and SSH key
+     * @param display how a path is shown in a description
+     */
+    constructor(git, redactor, home, runnerTemp, display) {
+        this.git = git;
+        this.redactor = redactor;
+        this.home = home;
+        this.runnerTemp = runnerTemp;
+        this.display = display;
+    }
+    /**
+     * What `file` holds, includes followed. `memo` shares results between includes of the same file
+     * (checkout v6 includes its file twice) and stops include cycles: a file still being inspected
+     * counts as holding nothing.
+     */
+    async inspect(file, depth = 0, memo = new Map()) {
+        const known = memo.get(file);
+        if (known !== undefined)
+            return known;
+        const findings = noFindings();
+        if (depth > MAX_INCLUDE_DEPTH)
+            return findings;
+        memo.set(file, noFindings());
+        const entries = await listEntries(this.git, file);
+        if (entries === null) {
+            memo.set(file, findings);
+            return findings;
+        }
+        const take = taker(findings, this.redactor, ` in ${this.display(file)}`);
+        const unset = new Set();
+        for (const entry of entries) {
+            addUserinfo(this.redactor, entry.key);
+            if (unset.has(entry.key))
+                continue;
+            await this.inspectEntry(file, entry, { findings, take, unset, depth, memo });
+        }
+        this.takeUserinfo(entries, unset, take);
+        memo.set(file, findings);
+        return findings;
+    }
+    /** Takes away one entry of `file` when it is a credential key (its key is then `unset`). */
+    async inspectEntry(file, { key, value }, into) {
+        const { findings, take, unset } = into;
+        if (EXTRAHEADER_KEY.test(key)) {
+            addHeader(this.redactor, value);
+            unset.add(key);
+            take({ kind: 'unset', key }, key);
+        }
+        else if (HELPER_KEY.test(key) || key === 'core.askpass') {
+            addValue(this.redactor, value);
+            unset.add(key);
+            take({ kind: 'unset', key }, key);
+            for (const store of storeFilesOf(value ?? '', this.home)) {
+                const real = await realOrResolved(store);
+                if (await isFile(real)) {
+                    findings.moves.set(real, `credential store ${this.display(real)} moved aside`);
+                }
+            }
+        }
+        else if (key === 'core.sshcommand' && value !== null && /(?:^|\s)-i\b/.test(value)) {
+            unset.add(key);
+            take({ kind: 'unset', key }, key);
+            for (const identity of this.identityFiles(value)) {
+                findings.moves.set(identity, `SSH key ${this.display(identity)} moved aside`);
+            }
+        }
+        else if (INCLUDE_KEY.test(key) && value !== null) {
+            await this.inspectInclude(file, key, value, into);
+        }
+        else if (hasUserinfo(key)) {
+            unset.add(key);
+            take({ kind: 'unset', key }, key);
+        }
+    }
+    /**
+     * Follows an include: it is taken away, and its target moved aside, when the target is
+     * checkout's credentials file (by name), lies in `RUNNER_TEMP`, or holds a credential itself.
+     */
+    async inspectInclude(file, key, value, into) {
+        const { findings, take } = into;
+        const target = resolveInclude(value, path.dirname(file), this.home);
+        const real = await realOrResolved(target);
+        const nested = await this.inspect(real, into.depth + 1, into.memo);
+        for (const [p, d] of nested.moves)
+            findings.moves.set(p, d);
+        const byName = CHECKOUT_CREDENTIALS_FILE.test(path.basename(target));
+        const inTemp = this.runnerTemp !== undefined && isInside(real, this.runnerTemp);
+        if (byName || inTemp || nested.holds) {
+            take({ kind: 'unset-value', key, value }, `${key} -> ${target}`);
+            if (await isFile(real)) {
+                findings.moves.set(real, `credentials file ${this.display(real)} moved aside`);
+            }
+        }
+    }
+    /**
+     * A token in a URL value (`remote.origin.url`, `submodule.x.url`, `lfs.url`, ...): every value
+     * of the key is rewritten without userinfo, so the URL is kept.
+     */
+    takeUserinfo(entries, unset, take) {
+        const byKey = new Map();
+        for (const { key, value } of entries) {
+            if (!unset.has(key))
+                byKey.set(key, [...(byKey.get(key) ?? []), value]);
+        }
+        for (const [key, values] of byKey) {
+            if (!values.some((v) => v !== null && hasUserinfo(v)))
+                continue;
+            for (const v of values)
+                if (v !== null)
+                    addUserinfo(this.redactor, v);
+            const stripped = values.filter((v) => v !== null).map(withoutUserinfo);
+            take({ kind: 'rewrite', key, values: stripped }, `userinfo of ${key}`);
+        }
+    }
+    /** `-i <file>` arguments of an ssh command that point into RUNNER_TEMP (checkout's key). */
+    identityFiles(command) {
+        if (this.runnerTemp === undefined)
+            return [];
+        const temp = this.runnerTemp;
+        const files = [];
+        for (const match of command.matchAll(/(?:^|\s)-i\s*(?:"([^"]*)"|'([^']*)'|(\S+))/g)) {
+            const raw = match[1] ?? match[2] ?? match[3] ?? '';
+            const expanded = raw.replace(/\$\{RUNNER_TEMP\}|\$RUNNER_TEMP\b/g, temp);
+            const resolved = path.resolve(expanded);
+            if (isInside(resolved, temp))
+                files.push(resolved);
+        }
+        return files;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/neutralize.js
+/**
+ * Take away, for the length of the agent's run, the git credentials that earlier steps left on the
+ * runner, and put them back afterwards byte for byte.
+ *
+ * What actions/checkout leaves behind with `persist-credentials: true` (the default), from its
+ * `src/git-auth-helper.ts`:
+ * - v2–v5: `http.<server>/.extraheader = AUTHORIZATION: basic <base64 of x-access-token:TOKEN>` in
+ *   `.git/config`, and in each submodule's `.git/modules/<name>/config`.
+ * - v6+: the same header in `$RUNNER_TEMP/git-credentials-<uuid>.config`, pulled into `.git/config`
+ *   (and submodule configs) by `includeIf.gitdir:<repo>/.git.path`,
+ *   `includeIf.gitdir:<repo>/.git/worktrees/*.path`, and the same two for the container paths
+ *   `/github/workspace/…` → `/github/runner_temp/git-credentials-<uuid>.config`.
+ * - with `ssh-key`: the private key in `$RUNNER_TEMP/<uuid>` and
+ *   `core.sshCommand = "<ssh>" -i "$RUNNER_TEMP/<uuid>" …` in `.git/config`.
+ * - its global settings go to a temporary `HOME` under `RUNNER_TEMP` that it deletes afterwards, so
+ *   it does not leave credentials in `~/.gitconfig`; other steps do (tokens in
+ *   `url.<base>.insteadOf`, credential helpers, `~/.git-credentials`), so those are handled too.
+ *
+ * Everything touched is copied into the backup directory, and a manifest naming the copies is
+ * written, before the first change. The manifest and the returned record hold paths and modes only;
+ * the credential bytes exist only in the backup copies (`backup.ts`, which also puts them back).
+ * Which files are looked at is `config-files.ts`; what is taken from each, `inspect.ts`.
+ */
+
+
+
+
+
+
+
+
+/** Reads every config file and credential store there is and decides what to take away. */
+async function neutralize_decide(inspector, repo, home, runnerTemp, display) {
+    const configFiles = [...(await repositoryConfigFiles(repo)), ...(await globalConfigFiles(home))];
+    const edits = new Map();
+    const descriptions = new Map();
+    const moves = new Map();
+    for (const file of new Set(configFiles)) {
+        const findings = await inspector.inspect(file);
+        if (findings.edits.length > 0) {
+            edits.set(file, findings.edits);
+            descriptions.set(file, findings.descriptions);
+        }
+        for (const [p, d] of findings.moves)
+            moves.set(p, d);
+    }
+    for (const store of await defaultCredentialStores(home)) {
+        moves.set(store, `credential store ${display(store)} moved aside`);
+    }
+    if (runnerTemp !== undefined) {
+        for (const file of await checkoutCredentialFiles(runnerTemp)) {
+            moves.set(file, `credentials file ${display(file)} moved aside`);
+        }
+    }
+    for (const moved of moves.keys())
+        edits.delete(moved);
+    return { edits, descriptions, moves };
+}
+/**
+ * Take away every git credential reachable from `repoDir` and the runner user's home: auth headers
+ * (`http.*.extraheader`), credential helpers and `core.askPass`, tokens in URLs (values such as
+ * `remote.origin.url`, and `url.<base>.insteadOf` keys), `core.sshCommand` with checkout's key,
+ * and includes of credential files. An include is taken away when its target is checkout's
+ * `git-credentials-<uuid>.config`, lies under `runnerTemp`, or holds a credential itself; such
+ * targets, checkout's SSH key, any `git-credentials-*.config` left in `runnerTemp`, and
+ * `~/.git-credentials` are moved into `backupDir`, so reading them directly yields nothing.
+ *
+ * Looked at: `.git/config`, `config.worktree`, every `.git/modules/**` config, linked worktrees,
+ * nested checkouts up to three directories below `repoDir`, `~/.gitconfig` and
+ * `~/.config/git/config`. Not looked at: the system config (`/etc/gitconfig`).
+ *
+ * Guarantees: every file is copied byte for byte into `backupDir` (0700; copies 0600) and
+ * `manifest.json` is written before the first change; the rest of each file is kept (git edits it
+ * by key); afterwards every edited file is read again and must hold no credential. On any failure
+ * everything is put back and the error is thrown; messages never contain a credential value.
+ * When nothing is found, nothing is written and `backups` is empty.
+ */
+async function neutralize_neutralizeGitCredentials(repoDir, backupDir, opts) {
+    const redactor = credentialRedactor();
+    const home = await realOrResolved(opts.home);
+    const runnerTemp = opts.runnerTemp === undefined ? undefined : await realOrResolved(opts.runnerTemp);
+    const repo = await realOrResolved(repoDir);
+    const git = { executable: opts.git ?? 'git', home };
+    const display = displayPath(repo, home);
+    const inspector = new Inspector(git, redactor, home, runnerTemp, display);
+    const change = { backupDir: path.resolve(backupDir), backups: [], removed: [] };
+    try {
+        // 1. Decide, read-only.
+        const { edits, descriptions, moves } = await neutralize_decide(inspector, repo, home, runnerTemp, display);
+        if (edits.size === 0 && moves.size === 0)
+            return change;
+        for (const file of edits.keys())
+            change.removed.push(...(descriptions.get(file) ?? []));
+        change.removed.push(...[...moves.values()].map((d) => redactor.redact(d)));
+        // 2. Copy everything aside and record it, before the first change.
+        const touched = [...new Set([...edits.keys(), ...moves.keys()])].sort();
+        await backUp(change, touched, moves, display);
+        // 3. Change: edit by key with git, move credential files away.
+        for (const [file, fileEdits] of edits) {
+            for (const edit of fileEdits)
+                await applyEdit(git, file, edit);
+        }
+        for (const file of moves.keys())
+            await fs.unlink(file);
+        // 4. Check: nothing left in what was edited.
+        for (const file of edits.keys()) {
+            const again = await inspector.inspect(file);
+            if (again.holds) {
+                throw new Error(`${display(file)} still holds git credentials after editing`);
+            }
+        }
+        return change;
+    }
+    catch (error) {
+        const warnings = change.backups.length > 0 ? await restoreGitCredentials(change) : [];
+        const rollback = warnings.length > 0 ? ` Putting files back also failed: ${warnings.join(' ')}` : '';
+        // No `cause`: the original error may quote a credential (git echoes keys); only the redacted
+        // message leaves this function.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(redactor.redact(`Could not take away git credentials: ${errorMessage(error)}.${rollback}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./build/strip/credentials/index.js
+/**
+ * Git credentials: what earlier steps persisted (actions/checkout's auth header and v6 include
+ * file, credential helpers and stores, tokens in URLs, checkout's SSH key) is taken away for the
+ * agent's run (`neutralize.ts`) and put back byte for byte afterwards (`backup.ts`).
+ */
+
+
+
+;// CONCATENATED MODULE: ./build/strip/stage.js
+/**
+ * Strip, as a pipeline stage: what the agent must not have is taken from it before it starts. Its
+ * environment is built from an allowlist (the removed values are masked and redacted), and the git
+ * credentials earlier steps persisted are taken away for the run, recorded in the restore plan.
+ * I/O: writes the log, changes git config files (the filter itself is pure).
+ */
+
+
+
+
+
+/**
+ * The agent's environment, built from `source` (the action's whole environment) by the
+ * `pass-env` and `strip-env` inputs. Every removed value is added to `redactor`; those that are
+ * or look like a credential are also masked in the log (paths and URLs the runner set are not).
+ */
+function stripEnvironment(source, config, redactor) {
+    const environment = buildAgentEnvironment(source, {
+        passEnv: config.passEnv,
+        stripEnv: config.stripEnv,
+    });
+    for (const value of environment.strippedValues)
+        redactor.add(value);
+    for (const name of environment.stripped) {
+        const value = source[name] ?? '';
+        const reason = environment.reasons[name];
+        if (value.length >= 6 &&
+            (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)) {
+            core.setSecret(value);
+        }
+    }
+    core.info(`Strip: ${describeEnvironment(environment)}`);
+    return environment;
+}
+/**
+ * Takes away the git credentials persisted for `workspace` and in the runner user's home, backed
+ * up in the plan's backup folder (whose manifest is written before any change) and recorded in
+ * the plan once taken.
+ */
+async function takeGitCredentials(workspace, plan, runner) {
+    const home = runner.HOME ?? os.homedir();
+    const credentials = await neutralizeGitCredentials(workspace, plan.credentialsBackupDir ?? '', {
+        home,
+        ...(runner.RUNNER_TEMP !== undefined ? { runnerTemp: runner.RUNNER_TEMP } : {}),
+    });
+    plan.record({ credentials });
+    core.info(credentials.removed.length > 0
+        ? `Strip: git credentials taken away for the run: ${credentials.removed.join('; ')}`
+        : 'Strip: no persisted git credentials found');
+}
+
+;// CONCATENATED MODULE: ./build/strip/index.js
+/**
+ * Strip: what the agent must not inherit is taken away before it starts. Its environment is built
+ * from an allowlist, credential-named and credential-looking variables removed (`environment.ts`,
+ * `allowlist.ts`); git credentials that earlier steps persisted are taken away for the run and put
+ * back byte for byte afterwards (`credentials/`).
+ */
+
+
+
+
+;// CONCATENATED MODULE: ./build/restore/restore.js
+/**
+ * Restore: the one path that puts the runner back, used right after the agent, at the end of
+ * `main`, on cancel and by the post step. Never throws; what cannot be put back is a warning that
+ * names what is left to do by hand. I/O.
+ */
+
+
+
+
+
+
 /**
  * Puts back everything in the plan: ends any agent process still running, restores the managed
  * settings and git credentials byte for byte, removes the agent's temp folder (and, when asked,
@@ -32882,7 +48182,7 @@ function loadPlan() {
 async function restoreAll(plan, options) {
     const warnings = [];
     if (plan.agentPid !== null) {
-        const left = await endAgentProcesses(plan.agentPid);
+        const left = await session_endAgentProcesses(plan.agentPid);
         if (left > 0)
             warnings.push(`${left} agent processes could not be ended.`);
     }
@@ -32891,7 +48191,7 @@ async function restoreAll(plan, options) {
     }
     if (plan.sysctl !== null) {
         try {
-            setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
+            privileged_write_setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
         }
         catch {
             warnings.push(`Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`);
@@ -32907,16 +48207,16 @@ async function restoreAll(plan, options) {
         }
     }
     if (credentials !== null)
-        warnings.push(...(await restoreGitCredentials(credentials)));
+        warnings.push(...(await backup_restoreGitCredentials(credentials)));
     try {
-        (0,external_node_fs_namespaceObject.rmSync)(plan.agentTmp, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(plan.agentTmp, { recursive: true, force: true });
     }
     catch {
         warnings.push(`Could not remove the agent's temp folder ${plan.agentTmp}.`);
     }
     if (options.removePrivateDir && warnings.length === 0) {
         try {
-            (0,external_node_fs_namespaceObject.rmSync)(plan.privateDir, { recursive: true, force: true });
+            (0,external_node_fs_.rmSync)(plan.privateDir, { recursive: true, force: true });
         }
         catch {
             warnings.push(`Could not remove Airlock's private folder ${plan.privateDir}.`);
@@ -32924,29 +48224,57 @@ async function restoreAll(plan, options) {
     }
     return warnings;
 }
-
-;// CONCATENATED MODULE: ./build/pipeline/post.js
-
-
-
 /**
- * The safety net after a crash, timeout or cancel: ends any agent process still running and puts
- * back whatever `main` had not put back yet. Idempotent; never throws and never fails the job
- * (a problem is a warning naming what is left to do by hand).
+ * Puts back everything `plan` records (nothing when it was never opened) and passes each warning
+ * (one sentence) to `warn`. Never throws; returns the warnings.
  */
-async function runPost() {
-    try {
-        const plan = loadPlan();
-        if (plan === null || getState(contract_State.Restored) === 'true') {
-            info('Airlock: nothing left to restore.');
-            return;
-        }
-        const warnings = await restoreAll(plan, { removePrivateDir: true });
-        for (const warning of warnings)
-            core_warning(`Airlock post step: ${warning}`);
+async function restoreRunner(plan, moment, warn) {
+    if (!plan.isOpen)
+        return [];
+    const warnings = await restoreAll(plan.recorded, { removePrivateDir: moment !== 'after-agent' });
+    for (const warning of warnings)
+        warn(warning);
+    if (moment === 'after-agent') {
+        plan.record(NOTHING_TO_PUT_BACK);
+        info('Restore: managed settings and git credentials are back as they were.');
+    }
+    else if (moment === 'end') {
+        if (warnings.length === 0)
+            plan.markRestored();
+    }
+    else {
         info(warnings.length === 0
             ? 'Airlock: the runner is back as it was (managed settings, git credentials, temp folders).'
             : 'Airlock: some changes could not be put back; see the warnings above.');
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: ./build/restore/index.js
+/** Restore: the plan of what Airlock changed on the runner, and the one path that puts it back. */
+
+
+
+;// CONCATENATED MODULE: ./build/pipeline/post.js
+/**
+ * The post step: the safety net after a crash, timeout or cancel. Reads the restore plan `main`
+ * saved in action state and puts back whatever `main` had not, through the same restore path.
+ * Idempotent; never throws and never fails the job (a problem is a warning naming what is left to
+ * do by hand). I/O.
+ */
+
+
+/** Ends any agent process still running and puts back what `main` had not put back yet. */
+async function runPost() {
+    try {
+        const plan = RestorePlan.loadPending();
+        if (plan === null) {
+            info('Airlock: nothing left to restore.');
+            return;
+        }
+        await restoreRunner(plan, 'post', (warning) => {
+            core_warning(`Airlock post step: ${warning}`);
+        });
     }
     catch (error) {
         core_warning(`Airlock post step could not finish restoring (${error instanceof Error ? error.message : 'unknown error'}); check /etc/claude-code and the repository's .git/config by hand.`);
@@ -32954,6 +48282,7 @@ async function runPost() {
 }
 
 ;// CONCATENATED MODULE: ./build/bin/post.js
+// Not through pipeline/index.js: the post bundle holds the restore path only, not the pipeline.
 
 void runPost();
 
