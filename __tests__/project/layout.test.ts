@@ -92,3 +92,51 @@ describe('source layout', () => {
     ])
   })
 })
+
+/**
+ * Imports that may reach past a folder's `index.ts`, and why. Everything else outside a module's
+ * own folder (and the folders it sits in) goes through that folder's entry.
+ */
+const DIRECT_IMPORTS = new Map([
+  // Every stage throws a Refusal; the pipeline's entry loads run(), which imports the stages.
+  [
+    'pipeline/errors.ts',
+    'imported by the stages: going through pipeline/index.ts would be a cycle',
+  ],
+  // The post bundle is the restore path alone: it must not load run() and every stage.
+  ['pipeline/post.ts', "the post bundle's entry (bin/post.ts) loads the post step alone"],
+  ['inputs/contract.ts', 'the restore plan (post bundle) needs the state names, not the inputs'],
+])
+
+/** Each relative import (static or dynamic) of `text`, as written. */
+function relativeImports(text: string): string[] {
+  return [...text.matchAll(/(?:from\s+|import\(\s*)'(\.{1,2}\/[^']+)'/g)].map((m) => m[1] ?? '')
+}
+
+describe('folder entries', () => {
+  it("reaches another folder's modules through its index.ts", () => {
+    const bypasses = files.flatMap((f) => {
+      const from = path.posix.dirname(f.rel)
+      return relativeImports(f.text).flatMap((spec) => {
+        const target = path.posix.normalize(path.posix.join(from, spec)).replace(/\.js$/, '.ts')
+        const dir = path.posix.dirname(target)
+        const inOwnFolders = from === dir || from.startsWith(`${dir}/`) || dir === '.'
+        const allowed =
+          inOwnFolders ||
+          target.endsWith('/index.ts') ||
+          dir === 'types' ||
+          DIRECT_IMPORTS.has(target)
+        return allowed ? [] : [`${f.rel} → ${target}`]
+      })
+    })
+    expect(bypasses).toEqual([])
+  })
+
+  it('finds the imports the rule reads', () => {
+    expect(
+      relativeImports(
+        "import { a } from '../lock/index.js'\nconst m = await import('./x.js')\nimport b from 'picomatch'",
+      ),
+    ).toEqual(['../lock/index.js', './x.js'])
+  })
+})
