@@ -89,7 +89,10 @@ function savedPlan(): PlanRecord {
   return JSON.parse(fake.state.get('airlock-restore-plan') ?? 'null') as PlanRecord
 }
 
-function install(inputs: Record<string, string> = {}, runner: Record<string, string> = {}): Lock {
+function install(
+  inputs: Record<string, string> = {},
+  runner: Record<string, string> = {},
+): Promise<Lock> {
   return installLock(config(inputs), plan, { HOME: '/home/runner' }, readRunnerEnv(runner))
 }
 
@@ -116,11 +119,12 @@ afterEach(() => {
 })
 
 describe('installLock', () => {
-  it('records the managed settings change in the plan before writing the settings', () => {
-    vi.mocked(installManagedSettings).mockImplementation(() => {
+  it('records the managed settings change in the plan before writing the settings', async () => {
+    vi.mocked(installManagedSettings).mockImplementation(async () => {
       expect(savedPlan().settings).toEqual(SETTINGS)
+      return Promise.resolve()
     })
-    const lock = install()
+    const lock = await install()
     expect(installManagedSettings).toHaveBeenCalledWith(
       SETTINGS,
       lock.settings,
@@ -134,53 +138,78 @@ describe('installLock', () => {
     expect(fake.log).toContain('info Sandbox: on')
   })
 
-  it('lifts the AppArmor restriction with sudo only after recording how to put it back, then probes again', () => {
+  it('lifts the AppArmor restriction with sudo only after recording how to put it back, then probes again', async () => {
     vi.mocked(probeSandbox).mockReturnValueOnce(APPARMOR).mockReturnValueOnce(OK)
-    vi.mocked(setSysctl).mockImplementation(() => {
+    vi.mocked(setSysctl).mockImplementation(async () => {
       expect(savedPlan().sysctl).toEqual({ key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true })
+      return Promise.resolve()
     })
-    const lock = install()
+    const lock = await install()
     expect(setSysctl).toHaveBeenCalledWith(APPARMOR_USERNS_SYSCTL, '0', true)
     expect(probeSandbox).toHaveBeenCalledTimes(2)
     expect(lock.settings.sandbox.enabled).toBe(true)
   })
 
+  it('waits for the managed settings to be written, and fails with the command that could not write them', async () => {
+    const failure = '`sudo -n install -m 644 -o root -g root -- a b` failed with exit code 1.'
+    vi.mocked(installManagedSettings).mockImplementation(async () => {
+      await new Promise((resolve) => setImmediate(resolve))
+      throw new Error(failure)
+    })
+    await expect(install()).rejects.toThrow(failure)
+    expect(savedPlan().settings).toEqual(SETTINGS)
+    expect(fake.log.some((line) => line.startsWith('info Lock:'))).toBe(false)
+  })
+
+  it('waits for the AppArmor restriction to be lifted before probing again, and fails when it cannot be', async () => {
+    vi.mocked(probeSandbox).mockReturnValue(APPARMOR)
+    const failure = '`sudo -n sysctl -q -w k=0` failed with exit code 1.'
+    vi.mocked(setSysctl).mockImplementation(async () => {
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(probeSandbox).toHaveBeenCalledTimes(1)
+      throw new Error(failure)
+    })
+    await expect(install()).rejects.toThrow(failure)
+    expect(probeSandbox).toHaveBeenCalledTimes(1)
+    expect(installManagedSettings).not.toHaveBeenCalled()
+  })
+
   it.each([
     ['as root', true, true],
     ['without passwordless sudo', false, false],
-  ])('leaves AppArmor alone %s', (_name, root, sudo) => {
+  ])('leaves AppArmor alone %s', async (_name, root, sudo) => {
     vi.mocked(isRoot).mockReturnValue(root)
     vi.mocked(hasPasswordlessSudo).mockReturnValue(sudo)
     vi.mocked(probeSandbox).mockReturnValue(APPARMOR)
-    expect(() => install()).toThrow(Refusal)
+    await expect(install()).rejects.toThrow(Refusal)
     expect(setSysctl).not.toHaveBeenCalled()
   })
 
-  it('refuses, before changing anything, a sandbox that is required and cannot start', () => {
+  it('refuses, before changing anything, a sandbox that is required and cannot start', async () => {
     vi.mocked(probeSandbox).mockReturnValue({ ...APPARMOR, apparmorRestrictsUserns: false })
-    expect(() => install()).toThrow(/^The OS sandbox cannot start here/)
+    await expect(install()).rejects.toThrow(/^The OS sandbox cannot start here/)
     expect(installManagedSettings).not.toHaveBeenCalled()
     expect(savedPlan().settings).toBeNull()
   })
 
-  it('refuses, before changing anything, when /etc/claude-code cannot be written', () => {
+  it('refuses, before changing anything, when /etc/claude-code cannot be written', async () => {
     vi.mocked(privilegedFs).mockReturnValue(null)
-    expect(() => install()).toThrow(
+    await expect(install()).rejects.toThrow(
       'Airlock cannot write /etc/claude-code (not root and no passwordless sudo); run the job as root, in a container, or on a runner with passwordless sudo.',
     )
     expect(installManagedSettings).not.toHaveBeenCalled()
     expect(savedPlan().settings).toBeNull()
   })
 
-  it('does not probe the sandbox when it is off, and warns', () => {
-    const lock = install({ sandbox: 'off' })
+  it('does not probe the sandbox when it is off, and warns', async () => {
+    const lock = await install({ sandbox: 'off' })
     expect(probeSandbox).not.toHaveBeenCalled()
     expect(lock.settings.sandbox.enabled).toBe(false)
     expect(fake.log.some((line) => line.startsWith('warning The OS sandbox is off'))).toBe(true)
   })
 
-  it('denies the credentials files and runner files the runner’s variables name (absolute paths only)', () => {
-    install(
+  it('denies the credentials files and runner files the runner’s variables name (absolute paths only)', async () => {
+    await install(
       {},
       {
         GOOGLE_APPLICATION_CREDENTIALS: '/secrets/gcp.json',
@@ -204,9 +233,9 @@ describe('installLock', () => {
     expect(paths.privateDir).toBe(plan.privateDir)
   })
 
-  it('denies the runner installation’s private files on a self-hosted runner', () => {
+  it('denies the runner installation’s private files on a self-hosted runner', async () => {
     vi.mocked(findRunnerRoot).mockReturnValue('/opt/actions-runner')
-    install()
+    await install()
     const paths = vi.mocked(buildLock).mock.calls[0]![1]
     expect(paths.runnerFiles).toEqual(
       expect.arrayContaining(['/opt/actions-runner/.credentials', '/opt/actions-runner/_diag']),
@@ -216,16 +245,16 @@ describe('installLock', () => {
     )
   })
 
-  it('as root, starts bubblewrap through a wrapper in the private folder that drops capabilities', () => {
+  it('as root, starts bubblewrap through a wrapper in the private folder that drops capabilities', async () => {
     vi.mocked(isRoot).mockReturnValue(true)
-    install()
+    await install()
     const wrapper = path.join(plan.privateDir, 'bwrap-cap-drop')
     expect(vi.mocked(buildLock).mock.calls[0]![2].bwrapPath).toBe(wrapper)
     expect(readFileSync(wrapper, 'utf8')).toContain("exec '/usr/bin/bwrap' --cap-drop ALL")
   })
 
-  it('as another user, leaves bubblewrap as it is', () => {
-    install()
+  it('as another user, leaves bubblewrap as it is', async () => {
+    await install()
     expect(vi.mocked(buildLock).mock.calls[0]![2].bwrapPath).toBeUndefined()
     expect(existsSync(path.join(plan.privateDir, 'bwrap-cap-drop'))).toBe(false)
   })

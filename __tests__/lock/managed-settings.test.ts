@@ -43,50 +43,61 @@ const SETTINGS = { permissions: { deny: ['Read(//proc/**)'] } } as unknown as Ma
 /**
  * A PrivilegedFs over the temp folder: does what the real one does with plain fs calls, records
  * each operation, and refuses any path outside the temp folder (so a broken mock above can never
- * reach the real /etc/claude-code).
+ * reach the real /etc/claude-code). Each operation is done a turn of the event loop later, as a
+ * command would be, and refuses to start while another is still running: a caller that does not
+ * wait for one operation before the next sees it fail.
  */
 function fakeFs(failing: ReadonlySet<string> = new Set()): PrivilegedFs & { ops: string[][] } {
   const ops: string[][] = []
-  const op = (name: string, ...paths: string[]): void => {
+  let running: string | null = null
+  const op = async (name: string, paths: string[], work: () => void): Promise<void> => {
     for (const p of paths) {
       if (!p.startsWith(`${ROOT}/`)) throw new Error(`the test's PrivilegedFs refuses ${p}`)
     }
+    if (running !== null) throw new Error(`${name} started before ${running} was done`)
+    running = name
     ops.push([name, ...paths.map((p) => path.relative(ROOT, p))])
-    if (failing.has(name)) throw new Error(`${name} failed\nsecond line`)
+    try {
+      await new Promise((resolve) => setImmediate(resolve))
+      if (failing.has(name)) throw new Error(`${name} failed\nsecond line`)
+      work()
+    } finally {
+      running = null
+    }
   }
   return {
     ops,
     viaSudo: false,
-    mkdir: (dir) => {
-      op('mkdir', dir)
-      mkdirSync(dir, { recursive: true })
-    },
-    install: (from, to, mode) => {
-      op('install', from, to)
-      copyFileSync(from, to)
-      chmodSync(to, mode)
-    },
-    copy: (from, to) => {
-      op('copy', from, to)
-      copyFileSync(from, to)
-      chmodSync(to, statSync(from).mode & 0o7777)
-    },
-    move: (from, to) => {
-      op('move', from, to)
-      renameSync(from, to)
-    },
-    remove: (file) => {
-      op('remove', file)
-      rmSync(file, { force: true })
-    },
-    removeEmptyDir: (dir) => {
-      op('removeEmptyDir', dir)
-      try {
-        rmdirSync(dir)
-      } catch {
-        // Not empty or gone.
-      }
-    },
+    mkdir: (dir) =>
+      op('mkdir', [dir], () => {
+        mkdirSync(dir, { recursive: true })
+      }),
+    install: (from, to, mode) =>
+      op('install', [from, to], () => {
+        copyFileSync(from, to)
+        chmodSync(to, mode)
+      }),
+    copy: (from, to) =>
+      op('copy', [from, to], () => {
+        copyFileSync(from, to)
+        chmodSync(to, statSync(from).mode & 0o7777)
+      }),
+    move: (from, to) =>
+      op('move', [from, to], () => {
+        renameSync(from, to)
+      }),
+    remove: (file) =>
+      op('remove', [file], () => {
+        rmSync(file, { force: true })
+      }),
+    removeEmptyDir: (dir) =>
+      op('removeEmptyDir', [dir], () => {
+        try {
+          rmdirSync(dir)
+        } catch {
+          // Not empty or gone.
+        }
+      }),
   }
 }
 
@@ -159,20 +170,20 @@ describe('planSettingsChange', () => {
 })
 
 describe('installManagedSettings', () => {
-  it("backs up the administrator's file byte for byte and moves the drop-ins aside first", () => {
+  it("backs up the administrator's file byte for byte and moves the drop-ins aside first", async () => {
     administratorsFiles()
     const change = planSettingsChange(PRIVATE, false)
     const fs = fakeFs()
-    installManagedSettings(change, SETTINGS, PRIVATE, fs)
+    await installManagedSettings(change, SETTINGS, PRIVATE, fs)
     expect(readFileSync(path.join(PRIVATE, 'managed-settings.backup.json'))).toEqual(THEIRS)
     expect(fs.ops.map((o) => o[0])).toEqual(['copy', 'move', 'install'])
     expect(existsSync(MANAGED_SETTINGS_DROPIN_DIR)).toBe(false)
     expect(readdirSync(change.dropinMovedTo ?? '')).toEqual(['10-hooks.json'])
   })
 
-  it('writes the settings as JSON with mode 0644', () => {
+  it('writes the settings as JSON with mode 0644', async () => {
     const fs = fakeFs()
-    installManagedSettings(planSettingsChange(PRIVATE, false), SETTINGS, PRIVATE, fs)
+    await installManagedSettings(planSettingsChange(PRIVATE, false), SETTINGS, PRIVATE, fs)
     expect(fs.ops.map((o) => o[0])).toEqual(['mkdir', 'install'])
     expect(readFileSync(MANAGED_SETTINGS_FILE, 'utf8')).toBe(
       `${JSON.stringify(SETTINGS, null, 2)}\n`,
@@ -180,81 +191,81 @@ describe('installManagedSettings', () => {
     expect(statSync(MANAGED_SETTINGS_FILE).mode & 0o777).toBe(0o644)
   })
 
-  it('throws when the file does not hold what was written (the lock is not in force)', () => {
+  it('rejects when the file does not hold what was written (the lock is not in force)', async () => {
     const fs = fakeFs()
     const lying: PrivilegedFs = {
       ...fs,
-      install: (from, to, mode) => {
-        fs.install(from, to, mode)
+      install: async (from, to, mode) => {
+        await fs.install(from, to, mode)
         writeFileSync(to, '{}\n')
       },
     }
-    expect(() =>
+    await expect(
       installManagedSettings(planSettingsChange(PRIVATE, false), SETTINGS, PRIVATE, lying),
-    ).toThrow(
+    ).rejects.toThrow(
       `${MANAGED_SETTINGS_FILE} does not hold what Airlock wrote; the lock is not in force.`,
     )
   })
 })
 
 describe('restoreManagedSettings', () => {
-  it("puts the administrator's file (bytes and mode) and drop-ins back exactly as they were", () => {
+  it("puts the administrator's file (bytes and mode) and drop-ins back exactly as they were", async () => {
     administratorsFiles()
     const before = machine()
     const change = planSettingsChange(PRIVATE, false)
     const fs = fakeFs()
-    installManagedSettings(change, SETTINGS, PRIVATE, fs)
+    await installManagedSettings(change, SETTINGS, PRIVATE, fs)
     expect(machine()).not.toEqual(before)
-    expect(restoreManagedSettings(change, fs)).toEqual([])
+    expect(await restoreManagedSettings(change, fs)).toEqual([])
     expect(machine()).toEqual(before)
   })
 
-  it('removes the file and the folder it created when there was none', () => {
+  it('removes the file and the folder it created when there was none', async () => {
     const before = machine()
     const change = planSettingsChange(PRIVATE, false)
     const fs = fakeFs()
-    installManagedSettings(change, SETTINGS, PRIVATE, fs)
-    expect(restoreManagedSettings(change, fs)).toEqual([])
+    await installManagedSettings(change, SETTINGS, PRIVATE, fs)
+    expect(await restoreManagedSettings(change, fs)).toEqual([])
     expect(machine()).toEqual(before)
     expect(before).toEqual({})
   })
 
-  it('leaves the folder it created when something else was put in it meanwhile', () => {
+  it('leaves the folder it created when something else was put in it meanwhile', async () => {
     const change = planSettingsChange(PRIVATE, false)
     const fs = fakeFs()
-    installManagedSettings(change, SETTINGS, PRIVATE, fs)
+    await installManagedSettings(change, SETTINGS, PRIVATE, fs)
     writeFileSync(path.join(MANAGED_SETTINGS_DIR, 'other.json'), '{}')
-    expect(restoreManagedSettings(change, fs)).toEqual([])
+    expect(await restoreManagedSettings(change, fs)).toEqual([])
     expect(readdirSync(MANAGED_SETTINGS_DIR)).toEqual(['other.json'])
   })
 
-  it('is idempotent', () => {
+  it('is idempotent', async () => {
     administratorsFiles()
     const before = machine()
     const change = planSettingsChange(PRIVATE, false)
     const fs = fakeFs()
-    installManagedSettings(change, SETTINGS, PRIVATE, fs)
-    expect(restoreManagedSettings(change, fs)).toEqual([])
-    expect(restoreManagedSettings(change, fs)).toEqual([])
+    await installManagedSettings(change, SETTINGS, PRIVATE, fs)
+    expect(await restoreManagedSettings(change, fs)).toEqual([])
+    expect(await restoreManagedSettings(change, fs)).toEqual([])
     expect(machine()).toEqual(before)
   })
 
-  it('returns one warning per failed step instead of throwing, and still tries the others', () => {
+  it('returns one warning per failed step instead of throwing, and still tries the others', async () => {
     administratorsFiles()
     const change = planSettingsChange(PRIVATE, false)
-    installManagedSettings(change, SETTINGS, PRIVATE, fakeFs())
+    await installManagedSettings(change, SETTINGS, PRIVATE, fakeFs())
     const failing = fakeFs(new Set(['copy', 'move']))
-    expect(restoreManagedSettings(change, failing)).toEqual([
+    expect(await restoreManagedSettings(change, failing)).toEqual([
       `Could not restore ${MANAGED_SETTINGS_FILE} from its backup: copy failed`,
       `Could not move ${MANAGED_SETTINGS_DROPIN_DIR} back: move failed`,
     ])
     expect(failing.ops.map((o) => o[0])).toEqual(['copy', 'move'])
   })
 
-  it('warns when the file Airlock wrote cannot be removed', () => {
+  it('warns when the file Airlock wrote cannot be removed', async () => {
     const change = planSettingsChange(PRIVATE, false)
-    installManagedSettings(change, SETTINGS, PRIVATE, fakeFs())
-    expect(restoreManagedSettings(change, fakeFs(new Set(['remove'])))).toEqual([
+    await installManagedSettings(change, SETTINGS, PRIVATE, fakeFs())
+    expect(await restoreManagedSettings(change, fakeFs(new Set(['remove'])))).toEqual([
       `Could not remove ${MANAGED_SETTINGS_FILE}: remove failed`,
     ])
   })

@@ -190,8 +190,11 @@ beforeEach(() => {
     })
     return Promise.resolve()
   })
-  vi.mocked(installLock).mockImplementation((_config, plan) => {
-    plan.willChange({ settings: SETTINGS }, () => log.push('install managed settings'))
+  vi.mocked(installLock).mockImplementation(async (_config, plan) => {
+    await plan.willChange({ settings: SETTINGS }, async () => {
+      await new Promise((resolve) => setImmediate(resolve))
+      log.push('install managed settings')
+    })
     return LOCK
   })
   vi.mocked(startLocating).mockReturnValue(Promise.resolve({} as never))
@@ -220,7 +223,8 @@ beforeEach(() => {
     log.push(`end agent ${pid}`)
     return Promise.resolve(0)
   })
-  vi.mocked(restoreManagedSettings).mockImplementation(() => {
+  vi.mocked(restoreManagedSettings).mockImplementation(async () => {
+    await new Promise((resolve) => setImmediate(resolve))
     log.push('restore managed settings')
     return []
   })
@@ -354,9 +358,9 @@ describe('run()', () => {
   })
 
   it('refused by the lock: the git credentials are put back once, and the lock is reported as not in force', async () => {
-    vi.mocked(installLock).mockImplementation(() => {
-      throw new Refusal('The sandbox is required but bubblewrap is not installed.')
-    })
+    vi.mocked(installLock).mockRejectedValue(
+      new Refusal('The sandbox is required but bubblewrap is not installed.'),
+    )
     await run(source)
     expect(restoreGitCredentials).toHaveBeenCalledTimes(1)
     expect(restoreManagedSettings).not.toHaveBeenCalled()
@@ -403,7 +407,7 @@ describe('run()', () => {
 
   it('a warning while putting back at the end keeps the private folder and leaves the post step to retry', async () => {
     vi.mocked(takeBaseline).mockRejectedValue(new Error('boom'))
-    vi.mocked(restoreManagedSettings).mockReturnValue([
+    vi.mocked(restoreManagedSettings).mockResolvedValue([
       `Could not remove /etc/claude-code/managed-settings.json: EACCES ${API_KEY}`,
     ])
     await run(source)

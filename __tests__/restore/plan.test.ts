@@ -89,6 +89,26 @@ describe('RestorePlan', () => {
     rmSync(plan.agentTmp, { recursive: true, force: true })
   })
 
+  it.each([
+    ['made', () => Promise.resolve()],
+    ['failed', () => Promise.reject(new Error('sudo failed'))],
+  ])('says when an asynchronous change is done (%s)', async (_name, outcome) => {
+    const plan = new RestorePlan()
+    plan.open(tmp)
+    const steps: string[] = []
+    const making = plan.willChange({ settings: SETTINGS }, async () => {
+      await new Promise((resolve) => setImmediate(resolve))
+      steps.push('made')
+      return outcome()
+    })
+    making.catch(() => undefined)
+    await plan.changeMade()
+    steps.push('restore may start')
+    expect(steps).toEqual(['made', 'restore may start'])
+    expect(lastSavedPlan().settings).toEqual(SETTINGS)
+    rmSync(plan.agentTmp, { recursive: true, force: true })
+  })
+
   it('records what exists only once made, and forgets what was put back, keeping the folders', () => {
     const plan = new RestorePlan()
     plan.open(tmp)

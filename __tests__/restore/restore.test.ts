@@ -20,6 +20,21 @@ import { restoreRunner } from '../../src/restore/restore.js'
 import { neutralizeGitCredentials } from '../../src/strip/index.js'
 import { clearState, savedStates, useStateFile } from '../fakes/action-state.js'
 
+/**
+ * The commands the restore path runs through `@actions/exec` (sudo, sysctl), recorded instead of
+ * run; each waits a turn of the event loop, as a real command would, and those in `failing` exit 1.
+ */
+const commands = vi.hoisted(() => ({ run: [] as string[], failing: [] as string[] }))
+vi.mock('@actions/exec', () => ({
+  getExecOutput: vi.fn(async (program: string, args: string[] = []) => {
+    const line = [program, ...args].join(' ')
+    await new Promise((resolve) => setImmediate(resolve))
+    commands.run.push(line)
+    const failed = commands.failing.some((f) => line.includes(f))
+    return { exitCode: failed ? 1 : 0, stdout: '', stderr: failed ? 'permission denied' : '' }
+  }),
+}))
+
 // Assembled so this file does not trip secret scanners.
 const HEADER =
   'AUTHORIZATION: basic ' + Buffer.from('x-access-token:ghs_' + 'R3st0reT3st').toString('base64')
@@ -46,6 +61,8 @@ beforeEach(() => {
   tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'airlock-restore-')))
   stateFile = useStateFile(tmp)
   stdout = []
+  commands.run.length = 0
+  commands.failing.length = 0
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
     stdout.push(String(chunk))
     return true
@@ -133,6 +150,61 @@ describe('restoreRunner', () => {
     const warnings = await restoreRunner(plan, 'end', warn)
     expect(warnings).toEqual(['The git credentials record is malformed; nothing was restored.'])
     expect(warn).toHaveBeenCalledWith(warnings[0])
+    expect(existsSync(plan.privateDir)).toBe(true)
+    expect(saved('airlock-restored')).toEqual([])
+  })
+
+  it('puts the managed settings back, then the kernel parameter, each command done before the next', async () => {
+    const plan = openPlan()
+    plan.record({
+      settings: { useSudo: true, createdDir: true, backup: null, dropinMovedTo: null },
+      sysctl: { key: 'kernel.apparmor_restrict_unprivileged_userns', value: '1', useSudo: true },
+    })
+    expect(await restoreRunner(plan, 'end', vi.fn())).toEqual([])
+    expect(commands.run).toEqual([
+      'sudo -n rm -f -- /etc/claude-code/managed-settings.json',
+      'sudo -n rmdir --ignore-fail-on-non-empty -- /etc/claude-code',
+      'sudo -n sysctl -q -w kernel.apparmor_restrict_unprivileged_userns=1',
+    ])
+    expect(existsSync(plan.privateDir)).toBe(false)
+  })
+
+  it('a restore that starts while a change is being made (a cancel) waits for it, then puts it back', async () => {
+    const plan = openPlan()
+    const making = plan.willChange(
+      { settings: { useSudo: true, createdDir: false, backup: null, dropinMovedTo: null } },
+      async () => {
+        for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve))
+        commands.run.push('the change, made')
+      },
+    )
+    expect(await restoreRunner(plan, 'end', vi.fn())).toEqual([])
+    await making
+    expect(commands.run).toEqual([
+      'the change, made',
+      'sudo -n rm -f -- /etc/claude-code/managed-settings.json',
+    ])
+  })
+
+  it('a command that fails is a warning naming what to do, never a throw, and the rest is still put back', async () => {
+    const plan = openPlan()
+    plan.record({
+      settings: { useSudo: true, createdDir: false, backup: null, dropinMovedTo: null },
+      sysctl: { key: 'kernel.apparmor_restrict_unprivileged_userns', value: '1', useSudo: true },
+    })
+    commands.failing.push('rm -f', 'sysctl')
+    const warn = vi.fn()
+    const warnings = await restoreRunner(plan, 'end', warn)
+    expect(warnings).toEqual([
+      'Could not remove /etc/claude-code/managed-settings.json: `sudo -n rm -f -- /etc/claude-code/managed-settings.json` failed with exit code 1: permission denied',
+      'Could not set kernel.apparmor_restrict_unprivileged_userns back to 1; run sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=1.',
+    ])
+    expect(warn).toHaveBeenCalledTimes(2)
+    expect(commands.run).toEqual([
+      'sudo -n rm -f -- /etc/claude-code/managed-settings.json',
+      'sudo -n sysctl -q -w kernel.apparmor_restrict_unprivileged_userns=1',
+    ])
+    expect(existsSync(plan.agentTmp)).toBe(false)
     expect(existsSync(plan.privateDir)).toBe(true)
     expect(saved('airlock-restored')).toEqual([])
   })

@@ -37,16 +37,16 @@ import {
 /**
  * Decides the sandbox, builds and validates the lock, and writes it as the managed settings
  * (recorded in `plan` first). `agentEnv` is the agent's environment (its `HOME`), `runner` the
- * runner's variables (the files to deny). Throws a {@link Refusal} when the lock cannot be put in
- * force.
+ * runner's variables (the files to deny). Rejects with a {@link Refusal} when the lock cannot be
+ * put in force; every command that changes the runner is echoed to the log.
  */
-export function installLock(
+export async function installLock(
   config: Config,
   plan: RestorePlan,
   agentEnv: Record<string, string>,
   runner: RunnerEnv,
-): Lock {
-  const sandbox = chooseSandbox(config, plan)
+): Promise<Lock> {
+  const sandbox = await chooseSandbox(config, plan)
   const fs = privilegedFs()
   if (fs === null) {
     throw new Refusal(
@@ -85,9 +85,9 @@ export function installLock(
     mode: 0o600,
   })
   const settings = planSettingsChange(plan.privateDir, fs.viaSudo)
-  plan.willChange({ settings }, () => {
-    installManagedSettings(settings, lock.settings, plan.privateDir, fs)
-  })
+  await plan.willChange({ settings }, () =>
+    installManagedSettings(settings, lock.settings, plan.privateDir, fs),
+  )
   core.info(
     `Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`,
   )
@@ -116,7 +116,7 @@ export function lockSummary(config: Config, lock: Lock | null, hookVerified = fa
  * Probes the sandbox and decides by the `sandbox` input; refuses when it must run and cannot. On
  * GitHub-hosted Ubuntu 24.04 first lifts the AppArmor restriction it needs (recorded in `plan`).
  */
-function chooseSandbox(config: Config, plan: RestorePlan): SandboxDecision {
+async function chooseSandbox(config: Config, plan: RestorePlan): Promise<SandboxDecision> {
   let full = config.sandbox === 'off' ? null : probeSandbox(false)
   if (
     full !== null &&
@@ -127,9 +127,10 @@ function chooseSandbox(config: Config, plan: RestorePlan): SandboxDecision {
   ) {
     // GitHub-hosted Ubuntu 24.04: AppArmor forbids the user namespaces bubblewrap needs. The VM is
     // the job's own and the runner has passwordless sudo: lift it for the run, put it back after.
-    plan.willChange({ sysctl: { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true } }, () => {
-      setSysctl(APPARMOR_USERNS_SYSCTL, '0', true)
-    })
+    await plan.willChange(
+      { sysctl: { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true } },
+      () => setSysctl(APPARMOR_USERNS_SYSCTL, '0', true),
+    )
     core.info(
       `Sandbox: AppArmor forbade the user namespaces the sandbox needs; set ${APPARMOR_USERNS_SYSCTL}=0 with sudo for this run (it is put back afterwards).`,
     )

@@ -48,18 +48,20 @@ export function planSettingsChange(privateDir: string, useSudo: boolean): Settin
  * rules or hooks of its own) is moved aside for the run. The settings are written with mode 0644,
  * owned by root, so nothing the agent runs as another user can change them.
  */
-export function installManagedSettings(
+export async function installManagedSettings(
   change: SettingsChange,
   settings: ManagedSettings,
   privateDir: string,
   fs: PrivilegedFs,
-): void {
-  if (change.backup !== null) fs.copy(MANAGED_SETTINGS_FILE, change.backup)
-  if (change.createdDir) fs.mkdir(MANAGED_SETTINGS_DIR)
-  if (change.dropinMovedTo !== null) fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo)
+): Promise<void> {
+  if (change.backup !== null) await fs.copy(MANAGED_SETTINGS_FILE, change.backup)
+  if (change.createdDir) await fs.mkdir(MANAGED_SETTINGS_DIR)
+  if (change.dropinMovedTo !== null) {
+    await fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo)
+  }
   const staged = path.join(privateDir, 'managed-settings.json')
   writeFileSync(staged, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 })
-  fs.install(staged, MANAGED_SETTINGS_FILE, 0o644)
+  await fs.install(staged, MANAGED_SETTINGS_FILE, 0o644)
   const written = readFileSync(MANAGED_SETTINGS_FILE, 'utf8')
   if (written !== readFileSync(staged, 'utf8')) {
     throw new Error(
@@ -73,11 +75,14 @@ export function installManagedSettings(
  * or no file at all; the drop-in folder moved back; a folder Airlock created removed if empty.
  * Idempotent. Returns warnings instead of throwing.
  */
-export function restoreManagedSettings(change: SettingsChange, fs: PrivilegedFs): string[] {
+export async function restoreManagedSettings(
+  change: SettingsChange,
+  fs: PrivilegedFs,
+): Promise<string[]> {
   const warnings: string[] = []
-  const attempt = (what: string, action: () => void): void => {
+  const attempt = async (what: string, action: () => Promise<void>): Promise<void> => {
     try {
-      action()
+      await action()
     } catch (error) {
       warnings.push(
         `Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`,
@@ -85,19 +90,17 @@ export function restoreManagedSettings(change: SettingsChange, fs: PrivilegedFs)
     }
   }
   if (change.backup !== null && existsSync(change.backup)) {
-    attempt(`restore ${MANAGED_SETTINGS_FILE} from its backup`, () => {
-      fs.copy(change.backup ?? '', MANAGED_SETTINGS_FILE)
-    })
+    await attempt(`restore ${MANAGED_SETTINGS_FILE} from its backup`, () =>
+      fs.copy(change.backup ?? '', MANAGED_SETTINGS_FILE),
+    )
   } else if (change.backup === null) {
-    attempt(`remove ${MANAGED_SETTINGS_FILE}`, () => {
-      fs.remove(MANAGED_SETTINGS_FILE)
-    })
+    await attempt(`remove ${MANAGED_SETTINGS_FILE}`, () => fs.remove(MANAGED_SETTINGS_FILE))
   }
   if (change.dropinMovedTo !== null && existsSync(change.dropinMovedTo)) {
-    attempt(`move ${MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
-      fs.move(change.dropinMovedTo ?? '', MANAGED_SETTINGS_DROPIN_DIR)
-    })
+    await attempt(`move ${MANAGED_SETTINGS_DROPIN_DIR} back`, () =>
+      fs.move(change.dropinMovedTo ?? '', MANAGED_SETTINGS_DROPIN_DIR),
+    )
   }
-  if (change.createdDir) fs.removeEmptyDir(MANAGED_SETTINGS_DIR)
+  if (change.createdDir) await fs.removeEmptyDir(MANAGED_SETTINGS_DIR)
   return warnings
 }

@@ -52,6 +52,8 @@ export const NOTHING_TO_PUT_BACK: PlanChange = Object.freeze({
  */
 export class RestorePlan {
   #record: PlanRecord | null
+  /** The change being made, when its `make` returned a promise; settles, never rejects. */
+  #making: Promise<void> = Promise.resolve()
 
   /** An empty plan (nothing recorded, nothing saved), or one read back from state. */
   constructor(record: PlanRecord | null = null) {
@@ -121,11 +123,28 @@ export class RestorePlan {
 
   /**
    * Records `change` and saves the plan, *then* calls `make`, which makes the change: a crash
-   * between the two leaves a plan that names a change not made, which restoring tolerates.
+   * between the two leaves a plan that names a change not made, which restoring tolerates. When
+   * `make` returns a promise, {@link RestorePlan.changeMade} waits for it.
    */
   willChange<T>(change: PlanChange, make: () => T): T {
     this.record(change)
-    return make()
+    const made = make()
+    if (made instanceof Promise) {
+      this.#making = made.then(
+        () => undefined,
+        () => undefined,
+      )
+    }
+    return made
+  }
+
+  /**
+   * Settles when the change being made (an asynchronous `make`) is done, made or failed. Restoring
+   * waits for it: a cancel that arrives between two commands of a change must not put the runner
+   * back while the rest of the change is still being made.
+   */
+  changeMade(): Promise<void> {
+    return this.#making
   }
 
   /**

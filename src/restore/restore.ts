@@ -27,11 +27,12 @@ async function restoreAll(
     if (left > 0) warnings.push(`${left} agent processes could not be ended.`)
   }
   if (plan.settings !== null) {
-    warnings.push(...restoreManagedSettings(plan.settings, privilegedFsFor(plan.settings.useSudo)))
+    const fs = privilegedFsFor(plan.settings.useSudo)
+    warnings.push(...(await restoreManagedSettings(plan.settings, fs)))
   }
   if (plan.sysctl !== null) {
     try {
-      setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo)
+      await setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo)
     } catch {
       warnings.push(
         `Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`,
@@ -75,8 +76,9 @@ async function restoreAll(
 export type RestoreMoment = 'after-agent' | 'end' | 'post'
 
 /**
- * Puts back everything `plan` records (nothing when it was never opened) and passes each warning
- * (one sentence) to `warn`. Never throws; returns the warnings.
+ * Puts back everything `plan` records (nothing when it was never opened), once the change being
+ * made, if any, is done, and passes each warning (one sentence) to `warn`. Never throws; returns
+ * the warnings.
  */
 export async function restoreRunner(
   plan: RestorePlan,
@@ -84,6 +86,7 @@ export async function restoreRunner(
   warn: (warning: string) => void,
 ): Promise<string[]> {
   if (!plan.isOpen) return []
+  await plan.changeMade() // a cancel can come while a change is being made: let it finish first
   const warnings = await restoreAll(plan.recorded, { removePrivateDir: moment !== 'after-agent' })
   for (const warning of warnings) warn(warning)
   if (moment === 'after-agent') {
