@@ -186,6 +186,27 @@ describe('restoreRunner', () => {
     ])
   })
 
+  it('what could not be put back after the agent stays in the plan, with its backups, and the end of main tries again', async () => {
+    const plan = openPlan()
+    plan.record({
+      settings: { useSudo: true, createdDir: false, backup: null, dropinMovedTo: null },
+    })
+    commands.failing.push('rm -f')
+    expect(await restoreRunner(plan, 'after-agent', vi.fn())).toHaveLength(1)
+    expect(existsSync(plan.privateDir)).toBe(true)
+    expect(JSON.parse(saved('airlock-restore-plan').at(-1) ?? '')).toMatchObject({
+      settings: { useSudo: true },
+    })
+    commands.failing.splice(0)
+    expect(await restoreRunner(plan, 'end', vi.fn())).toEqual([])
+    expect(commands.run).toEqual([
+      'sudo -n rm -f -- /etc/claude-code/managed-settings.json',
+      'sudo -n rm -f -- /etc/claude-code/managed-settings.json',
+    ])
+    expect(existsSync(plan.privateDir)).toBe(false)
+    expect(saved('airlock-restored')).toEqual(['true'])
+  })
+
   it('a command that fails is a warning naming what to do, never a throw, and the rest is still put back', async () => {
     const plan = openPlan()
     plan.record({

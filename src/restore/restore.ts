@@ -68,7 +68,8 @@ async function restoreAll(
 /**
  * When the runner is put back, which decides what is kept for later:
  * - `after-agent`: the agent and everything it started are gone; the private folder stays (the
- *   audit reads it) and the plan then records nothing else to put back, whatever the warnings;
+ *   audit reads it) and the plan then records nothing else to put back, unless something could
+ *   not be put back: then the plan keeps everything, for the end of main and the post step;
  * - `end`: `main` ends (or is cancelled); the private folder is removed and the state marked
  *   restored when everything went back;
  * - `post`: the post step's safety net; it says in the log whether everything went back.
@@ -90,8 +91,14 @@ export async function restoreRunner(
   const warnings = await restoreAll(plan.recorded, { removePrivateDir: moment !== 'after-agent' })
   for (const warning of warnings) warn(warning)
   if (moment === 'after-agent') {
-    plan.record(NOTHING_TO_PUT_BACK)
-    core.info('Restore: managed settings and git credentials are back as they were.')
+    if (warnings.length === 0) {
+      plan.record(NOTHING_TO_PUT_BACK)
+      core.info('Restore: managed settings and git credentials are back as they were.')
+    } else {
+      // Kept in the plan (and its backups in the private folder): the end of main and the post
+      // step try again. Putting back is idempotent.
+      core.info('Restore: some changes could not be put back; they are tried again at the end.')
+    }
   } else if (moment === 'end') {
     if (warnings.length === 0) plan.markRestored()
   } else {
