@@ -31089,6 +31089,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -31190,8 +31197,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: Inputs, RUNNER_VARIABLES, State, actorOf, needsActorCheck, parseConfig, parseLines, parseList, refuseActor, splitArgs, validateClaudeArgs
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var core = __nccwpck_require__(3360);
 // EXTERNAL MODULE: ./build/pipeline/errors.js
 var errors = __nccwpck_require__(9032);
 ;// CONCATENATED MODULE: ./build/inputs/actor.js
@@ -32114,16 +32121,17 @@ function planSettingsChange(privateDir, useSudo) {
  * rules or hooks of its own) is moved aside for the run. The settings are written with mode 0644,
  * owned by root, so nothing the agent runs as another user can change them.
  */
-function installManagedSettings(change, settings, privateDir, fs) {
+async function installManagedSettings(change, settings, privateDir, fs) {
     if (change.backup !== null)
-        fs.copy(MANAGED_SETTINGS_FILE, change.backup);
+        await fs.copy(MANAGED_SETTINGS_FILE, change.backup);
     if (change.createdDir)
-        fs.mkdir(MANAGED_SETTINGS_DIR);
-    if (change.dropinMovedTo !== null)
-        fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo);
+        await fs.mkdir(MANAGED_SETTINGS_DIR);
+    if (change.dropinMovedTo !== null) {
+        await fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo);
+    }
     const staged = external_node_path_.join(privateDir, 'managed-settings.json');
     (0,external_node_fs_.writeFileSync)(staged, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
-    fs.install(staged, MANAGED_SETTINGS_FILE, 0o644);
+    await fs.install(staged, MANAGED_SETTINGS_FILE, 0o644);
     const written = (0,external_node_fs_.readFileSync)(MANAGED_SETTINGS_FILE, 'utf8');
     if (written !== (0,external_node_fs_.readFileSync)(staged, 'utf8')) {
         throw new Error(`${MANAGED_SETTINGS_FILE} does not hold what Airlock wrote; the lock is not in force.`);
@@ -32134,71 +32142,103 @@ function installManagedSettings(change, settings, privateDir, fs) {
  * or no file at all; the drop-in folder moved back; a folder Airlock created removed if empty.
  * Idempotent. Returns warnings instead of throwing.
  */
-function restoreManagedSettings(change, fs) {
+async function restoreManagedSettings(change, fs) {
     const warnings = [];
-    const attempt = (what, action) => {
+    const attempt = async (what, action) => {
         try {
-            action();
+            await action();
         }
         catch (error) {
             warnings.push(`Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`);
         }
     };
     if (change.backup !== null && (0,external_node_fs_.existsSync)(change.backup)) {
-        attempt(`restore ${MANAGED_SETTINGS_FILE} from its backup`, () => {
-            fs.copy(change.backup ?? '', MANAGED_SETTINGS_FILE);
-        });
+        await attempt(`restore ${MANAGED_SETTINGS_FILE} from its backup`, () => fs.copy(change.backup ?? '', MANAGED_SETTINGS_FILE));
     }
     else if (change.backup === null) {
-        attempt(`remove ${MANAGED_SETTINGS_FILE}`, () => {
-            fs.remove(MANAGED_SETTINGS_FILE);
-        });
+        await attempt(`remove ${MANAGED_SETTINGS_FILE}`, () => fs.remove(MANAGED_SETTINGS_FILE));
     }
     if (change.dropinMovedTo !== null && (0,external_node_fs_.existsSync)(change.dropinMovedTo)) {
-        attempt(`move ${MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
-            fs.move(change.dropinMovedTo ?? '', MANAGED_SETTINGS_DROPIN_DIR);
-        });
+        await attempt(`move ${MANAGED_SETTINGS_DROPIN_DIR} back`, () => fs.move(change.dropinMovedTo ?? '', MANAGED_SETTINGS_DROPIN_DIR));
     }
     if (change.createdDir)
-        fs.removeEmptyDir(MANAGED_SETTINGS_DIR);
+        await fs.removeEmptyDir(MANAGED_SETTINGS_DIR);
     return warnings;
 }
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var exec = __nccwpck_require__(2876);
 ;// CONCATENATED MODULE: ./build/lock/privileged-write.js
 /**
  * Writes to system paths, for the lock: file operations on `/etc/claude-code` (the managed
  * settings and their drop-in folder) and the one kernel parameter Airlock changes (AppArmor's
- * user-namespace restriction, for the sandbox). As root they are plain fs calls; otherwise each is
- * one `sudo -n` command. Every command is an argument array, never a shell string. I/O.
+ * user-namespace restriction, for the sandbox). As root they are plain fs calls (but `cp -p`);
+ * otherwise each is one `sudo -n` command. Every command is a program and an argument array Airlock
+ * chose, never a shell string, run through `@actions/exec` so that the log shows it
+ * (`[command]/usr/bin/sudo -n …`). I/O.
  */
 
 
 
+
+/**
+ * Runs `program` with `args` and waits for it; throws, naming the command and with its stderr,
+ * when it cannot start or exits non-zero. `program` is a bare name (`@actions/exec` splits its
+ * first argument as a command line; these have no spaces) and `args` go to the process as they
+ * are, with no shell. The command line is echoed to the log (not `silent`): every command here
+ * changes the machine, and its arguments are Airlock's own paths and values. None of them prints
+ * on stdout (no `-v`; `sysctl -q`), so what reaches the log besides the echo is only a failing
+ * command's stderr, which names Airlock's paths, never anything the agent wrote. Stdin is closed.
+ */
+async function command(program, args) {
+    const shown = [program, ...args].join(' ');
+    let result;
+    try {
+        result = await (0,exec/* getExecOutput */.H)(program, args, { ignoreReturnCode: true, input: Buffer.alloc(0) });
+    }
+    catch (error) {
+        throw new Error(`\`${shown}\` could not be run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (result.exitCode !== 0) {
+        const stderr = result.stderr
+            .trim()
+            .split(/\s*\n\s*/)
+            .join(' ');
+        throw new Error(`\`${shown}\` failed with exit code ${result.exitCode}${stderr === '' ? '.' : `: ${stderr}`}`);
+    }
+}
 function sudo(args) {
-    (0,external_node_child_process_.execFileSync)('sudo', ['-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return command('sudo', ['-n', ...args]);
+}
+/** Plain fs calls (as root) as a promise: resolves when `op` returns, rejects with what it threw. */
+function plain(op) {
+    return new Promise((resolve) => {
+        op();
+        resolve();
+    });
 }
 const direct = {
     viaSudo: false,
-    mkdir: (dir) => (0,external_node_fs_.mkdirSync)(dir, { recursive: true, mode: 0o755 }),
-    install: (from, to, mode) => {
+    mkdir: (dir) => plain(() => (0,external_node_fs_.mkdirSync)(dir, { recursive: true, mode: 0o755 })),
+    install: (from, to, mode) => plain(() => {
         const staged = external_node_path_.join(external_node_path_.dirname(to), `.${external_node_path_.basename(to)}.airlock-tmp`);
         (0,external_node_fs_.copyFileSync)(from, staged);
         (0,external_node_fs_.chmodSync)(staged, mode);
         (0,external_node_fs_.renameSync)(staged, to);
-    },
-    copy: (from, to) => (0,external_node_child_process_.execFileSync)('cp', ['-p', '--', from, to]),
-    move: (from, to) => (0,external_node_fs_.renameSync)(from, to),
-    remove: (file) => (0,external_node_fs_.rmSync)(file, { force: true }),
-    removeEmptyDir: (dir) => {
+    }),
+    copy: (from, to) => command('cp', ['-p', '--', from, to]),
+    move: (from, to) => plain(() => (0,external_node_fs_.renameSync)(from, to)),
+    remove: (file) => plain(() => (0,external_node_fs_.rmSync)(file, { force: true })),
+    removeEmptyDir: (dir) => plain(() => {
         try {
             (0,external_node_fs_.rmdirSync)(dir);
         }
         catch {
             // Not empty or already gone: leave it.
         }
-    },
+    }),
 };
 const viaSudo = {
     viaSudo: true,
@@ -32207,30 +32247,35 @@ const viaSudo = {
     copy: (from, to) => sudo(['cp', '-p', '--', from, to]),
     move: (from, to) => sudo(['mv', '-f', '--', from, to]),
     remove: (file) => sudo(['rm', '-f', '--', file]),
-    removeEmptyDir: (dir) => {
+    removeEmptyDir: async (dir) => {
         try {
-            sudo(['rmdir', '--', dir]);
+            // A folder that is not empty is left quietly (exit 0, nothing on stderr for the log).
+            await sudo(['rmdir', '--ignore-fail-on-non-empty', '--', dir]);
         }
         catch {
-            // Not empty or already gone: leave it.
+            // Already gone: leave it.
         }
     },
 };
 /** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
 const APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns';
-/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
+/**
+ * Sets a kernel parameter (`sysctl -q -w key=value`), with `sudo -n` when asked; the command is
+ * echoed to the log. Rejects, naming the command, on failure.
+ */
 function setSysctl(key, value, useSudo) {
     const args = ['sysctl', '-q', '-w', `${key}=${value}`];
-    if (useSudo)
-        sudo(args);
-    else
-        (0,external_node_child_process_.execFileSync)(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    return useSudo ? sudo(args) : command('sysctl', args.slice(1));
 }
 /** True when this process may write system paths itself. */
 function isRoot() {
     return process.getuid?.() === 0;
 }
-/** Whether passwordless sudo works here. */
+/**
+ * Whether passwordless sudo works here. A quiet, synchronous probe (`sudo -n true`, bounded to
+ * 10 s): it changes nothing, so echoing it would only add a line to the log, and callers decide
+ * with it before anything is changed.
+ */
 function hasPasswordlessSudo() {
     try {
         (0,external_node_child_process_.execFileSync)('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
@@ -32472,8 +32517,8 @@ function findRunnerRoot(procRoot = '/proc', start = process.ppid) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var core = __nccwpck_require__(3360);
 ;// CONCATENATED MODULE: ./build/hook/decide.js
 /**
  * The policy hook's decision for one tool call: allow or deny, with a reason, by the tool, the
@@ -32840,11 +32885,11 @@ var errors = __nccwpck_require__(9032);
 /**
  * Decides the sandbox, builds and validates the lock, and writes it as the managed settings
  * (recorded in `plan` first). `agentEnv` is the agent's environment (its `HOME`), `runner` the
- * runner's variables (the files to deny). Throws a {@link Refusal} when the lock cannot be put in
- * force.
+ * runner's variables (the files to deny). Rejects with a {@link Refusal} when the lock cannot be
+ * put in force; every command that changes the runner is echoed to the log.
  */
-function installLock(config, plan, agentEnv, runner) {
-    const sandbox = chooseSandbox(config, plan);
+async function installLock(config, plan, agentEnv, runner) {
+    const sandbox = await chooseSandbox(config, plan);
     const fs = privilegedFs();
     if (fs === null) {
         throw new errors/* Refusal */.P('Airlock cannot write /etc/claude-code (not root and no passwordless sudo); run the job as root, in a container, or on a runner with passwordless sudo.');
@@ -32875,9 +32920,7 @@ function installLock(config, plan, agentEnv, runner) {
         mode: 0o600,
     });
     const settings = planSettingsChange(plan.privateDir, fs.viaSudo);
-    plan.willChange({ settings }, () => {
-        installManagedSettings(settings, lock.settings, plan.privateDir, fs);
-    });
+    await plan.willChange({ settings }, () => installManagedSettings(settings, lock.settings, plan.privateDir, fs));
     core/* info */.pq(`Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`);
     return lock;
 }
@@ -32901,7 +32944,7 @@ function lockSummary(config, lock, hookVerified = false) {
  * Probes the sandbox and decides by the `sandbox` input; refuses when it must run and cannot. On
  * GitHub-hosted Ubuntu 24.04 first lifts the AppArmor restriction it needs (recorded in `plan`).
  */
-function chooseSandbox(config, plan) {
+async function chooseSandbox(config, plan) {
     let full = config.sandbox === 'off' ? null : probeSandbox(false);
     if (full !== null &&
         !full.ok &&
@@ -32910,9 +32953,7 @@ function chooseSandbox(config, plan) {
         hasPasswordlessSudo()) {
         // GitHub-hosted Ubuntu 24.04: AppArmor forbids the user namespaces bubblewrap needs. The VM is
         // the job's own and the runner has passwordless sudo: lift it for the run, put it back after.
-        plan.willChange({ sysctl: { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true } }, () => {
-            setSysctl(APPARMOR_USERNS_SYSCTL, '0', true);
-        });
+        await plan.willChange({ sysctl: { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true } }, () => setSysctl(APPARMOR_USERNS_SYSCTL, '0', true));
         core/* info */.pq(`Sandbox: AppArmor forbade the user namespaces the sandbox needs; set ${APPARMOR_USERNS_SYSCTL}=0 with sudo for this run (it is put back afterwards).`);
         full = probeSandbox(false);
     }
@@ -33012,7 +33053,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 6257:
+/***/ 3360:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33202,8 +33243,8 @@ function file_command_prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -34465,16 +34506,421 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var lib_exec = __nccwpck_require__(2876);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 2876:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ getExecOutput)
+});
+
+// UNUSED EXPORTS: exec
+
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -34500,7 +34946,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
@@ -34514,7 +34960,7 @@ function readlink(fsPath) {
 const UV_FS_O_EXLOCK = 0x10000000;
 const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -34528,7 +34974,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -34555,7 +35001,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -34570,7 +35016,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -34599,11 +35045,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -34823,7 +35269,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -34838,7 +35284,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -34849,7 +35295,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -34858,7 +35304,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -35289,7 +35735,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -35537,16 +35983,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -35566,8 +36012,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -35583,7 +36029,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -35595,389 +36041,6 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
 
 /***/ })
 
@@ -36166,8 +36229,8 @@ function getIDToken(aud) {
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var lib_core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var lib_core = __nccwpck_require__(3360);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
@@ -36204,6 +36267,8 @@ const NOTHING_TO_PUT_BACK = Object.freeze({
  */
 class plan_RestorePlan {
     #record;
+    /** The change being made, when its `make` returned a promise; settles, never rejects. */
+    #making = Promise.resolve();
     /** An empty plan (nothing recorded, nothing saved), or one read back from state. */
     constructor(record = null) {
         this.#record = record;
@@ -36266,11 +36331,24 @@ class plan_RestorePlan {
     }
     /**
      * Records `change` and saves the plan, *then* calls `make`, which makes the change: a crash
-     * between the two leaves a plan that names a change not made, which restoring tolerates.
+     * between the two leaves a plan that names a change not made, which restoring tolerates. When
+     * `make` returns a promise, {@link RestorePlan.changeMade} waits for it.
      */
     willChange(change, make) {
         this.record(change);
-        return make();
+        const made = make();
+        if (made instanceof Promise) {
+            this.#making = made.then(() => undefined, () => undefined);
+        }
+        return made;
+    }
+    /**
+     * Settles when the change being made (an asynchronous `make`) is done, made or failed. Restoring
+     * waits for it: a cancel that arrives between two commands of a change must not put the runner
+     * back while the rest of the change is still being made.
+     */
+    changeMade() {
+        return this.#making;
     }
     /**
      * Records `change` and saves the plan, for what exists only once made: the agent's pid (saved
@@ -48617,11 +48695,12 @@ async function restoreAll(plan, options) {
             warnings.push(`${left} agent processes could not be ended.`);
     }
     if (plan.settings !== null) {
-        warnings.push(...(0,build_lock/* restoreManagedSettings */.JB)(plan.settings, (0,build_lock/* privilegedFsFor */.YC)(plan.settings.useSudo)));
+        const fs = (0,build_lock/* privilegedFsFor */.YC)(plan.settings.useSudo);
+        warnings.push(...(await (0,build_lock/* restoreManagedSettings */.JB)(plan.settings, fs)));
     }
     if (plan.sysctl !== null) {
         try {
-            (0,build_lock/* setSysctl */.lO)(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
+            await (0,build_lock/* setSysctl */.lO)(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
         }
         catch {
             warnings.push(`Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`);
@@ -48655,18 +48734,27 @@ async function restoreAll(plan, options) {
     return warnings;
 }
 /**
- * Puts back everything `plan` records (nothing when it was never opened) and passes each warning
- * (one sentence) to `warn`. Never throws; returns the warnings.
+ * Puts back everything `plan` records (nothing when it was never opened), once the change being
+ * made, if any, is done, and passes each warning (one sentence) to `warn`. Never throws; returns
+ * the warnings.
  */
 async function restore_restoreRunner(plan, moment, warn) {
     if (!plan.isOpen)
         return [];
+    await plan.changeMade(); // a cancel can come while a change is being made: let it finish first
     const warnings = await restoreAll(plan.recorded, { removePrivateDir: moment !== 'after-agent' });
     for (const warning of warnings)
         warn(warning);
     if (moment === 'after-agent') {
-        plan.record(NOTHING_TO_PUT_BACK);
-        lib_core/* info */.pq('Restore: managed settings and git credentials are back as they were.');
+        if (warnings.length === 0) {
+            plan.record(NOTHING_TO_PUT_BACK);
+            lib_core/* info */.pq('Restore: managed settings and git credentials are back as they were.');
+        }
+        else {
+            // Kept in the plan (and its backups in the private folder): the end of main and the post
+            // step try again. Putting back is idempotent.
+            lib_core/* info */.pq('Restore: some changes could not be put back; they are tried again at the end.');
+        }
     }
     else if (moment === 'end') {
         if (warnings.length === 0)

@@ -33787,14 +33787,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -33814,8 +33814,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -34314,6 +34314,8 @@ const NOTHING_TO_PUT_BACK = Object.freeze({
  */
 class RestorePlan {
     #record;
+    /** The change being made, when its `make` returned a promise; settles, never rejects. */
+    #making = Promise.resolve();
     /** An empty plan (nothing recorded, nothing saved), or one read back from state. */
     constructor(record = null) {
         this.#record = record;
@@ -34376,11 +34378,24 @@ class RestorePlan {
     }
     /**
      * Records `change` and saves the plan, *then* calls `make`, which makes the change: a crash
-     * between the two leaves a plan that names a change not made, which restoring tolerates.
+     * between the two leaves a plan that names a change not made, which restoring tolerates. When
+     * `make` returns a promise, {@link RestorePlan.changeMade} waits for it.
      */
     willChange(change, make) {
         this.record(change);
-        return make();
+        const made = make();
+        if (made instanceof Promise) {
+            this.#making = made.then(() => undefined, () => undefined);
+        }
+        return made;
+    }
+    /**
+     * Settles when the change being made (an asynchronous `make`) is done, made or failed. Restoring
+     * waits for it: a cancel that arrives between two commands of a change must not put the runner
+     * back while the rest of the change is still being made.
+     */
+    changeMade() {
+        return this.#making;
     }
     /**
      * Records `change` and saves the plan, for what exists only once made: the agent's pid (saved
@@ -36145,16 +36160,17 @@ function managed_settings_planSettingsChange(privateDir, useSudo) {
  * rules or hooks of its own) is moved aside for the run. The settings are written with mode 0644,
  * owned by root, so nothing the agent runs as another user can change them.
  */
-function managed_settings_installManagedSettings(change, settings, privateDir, fs) {
+async function managed_settings_installManagedSettings(change, settings, privateDir, fs) {
     if (change.backup !== null)
-        fs.copy(MANAGED_SETTINGS_FILE, change.backup);
+        await fs.copy(MANAGED_SETTINGS_FILE, change.backup);
     if (change.createdDir)
-        fs.mkdir(MANAGED_SETTINGS_DIR);
-    if (change.dropinMovedTo !== null)
-        fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo);
+        await fs.mkdir(MANAGED_SETTINGS_DIR);
+    if (change.dropinMovedTo !== null) {
+        await fs.move(MANAGED_SETTINGS_DROPIN_DIR, change.dropinMovedTo);
+    }
     const staged = path.join(privateDir, 'managed-settings.json');
     writeFileSync(staged, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
-    fs.install(staged, MANAGED_SETTINGS_FILE, 0o644);
+    await fs.install(staged, MANAGED_SETTINGS_FILE, 0o644);
     const written = readFileSync(MANAGED_SETTINGS_FILE, 'utf8');
     if (written !== readFileSync(staged, 'utf8')) {
         throw new Error(`${MANAGED_SETTINGS_FILE} does not hold what Airlock wrote; the lock is not in force.`);
@@ -36165,33 +36181,27 @@ function managed_settings_installManagedSettings(change, settings, privateDir, f
  * or no file at all; the drop-in folder moved back; a folder Airlock created removed if empty.
  * Idempotent. Returns warnings instead of throwing.
  */
-function restoreManagedSettings(change, fs) {
+async function restoreManagedSettings(change, fs) {
     const warnings = [];
-    const attempt = (what, action) => {
+    const attempt = async (what, action) => {
         try {
-            action();
+            await action();
         }
         catch (error) {
             warnings.push(`Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`);
         }
     };
     if (change.backup !== null && (0,external_node_fs_.existsSync)(change.backup)) {
-        attempt(`restore ${defaults_MANAGED_SETTINGS_FILE} from its backup`, () => {
-            fs.copy(change.backup ?? '', defaults_MANAGED_SETTINGS_FILE);
-        });
+        await attempt(`restore ${defaults_MANAGED_SETTINGS_FILE} from its backup`, () => fs.copy(change.backup ?? '', defaults_MANAGED_SETTINGS_FILE));
     }
     else if (change.backup === null) {
-        attempt(`remove ${defaults_MANAGED_SETTINGS_FILE}`, () => {
-            fs.remove(defaults_MANAGED_SETTINGS_FILE);
-        });
+        await attempt(`remove ${defaults_MANAGED_SETTINGS_FILE}`, () => fs.remove(defaults_MANAGED_SETTINGS_FILE));
     }
     if (change.dropinMovedTo !== null && (0,external_node_fs_.existsSync)(change.dropinMovedTo)) {
-        attempt(`move ${defaults_MANAGED_SETTINGS_DROPIN_DIR} back`, () => {
-            fs.move(change.dropinMovedTo ?? '', defaults_MANAGED_SETTINGS_DROPIN_DIR);
-        });
+        await attempt(`move ${defaults_MANAGED_SETTINGS_DROPIN_DIR} back`, () => fs.move(change.dropinMovedTo ?? '', defaults_MANAGED_SETTINGS_DROPIN_DIR));
     }
     if (change.createdDir)
-        fs.removeEmptyDir(defaults_MANAGED_SETTINGS_DIR);
+        await fs.removeEmptyDir(defaults_MANAGED_SETTINGS_DIR);
     return warnings;
 }
 
@@ -36199,35 +36209,71 @@ function restoreManagedSettings(change, fs) {
 /**
  * Writes to system paths, for the lock: file operations on `/etc/claude-code` (the managed
  * settings and their drop-in folder) and the one kernel parameter Airlock changes (AppArmor's
- * user-namespace restriction, for the sandbox). As root they are plain fs calls; otherwise each is
- * one `sudo -n` command. Every command is an argument array, never a shell string. I/O.
+ * user-namespace restriction, for the sandbox). As root they are plain fs calls (but `cp -p`);
+ * otherwise each is one `sudo -n` command. Every command is a program and an argument array Airlock
+ * chose, never a shell string, run through `@actions/exec` so that the log shows it
+ * (`[command]/usr/bin/sudo -n …`). I/O.
  */
 
 
 
+
+/**
+ * Runs `program` with `args` and waits for it; throws, naming the command and with its stderr,
+ * when it cannot start or exits non-zero. `program` is a bare name (`@actions/exec` splits its
+ * first argument as a command line; these have no spaces) and `args` go to the process as they
+ * are, with no shell. The command line is echoed to the log (not `silent`): every command here
+ * changes the machine, and its arguments are Airlock's own paths and values. None of them prints
+ * on stdout (no `-v`; `sysctl -q`), so what reaches the log besides the echo is only a failing
+ * command's stderr, which names Airlock's paths, never anything the agent wrote. Stdin is closed.
+ */
+async function command(program, args) {
+    const shown = [program, ...args].join(' ');
+    let result;
+    try {
+        result = await getExecOutput(program, args, { ignoreReturnCode: true, input: Buffer.alloc(0) });
+    }
+    catch (error) {
+        throw new Error(`\`${shown}\` could not be run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (result.exitCode !== 0) {
+        const stderr = result.stderr
+            .trim()
+            .split(/\s*\n\s*/)
+            .join(' ');
+        throw new Error(`\`${shown}\` failed with exit code ${result.exitCode}${stderr === '' ? '.' : `: ${stderr}`}`);
+    }
+}
 function sudo(args) {
-    (0,external_node_child_process_namespaceObject.execFileSync)('sudo', ['-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return command('sudo', ['-n', ...args]);
+}
+/** Plain fs calls (as root) as a promise: resolves when `op` returns, rejects with what it threw. */
+function plain(op) {
+    return new Promise((resolve) => {
+        op();
+        resolve();
+    });
 }
 const direct = {
     viaSudo: false,
-    mkdir: (dir) => (0,external_node_fs_.mkdirSync)(dir, { recursive: true, mode: 0o755 }),
-    install: (from, to, mode) => {
+    mkdir: (dir) => plain(() => (0,external_node_fs_.mkdirSync)(dir, { recursive: true, mode: 0o755 })),
+    install: (from, to, mode) => plain(() => {
         const staged = external_node_path_.join(external_node_path_.dirname(to), `.${external_node_path_.basename(to)}.airlock-tmp`);
         (0,external_node_fs_.copyFileSync)(from, staged);
         (0,external_node_fs_.chmodSync)(staged, mode);
         (0,external_node_fs_.renameSync)(staged, to);
-    },
-    copy: (from, to) => (0,external_node_child_process_namespaceObject.execFileSync)('cp', ['-p', '--', from, to]),
-    move: (from, to) => (0,external_node_fs_.renameSync)(from, to),
-    remove: (file) => (0,external_node_fs_.rmSync)(file, { force: true }),
-    removeEmptyDir: (dir) => {
+    }),
+    copy: (from, to) => command('cp', ['-p', '--', from, to]),
+    move: (from, to) => plain(() => (0,external_node_fs_.renameSync)(from, to)),
+    remove: (file) => plain(() => (0,external_node_fs_.rmSync)(file, { force: true })),
+    removeEmptyDir: (dir) => plain(() => {
         try {
             (0,external_node_fs_.rmdirSync)(dir);
         }
         catch {
             // Not empty or already gone: leave it.
         }
-    },
+    }),
 };
 const viaSudo = {
     viaSudo: true,
@@ -36236,30 +36282,35 @@ const viaSudo = {
     copy: (from, to) => sudo(['cp', '-p', '--', from, to]),
     move: (from, to) => sudo(['mv', '-f', '--', from, to]),
     remove: (file) => sudo(['rm', '-f', '--', file]),
-    removeEmptyDir: (dir) => {
+    removeEmptyDir: async (dir) => {
         try {
-            sudo(['rmdir', '--', dir]);
+            // A folder that is not empty is left quietly (exit 0, nothing on stderr for the log).
+            await sudo(['rmdir', '--ignore-fail-on-non-empty', '--', dir]);
         }
         catch {
-            // Not empty or already gone: leave it.
+            // Already gone: leave it.
         }
     },
 };
 /** Ubuntu 24.04's switch that stops bubblewrap (unprivileged user namespaces) under AppArmor. */
 const privileged_write_APPARMOR_USERNS_SYSCTL = 'kernel.apparmor_restrict_unprivileged_userns';
-/** Sets a kernel parameter (`sysctl -w key=value`), with `sudo -n` when asked. Throws on failure. */
+/**
+ * Sets a kernel parameter (`sysctl -q -w key=value`), with `sudo -n` when asked; the command is
+ * echoed to the log. Rejects, naming the command, on failure.
+ */
 function privileged_write_setSysctl(key, value, useSudo) {
     const args = ['sysctl', '-q', '-w', `${key}=${value}`];
-    if (useSudo)
-        sudo(args);
-    else
-        (0,external_node_child_process_namespaceObject.execFileSync)(args[0] ?? 'sysctl', args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    return useSudo ? sudo(args) : command('sysctl', args.slice(1));
 }
 /** True when this process may write system paths itself. */
 function privileged_write_isRoot() {
     return process.getuid?.() === 0;
 }
-/** Whether passwordless sudo works here. */
+/**
+ * Whether passwordless sudo works here. A quiet, synchronous probe (`sudo -n true`, bounded to
+ * 10 s): it changes nothing, so echoing it would only add a line to the log, and callers decide
+ * with it before anything is changed.
+ */
 function privileged_write_hasPasswordlessSudo() {
     try {
         execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
@@ -36861,11 +36912,11 @@ function runHook() {
 /**
  * Decides the sandbox, builds and validates the lock, and writes it as the managed settings
  * (recorded in `plan` first). `agentEnv` is the agent's environment (its `HOME`), `runner` the
- * runner's variables (the files to deny). Throws a {@link Refusal} when the lock cannot be put in
- * force.
+ * runner's variables (the files to deny). Rejects with a {@link Refusal} when the lock cannot be
+ * put in force; every command that changes the runner is echoed to the log.
  */
-function installLock(config, plan, agentEnv, runner) {
-    const sandbox = chooseSandbox(config, plan);
+async function installLock(config, plan, agentEnv, runner) {
+    const sandbox = await chooseSandbox(config, plan);
     const fs = privilegedFs();
     if (fs === null) {
         throw new Refusal('Airlock cannot write /etc/claude-code (not root and no passwordless sudo); run the job as root, in a container, or on a runner with passwordless sudo.');
@@ -36896,9 +36947,7 @@ function installLock(config, plan, agentEnv, runner) {
         mode: 0o600,
     });
     const settings = planSettingsChange(plan.privateDir, fs.viaSudo);
-    plan.willChange({ settings }, () => {
-        installManagedSettings(settings, lock.settings, plan.privateDir, fs);
-    });
+    await plan.willChange({ settings }, () => installManagedSettings(settings, lock.settings, plan.privateDir, fs));
     core.info(`Lock: ${lock.denyRules.length} deny rules, tools ${lock.tools.join(', ')}, allowed domains: ${config.allowedDomains.join(', ') || 'none'}`);
     return lock;
 }
@@ -36922,7 +36971,7 @@ function lockSummary(config, lock, hookVerified = false) {
  * Probes the sandbox and decides by the `sandbox` input; refuses when it must run and cannot. On
  * GitHub-hosted Ubuntu 24.04 first lifts the AppArmor restriction it needs (recorded in `plan`).
  */
-function chooseSandbox(config, plan) {
+async function chooseSandbox(config, plan) {
     let full = config.sandbox === 'off' ? null : probeSandbox(false);
     if (full !== null &&
         !full.ok &&
@@ -36931,9 +36980,7 @@ function chooseSandbox(config, plan) {
         hasPasswordlessSudo()) {
         // GitHub-hosted Ubuntu 24.04: AppArmor forbids the user namespaces bubblewrap needs. The VM is
         // the job's own and the runner has passwordless sudo: lift it for the run, put it back after.
-        plan.willChange({ sysctl: { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true } }, () => {
-            setSysctl(APPARMOR_USERNS_SYSCTL, '0', true);
-        });
+        await plan.willChange({ sysctl: { key: APPARMOR_USERNS_SYSCTL, value: '1', useSudo: true } }, () => setSysctl(APPARMOR_USERNS_SYSCTL, '0', true));
         core.info(`Sandbox: AppArmor forbade the user namespaces the sandbox needs; set ${APPARMOR_USERNS_SYSCTL}=0 with sudo for this run (it is put back afterwards).`);
         full = probeSandbox(false);
     }
@@ -48187,11 +48234,12 @@ async function restoreAll(plan, options) {
             warnings.push(`${left} agent processes could not be ended.`);
     }
     if (plan.settings !== null) {
-        warnings.push(...restoreManagedSettings(plan.settings, privilegedFsFor(plan.settings.useSudo)));
+        const fs = privilegedFsFor(plan.settings.useSudo);
+        warnings.push(...(await restoreManagedSettings(plan.settings, fs)));
     }
     if (plan.sysctl !== null) {
         try {
-            privileged_write_setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
+            await privileged_write_setSysctl(plan.sysctl.key, plan.sysctl.value, plan.sysctl.useSudo);
         }
         catch {
             warnings.push(`Could not set ${plan.sysctl.key} back to ${plan.sysctl.value}; run sudo sysctl -w ${plan.sysctl.key}=${plan.sysctl.value}.`);
@@ -48225,18 +48273,27 @@ async function restoreAll(plan, options) {
     return warnings;
 }
 /**
- * Puts back everything `plan` records (nothing when it was never opened) and passes each warning
- * (one sentence) to `warn`. Never throws; returns the warnings.
+ * Puts back everything `plan` records (nothing when it was never opened), once the change being
+ * made, if any, is done, and passes each warning (one sentence) to `warn`. Never throws; returns
+ * the warnings.
  */
 async function restoreRunner(plan, moment, warn) {
     if (!plan.isOpen)
         return [];
+    await plan.changeMade(); // a cancel can come while a change is being made: let it finish first
     const warnings = await restoreAll(plan.recorded, { removePrivateDir: moment !== 'after-agent' });
     for (const warning of warnings)
         warn(warning);
     if (moment === 'after-agent') {
-        plan.record(NOTHING_TO_PUT_BACK);
-        info('Restore: managed settings and git credentials are back as they were.');
+        if (warnings.length === 0) {
+            plan.record(NOTHING_TO_PUT_BACK);
+            info('Restore: managed settings and git credentials are back as they were.');
+        }
+        else {
+            // Kept in the plan (and its backups in the private folder): the end of main and the post
+            // step try again. Putting back is idempotent.
+            info('Restore: some changes could not be put back; they are tried again at the end.');
+        }
     }
     else if (moment === 'end') {
         if (warnings.length === 0)
