@@ -1435,6 +1435,8 @@ function skipped(message, error, log) {
     return { url: null, action: 'skipped', warning };
 }
 
+// EXTERNAL MODULE: ./build/pipeline/errors.js
+var errors = __webpack_require__(9032);
 ;// CONCATENATED MODULE: ./build/report/publish.js
 /**
  * Report, as a pipeline stage: renders the report from what the run recorded, writes the job
@@ -1443,6 +1445,7 @@ function skipped(message, error, log) {
  * after the agent, not at start-up: the report's number formatting alone (ICU) took 50 ms or more
  * to set up. Everything written is redacted. I/O (rendering, in `report.ts`, is pure).
  */
+
 
 
 
@@ -1476,7 +1479,7 @@ async function publishReport(facts, options) {
             .write();
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error instanceof Error ? error.message : 'unknown error'}`);
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* errorMessage */.g)(error)}`);
     }
     const commentUrl = await postComment(facts, input, body, options);
     annotate(violations, redactor);
@@ -1540,7 +1543,7 @@ async function postComment(facts, input, body, options) {
         return result.url ?? '';
     }
     catch (error) {
-        core/* warning */.$e(redactor.redact(`Could not post the PR comment: ${error instanceof Error ? error.message : 'unknown error'}`));
+        core/* warning */.$e(redactor.redact(`Could not post the PR comment: ${(0,errors/* errorMessage */.g)(error)}`));
         return '';
     }
 }

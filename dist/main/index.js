@@ -32089,6 +32089,8 @@ function validateManagedSettings(value) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./build/pipeline/errors.js
+var errors = __nccwpck_require__(9032);
 ;// CONCATENATED MODULE: ./build/lock/managed-settings.js
 /**
  * The lock as the machine's managed settings (`/etc/claude-code/managed-settings.json`): what was
@@ -32096,6 +32098,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
  * written, and both are put back afterwards. The plan is made first so it can be saved in state
  * before anything changes. I/O, through a `PrivilegedFs`.
  */
+
 
 
 
@@ -32149,7 +32152,7 @@ async function restoreManagedSettings(change, fs) {
             await action();
         }
         catch (error) {
-            warnings.push(`Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`);
+            warnings.push(`Could not ${what}: ${(0,errors/* errorMessage */.g)(error).split('\n')[0] ?? ''}`);
         }
     };
     if (change.backup !== null && (0,external_node_fs_.existsSync)(change.backup)) {
@@ -32183,6 +32186,7 @@ var exec = __nccwpck_require__(2876);
 
 
 
+
 /**
  * Runs `program` with `args` and waits for it; throws, naming the command and with its stderr,
  * when it cannot start or exits non-zero. `program` is a bare name (`@actions/exec` splits its
@@ -32199,7 +32203,7 @@ async function command(program, args) {
         result = await (0,exec/* getExecOutput */.H)(program, args, { ignoreReturnCode: true, input: Buffer.alloc(0) });
     }
     catch (error) {
-        throw new Error(`\`${shown}\` could not be run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`\`${shown}\` could not be run: ${(0,errors/* errorMessage */.g)(error)}`, { cause: error });
     }
     if (result.exitCode !== 0) {
         const stderr = result.stderr
@@ -32859,8 +32863,6 @@ function runHook() {
 
 
 
-// EXTERNAL MODULE: ./build/pipeline/errors.js
-var errors = __nccwpck_require__(9032);
 ;// CONCATENATED MODULE: ./build/lock/install.js
 /**
  * Lock, as a pipeline stage: decides the OS sandbox, builds the lock (managed settings, the
@@ -47464,10 +47466,12 @@ function describeEnvironment(result) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./build/pipeline/errors.js
+var errors = __nccwpck_require__(9032);
 ;// CONCATENATED MODULE: ./build/strip/credentials/files.js
 /**
  * File helpers the credentials code shares: real paths of files that may not exist, containment,
- * regular files, how a path is shown in a message, and what a failure says. `realOrResolved` and
+ * regular files, and how a path is shown in a message. `realOrResolved` and
  * `isFile` read the file system; the others are pure.
  */
 
@@ -47507,10 +47511,6 @@ function displayPath(repo, home) {
             return `~/${external_node_path_.relative(home, p)}`;
         return p;
     };
-}
-/** The message of a thrown value. */
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 /** Whether a thrown value is a file-system error with `code` (`ENOENT`). */
 function isErrno(error, code) {
@@ -47681,6 +47681,7 @@ function safeDecode(text) {
 
 
 
+
 /** The name of the record written into the backup directory before anything is changed. */
 const MANIFEST_FILE = 'manifest.json';
 /**
@@ -47771,7 +47772,7 @@ async function restoreGitCredentials(change) {
             await restoreOne(backup);
         }
         catch (error) {
-            warnings.push(redactor.redact(`Could not put back ${backup.original}: ${errorMessage(error)}`));
+            warnings.push(redactor.redact(`Could not put back ${backup.original}: ${(0,errors/* errorMessage */.g)(error)}`));
         }
     }
     if (warnings.length === 0) {
@@ -47781,7 +47782,7 @@ async function restoreGitCredentials(change) {
         }
         catch (error) {
             if (!isErrno(error, 'ENOENT')) {
-                warnings.push(`Could not remove the backup directory ${change.backupDir}: ${errorMessage(error)}`);
+                warnings.push(`Could not remove the backup directory ${change.backupDir}: ${(0,errors/* errorMessage */.g)(error)}`);
             }
         }
     }
@@ -48012,8 +48013,6 @@ function resolveInclude(value, baseDir, home) {
     return external_node_path_.resolve(baseDir, value);
 }
 
-// EXTERNAL MODULE: ./build/pipeline/errors.js
-var errors = __nccwpck_require__(9032);
 ;// CONCATENATED MODULE: ./build/git/git.js
 /**
  * The only way the action runs git. After the agent ran, the repository is hostile: its config,
@@ -48504,6 +48503,7 @@ class Inspector {
 
 
 
+
 /** Reads every config file and credential store there is and decides what to take away. */
 async function main_decide(inspector, repo, home, runnerTemp, display) {
     const configFiles = [...(await repositoryConfigFiles(repo)), ...(await globalConfigFiles(home))];
@@ -48592,7 +48592,7 @@ async function neutralizeGitCredentials(repoDir, backupDir, opts) {
         // No `cause`: the original error may quote a credential (git echoes keys); only the redacted
         // message leaves this function.
         // eslint-disable-next-line preserve-caught-error
-        throw new Error(redactor.redact(`Could not take away git credentials: ${errorMessage(error)}.${rollback}`));
+        throw new Error(redactor.redact(`Could not take away git credentials: ${(0,errors/* errorMessage */.g)(error)}.${rollback}`));
     }
 }
 
@@ -48680,6 +48680,7 @@ async function takeGitCredentials(workspace, plan, runner) {
 
 
 
+
 /**
  * Puts back everything in the plan: ends any agent process still running, restores the managed
  * settings and git credentials byte for byte, removes the agent's temp folder (and, when asked,
@@ -48712,7 +48713,7 @@ async function restoreAll(plan, options) {
             credentials = await readCredentialsChange(plan.credentialsBackupDir);
         }
         catch (error) {
-            warnings.push(`Could not read the git credentials backup: ${error instanceof Error ? error.message : 'unknown error'}`);
+            warnings.push(`Could not read the git credentials backup: ${(0,errors/* errorMessage */.g)(error)}`);
         }
     }
     if (credentials !== null)
@@ -48807,6 +48808,7 @@ function onCancel(plan, warn, signals = process, exit = () => process.exit(1)) {
  */
 
 
+
 /** Ends any agent process still running and puts back what `main` had not put back yet. */
 async function runPost() {
     try {
@@ -48820,7 +48822,7 @@ async function runPost() {
         });
     }
     catch (error) {
-        core.warning(`Airlock post step could not finish restoring (${error instanceof Error ? error.message : 'unknown error'}); check /etc/claude-code and the repository's .git/config by hand.`);
+        core.warning(`Airlock post step could not finish restoring (${errorMessage(error)}); check /etc/claude-code and the repository's .git/config by hand.`);
     }
 }
 

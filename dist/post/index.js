@@ -36128,6 +36128,21 @@ function settings_schema_validateManagedSettings(value) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./build/pipeline/errors.js
+/**
+ * The pipeline's error vocabulary: the refusal a stage throws to stop the run before the agent
+ * starts, and the one way an error becomes text. Pure; imports nothing, so any stage may import it
+ * without loading the pipeline.
+ */
+/** Why the action refused to run the agent; the message is the one sentence the user reads. */
+class errors_Refusal extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'Refusal';
+}
+/** The message of `error` when it is an `Error`, else `error` as a string. */
+function errors_errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./build/lock/managed-settings.js
 /**
  * The lock as the machine's managed settings (`/etc/claude-code/managed-settings.json`): what was
@@ -36135,6 +36150,7 @@ function settings_schema_validateManagedSettings(value) {
  * written, and both are put back afterwards. The plan is made first so it can be saved in state
  * before anything changes. I/O, through a `PrivilegedFs`.
  */
+
 
 
 
@@ -36188,7 +36204,7 @@ async function restoreManagedSettings(change, fs) {
             await action();
         }
         catch (error) {
-            warnings.push(`Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`);
+            warnings.push(`Could not ${what}: ${errors_errorMessage(error).split('\n')[0] ?? ''}`);
         }
     };
     if (change.backup !== null && (0,external_node_fs_.existsSync)(change.backup)) {
@@ -36218,6 +36234,7 @@ async function restoreManagedSettings(change, fs) {
 
 
 
+
 /**
  * Runs `program` with `args` and waits for it; throws, naming the command and with its stderr,
  * when it cannot start or exits non-zero. `program` is a bare name (`@actions/exec` splits its
@@ -36234,7 +36251,7 @@ async function command(program, args) {
         result = await getExecOutput(program, args, { ignoreReturnCode: true, input: Buffer.alloc(0) });
     }
     catch (error) {
-        throw new Error(`\`${shown}\` could not be run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`\`${shown}\` could not be run: ${errors_errorMessage(error)}`, { cause: error });
     }
     if (result.exitCode !== 0) {
         const stderr = result.stderr
@@ -47008,7 +47025,7 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 ;// CONCATENATED MODULE: ./build/strip/credentials/files.js
 /**
  * File helpers the credentials code shares: real paths of files that may not exist, containment,
- * regular files, how a path is shown in a message, and what a failure says. `realOrResolved` and
+ * regular files, and how a path is shown in a message. `realOrResolved` and
  * `isFile` read the file system; the others are pure.
  */
 
@@ -47048,10 +47065,6 @@ function files_displayPath(repo, home) {
             return `~/${path.relative(home, p)}`;
         return p;
     };
-}
-/** The message of a thrown value. */
-function files_errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 /** Whether a thrown value is a file-system error with `code` (`ENOENT`). */
 function isErrno(error, code) {
@@ -47222,6 +47235,7 @@ function safeDecode(text) {
 
 
 
+
 /** The name of the record written into the backup directory before anything is changed. */
 const MANIFEST_FILE = 'manifest.json';
 /**
@@ -47312,7 +47326,7 @@ async function backup_restoreGitCredentials(change) {
             await restoreOne(backup);
         }
         catch (error) {
-            warnings.push(redactor.redact(`Could not put back ${backup.original}: ${files_errorMessage(error)}`));
+            warnings.push(redactor.redact(`Could not put back ${backup.original}: ${errors_errorMessage(error)}`));
         }
     }
     if (warnings.length === 0) {
@@ -47322,7 +47336,7 @@ async function backup_restoreGitCredentials(change) {
         }
         catch (error) {
             if (!isErrno(error, 'ENOENT')) {
-                warnings.push(`Could not remove the backup directory ${change.backupDir}: ${files_errorMessage(error)}`);
+                warnings.push(`Could not remove the backup directory ${change.backupDir}: ${errors_errorMessage(error)}`);
             }
         }
     }
@@ -48043,6 +48057,7 @@ class inspect_Inspector {
 
 
 
+
 /** Reads every config file and credential store there is and decides what to take away. */
 async function neutralize_decide(inspector, repo, home, runnerTemp, display) {
     const configFiles = [...(await repositoryConfigFiles(repo)), ...(await globalConfigFiles(home))];
@@ -48219,6 +48234,7 @@ async function takeGitCredentials(workspace, plan, runner) {
 
 
 
+
 /**
  * Puts back everything in the plan: ends any agent process still running, restores the managed
  * settings and git credentials byte for byte, removes the agent's temp folder (and, when asked,
@@ -48251,7 +48267,7 @@ async function restoreAll(plan, options) {
             credentials = await readCredentialsChange(plan.credentialsBackupDir);
         }
         catch (error) {
-            warnings.push(`Could not read the git credentials backup: ${error instanceof Error ? error.message : 'unknown error'}`);
+            warnings.push(`Could not read the git credentials backup: ${errors_errorMessage(error)}`);
         }
     }
     if (credentials !== null)
@@ -48321,6 +48337,7 @@ async function restoreRunner(plan, moment, warn) {
  */
 
 
+
 /** Ends any agent process still running and puts back what `main` had not put back yet. */
 async function runPost() {
     try {
@@ -48334,7 +48351,7 @@ async function runPost() {
         });
     }
     catch (error) {
-        core_warning(`Airlock post step could not finish restoring (${error instanceof Error ? error.message : 'unknown error'}); check /etc/claude-code and the repository's .git/config by hand.`);
+        core_warning(`Airlock post step could not finish restoring (${errors_errorMessage(error)}); check /etc/claude-code and the repository's .git/config by hand.`);
     }
 }
 

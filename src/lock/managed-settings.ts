@@ -13,6 +13,7 @@ import {
 } from './defaults.js'
 import type { ManagedSettings } from './policy.js'
 import type { PrivilegedFs } from './privileged-write.js'
+import { errorMessage } from '../pipeline/errors.js'
 
 /** What installing the lock changed, recorded in state before the change is made. */
 export interface SettingsChange {
@@ -84,9 +85,7 @@ export async function restoreManagedSettings(
     try {
       await action()
     } catch (error) {
-      warnings.push(
-        `Could not ${what}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'}`,
-      )
+      warnings.push(`Could not ${what}: ${errorMessage(error).split('\n')[0] ?? ''}`)
     }
   }
   if (change.backup !== null && existsSync(change.backup)) {

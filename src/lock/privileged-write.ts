@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync, rmdirSync } from 'node:fs'
 import path from 'node:path'
 import { getExecOutput, type ExecOutput } from '@actions/exec'
+import { errorMessage } from '../pipeline/errors.js'
 
 /**
  * File operations on system paths (`/etc/claude-code`). As root they are plain fs calls; as a
@@ -45,10 +46,7 @@ async function command(program: string, args: string[]): Promise<void> {
   try {
     result = await getExecOutput(program, args, { ignoreReturnCode: true, input: Buffer.alloc(0) })
   } catch (error) {
-    throw new Error(
-      `\`${shown}\` could not be run: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    )
+    throw new Error(`\`${shown}\` could not be run: ${errorMessage(error)}`, { cause: error })
   }
   if (result.exitCode !== 0) {
     const stderr = result.stderr

@@ -6,6 +6,7 @@
  */
 import * as core from '@actions/core'
 import { RestorePlan, restoreRunner } from '../restore/index.js'
+import { errorMessage } from './errors.js'
 
 /** Ends any agent process still running and puts back what `main` had not put back yet. */
 export async function runPost(): Promise<void> {
@@ -20,7 +21,7 @@ export async function runPost(): Promise<void> {
     })
   } catch (error) {
     core.warning(
-      `Airlock post step could not finish restoring (${error instanceof Error ? error.message : 'unknown error'}); check /etc/claude-code and the repository's .git/config by hand.`,
+      `Airlock post step could not finish restoring (${errorMessage(error)}); check /etc/claude-code and the repository's .git/config by hand.`,
     )
   }
 }

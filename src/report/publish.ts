@@ -25,6 +25,7 @@ import { renderReport, SUMMARY_LIMIT } from './render.js'
 import { upsertStickyComment, type CommentsClient } from './sticky-comment.js'
 import type { LockSummary, ReportInput } from './types.js'
 import { conclusionFor, summaryLine } from './verdict.js'
+import { errorMessage } from '../pipeline/errors.js'
 
 /** What the run recorded, stage by stage; the report is rendered from whatever got filled in. */
 export interface RunFacts {
@@ -86,9 +87,7 @@ export async function publishReport(facts: RunFacts, options: PublishOptions): P
       .addRaw(redactor.redact(renderReport(input, { limit: SUMMARY_LIMIT })))
       .write()
   } catch (error) {
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : 'unknown error'}`,
-    )
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
   const commentUrl = await postComment(facts, input, body, options)
   annotate(violations, redactor)
@@ -170,11 +169,7 @@ async function postComment(
     if (result.warning !== undefined) core.warning(redactor.redact(result.warning))
     return result.url ?? ''
   } catch (error) {
-    core.warning(
-      redactor.redact(
-        `Could not post the PR comment: ${error instanceof Error ? error.message : 'unknown error'}`,
-      ),
-    )
+    core.warning(redactor.redact(`Could not post the PR comment: ${errorMessage(error)}`))
     return ''
   }
 }

@@ -9,6 +9,7 @@ import { endAgentProcesses } from '../agent/index.js'
 import { readCredentialsChange, restoreGitCredentials } from '../strip/index.js'
 import { privilegedFsFor, restoreManagedSettings, setSysctl } from '../lock/index.js'
 import { NOTHING_TO_PUT_BACK, type PlanRecord, type RestorePlan } from './plan.js'
+import { errorMessage } from '../pipeline/errors.js'
 
 /**
  * Puts back everything in the plan: ends any agent process still running, restores the managed
@@ -44,9 +45,7 @@ async function restoreAll(
     try {
       credentials = await readCredentialsChange(plan.credentialsBackupDir)
     } catch (error) {
-      warnings.push(
-        `Could not read the git credentials backup: ${error instanceof Error ? error.message : 'unknown error'}`,
-      )
+      warnings.push(`Could not read the git credentials backup: ${errorMessage(error)}`)
     }
   }
   if (credentials !== null) warnings.push(...(await restoreGitCredentials(credentials)))

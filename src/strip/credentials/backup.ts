@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import { errorMessage, isErrno } from './files.js'
+import { errorMessage } from '../../pipeline/errors.js'
+import { isErrno } from './files.js'
 import { credentialRedactor } from './redaction.js'
 
 /** One file copied aside before it was changed or moved away. */

@@ -1,6 +1,6 @@
 /**
  * File helpers the credentials code shares: real paths of files that may not exist, containment,
- * regular files, how a path is shown in a message, and what a failure says. `realOrResolved` and
+ * regular files, and how a path is shown in a message. `realOrResolved` and
  * `isFile` read the file system; the others are pure.
  */
 import * as fs from 'node:fs/promises'
@@ -40,11 +40,6 @@ export function displayPath(repo: string, home: string): (p: string) => string {
     if (isInside(p, home)) return `~/${path.relative(home, p)}`
     return p
   }
-}
-
-/** The message of a thrown value. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 /** Whether a thrown value is a file-system error with `code` (`ENOENT`). */

@@ -32,7 +32,8 @@ import {
 } from './config-files.js'
 import { applyEdit, type ConfigGit, type Edit } from './git-config.js'
 import { Inspector } from './inspect.js'
-import { displayPath, errorMessage, realOrResolved } from './files.js'
+import { errorMessage } from '../../pipeline/errors.js'
+import { displayPath, realOrResolved } from './files.js'
 import { credentialRedactor } from './redaction.js'
 
 /** Where to look besides the repository, and which git to run. */
