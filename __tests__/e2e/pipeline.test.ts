@@ -283,9 +283,18 @@ describe('violations and re-runs', () => {
       },
       { text: 'Committed.' },
     ])
-    const run = await runAction({ repo, inputs: baseInputs(model.url), githubApiUrl: github.url })
+    const run = await runAction({
+      repo,
+      inputs: { ...baseInputs(model.url), 'pass-env': 'MY_SETTING_VAR' },
+      githubApiUrl: github.url,
+    })
     expect(run.outputs.conclusion, run.stdout).toBe('violation')
     expect(run.exitCode).toBe(1)
+    // The inputs that hold a setting (set by the runner with their defaults, as here) are no
+    // secrets: neither masked in the log nor blanked out of the report.
+    expect(run.stdout).not.toMatch(/^::add-mask::(MY_SETTING_VAR|violation|required|always)$/m)
+    expect(github.comments[0]!.body).not.toContain('[REDACTED]')
+    expect(github.comments[0]!.body).toContain('violation')
     const violations = JSON.parse(run.outputs.violations ?? '[]') as {
       kind: string
       path: string

@@ -19,6 +19,7 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import YAML from 'yaml'
 
 /** The repository root (where dist/ is). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -164,6 +165,27 @@ function runNode(script, env, cwd, runnerRoot) {
  */
 
 /**
+ * The inputs action.yml declares, each with the value the runner gives it when the workflow sets
+ * none: its default, with `${{ github.token }}` as empty and `${{ toJSON(matrix) }}` as `null`.
+ *
+ * @returns {Record<string, string>}
+ */
+export function actionDefaults() {
+  const actionYml = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
+  /** @type {{ inputs: Record<string, { default?: unknown }> }} */
+  const action = YAML.parse(actionYml)
+  /** @type {Record<string, string>} */
+  const defaults = {}
+  for (const [name, input] of Object.entries(action.inputs)) {
+    const value = input.default === undefined ? '' : String(input.default)
+    defaults[name] = value
+      .replace('${{ github.token }}', '')
+      .replace('${{ toJSON(matrix) }}', 'null')
+  }
+  return defaults
+}
+
+/**
  * The runner's side of one step: its file commands, environment and event, ready to start
  * main and post.
  *
@@ -188,7 +210,9 @@ export function prepareStep(options) {
   )
   /** @type {Record<string, string>} */
   const inputs = {}
-  for (const [name, value] of Object.entries(options.inputs))
+  // As the runner does: every input declared in action.yml is set, with its default when the
+  // workflow gives none (expressions as a runner without a token or matrix evaluates them).
+  for (const [name, value] of Object.entries({ ...actionDefaults(), ...options.inputs }))
     inputs[`INPUT_${name.toUpperCase()}`] = value
   /** @type {Record<string, string>} */
   const env = {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Inputs, Outputs } from '../../src/inputs/contract.js'
+import { SETTING_INPUTS } from '../../src/strip/allowlist.js'
 import { renderReadme, renderTable } from '../../scripts/docs.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -24,6 +25,20 @@ function sectionKeys(section: string): string[] {
 describe('the public contract', () => {
   it('action.yml declares exactly the inputs the code reads', () => {
     expect(sectionKeys('inputs').sort()).toEqual(Object.values(Inputs).sort())
+  })
+  it('classes every input: a setting (neither redacted nor masked) or a possible secret', () => {
+    const settings = SETTING_INPUTS.map((rule) => rule.pattern)
+    const variables = sectionKeys('inputs').map((name) => `INPUT_${name.toUpperCase()}`)
+    expect(settings.filter((name) => !variables.includes(name))).toEqual([])
+    // A new input is a secret until someone decides otherwise: this list changes with care.
+    expect(variables.filter((name) => !settings.includes(name)).sort()).toEqual([
+      'INPUT_ANTHROPIC-API-KEY',
+      'INPUT_ANTHROPIC-BASE-URL',
+      'INPUT_CLAUDE-ARGS',
+      'INPUT_CLAUDE-CODE-OAUTH-TOKEN',
+      'INPUT_GITHUB-TOKEN',
+      'INPUT_PROMPT',
+    ])
   })
   it('action.yml declares exactly the outputs the code sets', () => {
     expect(sectionKeys('outputs').sort()).toEqual(Object.values(Outputs).sort())

@@ -56,6 +56,33 @@ describe('stripEnvironment', () => {
     expect(redactor.redact(`key ${AWS_SECRET}`)).toBe('key [REDACTED]')
     expect(fake.log.at(-1)).toMatch(/^info Strip: kept 1 variable, stripped 3 \(\d+ by value\)$/)
   })
+
+  it('neither masks nor redacts the inputs that hold a setting, as the runner sets them with their defaults', () => {
+    const redactor = new Redactor()
+    const environment = stripEnvironment(
+      {
+        PATH: '/usr/bin:/bin',
+        'INPUT_PASS-ENV': 'MY_VAR',
+        'INPUT_FAIL-ON': 'violation',
+        INPUT_SANDBOX: 'required',
+        INPUT_ISOLATION: 'vm-or-container',
+        'INPUT_CLAUDE-VERSION': '2.1.197',
+        'INPUT_ANTHROPIC-API-KEY': API_KEY,
+        'INPUT_CLAUDE-ARGS': `--model x ${AWS_SECRET}`,
+      },
+      config,
+      redactor,
+    )
+    expect(environment.env).toEqual({ PATH: '/usr/bin:/bin' })
+    expect(environment.stripped).toContain('INPUT_PASS-ENV')
+    expect(fake.secrets).toEqual([API_KEY])
+    expect(redactor.redact('pass MY_VAR; violation; required; vm-or-container; 2.1.197')).toBe(
+      'pass MY_VAR; violation; required; vm-or-container; 2.1.197',
+    )
+    expect(redactor.redact(`${API_KEY} and --model x ${AWS_SECRET}`)).toBe(
+      '[REDACTED] and [REDACTED]',
+    )
+  })
 })
 
 describe('takeGitCredentials', () => {

@@ -38473,6 +38473,34 @@ const CREDENTIAL_NAME_SUBSTRINGS = [
     'AUTHTOKEN',
     'ACCESSTOKEN',
 ];
+/**
+ * This action's inputs that hold a setting, never a credential. Every `INPUT_*` variable is
+ * removed from the agent's environment, but the values of these are not secrets: redacting them
+ * would blank words such as `violation`, `required` or a `pass-env` name out of every log line and
+ * report (the runner sets each input, with its default). Any other input (`prompt`,
+ * `claude-args`, `anthropic-base-url` and the credentials) is treated as a secret, and so is a
+ * setting whose value looks like a credential.
+ */
+const SETTING_INPUTS = [
+    { pattern: 'INPUT_ISOLATION', reason: 'one of container, vm-or-container, none' },
+    { pattern: 'INPUT_SANDBOX', reason: 'one of required, best-effort, off' },
+    { pattern: 'INPUT_FAIL-ON', reason: 'one of violation, denial, never' },
+    { pattern: 'INPUT_COMMENT', reason: 'one of always, on-change, never' },
+    { pattern: 'INPUT_MAX-TURNS', reason: 'a number' },
+    { pattern: 'INPUT_TIMEOUT-MINUTES', reason: 'a number' },
+    { pattern: 'INPUT_MODEL', reason: 'a model name' },
+    { pattern: 'INPUT_CLAUDE-VERSION', reason: 'a version number' },
+    { pattern: 'INPUT_CLAUDE-PATH', reason: 'a path' },
+    { pattern: 'INPUT_PROMPT-FILE', reason: 'a path' },
+    { pattern: 'INPUT_PASS-ENV', reason: 'variable names (the values stay secret)' },
+    { pattern: 'INPUT_STRIP-ENV', reason: 'variable names' },
+    { pattern: 'INPUT_ALLOWED-DOMAINS', reason: 'domain names' },
+    { pattern: 'INPUT_ALLOW-WRITE', reason: 'paths' },
+    { pattern: 'INPUT_DENY', reason: 'permission rules' },
+    { pattern: 'INPUT_PROTECTED-PATHS', reason: 'path patterns' },
+    { pattern: 'INPUT_ALLOWED-ACTORS', reason: 'GitHub logins' },
+    { pattern: 'INPUT_MATRIX', reason: "the job's matrix values, for the sticky comment's marker" },
+];
 
 ;// CONCATENATED MODULE: ./node_modules/@secretlint/secretlint-rule-preset-recommend/module/index.js
 
@@ -47371,6 +47399,16 @@ function isCredentialName(name) {
         return true;
     return CREDENTIAL_NAME_SUBSTRINGS.some((part) => upper.includes(part));
 }
+const isSettingInputName = matcher(SETTING_INPUTS.map((rule) => rule.pattern));
+/**
+ * Whether `name` is one of this action's inputs that hold a setting ({@link SETTING_INPUTS}:
+ * `INPUT_FAIL-ON=violation`, `INPUT_PASS-ENV=MY_VAR`): removed from the agent's environment like
+ * every input, but its value is not a secret, so it is neither redacted nor masked. A setting whose
+ * value looks like a credential is still treated as one.
+ */
+function isSettingInput(name, value) {
+    return isSettingInputName(name) && looksLikeSecret(value) === null;
+}
 /**
  * An absolute path whose every segment is ordinary (no token-like part, so `/hooks/T0/B0/<token>`
  * is not plain): never a credential, and common in reports. `isSecret` answers
@@ -47394,7 +47432,8 @@ function isPlainPath(value, isSecret) {
  * - `strippedValues` holds each removed value once, for the redactor and `core.setSecret`, except
  *   empty values and plain absolute paths of variables removed only as `not-allowed`
  *   (`RUNNER_WORKSPACE=/home/runner/work/repo`): masking those would garble every workspace path
- *   in the report while hiding nothing secret.
+ *   in the report while hiding nothing secret; and except the values of inputs that hold a
+ *   setting ({@link isSettingInput}), which would blank words such as `violation` out of it.
  */
 function buildAgentEnvironment(source, options) {
     const isPassed = matcher(options.passEnv);
@@ -47437,7 +47476,9 @@ function buildAgentEnvironment(source, options) {
             continue;
         }
         removed.push([name, reason]);
-        if (value !== '' && !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment))) {
+        if (value !== '' &&
+            !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment)) &&
+            !isSettingInput(name, value)) {
             strippedValues.add(value);
         }
     }
@@ -48632,7 +48673,9 @@ function stripEnvironment(source, config, redactor) {
     for (const name of environment.stripped) {
         const value = source[name] ?? '';
         const reason = environment.reasons[name];
+        // An input that holds a setting (`pass-env: MY_VAR`) is no secret, whatever its name says.
         if (value.length >= 6 &&
+            !isSettingInput(name, value) &&
             (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)) {
             lib_core/* setSecret */.Pq(value);
         }

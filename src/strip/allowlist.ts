@@ -220,3 +220,32 @@ export const CREDENTIAL_NAME_SUBSTRINGS: readonly string[] = [
   'AUTHTOKEN',
   'ACCESSTOKEN',
 ]
+
+/**
+ * This action's inputs that hold a setting, never a credential. Every `INPUT_*` variable is
+ * removed from the agent's environment, but the values of these are not secrets: redacting them
+ * would blank words such as `violation`, `required` or a `pass-env` name out of every log line and
+ * report (the runner sets each input, with its default). Any other input (`prompt`,
+ * `claude-args`, `anthropic-base-url` and the credentials) is treated as a secret, and so is a
+ * setting whose value looks like a credential.
+ */
+export const SETTING_INPUTS: readonly EnvNameRule[] = [
+  { pattern: 'INPUT_ISOLATION', reason: 'one of container, vm-or-container, none' },
+  { pattern: 'INPUT_SANDBOX', reason: 'one of required, best-effort, off' },
+  { pattern: 'INPUT_FAIL-ON', reason: 'one of violation, denial, never' },
+  { pattern: 'INPUT_COMMENT', reason: 'one of always, on-change, never' },
+  { pattern: 'INPUT_MAX-TURNS', reason: 'a number' },
+  { pattern: 'INPUT_TIMEOUT-MINUTES', reason: 'a number' },
+  { pattern: 'INPUT_MODEL', reason: 'a model name' },
+  { pattern: 'INPUT_CLAUDE-VERSION', reason: 'a version number' },
+  { pattern: 'INPUT_CLAUDE-PATH', reason: 'a path' },
+  { pattern: 'INPUT_PROMPT-FILE', reason: 'a path' },
+  { pattern: 'INPUT_PASS-ENV', reason: 'variable names (the values stay secret)' },
+  { pattern: 'INPUT_STRIP-ENV', reason: 'variable names' },
+  { pattern: 'INPUT_ALLOWED-DOMAINS', reason: 'domain names' },
+  { pattern: 'INPUT_ALLOW-WRITE', reason: 'paths' },
+  { pattern: 'INPUT_DENY', reason: 'permission rules' },
+  { pattern: 'INPUT_PROTECTED-PATHS', reason: 'path patterns' },
+  { pattern: 'INPUT_ALLOWED-ACTORS', reason: 'GitHub logins' },
+  { pattern: 'INPUT_MATRIX', reason: "the job's matrix values, for the sticky comment's marker" },
+]

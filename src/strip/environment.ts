@@ -19,6 +19,7 @@ import {
   BASE_ENV_ALLOWLIST,
   CREDENTIAL_NAME_SUBSTRINGS,
   CREDENTIAL_NAME_WORDS,
+  SETTING_INPUTS,
 } from './allowlist.js'
 import { looksLikeSecret } from '../secrets/index.js'
 import type { AgentEnvironment } from '../types/stages.js'
@@ -90,6 +91,18 @@ export function isCredentialName(name: string): boolean {
   return CREDENTIAL_NAME_SUBSTRINGS.some((part) => upper.includes(part))
 }
 
+const isSettingInputName = matcher(SETTING_INPUTS.map((rule) => rule.pattern))
+
+/**
+ * Whether `name` is one of this action's inputs that hold a setting ({@link SETTING_INPUTS}:
+ * `INPUT_FAIL-ON=violation`, `INPUT_PASS-ENV=MY_VAR`): removed from the agent's environment like
+ * every input, but its value is not a secret, so it is neither redacted nor masked. A setting whose
+ * value looks like a credential is still treated as one.
+ */
+export function isSettingInput(name: string, value: string): boolean {
+  return isSettingInputName(name) && looksLikeSecret(value) === null
+}
+
 /**
  * An absolute path whose every segment is ordinary (no token-like part, so `/hooks/T0/B0/<token>`
  * is not plain): never a credential, and common in reports. `isSecret` answers
@@ -113,7 +126,8 @@ function isPlainPath(value: string, isSecret: (segment: string) => boolean): boo
  * - `strippedValues` holds each removed value once, for the redactor and `core.setSecret`, except
  *   empty values and plain absolute paths of variables removed only as `not-allowed`
  *   (`RUNNER_WORKSPACE=/home/runner/work/repo`): masking those would garble every workspace path
- *   in the report while hiding nothing secret.
+ *   in the report while hiding nothing secret; and except the values of inputs that hold a
+ *   setting ({@link isSettingInput}), which would blank words such as `violation` out of it.
  */
 export function buildAgentEnvironment(
   source: Readonly<Record<string, string | undefined>>,
@@ -157,7 +171,11 @@ export function buildAgentEnvironment(
       continue
     }
     removed.push([name, reason])
-    if (value !== '' && !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment))) {
+    if (
+      value !== '' &&
+      !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment)) &&
+      !isSettingInput(name, value)
+    ) {
       strippedValues.add(value)
     }
   }

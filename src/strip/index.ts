@@ -8,6 +8,7 @@ export {
   buildAgentEnvironment,
   describeEnvironment,
   isCredentialName,
+  isSettingInput,
   type AgentEnvironmentBuild,
   type EnvironmentOptions,
   type StripReason,

@@ -13,6 +13,7 @@ import {
   buildAgentEnvironment,
   describeEnvironment,
   isCredentialName,
+  isSettingInput,
   type AgentEnvironmentBuild,
 } from './environment.js'
 import { neutralizeGitCredentials } from './credentials/index.js'
@@ -35,8 +36,10 @@ export function stripEnvironment(
   for (const name of environment.stripped) {
     const value = source[name] ?? ''
     const reason = environment.reasons[name]
+    // An input that holds a setting (`pass-env: MY_VAR`) is no secret, whatever its name says.
     if (
       value.length >= 6 &&
+      !isSettingInput(name, value) &&
       (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)
     ) {
       core.setSecret(value)
