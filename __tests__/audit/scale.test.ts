@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,6 +15,7 @@ import {
 } from '../../src/report/index.js'
 import { secretScanner } from '../../src/secrets/index.js'
 import type { AuditRecord } from '../../src/types/stages.js'
+import { git } from './harness.js'
 
 // `collect.test.ts` ('scale') proves a 10,000-file audit completes, and `render.test.ts` that a
 // report of 10,000 made-up rows fits the comment. This joins the two: the record a real audit of
@@ -30,25 +30,6 @@ function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
   cleanups.push(dir)
   return dir
-}
-
-/** git for the test's own setup (what a user or the agent would do), never the audit's. */
-function git(repo: string, ...args: string[]): void {
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_') && v) env[k] = v
-  execFileSync('git', args, {
-    cwd: repo,
-    env: {
-      ...env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_AUTHOR_NAME: 'Test',
-      GIT_AUTHOR_EMAIL: 'test@example.com',
-      GIT_COMMITTER_NAME: 'Test',
-      GIT_COMMITTER_EMAIL: 'test@example.com',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
 }
 
 function write(repo: string, file: string, content: string): void {

@@ -1,7 +1,6 @@
 // Snapshot and audit as stages, against a real repository: what the agent changed after the
 // baseline is found, a stripped value it wrote is a violation, patch-file is written and its output
 // set, and the agent's commits go to the transcript with their subjects redacted.
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,6 +10,7 @@ import { auditChanges, startLocating, takeBaseline } from '../../src/audit/stage
 import { parseConfig, type Config } from '../../src/inputs/config.js'
 import { Redactor } from '../../src/secrets/index.js'
 import { faked } from '../fakes/core.js'
+import { git as setupGit } from './harness.js'
 
 vi.mock('@actions/core', async () => (await import('../fakes/core.js')).fakeCore())
 
@@ -24,23 +24,9 @@ let repo: string
 let privateDir: string
 let config: Config
 
+/** git for the test's own setup, in the test's repository. */
 function git(...args: string[]): string {
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_') && v) env[k] = v
-  return execFileSync('git', args, {
-    cwd: repo,
-    encoding: 'utf8',
-    env: {
-      ...env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_AUTHOR_NAME: 'Test',
-      GIT_AUTHOR_EMAIL: 'test@example.com',
-      GIT_COMMITTER_NAME: 'Test',
-      GIT_COMMITTER_EMAIL: 'test@example.com',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  return setupGit(repo, ...args)
 }
 
 beforeEach(() => {

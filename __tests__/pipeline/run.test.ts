@@ -180,6 +180,7 @@ beforeEach(() => {
       env: { PATH: '/usr/bin' },
       stripped: ['CLOUD_TOKEN'],
       strippedValues: ['cloud-token-value'],
+      maskedValues: ['cloud-token-value'],
       reasons: { CLOUD_TOKEN: 'secret-value' },
     }
   })

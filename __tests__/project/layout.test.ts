@@ -30,7 +30,7 @@ const files = sourceFiles(SRC).map((file) => ({
 }))
 
 /** Every top-level function, arrow function or class method with its length in lines. */
-export function functionLengths(text: string): { name: string; lines: number }[] {
+function functionLengths(text: string): { name: string; lines: number }[] {
   const source = ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true)
   const lines = (node: ts.Node): number =>
     source.getLineAndCharacterOfPosition(node.getEnd()).line -

@@ -228,6 +228,26 @@ describe('buildAgentEnvironment', () => {
     expect(result.strippedValues.sort()).toEqual([GHS, NPM, 'hunter2hunter2'].sort())
   })
 
+  it('masks what is or looks like a credential, never the value of an input that holds a setting', () => {
+    const result = buildAgentEnvironment(
+      {
+        GITHUB_TOKEN: GHS,
+        CUSTOM: 'hunter2hunter2',
+        SHORT_TOKEN: 'abc',
+        'INPUT_PASS-ENV': 'MY_PASSWORD_NAME',
+        'INPUT_FAIL-ON': 'violation',
+        'INPUT_ANTHROPIC-API-KEY': 'some-model-key-value',
+        INPUT_MODEL: NPM,
+      },
+      none,
+    )
+    expect(result.maskedValues.sort()).toEqual([GHS, NPM, 'some-model-key-value'].sort())
+    expect(result.strippedValues).not.toContain('MY_PASSWORD_NAME')
+    expect(result.strippedValues).not.toContain('violation')
+    expect(result.strippedValues).toContain('some-model-key-value')
+    expect(result.strippedValues).toContain(NPM)
+  })
+
   it('leaves plain paths of merely unlisted variables out of the values to redact', () => {
     const workspace = `${HOME}/work/repo`
     const fileCommand = `${HOME}/work/_temp/_runner_file_commands/set_env_1`

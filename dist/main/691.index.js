@@ -21,6 +21,8 @@ var external_node_path_ = __webpack_require__(6760);
 var core = __webpack_require__(3360);
 // EXTERNAL MODULE: ./build/inputs/index.js + 5 modules
 var inputs = __webpack_require__(8600);
+// EXTERNAL MODULE: ./build/pipeline/errors.js
+var errors = __webpack_require__(9032);
 ;// CONCATENATED MODULE: ./build/report/field.js
 /**
  * Reads a field of a value whose shape is not known (a webhook payload, an error thrown by the API
@@ -1435,8 +1437,6 @@ function skipped(message, error, log) {
     return { url: null, action: 'skipped', warning };
 }
 
-// EXTERNAL MODULE: ./build/pipeline/errors.js
-var errors = __webpack_require__(9032);
 ;// CONCATENATED MODULE: ./build/report/publish.js
 /**
  * Report, as a pipeline stage: renders the report from what the run recorded, writes the job

@@ -47409,6 +47409,12 @@ const isSettingInputName = matcher(SETTING_INPUTS.map((rule) => rule.pattern));
 function isSettingInput(name, value) {
     return isSettingInputName(name) && looksLikeSecret(value) === null;
 }
+/** Whether a removed value is masked in the runner's log (see `maskedValues`). */
+function isMasked(name, value, reason) {
+    if (value.length < 6 || isSettingInput(name, value))
+        return false;
+    return reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null;
+}
 /**
  * An absolute path whose every segment is ordinary (no token-like part, so `/hooks/T0/B0/<token>`
  * is not plain): never a credential, and common in reports. `isSecret` answers
@@ -47465,6 +47471,7 @@ function buildAgentEnvironment(source, options) {
     const kept = [];
     const removed = [];
     const strippedValues = new Set();
+    const maskedValues = new Set();
     for (const [name, value] of Object.entries(source)) {
         if (value === undefined) {
             removed.push([name, 'unset']);
@@ -47476,6 +47483,8 @@ function buildAgentEnvironment(source, options) {
             continue;
         }
         removed.push([name, reason]);
+        if (isMasked(name, value, reason))
+            maskedValues.add(value);
         if (value !== '' &&
             !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment)) &&
             !isSettingInput(name, value)) {
@@ -47489,6 +47498,7 @@ function buildAgentEnvironment(source, options) {
         stripped: removed.map(([name]) => name).sort(),
         strippedValues: [...strippedValues],
         reasons: Object.fromEntries(removed),
+        maskedValues: [...maskedValues],
     };
 }
 function plural(count, noun) {
@@ -48657,7 +48667,6 @@ async function neutralizeGitCredentials(repoDir, backupDir, opts) {
 
 
 
-
 /**
  * The agent's environment, built from `source` (the action's whole environment) by the
  * `pass-env` and `strip-env` inputs. Every removed value is added to `redactor`; those that are
@@ -48670,16 +48679,8 @@ function stripEnvironment(source, config, redactor) {
     });
     for (const value of environment.strippedValues)
         redactor.add(value);
-    for (const name of environment.stripped) {
-        const value = source[name] ?? '';
-        const reason = environment.reasons[name];
-        // An input that holds a setting (`pass-env: MY_VAR`) is no secret, whatever its name says.
-        if (value.length >= 6 &&
-            !isSettingInput(name, value) &&
-            (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)) {
-            lib_core/* setSecret */.Pq(value);
-        }
-    }
+    for (const value of environment.maskedValues)
+        lib_core/* setSecret */.Pq(value);
     lib_core/* info */.pq(`Strip: ${describeEnvironment(environment)}`);
     return environment;
 }

@@ -46949,7 +46949,7 @@ function isAlwaysRemoved(name) {
  * letters and digits) is a word of `CREDENTIAL_NAME_WORDS`, or it contains one of
  * `CREDENTIAL_NAME_SUBSTRINGS`; any case.
  */
-function environment_isCredentialName(name) {
+function isCredentialName(name) {
     const upper = name.toUpperCase();
     if (upper.split(/[^A-Z0-9]+/).some((word) => credentialWords.has(word)))
         return true;
@@ -46962,8 +46962,14 @@ const isSettingInputName = matcher(SETTING_INPUTS.map((rule) => rule.pattern));
  * every input, but its value is not a secret, so it is neither redacted nor masked. A setting whose
  * value looks like a credential is still treated as one.
  */
-function environment_isSettingInput(name, value) {
+function isSettingInput(name, value) {
     return isSettingInputName(name) && looksLikeSecret(value) === null;
+}
+/** Whether a removed value is masked in the runner's log (see `maskedValues`). */
+function isMasked(name, value, reason) {
+    if (value.length < 6 || isSettingInput(name, value))
+        return false;
+    return reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null;
 }
 /**
  * An absolute path whose every segment is ordinary (no token-like part, so `/hooks/T0/B0/<token>`
@@ -47003,7 +47009,7 @@ function environment_buildAgentEnvironment(source, options) {
         const base = isBaseName(name);
         if (!base && !isPassed(name))
             return 'not-allowed';
-        if (!base && !exactPass.has(name) && environment_isCredentialName(name))
+        if (!base && !exactPass.has(name) && isCredentialName(name))
             return 'credential-name';
         if (looksLikeSecret(value) !== null)
             return 'secret-value';
@@ -47021,6 +47027,7 @@ function environment_buildAgentEnvironment(source, options) {
     const kept = [];
     const removed = [];
     const strippedValues = new Set();
+    const maskedValues = new Set();
     for (const [name, value] of Object.entries(source)) {
         if (value === undefined) {
             removed.push([name, 'unset']);
@@ -47032,9 +47039,11 @@ function environment_buildAgentEnvironment(source, options) {
             continue;
         }
         removed.push([name, reason]);
+        if (isMasked(name, value, reason))
+            maskedValues.add(value);
         if (value !== '' &&
             !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment)) &&
-            !environment_isSettingInput(name, value)) {
+            !isSettingInput(name, value)) {
             strippedValues.add(value);
         }
     }
@@ -47045,6 +47054,7 @@ function environment_buildAgentEnvironment(source, options) {
         stripped: removed.map(([name]) => name).sort(),
         strippedValues: [...strippedValues],
         reasons: Object.fromEntries(removed),
+        maskedValues: [...maskedValues],
     };
 }
 function plural(count, noun) {
@@ -48211,7 +48221,6 @@ async function neutralize_neutralizeGitCredentials(repoDir, backupDir, opts) {
 
 
 
-
 /**
  * The agent's environment, built from `source` (the action's whole environment) by the
  * `pass-env` and `strip-env` inputs. Every removed value is added to `redactor`; those that are
@@ -48224,16 +48233,8 @@ function stripEnvironment(source, config, redactor) {
     });
     for (const value of environment.strippedValues)
         redactor.add(value);
-    for (const name of environment.stripped) {
-        const value = source[name] ?? '';
-        const reason = environment.reasons[name];
-        // An input that holds a setting (`pass-env: MY_VAR`) is no secret, whatever its name says.
-        if (value.length >= 6 &&
-            !isSettingInput(name, value) &&
-            (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)) {
-            core.setSecret(value);
-        }
-    }
+    for (const value of environment.maskedValues)
+        core.setSecret(value);
     core.info(`Strip: ${describeEnvironment(environment)}`);
     return environment;
 }

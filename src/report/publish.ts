@@ -9,35 +9,24 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { Outputs, type Config, type RunnerEnv } from '../inputs/index.js'
+import { errorMessage } from '../pipeline/errors.js'
 import type { Redactor } from '../secrets/index.js'
-import type {
-  AgentRun,
-  AuditRecord,
-  Conclusion,
-  Denial,
-  IsolationVerdict,
-  Violation,
-} from '../types/stages.js'
+import type { Conclusion, Violation } from '../types/stages.js'
 import { findPullRequestNumber } from './pull-request.js'
 import { matrixKey, stickyMarker } from './marker.js'
 import { reportRecord } from './record.js'
 import { renderReport, SUMMARY_LIMIT } from './render.js'
 import { upsertStickyComment, type CommentsClient } from './sticky-comment.js'
-import type { LockSummary, ReportInput } from './types.js'
+import type { ReportInput } from './types.js'
 import { conclusionFor, summaryLine } from './verdict.js'
-import { errorMessage } from '../pipeline/errors.js'
 
 /** What the run recorded, stage by stage; the report is rendered from whatever got filled in. */
-export interface RunFacts {
+export interface RunFacts extends Pick<
+  ReportInput,
+  'isolation' | 'stripped' | 'lock' | 'agent' | 'audit' | 'denials'
+> {
   /** Null when the inputs were refused. */
   config: Config | null
-  isolation?: IsolationVerdict
-  /** Names of the variables removed from the agent's environment. */
-  stripped: string[]
-  lock?: LockSummary
-  agent?: AgentRun
-  audit?: AuditRecord
-  denials: Denial[]
   /** Why the agent did not run, or was stopped: one sentence, redacted. */
   refusal?: string
   /** Why the agent failed: one sentence, redacted. */

@@ -40,6 +40,12 @@ export interface EnvironmentOptions {
 /** {@link AgentEnvironment} plus the reason for each removal (`reasons` holds names, no values). */
 export interface AgentEnvironmentBuild extends AgentEnvironment {
   readonly reasons: Readonly<Record<string, StripReason>>
+  /**
+   * The removed values to mask in the runner's log (`core.setSecret`): those of 6 characters or
+   * more caught by their value, by a credential-like name, or looking like a credential; never
+   * the value of an input that holds a setting. Never printed.
+   */
+  readonly maskedValues: string[]
 }
 
 /**
@@ -103,6 +109,12 @@ export function isSettingInput(name: string, value: string): boolean {
   return isSettingInputName(name) && looksLikeSecret(value) === null
 }
 
+/** Whether a removed value is masked in the runner's log (see `maskedValues`). */
+function isMasked(name: string, value: string, reason: StripReason): boolean {
+  if (value.length < 6 || isSettingInput(name, value)) return false
+  return reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null
+}
+
 /**
  * An absolute path whose every segment is ordinary (no token-like part, so `/hooks/T0/B0/<token>`
  * is not plain): never a credential, and common in reports. `isSecret` answers
@@ -160,6 +172,7 @@ export function buildAgentEnvironment(
   const kept: [string, string][] = []
   const removed: [string, StripReason][] = []
   const strippedValues = new Set<string>()
+  const maskedValues = new Set<string>()
   for (const [name, value] of Object.entries(source)) {
     if (value === undefined) {
       removed.push([name, 'unset'])
@@ -171,6 +184,7 @@ export function buildAgentEnvironment(
       continue
     }
     removed.push([name, reason])
+    if (isMasked(name, value, reason)) maskedValues.add(value)
     if (
       value !== '' &&
       !(reason === 'not-allowed' && isPlainPath(value, isSecretSegment)) &&
@@ -187,6 +201,7 @@ export function buildAgentEnvironment(
     stripped: removed.map(([name]) => name).sort(),
     strippedValues: [...strippedValues],
     reasons: Object.fromEntries(removed),
+    maskedValues: [...maskedValues],
   }
 }
 

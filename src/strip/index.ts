@@ -8,7 +8,6 @@ export {
   buildAgentEnvironment,
   describeEnvironment,
   isCredentialName,
-  isSettingInput,
   type AgentEnvironmentBuild,
   type EnvironmentOptions,
   type StripReason,

@@ -8,12 +8,10 @@ import os from 'node:os'
 import * as core from '@actions/core'
 import type { Config, RunnerEnv } from '../inputs/index.js'
 import type { RestorePlan } from '../restore/index.js'
-import { looksLikeSecret, type Redactor } from '../secrets/index.js'
+import type { Redactor } from '../secrets/index.js'
 import {
   buildAgentEnvironment,
   describeEnvironment,
-  isCredentialName,
-  isSettingInput,
   type AgentEnvironmentBuild,
 } from './environment.js'
 import { neutralizeGitCredentials } from './credentials/index.js'
@@ -33,18 +31,7 @@ export function stripEnvironment(
     stripEnv: config.stripEnv,
   })
   for (const value of environment.strippedValues) redactor.add(value)
-  for (const name of environment.stripped) {
-    const value = source[name] ?? ''
-    const reason = environment.reasons[name]
-    // An input that holds a setting (`pass-env: MY_VAR`) is no secret, whatever its name says.
-    if (
-      value.length >= 6 &&
-      !isSettingInput(name, value) &&
-      (reason === 'secret-value' || isCredentialName(name) || looksLikeSecret(value) !== null)
-    ) {
-      core.setSecret(value)
-    }
-  }
+  for (const value of environment.maskedValues) core.setSecret(value)
   core.info(`Strip: ${describeEnvironment(environment)}`)
   return environment
 }
